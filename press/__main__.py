@@ -1,0 +1,5 @@
+"""`python -m press` runs the command line."""
+
+from press.cli import main
+
+main()

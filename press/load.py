@@ -1,0 +1,310 @@
+"""Load and validate an issue folder.
+
+Takes `issues/<issue>/` (with `issue.yaml` and one Markdown file per article)
+and the newsletter's `issues/newsletter.yaml`; returns a model `Issue`.  Every
+problem in every file is gathered first (with file, line and column) and raised
+once as an `InputError`; nothing is rendered from input with problems.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from press.errors import InputError, Problem
+from press.markup import to_html
+from press.model import Article, Issue, Settings, group_sections
+
+SETTINGS_FILE = "newsletter.yaml"
+ISSUE_FILE = "issue.yaml"
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One documented field of a YAML mapping: its type and whether it is required."""
+
+    kind: type | tuple[type, ...]
+    required: bool = True
+    doc: str = ""
+
+
+SETTINGS_SCHEMA = {
+    "slug": Field(str, doc="file-name stem of the PDFs, e.g. materials-newsletter"),
+    "title": Field(str, doc="newsletter title, e.g. 新材料监测快报"),
+    "title_en": Field(str, doc="English title on the cover"),
+    "publisher": Field(str, doc="publisher, on the cover and in the PDF's author field"),
+    "sections": Field(list, doc="section names, in the order they appear"),
+    "style": Field(str, required=False, doc="folder under styles/ (default: default)"),
+    "language": Field(str, required=False, doc="BCP 47 language of the text (default zh-Hans)"),
+    "styles_dir": Field(str, required=False, doc="where styles live (default ../styles)"),
+    "fonts_dir": Field(str, required=False, doc="where fonts live (default ../fonts)"),
+}
+ISSUE_SCHEMA = {
+    "year": Field(int, doc="year of the issue"),
+    "number": Field(int, doc="number of the issue in its year"),
+    "date": Field(dt.date, doc="publication date (YYYY-MM-DD)"),
+    "articles": Field(list, doc="the article files, in order"),
+}
+ARTICLE_SCHEMA = {
+    "title": Field(str, doc="article title"),
+    "section": Field(str, doc="one of the newsletter's sections"),
+    "byline": Field(str, required=False, doc="author or compiler, e.g. 董金鑫"),
+    "highlight": Field(bool, required=False, doc="list the article under 本期要目 on the cover"),
+}
+
+
+class Problems(list):
+    """A list of problems that knows which file it is reading."""
+
+    def add(self, path: Path, line: int, column: int, message: str) -> None:
+        self.append(Problem(path, line, column, message))
+
+
+def load_issue(folder: Path) -> Issue:
+    """Read, validate and model one issue folder; raise InputError listing every problem."""
+    folder = Path(folder)
+    problems = Problems()
+    if not (folder / ISSUE_FILE).is_file():
+        raise InputError([Problem(folder / ISSUE_FILE, 0, 0,
+                                  "找不到 issue.yaml (not an issue folder)")])
+    settings = load_settings(folder.parent / SETTINGS_FILE, problems)
+    meta, lines = read_yaml(folder / ISSUE_FILE, problems)
+    validate(meta, lines, ISSUE_SCHEMA, folder / ISSUE_FILE, problems)
+    names = article_names(folder, meta, lines, problems)
+    articles = load_articles(folder, names, settings, problems)
+    if settings:
+        check_section_order(articles, settings, folder / ISSUE_FILE, lines, problems)
+    if problems or settings is None:
+        raise InputError(problems)
+    return Issue(settings=settings, folder=folder.resolve(), year=meta["year"],
+                 number=meta["number"], date=meta["date"], articles=tuple(articles),
+                 sections=group_sections(tuple(articles)))
+
+
+def load_settings(path: Path, problems: Problems) -> Settings | None:
+    """The newsletter-wide settings; None (with problems) when they are unusable."""
+    if not path.is_file():
+        problems.add(path, 0, 0, "找不到刊物设置文件 newsletter.yaml (newsletter settings missing)")
+        return None
+    data, lines = read_yaml(path, problems)
+    if not validate(data, lines, SETTINGS_SCHEMA, path, problems):
+        return None
+    for name in data["sections"]:
+        if not isinstance(name, str) or not name.strip():
+            problems.add(path, lines.get("sections", 0), 1, "栏目名称必须是文字 (section names must be text)")
+            return None
+    if not SLUG.match(data["slug"]):
+        problems.add(path, lines["slug"], 1, "slug 只能用小写字母、数字和连字符 (a-z, 0-9, -)")
+        return None
+    root = path.parent.parent
+    styles_dir = resolve_dir(path, data.get("styles_dir"), root / "styles")
+    fonts_dir = resolve_dir(path, data.get("fonts_dir"), root / "fonts")
+    style = data.get("style", "default")
+    if not (styles_dir / style).is_dir():
+        problems.add(path, lines.get("style", 0), 1, f"找不到样式 {style} (no folder {styles_dir / style})")
+        return None
+    return Settings(slug=data["slug"], title=data["title"], title_en=data["title_en"],
+                    publisher=data["publisher"], sections=tuple(data["sections"]),
+                    style=style, language=data.get("language", "zh-Hans"),
+                    styles_dir=styles_dir, fonts_dir=fonts_dir)
+
+
+def resolve_dir(settings_path: Path, given: str | None, default: Path) -> Path:
+    """A folder named in the settings, relative to the settings file."""
+    return (settings_path.parent / given).resolve() if given else default.resolve()
+
+
+def read_text(path: Path, problems: Problems) -> str | None:
+    """A file's text (UTF-8, BOM allowed, any line ends); None with a problem if unreadable."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        problems.add(path, 0, 0, f"无法读取文件 (cannot read: {error.strerror})")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        hint = ""
+        try:
+            raw.decode("gb18030")
+            hint = "；看起来是 GBK/GB18030 编码，请另存为 UTF-8 (looks like GBK/GB18030: save as UTF-8)"
+        except UnicodeDecodeError:
+            pass
+        problems.add(path, line, 0, f"文件不是 UTF-8 编码 (not UTF-8){hint}")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_yaml(path: Path, problems: Problems, text: str | None = None,
+              line_offset: int = 0) -> tuple[Any, dict[str, int]]:
+    """Parse YAML safely; return the data and the line of each top-level key."""
+    if text is None:
+        text = read_text(path, problems)
+        if text is None:
+            return None, {}
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.load(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 + line_offset if mark else line_offset
+        column = mark.column + 1 if mark else 0
+        reason = getattr(error, "problem", None) or str(error)
+        problems.add(path, line, column, f"YAML 语法错误 (YAML syntax error: {reason})")
+        return None, {}
+    lines = {}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            lines[str(key.value)] = key.start_mark.line + 1 + line_offset
+            if isinstance(value, yaml.SequenceNode):
+                for index, item in enumerate(value.value):
+                    lines[f"{key.value}[{index}]"] = item.start_mark.line + 1 + line_offset
+    return data, lines
+
+
+def validate(data: Any, lines: dict[str, int], schema: dict[str, Field], path: Path,
+             problems: Problems, first_line: int = 1) -> bool:
+    """Check a mapping against a schema; report missing, mistyped and unknown fields."""
+    if data is None and not lines:
+        if not any(problem.path == path for problem in problems):
+            problems.add(path, first_line, 1, "内容为空 (empty: expected fields "
+                         + ", ".join(name for name, f in schema.items() if f.required) + ")")
+        return False
+    if not isinstance(data, dict):
+        problems.add(path, first_line, 1, "应为“字段: 值”的映射 (expected a mapping of fields)")
+        return False
+    ok = True
+    for name, value in data.items():
+        if name not in schema:
+            known = ", ".join(schema)
+            problems.add(path, lines.get(str(name), first_line), 1,
+                         f"未知字段 {name} (unknown field; known: {known})")
+            ok = False
+        elif not has_type(value, schema[name].kind):
+            expected = type_name(schema[name].kind)
+            problems.add(path, lines.get(name, first_line), 1,
+                         f"字段 {name} 应为{expected} (field {name} must be {expected}, "
+                         f"got {value!r})")
+            ok = False
+    for name, field in schema.items():
+        if field.required and name not in data:
+            problems.add(path, first_line, 1, f"缺少字段 {name} (missing field: {field.doc})")
+            ok = False
+    return ok
+
+
+def has_type(value: Any, kind: type | tuple[type, ...]) -> bool:
+    if kind is int and isinstance(value, bool):
+        return False
+    if kind is dt.date:
+        return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+    return isinstance(value, kind)
+
+
+def type_name(kind: type | tuple[type, ...]) -> str:
+    names = {str: "文字 text", int: "整数 a whole number", bool: "true/false",
+             list: "列表 a list", dt.date: "日期 a date YYYY-MM-DD"}
+    return names.get(kind, str(kind))
+
+
+def article_names(folder: Path, meta: Any, lines: dict[str, int],
+                  problems: Problems) -> list[tuple[str, int]]:
+    """The article files named in issue.yaml, with their lines; checks the folder agrees."""
+    issue_path = folder / ISSUE_FILE
+    listed = meta.get("articles") if isinstance(meta, dict) else None
+    if not isinstance(listed, list):
+        return []
+    names: list[tuple[str, int]] = []
+    seen: dict[str, int] = {}
+    for index, name in enumerate(listed):
+        line = lines.get(f"articles[{index}]", lines.get("articles", 0))
+        if not isinstance(name, str) or not name.endswith(".md") or "/" in name or "\\" in name:
+            problems.add(issue_path, line, 1, f"文章应为本目录下的 .md 文件名 (expected a .md file name here, got {name!r})")
+        elif name in seen:
+            problems.add(issue_path, line, 1, f"文章 {name} 重复列出，首次在第 {seen[name]} 行 (listed twice)")
+        elif not (folder / name).is_file():
+            problems.add(issue_path, line, 1, f"找不到文章文件 {name} (article file missing)")
+        else:
+            seen[name] = line
+            names.append((name, line))
+    for path in sorted(folder.glob("*.md")):
+        if path.name not in seen and path.name not in listed:
+            problems.add(path, 1, 1, "文章未列入 issue.yaml 的 articles (article not listed in issue.yaml)")
+    return names
+
+
+def load_articles(folder: Path, names: list[tuple[str, int]], settings: Settings | None,
+                  problems: Problems) -> list[Article]:
+    """Every listed article, footnotes numbered through the issue."""
+    articles = []
+    next_number = 1
+    for name, _ in names:
+        article = load_article(folder / name, settings, next_number, problems)
+        if article:
+            articles.append(article)
+            next_number += len(article.footnotes)
+    return articles
+
+
+def load_article(path: Path, settings: Settings | None, first_footnote: int,
+                 problems: Problems) -> Article | None:
+    """One article file: front matter, then Markdown body."""
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    match = FRONT_MATTER.match(text)
+    if not match:
+        problems.add(path, 1, 1, "缺少开头的 YAML 信息块 (front matter between --- lines missing)")
+        return None
+    meta, lines = read_yaml(path, problems, match.group(1) or "", line_offset=1)
+    if not validate(meta, lines, ARTICLE_SCHEMA, path, problems, first_line=1):
+        return None
+    if settings and meta["section"] not in settings.sections:
+        problems.add(path, lines["section"], 1, f"未知栏目 {meta['section']} (unknown section; "
+                     f"known: {'、'.join(settings.sections)})")
+    body_offset = text[: match.end()].count("\n")
+    markup = to_html(text[match.end():], first_footnote, body_offset)
+    for line, column, message in markup.problems:
+        problems.add(path, line, column, message)
+    for src, line in markup.images:
+        check_image(path, src, line, problems)
+    return Article(ident=f"article-{path.stem}", path=path.resolve(), title=meta["title"].strip(),
+                   section=meta["section"], body_html=markup.html,
+                   footnotes=tuple(markup.footnotes), byline=meta.get("byline"),
+                   highlight=meta.get("highlight", False), title_line=lines.get("title", 1))
+
+
+def check_image(article: Path, src: str, line: int, problems: Problems) -> None:
+    """An image must be a file of a known kind inside the issue folder."""
+    folder = article.parent.resolve()
+    target = (folder / src).resolve()
+    if "://" in src or src.startswith("/") or not target.is_relative_to(folder):
+        problems.add(article, line, 1, f"图片必须在本期目录中 (image must lie in the issue folder: {src})")
+    elif not target.is_file():
+        problems.add(article, line, 1, f"找不到图片 {src} (image file missing)")
+    elif target.suffix.lower() not in IMAGE_SUFFIXES:
+        problems.add(article, line, 1, f"不支持的图片格式 {target.suffix} (use PNG, JPEG, GIF, WebP or SVG)")
+
+
+def check_section_order(articles: list[Article], settings: Settings, issue_path: Path,
+                        lines: dict[str, int], problems: Problems) -> None:
+    """Articles of one section stand together, sections in the newsletter's order."""
+    order = {name: index for index, name in enumerate(settings.sections)}
+    previous = -1
+    for index, article in enumerate(articles):
+        rank = order.get(article.section)
+        if rank is None:
+            continue
+        if rank < previous:
+            problems.add(issue_path, lines.get(f"articles[{index}]", 0), 1,
+                         f"{article.path.name} 属于栏目 {article.section}，应排在"
+                         f"{settings.sections[previous]}之前 (sections must follow the order "
+                         f"{'、'.join(settings.sections)})")
+        previous = max(previous, rank)

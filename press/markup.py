@@ -1,0 +1,274 @@
+"""Markdown → HTML fragments for one article.
+
+Takes the Markdown body of an article (CommonMark plus footnotes, pipe tables,
+sub/superscript and the 编者按 / 框 blocks; raw HTML off) and returns its HTML
+with every footnote rendered in place as a `float: footnote` element, numbered
+through the issue from `first_number`, together with the problems found.
+"""
+
+import re
+from functools import cache
+from dataclasses import dataclass, field
+from html import escape
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.subscript import sub_plugin
+from mdit_py_plugins.superscript import superscript_plugin
+
+from press.model import Footnote
+
+EDITOR_NOTE = "编者按"
+BOX = "框"
+HEADING_SHIFT = 2  # h1 is the section, h2 the article title; `#` in a body is h3
+DEEPEST_HEADING = 3  # `###` is the deepest sub-heading an article may use
+STRAY_FOOTNOTE_CALL = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
+
+
+@dataclass
+class Markup:
+    """An article body turned into HTML."""
+
+    html: str
+    footnotes: list[Footnote]
+    images: list[tuple[str, int]]  # (src, line) of every image, for the loader to check
+    problems: list[tuple[int, int, str]] = field(default_factory=list)  # (line, col, message)
+
+
+@cache
+def parser() -> MarkdownIt:
+    """The Markdown dialect of press issue files."""
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": False})
+    md.enable("table")
+    md.use(footnote_plugin, inline=False)
+    md.use(sub_plugin)
+    md.use(superscript_plugin)
+    md.use(container_plugin, name=EDITOR_NOTE, render=_render_editor_note)
+    md.use(container_plugin, name=BOX, render=_render_box)
+    md.add_render_rule("heading_open", _render_heading_open)
+    md.add_render_rule("heading_close", _render_heading_close)
+    md.add_render_rule("paragraph_open", _render_paragraph_open)
+    md.add_render_rule("paragraph_close", _render_paragraph_close)
+    md.add_render_rule("image", _render_image)
+    md.add_render_rule("footnote_ref", _render_footnote_call)
+    md.add_render_rule("footnote_block_open", lambda *args: "")
+    md.add_render_rule("footnote_block_close", lambda *args: "")
+    return md
+
+
+
+def to_html(markdown: str, first_number: int = 1, line_offset: int = 0) -> Markup:
+    """Render an article body; footnotes are numbered from `first_number`.
+
+    `line_offset` is the number of lines before the body in its file, so that
+    problems name the line of the file, not of the body.
+    """
+    md = parser()
+    env: dict = {}
+    tokens = md.parse(markdown, env)
+    problems: list[tuple[int, int, str]] = []
+    footnotes = _collect_footnotes(tokens, env, first_number, line_offset, problems)
+    body = [token for token in _without_footnote_block(tokens)]
+    _mark_figures(body)
+    images = _collect_images(body, line_offset)
+    problems += _check_headings(body, line_offset)
+    problems += _check_stray_calls(markdown, line_offset)
+    problems += _check_definitions(markdown, {note.label for note in footnotes}, line_offset)
+    if not any(token.type != "footnote_block_open" for token in body):
+        problems.append((line_offset + 1, 1, "文章正文为空 (the article has no text)"))
+    env["press_footnotes"] = {note.label: note for note in footnotes}
+    html = md.renderer.render(body, md.options, env)
+    return Markup(html, footnotes, images, problems)
+
+
+def _without_footnote_block(tokens: list[Token]):
+    """The tokens of the body, without the footnote definitions at the end."""
+    inside = False
+    for token in tokens:
+        if token.type == "footnote_block_open":
+            inside = True
+        elif token.type == "footnote_block_close":
+            inside = False
+        elif not inside:
+            yield token
+
+
+def _collect_footnotes(tokens, env, first_number, line_offset, problems) -> list[Footnote]:
+    """Number the footnotes in the order of their first call; render their text."""
+    labels = {ident: entry["label"] for ident, entry in env.get("footnotes", {}).get("list", {}).items()}
+    definitions = _definition_tokens(tokens)
+    called: list[str] = []
+    for token in _walk_inline(tokens):
+        if token.type != "footnote_ref":
+            continue
+        label = labels[token.meta["id"]]
+        if label in called:
+            problems.append((_line_of(token, line_offset), 1,
+                             f"脚注 [^{label}] 被引用了两次 (footnote called twice)"))
+        else:
+            called.append(label)
+    md = parser()
+    footnotes = []
+    for index, label in enumerate(called):
+        inner, line = definitions[label]
+        text_html = md.renderer.render(inner, md.options, env).strip()
+        text = "".join(child.content for token in inner for child in token.children or []
+                       if child.type in ("text", "code_inline"))
+        footnotes.append(Footnote(first_number + index, label, _strip_paragraph(text_html),
+                                  text, line + line_offset))
+    return footnotes
+
+
+def _definition_tokens(tokens: list[Token]) -> dict[str, tuple[list[Token], int]]:
+    """Each called footnote's text tokens and the 1-based line of its definition."""
+    found: dict[str, tuple[list[Token], int]] = {}
+    current: list[Token] | None = None
+    for token in tokens:
+        if token.type == "footnote_open":
+            label, current = token.meta["label"], []
+        elif token.type == "footnote_close":
+            line = next((tok.map[0] + 1 for tok in current if tok.map), 0)
+            found[label] = (current, line)
+            current = None
+        elif current is not None and token.type != "footnote_anchor":
+            current.append(token)
+    return found
+
+
+def _walk_inline(tokens: list[Token]):
+    for token in tokens:
+        if token.children:
+            for child in token.children:
+                child.meta.setdefault("line", token.map[0] + 1 if token.map else 0)
+                yield child
+
+
+def _line_of(token: Token, line_offset: int) -> int:
+    return token.meta.get("line", 0) + line_offset
+
+
+def _strip_paragraph(html: str) -> str:
+    """A footnote's text is inline: drop the <p> wrapper of a one-paragraph note."""
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        return html[3:-4]
+    return html
+
+
+def _check_headings(tokens: list[Token], line_offset: int):
+    deepest = f"h{DEEPEST_HEADING}"
+    for token in tokens:
+        if token.type == "heading_open" and token.tag > deepest:
+            yield (token.map[0] + 1 + line_offset, 1,
+                   f"小标题最多三级 (sub-headings go at most {DEEPEST_HEADING} levels deep)")
+
+
+def _check_stray_calls(markdown: str, line_offset: int):
+    """Footnote calls whose label has no definition anywhere in the file."""
+    lines = markdown.splitlines()
+    defined = {m.group(1) for line in lines if (m := FOOTNOTE_DEFINITION.match(line))}
+    in_code = False
+    for number, line in enumerate(lines, start=1):
+        if line.lstrip().startswith("```"):
+            in_code = not in_code
+        if in_code or FOOTNOTE_DEFINITION.match(line):
+            continue
+        for match in STRAY_FOOTNOTE_CALL.finditer(line):
+            if match.group(1) not in defined:
+                yield (number + line_offset, match.start() + 1,
+                       f"脚注 [^{match.group(1)}] 没有内容 (footnote call without text)")
+
+
+def _check_definitions(markdown: str, called: set[str], line_offset: int):
+    """Footnote texts defined twice, or never called."""
+    seen: dict[str, int] = {}
+    for number, line in enumerate(markdown.splitlines(), start=1):
+        match = FOOTNOTE_DEFINITION.match(line)
+        if not match:
+            continue
+        label = match.group(1)
+        if label in seen:
+            yield (number + line_offset, 1,
+                   f"脚注 [^{label}] 重复定义，首次在第 {seen[label] + line_offset} 行 "
+                   "(footnote defined twice)")
+            continue
+        seen[label] = number
+        if label not in called:
+            yield (number + line_offset, 1,
+                   f"脚注 [^{label}] 有内容但正文中没有引用 (footnote text never called)")
+
+
+def _mark_figures(tokens: list[Token]) -> None:
+    """A paragraph holding one image and nothing else becomes a figure."""
+    for index, token in enumerate(tokens[:-2]):
+        inline = tokens[index + 1]
+        if token.type != "paragraph_open" or inline.type != "inline":
+            continue
+        children = [child for child in inline.children or [] if child.content.strip()
+                    or child.type != "text"]
+        if len(children) == 1 and children[0].type == "image":
+            token.meta["figure"] = True
+            tokens[index + 2].meta["figure"] = True
+
+
+def _collect_images(tokens: list[Token], line_offset: int) -> list[tuple[str, int]]:
+    images = []
+    for token in _walk_inline(tokens):
+        if token.type == "image":
+            images.append((token.attrGet("src") or "", _line_of(token, line_offset)))
+    return images
+
+
+# Render rules ---------------------------------------------------------------
+
+
+def _render_heading_open(self, tokens, idx, options, env):
+    level = min(int(tokens[idx].tag[1]) + HEADING_SHIFT, 6)
+    return f'<h{level} class="subhead subhead-{level - HEADING_SHIFT}">'
+
+
+def _render_heading_close(self, tokens, idx, options, env):
+    level = min(int(tokens[idx].tag[1]) + HEADING_SHIFT, 6)
+    return f"</h{level}>\n"
+
+
+def _render_paragraph_open(self, tokens, idx, options, env):
+    return '<figure class="figure">' if tokens[idx].meta.get("figure") else "<p>"
+
+
+def _render_paragraph_close(self, tokens, idx, options, env):
+    return "</figure>\n" if tokens[idx].meta.get("figure") else "</p>\n"
+
+
+def _render_image(self, tokens, idx, options, env):
+    token = tokens[idx]
+    src = escape(token.attrGet("src") or "")
+    alt = escape(self.renderInlineAsText(token.children or [], options, env))
+    return f'<img src="{src}" alt="{alt}"><figcaption>{alt}</figcaption>'
+
+
+def _render_footnote_call(self, tokens, idx, options, env):
+    """The call: an empty marker of the call's place, then the floated note text."""
+    label = tokens[idx].meta["label"]
+    note = env["press_footnotes"].get(label)
+    if note is None:  # a second call of the same note; reported as a problem
+        return ""
+    return (f'<span class="fn-call-mark" id="fn-call-{note.number}"></span>'
+            f'<span class="footnote" id="fn-{note.number}">{note.html}</span>')
+
+
+def _render_editor_note(self, tokens, idx, options, env):
+    if tokens[idx].nesting == 1:
+        return f'<div class="editor-note"><span class="editor-note-label">{EDITOR_NOTE}：</span>'
+    return "</div>\n"
+
+
+def _render_box(self, tokens, idx, options, env):
+    token = tokens[idx]
+    if token.nesting == -1:
+        return "</aside>\n"
+    title = token.info.strip()[len(BOX):].strip()
+    heading = f'<p class="box-title">{escape(title)}</p>' if title else ""
+    return f'<aside class="box">{heading}'

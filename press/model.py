@@ -1,0 +1,115 @@
+"""The plain model of a newsletter issue.
+
+Loaders build it from files; templates only read it.  Nothing here does I/O.
+Markup has already been turned into HTML fragments (`Article.body_html`);
+footnotes are numbered through the whole issue (1 … N).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Newsletter-wide settings, written once in `issues/newsletter.yaml`."""
+
+    slug: str
+    title: str
+    title_en: str
+    publisher: str
+    sections: tuple[str, ...]
+    style: str = "default"
+    language: str = "zh-Hans"
+    styles_dir: Path = Path("styles")
+    fonts_dir: Path = Path("fonts")
+
+    @property
+    def style_dir(self) -> Path:
+        """The folder of the chosen style (templates and CSS)."""
+        return self.styles_dir / self.style
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A footnote: its number in the issue, its label in the source, its HTML."""
+
+    number: int
+    label: str
+    html: str
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article: front matter plus its body rendered to HTML."""
+
+    ident: str
+    path: Path
+    title: str
+    section: str
+    body_html: str
+    footnotes: tuple[Footnote, ...] = ()
+    byline: str | None = None
+    highlight: bool = False
+    title_line: int = 1
+
+
+@dataclass(frozen=True)
+class Section:
+    """A run of consecutive articles under one section name."""
+
+    ident: str
+    name: str
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One monthly issue of the newsletter, ready to render."""
+
+    settings: Settings
+    folder: Path
+    year: int
+    number: int
+    date: date
+    articles: tuple[Article, ...]
+    sections: tuple[Section, ...] = field(default=())
+
+    @property
+    def label(self) -> str:
+        """The issue as printed on the cover, e.g. 2024.04."""
+        return f"{self.year}.{self.number:02d}"
+
+    @property
+    def label_zh(self) -> str:
+        """The issue in Chinese, e.g. 2024年第4期."""
+        return f"{self.year}年第{self.number}期"
+
+    @property
+    def highlights(self) -> tuple[Article, ...]:
+        """The articles listed on the cover under 本期要目."""
+        return tuple(article for article in self.articles if article.highlight)
+
+    @property
+    def footnotes(self) -> tuple[Footnote, ...]:
+        """Every footnote of the issue, in number order."""
+        return tuple(note for article in self.articles for note in article.footnotes)
+
+    @property
+    def output_name(self) -> str:
+        """The PDF's file name, e.g. materials-newsletter-2024-04.pdf."""
+        return f"{self.settings.slug}-{self.year}-{self.number:02d}.pdf"
+
+
+def group_sections(articles: tuple[Article, ...]) -> tuple[Section, ...]:
+    """Group consecutive articles that share a section name."""
+    sections: list[Section] = []
+    for article in articles:
+        if sections and sections[-1].name == article.section:
+            last = sections[-1]
+            sections[-1] = Section(last.ident, last.name, last.articles + (article,))
+        else:
+            sections.append(Section(f"section-{len(sections) + 1}", article.section, (article,)))
+    return tuple(sections)
