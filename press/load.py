@@ -270,15 +270,17 @@ def load_article(path: Path, settings: Settings | None, first_footnote: int,
         problems.add(path, lines["section"], 1, f"未知栏目 {meta['section']} (unknown section; "
                      f"known: {'、'.join(settings.sections)})")
     body_offset = text[: match.end()].count("\n")
-    markup = to_html(text[match.end():], first_footnote, body_offset)
+    ident = f"article-{path.stem}"
+    markup = to_html(text[match.end():], first_footnote, body_offset, block_prefix=ident)
     for line, column, message in markup.problems:
         problems.add(path, line, column, message)
     for src, line in markup.images:
         check_image(path, src, line, problems)
-    return Article(ident=f"article-{path.stem}", path=path.resolve(), title=meta["title"].strip(),
+    return Article(ident=ident, path=path.resolve(), title=meta["title"].strip(),
                    section=meta["section"], body_html=markup.html,
                    footnotes=tuple(markup.footnotes), byline=meta.get("byline"),
-                   highlight=meta.get("highlight", False), title_line=lines.get("title", 1))
+                   highlight=meta.get("highlight", False), title_line=lines.get("title", 1),
+                   blocks=tuple(markup.blocks))
 
 
 def check_image(article: Path, src: str, line: int, problems: Problems) -> None:

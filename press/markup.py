@@ -36,6 +36,7 @@ class Markup:
     footnotes: list[Footnote]
     images: list[tuple[str, int]]  # (src, line) of every image, for the loader to check
     problems: list[tuple[int, int, str]] = field(default_factory=list)  # (line, col, message)
+    blocks: list[str] = field(default_factory=list)  # ids of the top-level blocks, in order
 
 
 @cache
@@ -56,18 +57,22 @@ def parser() -> MarkdownIt:
     md.add_render_rule("footnote_ref", _render_footnote_call)
     md.add_render_rule("footnote_block_open", lambda *args: "")
     md.add_render_rule("footnote_block_close", lambda *args: "")
+    md.add_render_rule("table_open", _render_table_open)
     return md
 
 
 
-def to_html(markdown: str, first_number: int = 1, line_offset: int = 0) -> Markup:
+def to_html(markdown: str, first_number: int = 1, line_offset: int = 0,
+            block_prefix: str = "b") -> Markup:
     """Render an article body; footnotes are numbered from `first_number`.
 
     `line_offset` is the number of lines before the body in its file, so that
-    problems name the line of the file, not of the body.
+    problems name the line of the file, not of the body.  Every top-level block
+    gets the id `<block_prefix>-L<line>` (its line in the file), so the laid-out
+    pages can be traced back to the source.
     """
     md = parser()
-    env: dict = {}
+    env: dict = {"block_prefix": block_prefix, "line_offset": line_offset}
     tokens = md.parse(markdown, env)
     problems: list[tuple[int, int, str]] = []
     footnotes = _collect_footnotes(tokens, env, first_number, line_offset, problems)
@@ -80,8 +85,10 @@ def to_html(markdown: str, first_number: int = 1, line_offset: int = 0) -> Marku
     if not any(token.type != "footnote_block_open" for token in body):
         problems.append((line_offset + 1, 1, "文章正文为空 (the article has no text)"))
     env["press_footnotes"] = {note.label: note for note in footnotes}
+    _number_blocks(body, env)
     html = md.renderer.render(body, md.options, env)
-    return Markup(html, footnotes, images, problems)
+    blocks = [token.meta["block_id"] for token in body if "block_id" in token.meta]
+    return Markup(html, footnotes, images, problems, blocks)
 
 
 def _without_footnote_block(tokens: list[Token]):
@@ -200,6 +207,24 @@ def _check_definitions(markdown: str, called: set[str], line_offset: int):
                    f"脚注 [^{label}] 有内容但正文中没有引用 (footnote text never called)")
 
 
+BLOCK_OPENERS = {"paragraph_open", "heading_open", "table_open",
+                 f"container_{EDITOR_NOTE}_open", f"container_{BOX}_open"}
+
+
+def _number_blocks(tokens: list[Token], env: dict) -> None:
+    """Give each top-level block an id made of the prefix and its line in the file."""
+    for token in tokens:
+        if token.level == 0 and token.type in BLOCK_OPENERS and token.map:
+            line = token.map[0] + 1 + env["line_offset"]
+            token.meta["block_id"] = f"{env['block_prefix']}-L{line}"
+
+
+def _block_id(token: Token) -> str:
+    """The id attribute of a numbered block, or nothing."""
+    block_id = token.meta.get("block_id")
+    return f' id="{block_id}"' if block_id else ""
+
+
 def _mark_figures(tokens: list[Token]) -> None:
     """A paragraph holding one image and nothing else becomes a figure."""
     for index, token in enumerate(tokens[:-2]):
@@ -226,7 +251,7 @@ def _collect_images(tokens: list[Token], line_offset: int) -> list[tuple[str, in
 
 def _render_heading_open(self, tokens, idx, options, env):
     level = min(int(tokens[idx].tag[1]) + HEADING_SHIFT, 6)
-    return f'<h{level} class="subhead subhead-{level - HEADING_SHIFT}">'
+    return f'<h{level} class="subhead subhead-{level - HEADING_SHIFT}"{_block_id(tokens[idx])}>'
 
 
 def _render_heading_close(self, tokens, idx, options, env):
@@ -235,7 +260,9 @@ def _render_heading_close(self, tokens, idx, options, env):
 
 
 def _render_paragraph_open(self, tokens, idx, options, env):
-    return '<figure class="figure">' if tokens[idx].meta.get("figure") else "<p>"
+    token = tokens[idx]
+    return (f'<figure class="figure"{_block_id(token)}>' if token.meta.get("figure")
+            else f"<p{_block_id(token)}>")
 
 
 def _render_paragraph_close(self, tokens, idx, options, env):
@@ -247,6 +274,10 @@ def _render_image(self, tokens, idx, options, env):
     src = escape(token.attrGet("src") or "")
     alt = escape(self.renderInlineAsText(token.children or [], options, env))
     return f'<img src="{src}" alt="{alt}"><figcaption>{alt}</figcaption>'
+
+
+def _render_table_open(self, tokens, idx, options, env):
+    return f"<table{_block_id(tokens[idx])}>\n"
 
 
 def _render_footnote_call(self, tokens, idx, options, env):
@@ -261,7 +292,8 @@ def _render_footnote_call(self, tokens, idx, options, env):
 
 def _render_editor_note(self, tokens, idx, options, env):
     if tokens[idx].nesting == 1:
-        return f'<div class="editor-note"><span class="editor-note-label">{EDITOR_NOTE}：</span>'
+        return (f'<div class="editor-note"{_block_id(tokens[idx])}>'
+                f'<span class="editor-note-label">{EDITOR_NOTE}：</span>')
     return "</div>\n"
 
 
@@ -271,4 +303,4 @@ def _render_box(self, tokens, idx, options, env):
         return "</aside>\n"
     title = token.info.strip()[len(BOX):].strip()
     heading = f'<p class="box-title">{escape(title)}</p>' if title else ""
-    return f'<aside class="box">{heading}'
+    return f'<aside class="box"{_block_id(token)}>{heading}'

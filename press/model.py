@@ -54,6 +54,7 @@ class Article:
     byline: str | None = None
     highlight: bool = False
     title_line: int = 1
+    blocks: tuple[str, ...] = ()  # ids of the body's top-level blocks, in order
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,11 @@ class Issue:
     def footnotes(self) -> tuple[Footnote, ...]:
         """Every footnote of the issue, in number order."""
         return tuple(note for article in self.articles for note in article.footnotes)
+
+    @property
+    def blocks(self) -> tuple[str, ...]:
+        """Every article's block ids, in reading order."""
+        return tuple(block for article in self.articles for block in article.blocks)
 
     @property
     def output_name(self) -> str:

@@ -1,0 +1,50 @@
+"""The build: issue folder → verified layout → PDF on disk.
+
+Takes an issue folder (and optionally an output path); gathers and validates
+every file, renders the HTML, lays it out with every footnote verified on its
+call's page, then writes the PDF atomically.  Returns what it built.
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from press.errors import InputError, Problem
+from press.layout import Layout, lay_out_verified
+from press.load import load_issue
+from press.model import Issue
+from press.pdf import write_pdf
+from press.render import render_html
+
+DIST = Path("dist")
+
+
+@dataclass
+class Built:
+    """A finished build: the issue, its layout, the PDF's path and the seconds taken."""
+
+    issue: Issue
+    layout: Layout
+    path: Path
+    seconds: float
+
+
+def build(folder: Path, output: Path | None = None,
+          say: Callable[[str], None] = lambda message: None) -> Built:
+    """Build one issue's PDF; raise InputError or LayoutError without touching the output."""
+    started = time.perf_counter()
+    issue = load_issue(Path(folder))
+    say(f"已读取 {issue.settings.title} {issue.label_zh}：{len(issue.articles)} 篇文章，"
+        f"{len(issue.footnotes)} 条脚注")
+    html = render_html(issue)
+    layout = lay_out_verified(issue, html)
+    if layout.refused:
+        raise InputError([Problem(issue.folder, 0, 0, f"拒绝读取本期目录以外的资源 "
+                                  f"(resource outside the issue refused: {url})")
+                          for url in layout.refused])
+    say(f"排版完成：{len(layout.document.pages)} 页" +
+        (f"（为使脚注与引用同页，{len(layout.pushed)} 处移至下页）" if layout.pushed else ""))
+    target = output or DIST / issue.output_name
+    write_pdf(layout, issue, target)
+    return Built(issue, layout, Path(target), time.perf_counter() - started)

@@ -1,0 +1,195 @@
+"""HTML → laid-out pages with WeasyPrint, then an inspection of those pages.
+
+Takes the issue's HTML and its style; returns a `Layout`: WeasyPrint's
+rendered document plus what press learned from the page boxes (which page
+each article title and section heading stands on, where each footnote call
+and footnote text landed, the printed folio of every page).  Nothing is
+written here; `pdf` writes only a layout whose structure is right.
+
+Every resource goes through `SandboxFetcher`, which serves files from the
+issue folder, the style's folder and the fonts folder and refuses the rest.
+"""
+
+import mimetypes
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import CSS, HTML
+from weasyprint.document import Document
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from press.errors import LayoutError
+from press.model import Footnote, Issue
+
+STYLESHEET = "style.css"
+BODY_PAGE = "body"
+MAX_CORRECTIONS = 8
+
+
+class RefusedResource(FatalURLFetchingError):
+    """A document asked for a resource outside the sandbox."""
+
+
+class SandboxFetcher(URLFetcher):
+    """Serves `file:` URLs inside the allowed folders and `font:` names from fonts/.
+
+    Everything else (other folders, `..` escapes, links out, http, data …) is
+    refused: the URL is recorded in `refused` and the render stops.
+    """
+
+    def __init__(self, roots: list[Path], fonts_dir: Path):
+        super().__init__(allowed_protocols={"file", "font"}, fail_on_errors=True)
+        self.roots = [root.resolve() for root in roots]
+        self.fonts_dir = fonts_dir.resolve()
+        self.refused: list[str] = []
+        self.served: list[Path] = []
+
+    def fetch(self, url, headers=None):
+        path = self.resolve(url)
+        if path is None:
+            self.refused.append(url)
+            raise RefusedResource(f"refused: {url}")
+        self.served.append(path)
+        content_type, _ = mimetypes.guess_type(path.name)
+        if path.suffix in (".otf", ".ttf"):
+            content_type = "font/" + path.suffix[1:]
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(),
+                                  {"Content-Type": content_type or "application/octet-stream"})
+
+    def resolve(self, url: str) -> Path | None:
+        """The file a URL names, if it lies inside the sandbox; else None."""
+        parts = urlsplit(url)
+        if parts.scheme == "font":
+            candidate = self.fonts_dir / unquote(parts.path)
+            roots = [self.fonts_dir]
+        elif parts.scheme == "file" and parts.netloc in ("", "localhost"):
+            candidate = Path(unquote(parts.path))
+            roots = self.roots + [self.fonts_dir]
+        else:
+            return None
+        real = candidate.resolve()
+        if real.is_file() and any(real.is_relative_to(root) for root in roots):
+            return real
+        return None
+
+
+@cache
+def font_configuration() -> FontConfiguration:
+    """One FontConfiguration per process, reused by every build."""
+    return FontConfiguration()
+
+
+@dataclass
+class Layout:
+    """The laid-out document and where things landed (page indexes from 0)."""
+
+    document: Document
+    page_names: list[str]
+    anchors: dict[str, int]
+    first_body_page: int
+    refused: list[str] = field(default_factory=list)
+    pushed: tuple[str, ...] = ()  # blocks moved to a new page to keep footnotes with calls
+
+    def folio(self, page_index: int) -> int | None:
+        """The printed page number of a page; None on cover and contents."""
+        if page_index < self.first_body_page:
+            return None
+        return page_index - self.first_body_page + 1
+
+    def page_of(self, anchor: str) -> int | None:
+        return self.anchors.get(anchor)
+
+
+def lay_out_verified(issue: Issue, html: str) -> Layout:
+    """Lay out, then make every footnote's text stand on its call's page.
+
+    WeasyPrint 70 sometimes moves a footnote's text to the next page although
+    its call stays (seen when a page fills up below the call).  After each
+    layout, press finds such footnotes; for the first one it moves the last
+    block that starts on the call's page to the next page (a `break-before`
+    rule, the text itself is untouched) and lays out again.  It gives up with
+    a LayoutError rather than ship a footnote on the wrong page.
+    """
+    pushed: list[str] = []
+    for _ in range(MAX_CORRECTIONS + 1):
+        layout = lay_out(issue, html, tuple(pushed))
+        misplaced = misplaced_footnotes(issue, layout)
+        if not misplaced:
+            return layout
+        block = block_to_push(issue, layout, misplaced[0])
+        if block is None or block in pushed:
+            break
+        pushed.append(block)
+    note = misplaced[0]
+    raise LayoutError(
+        f"脚注 {note.number} 无法与其引用排在同一页 (footnote {note.number}, called on page "
+        f"{layout.folio(layout.page_of(call_anchor(note)) or 0)}, cannot be kept on that page; "
+        f"its call is in {note.text[:40]!r}…)")
+
+
+def call_anchor(note: Footnote) -> str:
+    return f"fn-call-{note.number}"
+
+
+def text_anchor(note: Footnote) -> str:
+    return f"fn-{note.number}"
+
+
+def misplaced_footnotes(issue: Issue, layout: "Layout") -> list[Footnote]:
+    """Footnotes whose text is missing or not on the page of their call."""
+    return [note for note in issue.footnotes
+            if layout.page_of(text_anchor(note)) is None
+            or layout.page_of(text_anchor(note)) != layout.page_of(call_anchor(note))]
+
+
+def block_to_push(issue: Issue, layout: "Layout", note: Footnote) -> str | None:
+    """The last block starting on the call's page, unless it is the page's first."""
+    page = layout.page_of(call_anchor(note))
+    on_page = [block for block in issue.blocks if layout.page_of(block) == page]
+    if len(on_page) < 2 and not _page_starts_mid_block(issue, layout, page, on_page):
+        return None
+    return on_page[-1] if on_page else None
+
+
+def _page_starts_mid_block(issue: Issue, layout: "Layout", page: int | None,
+                           on_page: list[str]) -> bool:
+    """True when a block from an earlier page runs onto this page above `on_page`."""
+    if not on_page:
+        return False
+    index = issue.blocks.index(on_page[0])
+    return index > 0 and layout.page_of(issue.blocks[index - 1]) == (page or 0) - 1
+
+
+def pushed_css(pushed: tuple[str, ...]) -> str:
+    """The CSS that moves each pushed block to the top of a new page."""
+    return "".join(f"#{block} {{ break-before: page; }}\n" for block in pushed)
+
+
+def lay_out(issue: Issue, html: str, pushed: tuple[str, ...] = ()) -> Layout:
+    """Lay the HTML out as pages; return the document and its anchors."""
+    fetcher = SandboxFetcher([issue.folder, issue.settings.style_dir], issue.settings.fonts_dir)
+    fonts = font_configuration()
+    stylesheet = CSS(filename=str(issue.settings.style_dir / STYLESHEET), url_fetcher=fetcher,
+                     font_config=fonts)
+    stylesheets = [stylesheet]
+    if pushed:
+        stylesheets.append(CSS(string=pushed_css(pushed), font_config=fonts))
+    document = HTML(string=html, base_url=str(issue.folder) + "/", url_fetcher=fetcher).render(
+        stylesheets=stylesheets, font_config=fonts)
+    layout = inspect(document, fetcher.refused)
+    layout.pushed = pushed
+    return layout
+
+
+def inspect(document: Document, refused: list[str]) -> Layout:
+    """Read page names and anchor pages out of a rendered document."""
+    names = [page._page_box.page_type.name or "" for page in document.pages]
+    anchors: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            anchors.setdefault(anchor, index)
+    first_body = names.index(BODY_PAGE) if BODY_PAGE in names else len(names)
+    return Layout(document, names, anchors, first_body, list(refused))

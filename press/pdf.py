@@ -1,0 +1,61 @@
+"""Laid-out pages → the finished PDF file, written atomically.
+
+Takes a verified `Layout` and its `Issue`; writes the PDF to a temporary file
+beside the target and renames it into place only when complete, so a failed
+or interrupted build never leaves half a file or touches the previous PDF.
+While WeasyPrint writes, the finisher adds what it does not: page labels
+equal to the printed folios (封面 and 目录 before page 1) and the language.
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+import pydyf
+
+from press.layout import Layout
+from press.model import Issue
+
+PDF_LANGUAGE = "zh-CN"
+FRONT_LABELS = {"cover": "封面", "contents": "目录"}
+
+
+def write_pdf(layout: Layout, issue: Issue, target: Path) -> Path:
+    """Write the PDF to `target` atomically; return the target's path."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
+                                         dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            layout.document.write_pdf(stream, finisher=lambda doc, pdf: finish(layout, pdf))
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def finish(layout: Layout, pdf: pydyf.PDF) -> None:
+    """Add page labels and the document language to the PDF's catalog."""
+    pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(page_labels(layout))})
+    pdf.catalog["Lang"] = pydyf.String(PDF_LANGUAGE)
+
+
+def page_labels(layout: Layout) -> list:
+    """The /Nums array: a prefix label per front page, then decimal folios from 1."""
+    numbers: list = []
+    counts: dict[str, int] = {}
+    for index, name in enumerate(layout.page_names[: layout.first_body_page]):
+        label = FRONT_LABELS.get(name, "")
+        counts[label] = counts.get(label, 0) + 1
+        if counts[label] > 1:
+            label = f"{label}{counts[label]}"
+        numbers += [index, pydyf.Dictionary({"P": pydyf.String(label)})]
+    if layout.first_body_page < len(layout.page_names):
+        numbers += [layout.first_body_page,
+                    pydyf.Dictionary({"S": "/D", "St": 1})]
+    return numbers

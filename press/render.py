@@ -1,0 +1,37 @@
+"""Model → HTML through the style's Jinja2 templates.
+
+Takes an `Issue`; returns the HTML document as a string.  Templates are looked
+up first in the issue folder's `templates/`, then in the style's folder, so an
+issue can override one template without copying the style.  Autoescaping is on;
+only article bodies (already HTML made by `markup`) are inserted as they are.
+"""
+
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+from press import __version__
+from press.model import Issue
+
+TEMPLATE = "issue.html"
+
+
+@cache
+def environment(search_path: tuple[Path, ...]) -> jinja2.Environment:
+    """One Jinja2 environment per template search path (kept warm across builds)."""
+    loader = jinja2.FileSystemLoader([str(path) for path in search_path])
+    return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                              trim_blocks=True, lstrip_blocks=True)
+
+
+def template_path(issue: Issue) -> tuple[Path, ...]:
+    """Where templates are looked up, first match wins."""
+    own = issue.folder / "templates"
+    return ((own,) if own.is_dir() else ()) + (issue.settings.style_dir,)
+
+
+def render_html(issue: Issue) -> str:
+    """The whole issue as one HTML document."""
+    template = environment(template_path(issue)).get_template(TEMPLATE)
+    return template.render(issue=issue, settings=issue.settings, press_version=__version__)
