@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from press.errors import InputError, Problem
 from press.layout import Layout, lay_out_verified
 from press.load import load_issue
 from press.model import Issue
@@ -39,10 +38,6 @@ def build(folder: Path, output: Path | None = None,
         f"{len(issue.footnotes)} 条脚注")
     html = render_html(issue)
     layout = lay_out_verified(issue, html)
-    if layout.refused:
-        raise InputError([Problem(issue.folder, 0, 0, f"拒绝读取本期目录以外的资源 "
-                                  f"(resource outside the issue refused: {url})")
-                          for url in layout.refused])
     say(f"排版完成：{len(layout.document.pages)} 页" +
         (f"（为使脚注与引用同页，{len(layout.pushed)} 处移至下页）" if layout.pushed else ""))
     target = output or DIST / issue.output_name

@@ -21,7 +21,7 @@ from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from press.errors import LayoutError
+from press.errors import InputError, LayoutError, Problem
 from press.model import Footnote, Issue
 
 STYLESHEET = "style.css"
@@ -177,8 +177,13 @@ def lay_out(issue: Issue, html: str, pushed: tuple[str, ...] = ()) -> Layout:
     stylesheets = [stylesheet]
     if pushed:
         stylesheets.append(CSS(string=pushed_css(pushed), font_config=fonts))
-    document = HTML(string=html, base_url=str(issue.folder) + "/", url_fetcher=fetcher).render(
-        stylesheets=stylesheets, font_config=fonts)
+    try:
+        document = HTML(string=html, base_url=str(issue.folder) + "/",
+                        url_fetcher=fetcher).render(stylesheets=stylesheets, font_config=fonts)
+    except RefusedResource:
+        raise InputError([Problem(issue.folder, 0, 0, "拒绝读取本期目录、样式和字体目录以外的资源 "
+                                  f"(resource outside the allowed folders refused: {url})")
+                          for url in fetcher.refused]) from None
     layout = inspect(document, fetcher.refused)
     layout.pushed = pushed
     return layout

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from press.errors import InputError, Problem
+from press.fonts import uncovered
 from press.markup import to_html
 from press.model import Article, Issue, Settings, group_sections
 
@@ -263,6 +264,8 @@ def load_article(path: Path, settings: Settings | None, first_footnote: int,
     if not match:
         problems.add(path, 1, 1, "缺少开头的 YAML 信息块 (front matter between --- lines missing)")
         return None
+    if settings:
+        check_characters(path, text, settings, problems)
     meta, lines = read_yaml(path, problems, match.group(1) or "", line_offset=1)
     if not validate(meta, lines, ARTICLE_SCHEMA, path, problems, first_line=1):
         return None
@@ -281,6 +284,13 @@ def load_article(path: Path, settings: Settings | None, first_footnote: int,
                    footnotes=tuple(markup.footnotes), byline=meta.get("byline"),
                    highlight=meta.get("highlight", False), title_line=lines.get("title", 1),
                    blocks=tuple(markup.blocks))
+
+
+def check_characters(path: Path, text: str, settings: Settings, problems: Problems) -> None:
+    """Every character must be drawable by a font in fonts/."""
+    for line, column, char in uncovered(text, settings.fonts_dir):
+        problems.add(path, line, column, f"字体中没有字符 “{char}” (U+{ord(char):04X}: no bundled "
+                     "font has this character)")
 
 
 def check_image(article: Path, src: str, line: int, problems: Problems) -> None:

@@ -1,0 +1,64 @@
+"""The command line: `press build`, `press --help`, `press --version`.
+
+Only argument parsing and reporting live here; each command calls one stage.
+User errors (bad input, a layout press cannot make right) print their
+messages and exit with 2 or 1; `--debug` shows the traceback of anything else.
+"""
+
+import sys
+from pathlib import Path
+
+import click
+
+from press import __version__
+from press.errors import PressError, display_path
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="press")
+@click.option("--debug", is_flag=True, help="Show Python tracebacks of unexpected errors.")
+@click.pass_context
+def main(context: click.Context, debug: bool) -> None:
+    """press — print-layout PDFs for Chinese periodicals.
+
+    \b
+    Example:
+      press build issues/2024-04          → dist/<slug>-2024-04.pdf
+      press build issues/2024-04 -o x.pdf
+    """
+    context.obj = {"debug": debug}
+
+
+@main.command()
+@click.argument("issue", type=click.Path(file_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the PDF (default: dist/<slug>-<year>-<number>.pdf).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.pass_context
+def build(context: click.Context, issue: Path, output: Path | None, quiet: bool) -> None:
+    """Build the PDF of one ISSUE folder, e.g. issues/2024-04."""
+    from press.build import build as run_build
+
+    say = (lambda message: None) if quiet else (lambda message: click.echo(message, err=True))
+    built = guarded(context, lambda: run_build(issue, output, say))
+    size = built.path.stat().st_size
+    if not quiet:
+        click.echo(f"已生成 {display_path(built.path)}（{len(built.layout.document.pages)} 页，"
+                   f"{size / 1024:.0f} KB，{built.seconds:.1f} 秒）", err=True)
+    click.echo(display_path(built.path))
+
+
+def guarded(context: click.Context, action):
+    """Run an action; turn unexpected exceptions into one clear line (exit 1)."""
+    try:
+        return action()
+    except (PressError, click.exceptions.Exit, click.Abort):
+        raise
+    except KeyboardInterrupt:
+        click.echo("已中断 (interrupted); the previous PDF is unchanged.", err=True)
+        sys.exit(130)
+    except Exception as error:
+        if context.obj.get("debug"):
+            raise
+        raise PressError(f"内部错误 (internal error): {type(error).__name__}: {error}\n"
+                         "Run again with `press --debug build …` for the traceback.") from error

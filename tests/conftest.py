@@ -1,0 +1,75 @@
+"""Shared fixtures: the sample issue built once, and small issues made on the fly."""
+
+import shutil
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+
+from press.build import build
+from press.pdfread import read_pdf
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "issues" / "2024-04"
+
+SETTINGS = """\
+slug: test-letter
+title: 测试快报
+title_en: TEST LETTER
+publisher: 测试出版单位
+sections: [专题, 战略规划, 项目资助, 行业观察, 研究进展]
+styles_dir: {styles}
+fonts_dir: {fonts}
+"""
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory):
+    """The sample issue 2024-04, built once for the whole test session."""
+    output = tmp_path_factory.mktemp("sample") / "sample.pdf"
+    return build(SAMPLE, output)
+
+
+@pytest.fixture(scope="session")
+def sample_reading(sample_build):
+    """The sample PDF read back."""
+    return read_pdf(sample_build.path)
+
+
+class IssueMaker:
+    """Writes a small issue folder: newsletter settings, issue.yaml, articles."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        (root / "issues").mkdir(parents=True, exist_ok=True)
+        self.settings = root / "issues" / "newsletter.yaml"
+        self.settings.write_text(SETTINGS.format(styles=ROOT / "styles", fonts=ROOT / "fonts"),
+                                 encoding="utf-8")
+
+    def __call__(self, articles: dict[str, str], issue_yaml: str | None = None,
+                 name: str = "2024-05") -> Path:
+        folder = self.root / "issues" / name
+        folder.mkdir(parents=True, exist_ok=True)
+        for file_name, text in articles.items():
+            (folder / file_name).write_text(dedent(text), encoding="utf-8")
+        if issue_yaml is None:
+            listed = "".join(f"  - {file_name}\n" for file_name in articles)
+            issue_yaml = f"year: 2024\nnumber: 5\ndate: 2024-05-01\narticles:\n{listed}"
+        (folder / "issue.yaml").write_text(dedent(issue_yaml), encoding="utf-8")
+        return folder
+
+    def copy_sample(self, name: str = "2024-04") -> Path:
+        """A copy of the sample issue that a test may change."""
+        folder = self.root / "issues" / name
+        shutil.copytree(SAMPLE, folder)
+        return folder
+
+
+@pytest.fixture
+def make_issue(tmp_path):
+    return IssueMaker(tmp_path)
+
+
+def article(title: str, body: str, section: str = "专题", extra: str = "") -> str:
+    """The text of an article file."""
+    return f"---\ntitle: {title}\nsection: {section}\n{extra}---\n\n{dedent(body).strip()}\n"

@@ -1,0 +1,103 @@
+"""Loading an issue folder: the sample loads; every problem is reported with its place."""
+
+import pytest
+
+from press.errors import InputError
+from press.load import load_issue
+from tests.conftest import SAMPLE, article
+
+
+def problems_of(folder) -> list[str]:
+    with pytest.raises(InputError) as caught:
+        load_issue(folder)
+    assert caught.value.exit_code == 2
+    return [str(problem).split(str(folder.parent) + "/")[-1] for problem in caught.value.problems]
+
+
+def test_sample_issue_loads_with_sections_highlights_and_footnotes():
+    issue = load_issue(SAMPLE)
+    assert (issue.year, issue.number, issue.label, issue.label_zh) == (2024, 4, "2024.04", "2024年第4期")
+    assert [section.name for section in issue.sections] == ["专题", "战略规划", "项目资助", "行业观察", "研究进展"]
+    assert len(issue.articles) == 12 and len(issue.highlights) == 7
+    assert [note.number for note in issue.footnotes] == list(range(1, 13))
+    assert issue.output_name == "materials-newsletter-2024-04.pdf"
+
+
+def test_a_good_small_issue_loads(make_issue):
+    folder = make_issue({"a.md": article("标题", "正文。", extra="byline: 董金鑫\nhighlight: true\n")})
+    issue = load_issue(folder)
+    assert issue.articles[0].byline == "董金鑫" and issue.highlights == issue.articles
+
+
+def test_front_matter_fields_missing_unknown_and_mistyped(make_issue):
+    folder = make_issue({"a.md": "---\ntitel: 标题\nsection: 专题\nhighlight: 是\n---\n\n正文。\n"})
+    found = problems_of(folder)
+    assert any(line.startswith("2024-05/a.md:2:1: 未知字段 titel") for line in found), found
+    assert any(line.startswith("2024-05/a.md:4:1: 字段 highlight 应为true/false") for line in found)
+    assert any(line.startswith("2024-05/a.md:1:1: 缺少字段 title") for line in found)
+
+
+def test_unknown_section_names_the_line(make_issue):
+    found = problems_of(make_issue({"a.md": article("标题", "正文。", section="杂谈")}))
+    assert found == ["2024-05/a.md:3:1: 未知栏目 杂谈 (unknown section; known: 专题、战略规划、项目资助、行业观察、研究进展)"]
+
+
+def test_yaml_syntax_error_gives_line_and_column(make_issue):
+    folder = make_issue({"a.md": article("标题", "正文。")},
+                        issue_yaml="year: 2024\nnumber: [5\ndate: 2024-05-01\n")
+    found = problems_of(folder)
+    assert len(found) == 1 and found[0].startswith("2024-05/issue.yaml:3:5: YAML 语法错误"), found
+
+
+def test_articles_missing_unlisted_and_listed_twice_all_reported_together(make_issue):
+    folder = make_issue(
+        {"a.md": article("甲", "正文。"), "b.md": article("乙", "正文。")},
+        issue_yaml="year: 2024\nnumber: 5\ndate: 2024-05-01\narticles:\n  - a.md\n  - a.md\n  - c.md\n")
+    found = problems_of(folder)
+    assert "2024-05/issue.yaml:6:1: 文章 a.md 重复列出，首次在第 5 行 (listed twice)" in found
+    assert "2024-05/issue.yaml:7:1: 找不到文章文件 c.md (article file missing)" in found
+    assert "2024-05/b.md:1:1: 文章未列入 issue.yaml 的 articles (article not listed in issue.yaml)" in found
+
+
+def test_sections_out_of_order(make_issue):
+    folder = make_issue({"a.md": article("甲", "正文。", section="研究进展"),
+                         "b.md": article("乙", "正文。", section="专题")})
+    found = problems_of(folder)
+    assert len(found) == 1 and found[0].startswith("2024-05/issue.yaml:6:1: b.md 属于栏目 专题"), found
+
+
+def test_gbk_file_is_recognised(make_issue):
+    folder = make_issue({"a.md": article("标题", "正文。")})
+    (folder / "a.md").write_bytes(article("标题", "正文。").encode("gbk"))
+    found = problems_of(folder)
+    assert found == ["2024-05/a.md:2: 文件不是 UTF-8 编码 (not UTF-8)；看起来是 GBK/GB18030 编码，"
+                     "请另存为 UTF-8 (looks like GBK/GB18030: save as UTF-8)"]
+
+
+def test_bom_and_crlf_are_read(make_issue):
+    folder = make_issue({"a.md": article("标题", "正文。")})
+    (folder / "a.md").write_bytes(b"\xef\xbb\xbf" + article("标题", "正文。").replace("\n", "\r\n").encode())
+    assert load_issue(folder).articles[0].title == "标题"
+
+
+def test_missing_image_and_image_outside_the_folder(make_issue):
+    folder = make_issue({"a.md": article("标题", "正文。\n\n![图](none.png)\n\n![图](../../etc.png)")})
+    found = problems_of(folder)
+    assert "2024-05/a.md:8:1: 找不到图片 none.png (image file missing)" in found
+    assert any(line.startswith("2024-05/a.md:10:1: 图片必须在本期目录中") for line in found)
+
+
+def test_character_no_bundled_font_has(make_issue):
+    found = problems_of(make_issue({"a.md": article("标题", "正文𠀀字。")}))
+    assert found == ["2024-05/a.md:6:3: 字体中没有字符 “𠀀” (U+20000: no bundled font has this character)"]
+
+
+def test_footnote_problems_name_the_article_file_line(make_issue):
+    found = problems_of(make_issue({"a.md": article("标题", "正文[^1]和[^2]。\n\n[^1]: 来源。")}))
+    assert found == ["2024-05/a.md:6:8: 脚注 [^2] 没有内容 (footnote call without text)"]
+
+
+def test_folder_without_issue_yaml(tmp_path):
+    with pytest.raises(InputError) as caught:
+        load_issue(tmp_path)
+    assert "找不到 issue.yaml" in str(caught.value)

@@ -1,0 +1,65 @@
+"""Markdown dialect: footnotes, blocks, figures, sub/superscript, problems with lines."""
+
+from press.markup import to_html
+
+
+def test_footnotes_are_numbered_from_the_given_number_in_call_order():
+    markup = to_html("甲[^b]乙[^a]。\n\n[^a]: Second.\n[^b]: First. <https://a.example/x>\n",
+                     first_number=7)
+    assert [(note.number, note.label) for note in markup.footnotes] == [(7, "b"), (8, "a")]
+    assert '<span class="footnote" id="fn-7">First. <a href="https://a.example/x">' in markup.html
+    assert 'id="fn-call-7"' in markup.html and 'id="fn-8"' in markup.html
+    assert markup.footnotes[0].text == "First. https://a.example/x"
+    assert markup.problems == []
+
+
+def test_footnote_problems_carry_file_lines():
+    text = "正文[^a]和[^b]。[^a]\n\n[^a]: T.\n[^c]: never\n[^c]: twice\n"
+    problems = to_html(text, line_offset=4).problems
+    messages = {(line, column, message.split(" (")[0]) for line, column, message in problems}
+    assert (5, 8, "脚注 [^b] 没有内容") in messages
+    assert (5, 1, "脚注 [^a] 被引用了两次") in messages
+    assert (8, 1, "脚注 [^c] 有内容但正文中没有引用") in messages
+    assert (9, 1, "脚注 [^c] 重复定义，首次在第 8 行") in messages
+
+
+def test_editor_note_and_box_blocks():
+    html = to_html("::: 编者按\n按语正文。\n:::\n\n::: 框 【快报延伸】\n延伸内容。\n:::\n").html
+    assert '<div class="editor-note" id="b-L1"><span class="editor-note-label">编者按：</span>' in html
+    assert '<aside class="box" id="b-L5"><p class="box-title">【快报延伸】</p>' in html
+
+
+def test_lone_image_becomes_a_figure_with_its_caption():
+    markup = to_html("前文。\n\n![图 1 销售额占比](chart.svg)\n", line_offset=10)
+    assert ('<figure class="figure" id="b-L13"><img src="chart.svg" alt="图 1 销售额占比">'
+            "<figcaption>图 1 销售额占比</figcaption></figure>") in markup.html
+    assert markup.images == [("chart.svg", 13)]
+
+
+def test_sub_superscript_italics_and_tables():
+    html = to_html("LiCoO~2~ 与 SSAB Zero^®^，*Science*。\n\n| 甲 | 乙 |\n| --- | --- |\n| 1 | 2 |\n").html
+    assert "LiCoO<sub>2</sub>" in html and "Zero<sup>®</sup>" in html
+    assert "<em>Science</em>" in html
+    assert "<table" in html and "<td>2</td>" in html
+
+
+def test_raw_html_is_escaped_not_rendered():
+    html = to_html('<script>alert(1)</script>\n\n正文 <b onclick="x">粗</b>。\n').html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<b " not in html
+
+
+def test_headings_shift_below_the_article_title_and_depth_is_limited():
+    markup = to_html("# 一级\n\n## 二级\n\n#### 四级\n")
+    assert '<h3 class="subhead subhead-1" id="b-L1">一级</h3>' in markup.html
+    assert '<h4 class="subhead subhead-2" id="b-L3">二级</h4>' in markup.html
+    assert [line for line, _, _ in markup.problems] == [5]
+
+
+def test_empty_body_is_a_problem():
+    assert to_html("\n\n", line_offset=4).problems[0][:2] == (5, 1)
+
+
+def test_blocks_are_listed_in_order_with_their_file_lines():
+    markup = to_html("甲。\n\n# 乙\n\n丙。\n", line_offset=5, block_prefix="article-x")
+    assert markup.blocks == ["article-x-L6", "article-x-L8", "article-x-L10"]
