@@ -67,7 +67,7 @@ class SandboxFetcher(URLFetcher):
             roots = [self.fonts_dir]
         elif parts.scheme == "file" and parts.netloc in ("", "localhost"):
             candidate = Path(unquote(parts.path))
-            roots = self.roots + [self.fonts_dir]
+            roots = [*self.roots, self.fonts_dir]
         else:
             return None
         real = candidate.resolve()

@@ -227,7 +227,8 @@ def article_names(folder: Path, meta: Any, lines: dict[str, int],
     for index, name in enumerate(listed):
         line = lines.get(f"articles[{index}]", lines.get("articles", 0))
         if not isinstance(name, str) or not name.endswith(".md") or "/" in name or "\\" in name:
-            problems.add(issue_path, line, 1, f"文章应为本目录下的 .md 文件名 (expected a .md file name here, got {name!r})")
+            problems.add(issue_path, line, 1,
+                         f"文章应为本目录下的 .md 文件名 (expected a .md file name here, got {name!r})")
         elif name in seen:
             problems.add(issue_path, line, 1, f"文章 {name} 重复列出，首次在第 {seen[name]} 行 (listed twice)")
         elif not (folder / name).is_file():

@@ -7,8 +7,8 @@ through the issue from `first_number`, together with the problems found.
 """
 
 import re
-from functools import cache
 from dataclasses import dataclass, field
+from functools import cache
 from html import escape
 
 from markdown_it import MarkdownIt

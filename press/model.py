@@ -115,7 +115,7 @@ def group_sections(articles: tuple[Article, ...]) -> tuple[Section, ...]:
     for article in articles:
         if sections and sections[-1].name == article.section:
             last = sections[-1]
-            sections[-1] = Section(last.ident, last.name, last.articles + (article,))
+            sections[-1] = Section(last.ident, last.name, (*last.articles, article))
         else:
             sections.append(Section(f"section-{len(sections) + 1}", article.section, (article,)))
     return tuple(sections)

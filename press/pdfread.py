@@ -133,14 +133,14 @@ def find_footnotes(page: Page, body_size: float) -> None:
         if first["text"].isdigit() and first["size"] < limit and line.size < body_size * 0.95:
             note_lines.append(number)
     zone_top = page.lines[note_lines[0]].top if note_lines else float("inf")
-    current = None
+    current, note_size = None, 0.0
     for number, line in enumerate(page.lines):
         if line.top >= zone_top:
             runs = small_digit_runs(line.chars, limit)
             if number in note_lines and runs:
-                current = runs[0][0]
+                current, note_size = runs[0][0], line.size
                 page.notes[current] = line.text[len(str(current)):].strip()
-            elif current is not None and line.size < body_size * 0.95:
+            elif current is not None and abs(line.size - note_size) < 0.3:
                 page.notes[current] += line.text.strip()
         else:
             page.calls += [value for value, first in small_digit_runs(line.chars, limit)

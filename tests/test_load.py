@@ -39,7 +39,8 @@ def test_front_matter_fields_missing_unknown_and_mistyped(make_issue):
 
 def test_unknown_section_names_the_line(make_issue):
     found = problems_of(make_issue({"a.md": article("标题", "正文。", section="杂谈")}))
-    assert found == ["2024-05/a.md:3:1: 未知栏目 杂谈 (unknown section; known: 专题、战略规划、项目资助、行业观察、研究进展)"]
+    assert found == ["2024-05/a.md:3:1: 未知栏目 杂谈 "
+                     "(unknown section; known: 专题、战略规划、项目资助、行业观察、研究进展)"]
 
 
 def test_yaml_syntax_error_gives_line_and_column(make_issue):

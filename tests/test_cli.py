@@ -1,0 +1,42 @@
+"""The command line: build, exit codes, messages without tracebacks."""
+
+from click.testing import CliRunner
+
+from press import __version__
+from press.cli import main
+from tests.conftest import article
+
+
+def test_version_and_help():
+    runner = CliRunner()
+    assert runner.invoke(main, ["--version"]).output.strip() == f"press, version {__version__}"
+    assert "press build issues/2024-04" in runner.invoke(main, ["--help"]).output
+
+
+def test_build_writes_the_pdf_and_exits_zero(make_issue, tmp_path):
+    folder = make_issue({"a.md": article("标题", "正文。")})
+    target = tmp_path / "out" / "x.pdf"
+    result = CliRunner().invoke(main, ["build", str(folder), "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes().startswith(b"%PDF-")
+    assert "已生成" in result.output
+
+
+def test_default_output_is_dist_slug_year_number(make_issue, tmp_path, monkeypatch):
+    folder = make_issue({"a.md": article("标题", "正文。")})
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build", "-q", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "dist" / "test-letter-2024-05.pdf").is_file()
+
+
+def test_bad_input_exits_two_with_file_line_messages_and_no_traceback(make_issue, tmp_path):
+    folder = make_issue({"a.md": "---\ntitle: 标题\nsection: 杂谈\n---\n\n正文[^9]。\n"})
+    target = tmp_path / "x.pdf"
+    result = CliRunner().invoke(main, ["build", str(folder), "-o", str(target)])
+    assert result.exit_code == 2
+    assert "a.md:3:1: 未知栏目 杂谈" in result.output
+    assert "a.md:6:3: 脚注 [^9] 没有内容" in result.output
+    assert "2 problems in the input." in result.output
+    assert "Traceback" not in result.output
+    assert not target.exists()

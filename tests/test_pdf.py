@@ -1,0 +1,63 @@
+"""Writing the PDF: atomic replacement, page labels, language, reproducible bytes."""
+
+import pytest
+
+from press.build import build
+from press.layout import lay_out_verified
+from press.load import load_issue
+from press.pdf import write_pdf
+from press.render import render_html
+from tests.conftest import article
+
+
+@pytest.fixture
+def small(make_issue):
+    folder = make_issue({"a.md": article("标题", "正文。[^1]\n\n[^1]: 来源。")})
+    issue = load_issue(folder)
+    return issue, lay_out_verified(issue, render_html(issue))
+
+
+def test_failed_write_leaves_the_previous_pdf_untouched(small, tmp_path, monkeypatch):
+    issue, layout = small
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / "out.pdf"
+    target.write_bytes(b"%PDF-previous good file")
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(layout.document, "write_pdf", explode)
+    with pytest.raises(RuntimeError):
+        write_pdf(layout, issue, target)
+    assert target.read_bytes() == b"%PDF-previous good file"
+    assert [path.name for path in out.iterdir()] == ["out.pdf"]
+
+
+def test_interrupted_write_leaves_no_partial_file(small, tmp_path, monkeypatch):
+    issue, layout = small
+
+    def interrupt(stream, **kwargs):
+        stream.write(b"%PDF-1.7 half")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(layout.document, "write_pdf", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        write_pdf(layout, issue, tmp_path / "out" / "out.pdf")
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_labels_and_language(small, tmp_path):
+    from pypdf import PdfReader
+
+    issue, layout = small
+    reader = PdfReader(str(write_pdf(layout, issue, tmp_path / "out.pdf")))
+    assert list(reader.page_labels) == ["封面", "目录", "1"]
+    assert reader.trailer["/Root"]["/Lang"] == "zh-CN"
+
+
+def test_same_input_same_bytes(make_issue, tmp_path):
+    folder = make_issue({"a.md": article("标题", "正文。[^1]\n\n[^1]: 来源。")})
+    first = build(folder, tmp_path / "1.pdf").path.read_bytes()
+    second = build(folder, tmp_path / "2.pdf").path.read_bytes()
+    assert first == second
