@@ -51,13 +51,24 @@ class SandboxFetcher(URLFetcher):
         path = self.resolve(url)
         if path is None:
             self.refused.append(url)
-            raise RefusedResource(f"refused: {url}")
+            raise RefusedResource(f"{self.reason(url)}: {url}")
         self.served.append(path)
         content_type, _ = mimetypes.guess_type(path.name)
         if path.suffix in (".otf", ".ttf"):
             content_type = "font/" + path.suffix[1:]
         return URLFetcherResponse(path.as_uri(), path.read_bytes(),
                                   {"Content-Type": content_type or "application/octet-stream"})
+
+    def reason(self, url: str) -> str:
+        """Why a URL was not served: missing inside the sandbox, or outside it."""
+        parts = urlsplit(url)
+        if parts.scheme in ("file", "font"):
+            base = self.fonts_dir if parts.scheme == "font" else Path("/")
+            candidate = (base / unquote(parts.path).lstrip("/")).resolve()
+            if not candidate.exists() and any(candidate.is_relative_to(root)
+                                               for root in [*self.roots, self.fonts_dir]):
+                return "找不到文件 (file not found)"
+        return "拒绝读取允许目录以外的资源 (outside the issue, style and fonts folders: refused)"
 
     def resolve(self, url: str) -> Path | None:
         """The file a URL names, if it lies inside the sandbox; else None."""
@@ -181,8 +192,7 @@ def lay_out(issue: Issue, html: str, pushed: tuple[str, ...] = ()) -> Layout:
         document = HTML(string=html, base_url=str(issue.folder) + "/",
                         url_fetcher=fetcher).render(stylesheets=stylesheets, font_config=fonts)
     except RefusedResource:
-        raise InputError([Problem(issue.folder, 0, 0, "拒绝读取本期目录、样式和字体目录以外的资源 "
-                                  f"(resource outside the allowed folders refused: {url})")
+        raise InputError([Problem(issue.folder, 0, 0, f"{fetcher.reason(url)}: {url}")
                           for url in fetcher.refused]) from None
     layout = inspect(document, fetcher.refused)
     layout.pushed = pushed

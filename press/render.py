@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from press import __version__
 from press.model import Issue
@@ -21,8 +22,16 @@ TEMPLATE = "issue.html"
 def environment(search_path: tuple[Path, ...]) -> jinja2.Environment:
     """One Jinja2 environment per template search path (kept warm across builds)."""
     loader = jinja2.FileSystemLoader([str(path) for path in search_path])
-    return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True)
+    env.filters["css_string"] = css_string
+    return env
+
+
+def css_string(text: str) -> Markup:
+    """Text as a quoted CSS string, safe inside a <style> element."""
+    escaped = "".join(f"\\{ord(char):x} " if char in '"\\<>&\n' else char for char in str(text))
+    return Markup(f'"{escaped}"')
 
 
 def template_path(issue: Issue) -> tuple[Path, ...]:

@@ -36,7 +36,15 @@ def test_fetcher_refuses_a_symlink_out_of_the_folder(tmp_path):
 def test_a_refused_resource_stops_the_render(make_issue):
     issue = load_issue(make_issue({"a.md": "---\ntitle: t\nsection: 专题\n---\n\n正文。\n"}))
     html = render_html(issue).replace("</body>", '<img src="file:///etc/passwd"></body>')
-    with pytest.raises(InputError, match="refused: file:///etc/passwd"):
+    with pytest.raises(InputError, match="refused\\): file:///etc/passwd"):
+        lay_out(issue, html)
+
+
+def test_a_missing_style_resource_is_named_missing(make_issue):
+    issue = load_issue(make_issue({"a.md": "---\ntitle: t\nsection: 专题\n---\n\n正文。\n"}))
+    missing = issue.settings.style_dir / "no-such.png"
+    html = render_html(issue).replace("</body>", f'<img src="{missing.as_uri()}"></body>')
+    with pytest.raises(InputError, match="file not found"):
         lay_out(issue, html)
 
 
