@@ -11,7 +11,7 @@ issue folder, the style's folder and the fonts folder and refuses the rest.
 """
 
 import mimetypes
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -61,30 +61,31 @@ class SandboxFetcher(URLFetcher):
 
     def reason(self, url: str) -> str:
         """Why a URL was not served: missing inside the sandbox, or outside it."""
-        parts = urlsplit(url)
-        if parts.scheme in ("file", "font"):
-            base = self.fonts_dir if parts.scheme == "font" else Path("/")
-            candidate = (base / unquote(parts.path).lstrip("/")).resolve()
-            if not candidate.exists() and any(candidate.is_relative_to(root)
-                                               for root in [*self.roots, self.fonts_dir]):
-                return "找不到文件 (file not found)"
+        named = self.candidate(url)
+        if named and not named[0].exists() and self.inside(named[0].resolve(), named[1]):
+            return "找不到文件 (file not found)"
         return "拒绝读取允许目录以外的资源 (outside the issue, style and fonts folders: refused)"
 
     def resolve(self, url: str) -> Path | None:
         """The file a URL names, if it lies inside the sandbox; else None."""
+        named = self.candidate(url)
+        if named is None:
+            return None
+        real = named[0].resolve()
+        return real if real.is_file() and self.inside(real, named[1]) else None
+
+    def candidate(self, url: str) -> tuple[Path, list[Path]] | None:
+        """The path a `font:` or local `file:` URL names and the folders it must lie in."""
         parts = urlsplit(url)
         if parts.scheme == "font":
-            candidate = self.fonts_dir / unquote(parts.path)
-            roots = [self.fonts_dir]
-        elif parts.scheme == "file" and parts.netloc in ("", "localhost"):
-            candidate = Path(unquote(parts.path))
-            roots = [*self.roots, self.fonts_dir]
-        else:
-            return None
-        real = candidate.resolve()
-        if real.is_file() and any(real.is_relative_to(root) for root in roots):
-            return real
+            return self.fonts_dir / unquote(parts.path), [self.fonts_dir]
+        if parts.scheme == "file" and parts.netloc in ("", "localhost"):
+            return Path(unquote(parts.path)), [*self.roots, self.fonts_dir]
         return None
+
+    @staticmethod
+    def inside(path: Path, roots: list[Path]) -> bool:
+        return any(path.is_relative_to(root) for root in roots)
 
 
 @cache
@@ -101,7 +102,6 @@ class Layout:
     page_names: list[str]
     anchors: dict[str, int]
     first_body_page: int
-    refused: list[str] = field(default_factory=list)
     pushed: tuple[str, ...] = ()  # blocks moved to a new page to keep footnotes with calls
 
     def folio(self, page_index: int) -> int | None:
@@ -135,10 +135,11 @@ def lay_out_verified(issue: Issue, html: str) -> Layout:
             break
         pushed.append(block)
     note = misplaced[0]
+    page = layout.page_of(call_anchor(note))
+    where = layout.folio(page) if page is not None else None
     raise LayoutError(
         f"脚注 {note.number} 无法与其引用排在同一页 (footnote {note.number}, called on page "
-        f"{layout.folio(layout.page_of(call_anchor(note)) or 0)}, cannot be kept on that page; "
-        f"its call is in {note.text[:40]!r}…)")
+        f"{where or page}, cannot be kept on that page; footnote text: {note.text[:40]!r})")
 
 
 def call_anchor(note: Footnote) -> str:
@@ -157,21 +158,20 @@ def misplaced_footnotes(issue: Issue, layout: "Layout") -> list[Footnote]:
 
 
 def block_to_push(issue: Issue, layout: "Layout", note: Footnote) -> str | None:
-    """The last block starting on the call's page, unless it is the page's first."""
+    """The last block that starts on the call's page, unless it is that page's first content.
+
+    Pushing a page's first content would only move the problem to the next page.
+    """
     page = layout.page_of(call_anchor(note))
-    on_page = [block for block in issue.blocks if layout.page_of(block) == page]
-    if len(on_page) < 2 and not _page_starts_mid_block(issue, layout, page, on_page):
-        return None
-    return on_page[-1] if on_page else None
-
-
-def _page_starts_mid_block(issue: Issue, layout: "Layout", page: int | None,
-                           on_page: list[str]) -> bool:
-    """True when a block from an earlier page runs onto this page above `on_page`."""
+    blocks = issue.blocks
+    on_page = [index for index, block in enumerate(blocks) if layout.page_of(block) == page]
     if not on_page:
-        return False
-    index = issue.blocks.index(on_page[0])
-    return index > 0 and layout.page_of(issue.blocks[index - 1]) == (page or 0) - 1
+        return None
+    last = on_page[-1]
+    continued = last > 0 and layout.page_of(blocks[last - 1]) == (page or 0) - 1
+    if last == on_page[0] and not continued:
+        return None
+    return blocks[last]
 
 
 def pushed_css(pushed: tuple[str, ...]) -> str:
@@ -194,12 +194,12 @@ def lay_out(issue: Issue, html: str, pushed: tuple[str, ...] = ()) -> Layout:
     except RefusedResource:
         raise InputError([Problem(issue.folder, 0, 0, f"{fetcher.reason(url)}: {url}")
                           for url in fetcher.refused]) from None
-    layout = inspect(document, fetcher.refused)
+    layout = inspect(document)
     layout.pushed = pushed
     return layout
 
 
-def inspect(document: Document, refused: list[str]) -> Layout:
+def inspect(document: Document) -> Layout:
     """Read page names and anchor pages out of a rendered document."""
     names = [page._page_box.page_type.name or "" for page in document.pages]
     anchors: dict[str, int] = {}
@@ -207,4 +207,4 @@ def inspect(document: Document, refused: list[str]) -> Layout:
         for anchor in page.anchors:
             anchors.setdefault(anchor, index)
     first_body = names.index(BODY_PAGE) if BODY_PAGE in names else len(names)
-    return Layout(document, names, anchors, first_body, list(refused))
+    return Layout(document, names, anchors, first_body)

@@ -76,7 +76,7 @@ def to_html(markdown: str, first_number: int = 1, line_offset: int = 0,
     tokens = md.parse(markdown, env)
     problems: list[tuple[int, int, str]] = []
     footnotes = _collect_footnotes(tokens, env, first_number, line_offset, problems)
-    body = [token for token in _without_footnote_block(tokens)]
+    body = list(_without_footnote_block(tokens))
     _mark_figures(body)
     images = _collect_images(body, line_offset)
     problems += _check_headings(body, line_offset)

@@ -65,6 +65,24 @@ class IssueMaker:
         return folder
 
 
+FILLER_AFTER_NOTE = ":::\n\n"
+
+
+def shifted_sample(maker: IssueMaker, k: int) -> Path:
+    """A copy of the sample with a filler paragraph of 11·k characters after the editor's note.
+
+    The filler moves every page break, so footnote calls pass through every
+    position on their pages; at some shifts WeasyPrint 70 alone misplaces one.
+    """
+    folder = maker.copy_sample(f"2024-04-shift{k}")
+    article = folder / "01-microelectronics-strategy.md"
+    original = article.read_text(encoding="utf-8")
+    filler = "试" * (11 * k) + "。\n\n"
+    article.write_text(original.replace(FILLER_AFTER_NOTE, FILLER_AFTER_NOTE + filler, 1),
+                       encoding="utf-8")
+    return folder
+
+
 @pytest.fixture
 def make_issue(tmp_path):
     return IssueMaker(tmp_path)

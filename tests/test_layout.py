@@ -6,9 +6,7 @@ from press.errors import InputError
 from press.layout import SandboxFetcher, lay_out, lay_out_verified, misplaced_footnotes
 from press.load import load_issue
 from press.render import render_html
-from tests.conftest import ROOT
-
-FILLER_AFTER_NOTE = ":::\n\n"
+from tests.conftest import ROOT, IssueMaker, shifted_sample
 
 
 def test_fetcher_serves_only_files_inside_its_roots(tmp_path):
@@ -50,22 +48,11 @@ def test_a_missing_style_resource_is_named_missing(make_issue):
 
 @pytest.fixture(scope="module")
 def shifted_variants(tmp_path_factory):
-    """The sample with a filler paragraph of growing length after the editor's note.
-
-    The filler moves every page break, so the footnote calls pass through
-    every position on their pages; WeasyPrint 70 alone misplaces some.
-    """
-    from tests.conftest import IssueMaker
-
+    """The sample shifted eight ways (see conftest.shifted_sample), loaded and rendered."""
+    maker = IssueMaker(tmp_path_factory.mktemp("shift"))
     variants = []
     for k in range(10, 18):
-        folder = IssueMaker(tmp_path_factory.mktemp(f"shift{k}")).copy_sample()
-        article = folder / "01-microelectronics-strategy.md"
-        original = article.read_text(encoding="utf-8")
-        filler = "试" * (11 * k) + "。\n\n"
-        article.write_text(original.replace(FILLER_AFTER_NOTE, FILLER_AFTER_NOTE + filler, 1),
-                           encoding="utf-8")
-        issue = load_issue(folder)
+        issue = load_issue(shifted_sample(maker, k))
         variants.append((issue, render_html(issue)))
     return variants
 

@@ -5,19 +5,12 @@ from press.load import load_issue
 from press.pdf import write_pdf
 from press.pdfread import contents_entries, read_pdf
 from press.render import render_html
-
-FILLER_AFTER_NOTE = ":::\n\n"
+from tests.conftest import shifted_sample
 
 
 def test_reader_finds_a_footnote_weasyprint_moved_to_the_next_page(make_issue, tmp_path):
-    folder = make_issue.copy_sample()
-    article = folder / "01-microelectronics-strategy.md"
-    original = article.read_text(encoding="utf-8")
     for k in range(10, 18):  # a shift at which WeasyPrint alone misplaces a footnote
-        filler = "试" * (11 * k) + "。\n\n"
-        article.write_text(original.replace(FILLER_AFTER_NOTE, FILLER_AFTER_NOTE + filler, 1),
-                           encoding="utf-8")
-        issue = load_issue(folder)
+        issue = load_issue(shifted_sample(make_issue, k))
         raw = lay_out(issue, render_html(issue))
         if misplaced_footnotes(issue, raw):
             break
