@@ -21,6 +21,7 @@ from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from press import justify
 from press.errors import InputError, LayoutError, Problem
 from press.model import Footnote, Issue
 
@@ -181,6 +182,7 @@ def pushed_css(pushed: tuple[str, ...]) -> str:
 
 def lay_out(issue: Issue, html: str, pushed: tuple[str, ...] = ()) -> Layout:
     """Lay the HTML out as pages; return the document and its anchors."""
+    justify.install()
     fetcher = SandboxFetcher([issue.folder, issue.settings.style_dir], issue.settings.fonts_dir)
     fonts = font_configuration()
     stylesheet = CSS(filename=str(issue.settings.style_dir / STYLESHEET), url_fetcher=fetcher,

@@ -261,8 +261,10 @@ def _render_heading_close(self, tokens, idx, options, env):
 
 def _render_paragraph_open(self, tokens, idx, options, env):
     token = tokens[idx]
-    return (f'<figure class="figure"{_block_id(token)}>' if token.meta.get("figure")
-            else f"<p{_block_id(token)}>")
+    if token.meta.get("figure"):
+        return f'<figure class="figure"{_block_id(token)}>'
+    label = env.pop("press_run_in", "")  # the 编者按 label runs into the note's first paragraph
+    return f"<p{_block_id(token)}>{label}"
 
 
 def _render_paragraph_close(self, tokens, idx, options, env):
@@ -292,8 +294,8 @@ def _render_footnote_call(self, tokens, idx, options, env):
 
 def _render_editor_note(self, tokens, idx, options, env):
     if tokens[idx].nesting == 1:
-        return (f'<div class="editor-note"{_block_id(tokens[idx])}>'
-                f'<span class="editor-note-label">{EDITOR_NOTE}：</span>')
+        env["press_run_in"] = f'<span class="editor-note-label">{EDITOR_NOTE}：</span>'
+        return f'<div class="editor-note"{_block_id(tokens[idx])}>'
     return "</div>\n"
 
 

@@ -4,6 +4,8 @@ Takes an `Issue`; returns the HTML document as a string.  Templates are looked
 up first in the issue folder's `templates/`, then in the style's folder, so an
 issue can override one template without copying the style.  Autoescaping is on;
 only article bodies (already HTML made by `markup`) are inserted as they are.
+The Chinese text rules of `cjk` (Han–Latin spacing, unbreakable marks) are
+applied to the finished document, and to strings put into CSS.
 """
 
 from functools import cache
@@ -13,6 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from press import __version__
+from press.cjk import apply_text_rules, space_plain
 from press.model import Issue
 
 TEMPLATE = "issue.html"
@@ -30,7 +33,8 @@ def environment(search_path: tuple[Path, ...]) -> jinja2.Environment:
 
 def css_string(text: str) -> Markup:
     """Text as a quoted CSS string, safe inside a <style> element."""
-    escaped = "".join(f"\\{ord(char):x} " if char in '"\\<>&\n' else char for char in str(text))
+    spaced, _ = space_plain(str(text), "")
+    escaped = "".join(f"\\{ord(char):x} " if char in '"\\<>&\n' else char for char in spaced)
     return Markup(f'"{escaped}"')
 
 
@@ -43,4 +47,5 @@ def template_path(issue: Issue) -> tuple[Path, ...]:
 def render_html(issue: Issue) -> str:
     """The whole issue as one HTML document."""
     template = environment(template_path(issue)).get_template(TEMPLATE)
-    return template.render(issue=issue, settings=issue.settings, press_version=__version__)
+    html = template.render(issue=issue, settings=issue.settings, press_version=__version__)
+    return apply_text_rules(html)

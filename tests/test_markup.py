@@ -25,7 +25,7 @@ def test_footnote_problems_carry_file_lines():
 
 def test_editor_note_and_box_blocks():
     html = to_html("::: 编者按\n按语正文。\n:::\n\n::: 框 【快报延伸】\n延伸内容。\n:::\n").html
-    assert '<div class="editor-note" id="b-L1"><span class="editor-note-label">编者按：</span>' in html
+    assert '<div class="editor-note" id="b-L1"><p><span class="editor-note-label">编者按：</span>按语正文。</p>' in html
     assert '<aside class="box" id="b-L5"><p class="box-title">【快报延伸】</p>' in html
 
 

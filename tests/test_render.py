@@ -29,4 +29,4 @@ def test_issue_templates_override_the_style(make_issue):
     folder = make_issue({"a.md": article("标题", "正文。")})
     (folder / "templates").mkdir()
     (folder / "templates" / "issue.html").write_text("<p>{{ issue.label_zh }}</p>", encoding="utf-8")
-    assert render_html(load_issue(folder)) == "<p>2024年第5期</p>"
+    assert render_html(load_issue(folder)) == "<p>2024 年第 5 期</p>"  # with the Han–Latin spaces of cjk

@@ -1,0 +1,130 @@
+"""Chinese text rules applied to the rendered HTML: Han–Latin spacing and unbreakable marks.
+
+Takes the issue's HTML (made by press: well-formed tags, escaped text) and
+returns it with
+* one space between a Han character and an adjacent Latin letter or digit
+  where the source has none (clreq §3.2.2: about ¼ em; a space of the body
+  fonts is 0.23–0.26 em, and WeasyPrint drops it at a line end).  Never
+  inside URLs, code or the page's <head>; never across a paragraph or a
+  footnote's edge;
+* a WORD JOINER (U+2060) before a dash or a middle dot, so that —— and ·
+  never start a line (Pango lets them; clreq §3.1.4).  The joiner is a
+  default-ignorable character: it is not drawn and takes no width.
+"""
+
+import re
+import unicodedata
+
+from press.justify import is_han
+
+WORD_JOINER = "\u2060"
+NO_LINE_START = "—·"
+TAG = re.compile(r"(<[^>]*>)")
+ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);")
+URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]*")
+SKIPPED = {"head", "code", "pre", "kbd", "samp", "script", "style", "title"}
+BLOCKS = {"p", "li", "ul", "ol", "div", "section", "article", "nav", "main", "h1", "h2", "h3",
+          "h4", "h5", "h6", "td", "th", "tr", "table", "figure", "figcaption", "br", "body", "html",
+          "blockquote", "hr", "img"}
+VOID = {"br", "hr", "img", "meta", "link", "col", "input", "source", "wbr"}
+NO_AUTOSPACE_CLASS = "no-autospace"
+
+
+def is_latin(char: str) -> bool:
+    """A Latin (Greek, Cyrillic …) letter or digit: a half-width alphanumeric."""
+    if is_han(char) or unicodedata.east_asian_width(char) in "WF":
+        return False
+    return unicodedata.category(char) in ("Lu", "Ll", "Lt", "Lm", "Lo", "Nd")
+
+
+def needs_space(before: str, after: str) -> bool:
+    """Do these two adjacent characters want a Han–Latin space between them?"""
+    return (is_han(before) and is_latin(after)) or (is_latin(before) and is_han(after))
+
+
+def apply_text_rules(html: str) -> str:
+    """The document with Han–Latin spaces and word joiners added to its text."""
+    out: list[str] = []
+    stack: list[tuple[str, bool, bool]] = []  # (tag name, ends a text flow, text left alone)
+    previous = ""  # the last character of text in the current flow
+    for part in TAG.split(html):
+        if part.startswith("<"):
+            out.append(part)
+            previous = "" if starts_flow(part) else previous
+            stack, ended = follow(stack, part)
+            previous = "" if ended else previous
+        elif any(left_alone for _, _, left_alone in stack):
+            out.append(part)
+            previous = ""
+        elif part:
+            text, previous = space_text(part, previous)
+            out.append(text)
+    return "".join(out)
+
+
+def tag_name(tag: str) -> str:
+    """The lower-case element name of an opening or closing tag."""
+    match = re.match(r"</?\s*([A-Za-z0-9]+)", tag)
+    return match.group(1).lower() if match else ""
+
+
+def starts_flow(tag: str) -> bool:
+    """Does text on the two sides of this tag belong to different flows (blocks, footnotes)?"""
+    return tag_name(tag) in BLOCKS or 'class="footnote"' in tag or 'class="fn-call-mark"' in tag
+
+
+def follow(stack, tag: str):
+    """The open-element stack after `tag`, and whether closing it ended a text flow."""
+    name = tag_name(tag)
+    if name in VOID or tag.endswith("/>") or tag.startswith("<!"):
+        return stack, False
+    if not tag.startswith("</"):
+        left_alone = name in SKIPPED or NO_AUTOSPACE_CLASS in tag
+        return [*stack, (name, starts_flow(tag), left_alone)], False
+    ended = False
+    stack = list(stack)
+    while stack:
+        opened, flow_edge, _ = stack.pop()
+        ended = ended or flow_edge
+        if opened == name:
+            break
+    return stack, ended
+
+
+def space_text(text: str, previous: str) -> tuple[str, str]:
+    """One run of escaped text with the rules applied; also the run's last character."""
+    pieces: list[str] = []
+    position = 0
+    for url in URL.finditer(text):
+        spaced, _ = space_plain(text[position:url.start()], previous)
+        pieces.append(spaced + url.group())
+        previous, position = "/", url.end()  # nothing is spaced against a URL
+    spaced, previous = space_plain(text[position:], previous)
+    pieces.append(spaced)
+    return "".join(pieces), previous
+
+
+def space_plain(text: str, previous: str) -> tuple[str, str]:
+    """Escaped text without URLs: spaces between Han and Latin, joiners before — and ·."""
+    out: list[str] = []
+    for unit in units(text):
+        char = "&" if unit.startswith("&") and len(unit) > 1 else unit
+        if previous and needs_space(previous, char):
+            out.append(" ")
+        if char in NO_LINE_START and previous not in ("", char, " "):
+            out.append(WORD_JOINER)
+        out.append(unit)
+        previous = char
+    return "".join(out), previous
+
+
+def units(text: str) -> list[str]:
+    """Characters of escaped text, an entity (`&amp;`) counting as one."""
+    result: list[str] = []
+    position = 0
+    for entity in ENTITY.finditer(text):
+        result.extend(text[position:entity.start()])
+        result.append(entity.group())
+        position = entity.end()
+    result.extend(text[position:])
+    return result

@@ -1,0 +1,247 @@
+"""Chinese line fitting inside WeasyPrint 70.0: punctuation squeeze and inter-character justification.
+
+WeasyPrint justifies a line by widening its spaces only, so a line of Han
+text stays ragged and a mixed line pours all its slack into one space.  This
+adapter, installed once by `install()`, changes two functions of WeasyPrint:
+
+* `weasyprint.text.line_break.Layout.set_text` (every Pango layout of a text
+  run, for line breaking and for drawing) — squeezes punctuation: of two
+  adjacent full-width marks the first is set half-width with the font's
+  OpenType `halt` feature (clreq §3.1.6).  It also spreads a justified
+  line's slack when the layout is made for drawing (`justify=True`), through
+  Pango letter-spacing on the expandable characters.
+* `weasyprint.layout.inline.justify_line` — shares a line's slack among its
+  expandable characters: Han characters, CJK punctuation and spaces (not
+  Latin letters, not the halves of —— and ……).  Pango gives a letter-spaced
+  character half its spacing on each side, so a line of n expandable
+  characters has n − ½ − ½ spacing units between its first and last glyph,
+  and the right edge lands on the margin.
+
+Made for WeasyPrint 70.0 only (`install` refuses any other version); the
+tests in tests/test_justify.py fail if the functions it replaces change.
+"""
+
+import weasyprint
+from weasyprint.formatting_structure import boxes
+from weasyprint.layout import inline
+from weasyprint.text import line_break
+from weasyprint.text.ffi import TO_UNITS, ffi, pango
+from weasyprint.text.fonts import font_features
+
+WEASYPRINT_VERSION = "70.0"
+
+OPENING = "（《「『“‘〈【〔〖［｛"
+CLOSING = "，。、；：？！）》」』”’〉】〕〗］｝"
+FULL_WIDTH_MARKS = OPENING + CLOSING
+UNIT_MARKS = "—…"
+HAN_LATIN_SPACE_WEIGHT = -0.5  # the halves of —— and …… never drift apart
+SQUEEZE_FEATURE = "halt"
+
+_original_set_text = line_break.Layout.set_text
+_original_justify_line = inline.justify_line
+
+
+class WeasyPrintMismatch(RuntimeError):
+    """The installed WeasyPrint is not the one this adapter was made for."""
+
+
+def install() -> None:
+    """Patch WeasyPrint's line layout (idempotent); refuse another WeasyPrint version."""
+    if weasyprint.__version__ != WEASYPRINT_VERSION:
+        raise WeasyPrintMismatch(
+            f"press.justify was made for WeasyPrint {WEASYPRINT_VERSION}, "
+            f"found {weasyprint.__version__}: re-check the adapter before changing the pin")
+    line_break.Layout.set_text = set_text
+    inline.justify_line = justify_line
+
+
+def uninstall() -> None:
+    """Give WeasyPrint its own line layout back (for tests that compare)."""
+    line_break.Layout.set_text = _original_set_text
+    inline.justify_line = _original_justify_line
+
+
+# Characters ------------------------------------------------------------------
+
+def is_han(char: str) -> bool:
+    """True for ideographs (and kana), the characters Chinese text is made of."""
+    code = ord(char)
+    return (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x3FFFF
+            or 0xF900 <= code <= 0xFAFF or 0x3040 <= code <= 0x30FF or char == "〇")
+
+
+def is_cjk(char: str) -> bool:
+    """True for characters set on the CJK em grid: Han, CJK punctuation, full-width forms."""
+    code = ord(char)
+    return (is_han(char) or char in FULL_WIDTH_MARKS or 0x3000 <= code <= 0x303F
+            or 0xFF00 <= code <= 0xFFEF or char == "·")
+
+
+def is_expandable(char: str) -> bool:
+    """May this character take justification space (half on each side)?"""
+    return char in " \u00a0" or (is_cjk(char) and char not in UNIT_MARKS)
+
+
+def char_weights(text: str) -> list[float]:
+    """Per character: the share of the justification spacing it takes, half on each side.
+
+    Han characters, CJK punctuation and spaces between words take 1; Latin
+    letters take 0.  A space beside a CJK character is the Han–Latin gap of
+    about ¼ em: it takes −½, which cancels the half-spacing its CJK
+    neighbour gives it, so the gap stays ¼ em however loose the line.
+    """
+    weights = []
+    for index, char in enumerate(text):
+        if char == " " and (is_cjk(text[index - 1:index] or "a") or is_cjk(text[index + 1:index + 2] or "a")):
+            weights.append(HAN_LATIN_SPACE_WEIGHT)
+        else:
+            weights.append(1.0 if is_expandable(char) else 0.0)
+    return weights
+
+
+def squeezed_indices(text: str) -> list[int]:
+    """Indices of full-width marks followed directly by another: each is set half-width."""
+    return [index for index in range(len(text) - 1)
+            if text[index] in FULL_WIDTH_MARKS and text[index + 1] in FULL_WIDTH_MARKS]
+
+
+def weighted_runs(text: str) -> list[tuple[int, int, float]]:
+    """Maximal [start, end) character ranges of one non-zero weight, with that weight."""
+    runs: list[tuple[int, int, float]] = []
+    weights = char_weights(text)
+    for index, weight in enumerate(weights):
+        if runs and runs[-1][1] == index and runs[-1][2] == weight:
+            runs[-1] = (runs[-1][0], index + 1, weight)
+        elif weight:
+            runs.append((index, index + 1, weight))
+    return runs
+
+
+# Pango layouts -----------------------------------------------------------------
+
+def set_text(self, text, justify=False):
+    """WeasyPrint's `Layout.set_text`, then squeeze and (when drawing) justification spacing."""
+    _original_set_text(self, text, justify)
+    squeezed = squeezed_indices(self.text)
+    spacing = getattr(self, "press_spacing", 0) if justify else 0
+    if not squeezed and not spacing:
+        return
+    offsets = byte_offsets(self.text)
+    attributes = attribute_list(self.layout)
+    if squeezed:
+        features = style_features(self.style) + f"{SQUEEZE_FEATURE} 1"
+        for index in squeezed:
+            attribute = pango.pango_attr_font_features_new(features.encode())
+            attribute.start_index, attribute.end_index = offsets[index], offsets[index + 1]
+            pango.pango_attr_list_change(attributes, attribute)
+    if spacing:
+        for start, end, weight in weighted_runs(self.text):
+            units = round(weight * spacing * TO_UNITS / 2) * 2  # even, so Pango's halves are exact
+            attribute = pango.pango_attr_letter_spacing_new(units)
+            attribute.start_index, attribute.end_index = offsets[start], offsets[end]
+            pango.pango_attr_list_change(attributes, attribute)
+    pango.pango_layout_set_attributes(self.layout, attributes)
+
+
+def byte_offsets(text: str) -> list[int]:
+    """UTF-8 offset of each character of `text`, plus the end."""
+    offsets = [0]
+    for char in text:
+        offsets.append(offsets[-1] + len(char.encode()))
+    return offsets
+
+
+def attribute_list(layout):
+    """The layout's Pango attribute list, created when it has none."""
+    attributes = pango.pango_layout_get_attributes(layout)
+    if attributes == ffi.NULL:
+        attributes = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
+    return attributes
+
+
+def style_features(style) -> str:
+    """The OpenType features the style asks for, as Pango's "tag value," prefix."""
+    features = font_features(
+        style["font_kerning"], style["font_variant_ligatures"], style["font_variant_position"],
+        style["font_variant_caps"], style["font_variant_numeric"], style["font_variant_alternates"],
+        style["font_variant_east_asian"], style["font_feature_settings"])
+    return "".join(f"{tag} {value}," for tag, value in features.items())
+
+
+# Lines -------------------------------------------------------------------------
+
+def justify_line(context, line, extra_width):
+    """Share `extra_width` among the line's expandable characters; fall back to spaces."""
+    weights = [weight for box in text_boxes(line) for weight in char_weights(box.text)]
+    units = sum(weights) - (weights[0] + weights[-1]) / 2 if weights else 0
+    if units <= 0:
+        return _original_justify_line(context, line, extra_width)
+    boxes_in_line = text_boxes(line)
+    spread(context, line, extra_width / units, 0, boxes_in_line[0], boxes_in_line[-1])
+    return None
+
+
+def text_boxes(box) -> list[boxes.TextBox]:
+    """The line's text boxes on the baseline, in drawing order (calls, sup and sub excluded)."""
+    if isinstance(box, boxes.TextBox):
+        return [box] if box.text else []
+    if isinstance(box, (boxes.LineBox, boxes.InlineBox)) and on_baseline(box):
+        children = box.children[::-1] if box.style["direction"] == "rtl" else box.children
+        return [text for child in children if child.is_in_normal_flow() for text in text_boxes(child)]
+    return []
+
+
+def on_baseline(box) -> bool:
+    """False for raised or lowered inline boxes (footnote calls, sup, sub): they take no spacing."""
+    return isinstance(box, boxes.LineBox) or box.style["vertical_align"] == "baseline"
+
+
+def spread(context, box, spacing, x_advance, first, last):
+    """Move and widen `box` and its descendants for `spacing` per unit; return the new x advance."""
+    if isinstance(box, boxes.TextBox):
+        lead, grown, trail = widen(context, box, spacing, box is first, box is last)
+        x_advance += lead
+        box.position_x += x_advance
+        box.width += grown
+        return x_advance + grown + trail
+    if isinstance(box, (boxes.LineBox, boxes.InlineBox)) and on_baseline(box):
+        box.position_x += x_advance
+        before = x_advance
+        children = box.children[::-1] if box.style["direction"] == "rtl" else box.children
+        for child in children:
+            if child.is_in_normal_flow():
+                x_advance = spread(context, child, spacing, x_advance, first, last)
+        box.width += x_advance - before
+        return x_advance
+    box.translate(x_advance, 0)
+    return x_advance
+
+
+def widen(context, box, spacing, is_first, is_last) -> tuple[float, float, float]:
+    """Re-lay one text box letter-spaced; return (gap before it, growth of its glyphs, gap after it).
+
+    Pango drops the outer half-spacing of a layout's first and last character.
+    Inside a line those halves belong between this box and its neighbours, so
+    they come back as gaps, except at the line's own ends.
+    """
+    weights = char_weights(box.text)
+    if not any(weights):
+        return 0.0, 0.0, 0.0
+    layout = line_break.create_layout(box.text, box.style, context, max_width=None,
+                                      justification_spacing=0)
+    before = measured_width(layout, box.text, justify=False)
+    layout.press_spacing = spacing
+    after = measured_width(layout, box.text, justify=True)
+    layout.deactivate()
+    box.pango_layout = layout
+    lead = 0.0 if is_first else weights[0] * spacing / 2
+    trail = 0.0 if is_last else weights[-1] * spacing / 2
+    return lead, after - before, trail
+
+
+def measured_width(layout, text, justify) -> float:
+    """Width of the layout's first line after setting `text` with or without justification."""
+    layout.set_text(text, justify=justify)
+    first_line, _ = layout.get_first_line()
+    width, _ = line_break.line_size(first_line, layout.style)
+    return width
