@@ -8,24 +8,31 @@ returns it with
   inside URLs, code or the page's <head>; never across a paragraph or a
   footnote's edge;
 * a WORD JOINER (U+2060) before a dash or a middle dot, so that —— and ·
-  never start a line (Pango lets them; clreq §3.1.4).  The joiner is a
-  default-ignorable character: it is not drawn and takes no width.
+  never start a line (Pango lets them; clreq §3.1.4);
+* a ZERO WIDTH SPACE (U+200B) after a closing quote and before an opening
+  one beside Han text: Pango treats “ ” as ambiguous quotes and never breaks
+  beside them, so no line could end in 。” or start with “.
+Both are default-ignorable characters: not drawn, no width.
 """
 
 import re
 import unicodedata
 
-from press.justify import is_han
+from press.justify import CLOSING, OPENING, is_han
 
 WORD_JOINER = "\u2060"
+ZERO_WIDTH_SPACE = "\u200b"
 NO_LINE_START = "—·"
+OPENING_QUOTES = "“‘"
+CLOSING_QUOTES = "”’"
 TAG = re.compile(r"(<[^>]*>)")
 ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);")
-URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]*")
+URL = re.compile(r"(?:https?://|www\.)[!-;=?-~]*")  # printable ASCII but < and >
 SKIPPED = {"head", "code", "pre", "kbd", "samp", "script", "style", "title"}
 BLOCKS = {"p", "li", "ul", "ol", "div", "section", "article", "nav", "main", "h1", "h2", "h3",
           "h4", "h5", "h6", "td", "th", "tr", "table", "figure", "figcaption", "br", "body", "html",
           "blockquote", "hr", "img"}
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "title"}
 VOID = {"br", "hr", "img", "meta", "link", "col", "input", "source", "wbr"}
 NO_AUTOSPACE_CLASS = "no-autospace"
 
@@ -46,6 +53,7 @@ def apply_text_rules(html: str) -> str:
     """The document with Han–Latin spaces and word joiners added to its text."""
     out: list[str] = []
     stack: list[tuple[str, bool, bool]] = []  # (tag name, ends a text flow, text left alone)
+    # Headings (and so bookmarks) get spaces but no break marks: those would show in a PDF outline.
     previous = ""  # the last character of text in the current flow
     for part in TAG.split(html):
         if part.startswith("<"):
@@ -57,7 +65,8 @@ def apply_text_rules(html: str) -> str:
             out.append(part)
             previous = ""
         elif part:
-            text, previous = space_text(part, previous)
+            breaks = not any(name in HEADINGS for name, _, _ in stack)
+            text, previous = space_text(part, previous, breaks)
             out.append(text)
     return "".join(out)
 
@@ -91,31 +100,48 @@ def follow(stack, tag: str):
     return stack, ended
 
 
-def space_text(text: str, previous: str) -> tuple[str, str]:
+def space_text(text: str, previous: str, breaks: bool = True) -> tuple[str, str]:
     """One run of escaped text with the rules applied; also the run's last character."""
     pieces: list[str] = []
     position = 0
     for url in URL.finditer(text):
-        spaced, _ = space_plain(text[position:url.start()], previous)
+        spaced, _ = space_plain(text[position:url.start()], previous, breaks)
         pieces.append(spaced + url.group())
         previous, position = "/", url.end()  # nothing is spaced against a URL
-    spaced, previous = space_plain(text[position:], previous)
+    spaced, previous = space_plain(text[position:], previous, breaks)
     pieces.append(spaced)
     return "".join(pieces), previous
 
 
-def space_plain(text: str, previous: str) -> tuple[str, str]:
-    """Escaped text without URLs: spaces between Han and Latin, joiners before — and ·."""
+def space_plain(text: str, previous: str, breaks: bool = True) -> tuple[str, str]:
+    """Escaped text without URLs: spaces between Han and Latin; with `breaks`, joiners and break marks."""
     out: list[str] = []
     for unit in units(text):
         char = "&" if unit.startswith("&") and len(unit) > 1 else unit
         if previous and needs_space(previous, char):
             out.append(" ")
-        if char in NO_LINE_START and previous not in ("", char, " "):
+        if breaks and char in NO_LINE_START and previous not in ("", char, " "):
             out.append(WORD_JOINER)
+        elif breaks and quote_break(previous, char):
+            out.append(ZERO_WIDTH_SPACE)
         out.append(unit)
         previous = char
     return "".join(out), previous
+
+
+def quote_break(before: str, after: str) -> bool:
+    """May a line break between these two, where Pango allows none (quotes are ambiguous to it)?
+
+    A closing quote may end a line before Han text or an opening mark, and an
+    opening quote may start a line after Han text or a closing mark (clreq §3.1.4).
+    """
+    if not before:
+        return False
+    if before in CLOSING_QUOTES:
+        return is_han(after) or after in OPENING
+    if after in OPENING_QUOTES:
+        return is_han(before) or before in CLOSING
+    return False
 
 
 def units(text: str) -> list[str]:

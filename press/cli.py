@@ -62,3 +62,22 @@ def guarded(context: click.Context, action):
             raise
         raise PressError(f"内部错误 (internal error): {type(error).__name__}: {error}\n"
                          "Run again with `press --debug build …` for the traceback.") from error
+
+
+@main.command()
+@click.argument("pdf", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.pass_context
+def check(context: click.Context, pdf: Path, as_json: bool) -> None:
+    """Check a built PDF: typography measured from its glyphs (exit 1 if a bar is missed).
+
+    \b
+    Example:
+      press check dist/materials-newsletter-2024-04.pdf
+    """
+    from press.check import check_pdf, report_json, report_text
+
+    checks = guarded(context, lambda: check_pdf(pdf))
+    click.echo(report_json(checks) if as_json else report_text(checks))
+    if not all(result.passed for result in checks):
+        sys.exit(1)

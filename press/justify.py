@@ -21,6 +21,8 @@ Made for WeasyPrint 70.0 only (`install` refuses any other version); the
 tests in tests/test_justify.py fail if the functions it replaces change.
 """
 
+from itertools import pairwise
+
 import weasyprint
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import inline
@@ -33,8 +35,9 @@ WEASYPRINT_VERSION = "70.0"
 OPENING = "（《「『“‘〈【〔〖［｛"
 CLOSING = "，。、；：？！）》」』”’〉】〕〗］｝"
 FULL_WIDTH_MARKS = OPENING + CLOSING
-UNIT_MARKS = "—…"
-HAN_LATIN_SPACE_WEIGHT = -0.5  # the halves of —— and …… never drift apart
+UNIT_MARKS = "—…"  # the halves of —— and …… never drift apart
+HAN_LATIN_SPACE_WEIGHT = -0.5
+INVISIBLE = "\u200b\u2060"  # break and no-break marks press puts into the text
 SQUEEZE_FEATURE = "halt"
 
 _original_set_text = line_break.Layout.set_text
@@ -100,9 +103,10 @@ def char_weights(text: str) -> list[float]:
 
 
 def squeezed_indices(text: str) -> list[int]:
-    """Indices of full-width marks followed directly by another: each is set half-width."""
-    return [index for index in range(len(text) - 1)
-            if text[index] in FULL_WIDTH_MARKS and text[index + 1] in FULL_WIDTH_MARKS]
+    """Indices of full-width marks followed by another (joiners between ignored): set half-width."""
+    marks = [(index, char) for index, char in enumerate(text) if char not in INVISIBLE]
+    return [index for (index, char), (_, following) in pairwise(marks)
+            if char in FULL_WIDTH_MARKS and following in FULL_WIDTH_MARKS]
 
 
 def weighted_runs(text: str) -> list[tuple[int, int, float]]:
@@ -121,8 +125,14 @@ def weighted_runs(text: str) -> list[tuple[int, int, float]]:
 
 def set_text(self, text, justify=False):
     """WeasyPrint's `Layout.set_text`, then squeeze and (when drawing) justification spacing."""
+    previous_text, previous = getattr(self, "text", None), getattr(self, "press_squeezed", [])
     _original_set_text(self, text, justify)
     squeezed = squeezed_indices(self.text)
+    if previous_text is not None and previous_text.startswith(self.text):
+        # The line's own text cut from the paragraph's: a mark squeezed before its partner
+        # went to the next line stays squeezed, or the line would grow past the margin.
+        squeezed = sorted({*squeezed, *(index for index in previous if index < len(self.text))})
+    self.press_squeezed = squeezed
     spacing = getattr(self, "press_spacing", 0) if justify else 0
     if not squeezed and not spacing:
         return
@@ -229,6 +239,7 @@ def widen(context, box, spacing, is_first, is_last) -> tuple[float, float, float
         return 0.0, 0.0, 0.0
     layout = line_break.create_layout(box.text, box.style, context, max_width=None,
                                       justification_spacing=0)
+    layout.press_squeezed = getattr(box.pango_layout, "press_squeezed", [])
     before = measured_width(layout, box.text, justify=False)
     layout.press_spacing = spacing
     after = measured_width(layout, box.text, justify=True)

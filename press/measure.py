@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from press.cjk import needs_space
+from press.cjk import URL, needs_space
 from press.justify import CLOSING, FULL_WIDTH_MARKS, OPENING
 from press.pdfread import CALL_RATIO, Line, Page, Reading
 
@@ -23,6 +23,8 @@ GAP_RANGE = (1 / 8, 1 / 3)  # em between a Han character and a Latin letter or d
 NO_LINE_START = CLOSING + "…—·"
 NO_LINE_END = OPENING
 EDGE_CLUSTER = 0.5  # points: x positions are compared rounded to this
+URL_CONTINUED = re.compile(r"[A-Za-z0-9.-]+\.[A-Za-z]{2,}/[!-;=?-~]*")  # a URL wrapped from the line above
+FOLIO = re.compile(r"^[\s—–\-·]*\d+[\s—–\-·]*$")
 SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")
 FONT_PREFIX = "Press"  # every face in fonts/ is named Press…; so are their @font-face families
 PARAGRAPH_INDENT = 1.0  # em: a line starting this far right of its block starts a paragraph
@@ -52,8 +54,13 @@ def body_pages(reading: Reading) -> list[Page]:
     """Pages of the issue's body (numeric labels), without running headers and folios."""
     pages = [page for page in reading.pages if page.label.isdigit()]
     running = running_keys(pages)
-    return [Page(page.index, page.label, [line for line in page.lines if line_key(line) not in running],
+    return [Page(page.index, page.label, [line for line in page.lines if not is_running(page, line, running)],
                  page.calls, page.notes) for page in pages]
+
+
+def is_running(page: Page, line: Line, running: set[tuple[int, str]]) -> bool:
+    """A running header or a folio: recurring at the page's top or foot, or a lone page number there."""
+    return line in edge_lines(page) and (line_key(line) in running or FOLIO.match(line.text) is not None)
 
 
 def line_key(line: Line) -> tuple[int, str]:
@@ -62,9 +69,14 @@ def line_key(line: Line) -> tuple[int, str]:
 
 
 def running_keys(pages: list[Page]) -> set[tuple[int, str]]:
-    """Keys of the lines that recur on more than half of the pages (headers, folios)."""
-    counts = Counter(key for page in pages for key in {line_key(line) for line in page.lines})
+    """Keys of the top or bottom lines that recur on more than half of the pages (headers, folios)."""
+    counts = Counter(key for page in pages for key in {line_key(line) for line in edge_lines(page)})
     return {key for key, count in counts.items() if count > len(pages) / 2 and len(pages) > 2}
+
+
+def edge_lines(page: Page) -> list[Line]:
+    """The first and the last line of a page, where running headers and folios stand."""
+    return page.lines[:1] + page.lines[-1:]
 
 
 def dominant_font(line: Line) -> str:
@@ -87,27 +99,43 @@ def body_lines(reading: Reading) -> list[BodyLine]:
     """Body-size lines of the body pages in reading order, with right edges and finality."""
     lines = [BodyLine(page, line) for page in body_pages(reading) for line in page.lines
              if abs(line.size - reading.body_size) < 0.05 and visible(line)]
-    set_right_edges(lines)
-    set_finality(lines, reading.body_size)
+    blocks = runs_of_lines(lines, line_pitch(lines))
+    set_right_edges(lines, blocks)
+    set_finality(lines, blocks, reading.body_size)
     return lines
 
 
-def set_right_edges(lines: list[BodyLine]) -> None:
-    """Each line's right edge: the usual end of the lines that start where it starts."""
-    ends_by_start: dict[float, Counter] = {}
+def set_right_edges(lines: list[BodyLine], blocks: list[list[BodyLine]]) -> None:
+    """Each line's right edge: the furthest end of any line in a block that starts where its block starts.
+
+    Blocks with one left edge (the main text; the editor's notes) share one
+    right edge.  The furthest end, not the most common: in ragged text most
+    lines end short of the margin, at the same whole number of ems.
+    """
+    left_of_block = {id(item): rounded(min(other.line.x0 for other in block))
+                     for block in blocks for item in block}
+    edges: dict[float, float] = {}
     for item in lines:
-        ends_by_start.setdefault(rounded(item.line.x0), Counter())[rounded(item.line.x1)] += 1
-    overall = Counter(rounded(item.line.x1) for item in lines)
+        left = left_of_block[id(item)]
+        edges[left] = max(edges.get(left, 0.0), ink_end(item.line))
     for item in lines:
-        ends = ends_by_start[rounded(item.line.x0)]
-        usual = ends if ends.total() >= 3 else overall
-        item.right_edge = usual.most_common(1)[0][0] if usual else item.line.x1
+        item.right_edge = edges[left_of_block[id(item)]]
 
 
-def set_finality(lines: list[BodyLine], body_size: float) -> None:
+def outer_edge(positions: Counter, outermost) -> float:
+    """The outermost position shared by several lines: the edge of the text block.
+
+    (The most common end is not enough: in ragged text most lines end short.)
+    """
+    shared = [value for value, count in positions.items() if count >= max(3, 0.05 * positions.total())]
+    if shared:
+        return outermost(shared)
+    return positions.most_common(1)[0][0]
+
+
+def set_finality(lines: list[BodyLine], blocks: list[list[BodyLine]], body_size: float) -> None:
     """Mark the lines that end a paragraph (the next line is indented, far below, or absent)."""
     pitch = line_pitch(lines)
-    blocks = runs_of_lines(lines, pitch)
     left_of = {id(item): min(other.line.x0 for other in block) for block in blocks for item in block}
     for index, item in enumerate(lines):
         following = lines[index + 1] if index + 1 < len(lines) else None
@@ -141,10 +169,29 @@ def runs_of_lines(lines: list[BodyLine], pitch: float) -> list[list[BodyLine]]:
 def justification(reading: Reading) -> Measure:
     """Share of non-final body lines that end within FLUSH_TOLERANCE of their block's right edge."""
     lines = [item for item in body_lines(reading) if not item.final]
-    short = [item for item in lines if abs(item.right_edge - item.line.x1) > FLUSH_TOLERANCE]
+    short = [item for item in lines if not is_flush(item)]
     failures = [(item.page.label, f"{item.right_edge - item.line.x1:.1f} pt short: "
                  f"…{item.line.text[-16:]}") for item in short]
     return Measure("justify", share(len(lines) - len(short), len(lines)), len(lines), failures)
+
+
+def ink_end(line: Line) -> float:
+    """Where the line's last glyph ends; a closing mark's ink lies in its left half.
+
+    The PDF gives each glyph its full advance, but a mark set half-width at
+    the end of a line (`halt`) advances only half of it: its right half hangs
+    past the margin, empty.  So a closing mark counts as ending at its middle.
+    """
+    last = visible(line)[-1]
+    if last["text"][-1] in CLOSING:
+        return last["x0"] + last["size"] / 2
+    return last["x1"]
+
+
+def is_flush(item: BodyLine) -> bool:
+    """Does the line end at its block's edge, with its last mark set full- or half-width?"""
+    return (abs(item.right_edge - item.line.x1) <= FLUSH_TOLERANCE
+            or abs(item.right_edge - ink_end(item.line)) <= FLUSH_TOLERANCE)
 
 
 def share(part: int, whole: int) -> float:
@@ -164,11 +211,11 @@ def line_breaking(reading: Reading) -> Measure:
                 continue
             counted += 1
             first, last = glyphs[0], glyphs[-1]
-            if first["text"] in NO_LINE_START:
+            if first["text"][0] in NO_LINE_START:  # a glyph may stand for several characters (——)
                 failures.append((page.label, f"line starts with {first['text']}: {line.text[:16]}…"))
             elif is_call(first, line, reading.body_size):
                 failures.append((page.label, f"line starts with a footnote call: {line.text[:16]}…"))
-            if last["text"] in NO_LINE_END:
+            if last["text"][-1] in NO_LINE_END:
                 failures.append((page.label, f"line ends with {last['text']}: …{line.text[-16:]}"))
     return Measure("line-break", len(failures), counted, failures)
 
@@ -209,8 +256,10 @@ def han_latin(reading: Reading) -> Measure:
     low, high = GAP_RANGE
     for item in body_lines(reading):
         glyphs = visible(item.line)
-        for before, after in pairwise(glyphs):
-            if not needs_space(before["text"][-1], after["text"][0]) or not same_size(before, after):
+        in_url = url_glyphs(glyphs)
+        for (index, before), (_, after) in pairwise(enumerate(glyphs)):
+            if (not needs_space(before["text"][-1], after["text"][0]) or not same_size(before, after)
+                    or {index, index + 1} & in_url):
                 continue
             adjacencies += 1
             gap = (after["x0"] - before["x1"]) / max(before["size"], after["size"])
@@ -220,6 +269,16 @@ def han_latin(reading: Reading) -> Measure:
                 failures.append((item.page.label, f"{before['text']}|{after['text']} gap {gap:.2f} em: "
                                  f"{item.line.text[:24]}"))
     return Measure("han-latin-gap", share(good, adjacencies), adjacencies, failures)
+
+
+def url_glyphs(glyphs: list[dict]) -> set[int]:
+    """Indices of the glyphs that belong to a URL (nothing is spaced against a URL)."""
+    text, owners = "", []
+    for index, glyph in enumerate(glyphs):
+        text += glyph["text"]
+        owners += [index] * len(glyph["text"])
+    matches = [*URL.finditer(text), *URL_CONTINUED.finditer(text)]
+    return {owners[position] for match in matches for position in range(*match.span())}
 
 
 def same_size(one: dict, other: dict) -> bool:
@@ -244,8 +303,53 @@ def fonts(reading: Reading) -> Measure:
     return Measure("fonts", len(failures), len(reading.fonts), failures)
 
 
+# Pages ---------------------------------------------------------------------------------
+
+def page_breaks(reading: Reading) -> Measure:
+    """Count of widows, orphans and headings left at the foot of a page."""
+    lines = body_lines(reading)
+    failures = []
+    for before, after in pairwise(lines):
+        if before.page is after.page or before.final:
+            continue
+        if after.final:
+            failures.append((after.page.label, f"widow: a paragraph's last line alone at the top: "
+                             f"{after.line.text[:16]}…"))
+        if starts_paragraph(lines, before):
+            failures.append((before.page.label, f"orphan: a paragraph's first line alone at the foot: "
+                             f"{before.line.text[:16]}…"))
+    for page in body_pages(reading):
+        flow = [line for line in page.lines if line.size >= reading.body_size * 0.95]
+        if flow and flow[-1].size > reading.body_size * 1.05 and page is not body_pages(reading)[-1]:
+            failures.append((page.label, f"heading at the foot of the page: {flow[-1].text[:16]}"))
+    return Measure("page-breaks", len(failures), len(lines), failures)
+
+
+def starts_paragraph(lines: list[BodyLine], item: BodyLine) -> bool:
+    """Is this line the first of its paragraph (the line before it ended one)?"""
+    index = lines.index(item)
+    return index == 0 or lines[index - 1].final
+
+
+def overflow(reading: Reading) -> Measure:
+    """Count of lines on body pages that stick out of the text block (long URLs, wide tables)."""
+    lines = body_lines(reading)
+    if not lines:
+        return Measure("overflow", 0, 0)
+    left = outer_edge(Counter(rounded(item.line.x0) for item in lines), min)
+    right = outer_edge(Counter(rounded(ink_end(item.line)) for item in lines), max)
+    failures, counted = [], 0
+    for page in body_pages(reading):
+        for line in page.lines:
+            counted += 1
+            glyphs = visible(line)
+            if glyphs and (glyphs[0]["x0"] < left - FLUSH_TOLERANCE or ink_end(line) > right + FLUSH_TOLERANCE):
+                failures.append((page.label, f"outside the text block: {line.text[:24]}"))
+    return Measure("overflow", len(failures), counted, failures)
+
+
 def all_measures(reading: Reading) -> list[Measure]:
     """Every typography measure of TYPOGRAPHY.md, from glyph positions and font resources."""
     return [justification(reading), line_breaking(reading), punctuation(reading), han_latin(reading),
-            fonts(reading)]
+            page_breaks(reading), overflow(reading), fonts(reading)]
 

@@ -33,7 +33,7 @@ def environment(search_path: tuple[Path, ...]) -> jinja2.Environment:
 
 def css_string(text: str) -> Markup:
     """Text as a quoted CSS string, safe inside a <style> element."""
-    spaced, _ = space_plain(str(text), "")
+    spaced, _ = space_plain(str(text), "", breaks=False)
     escaped = "".join(f"\\{ord(char):x} " if char in '"\\<>&\n' else char for char in spaced)
     return Markup(f'"{escaped}"')
 

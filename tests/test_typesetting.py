@@ -1,0 +1,168 @@
+"""Chinese typesetting measured on real PDFs: each rule fails without press's fix and passes with it.
+
+Each test builds a small issue twice through the whole pipeline: as press
+builds it, and "raw" — with WeasyPrint's own line layout and without the text
+rules of `cjk` — then reads glyph positions back from both PDFs.
+"""
+
+import re
+from itertools import pairwise
+
+import pytest
+
+from press import cjk, justify, render
+from press.build import build
+from press.measure import (
+    body_lines,
+    han_latin,
+    justification,
+    line_breaking,
+    page_breaks,
+    punctuation,
+)
+from press.pdfread import read_pdf
+from tests.conftest import ROOT, article
+
+SEED = (ROOT / "tests" / "data" / "seed-2024-04.txt").read_text(encoding="utf-8")
+PURE_HAN = [line.strip() for line in SEED.splitlines()
+            if len(line.strip()) > 120 and not re.search(r"[A-Za-z0-9]", line)]
+
+
+@pytest.fixture
+def typeset(make_issue, tmp_path, monkeypatch):
+    """Build an issue of one article from `body`; raw=True leaves out press's Chinese rules."""
+    def run(body: str, raw: bool = False, name: str = "2024-05"):
+        with monkeypatch.context() as patch:
+            if raw:
+                patch.setattr(justify, "install", justify.uninstall)
+                patch.setattr(render, "apply_text_rules", lambda html: html)
+            folder = make_issue({"a.md": article("测试", body)}, name=name)
+            built = build(folder, tmp_path / f"{name}{'-raw' if raw else ''}.pdf")
+        return read_pdf(built.path)
+    return run
+
+
+def test_pure_han_paragraphs_are_flush_right_only_with_the_adapter(typeset):
+    body = "\n\n".join(PURE_HAN * 2)
+    assert justification(typeset(body, raw=True)).value < 0.7
+    measured = justification(typeset(body))
+    assert measured.counted > 40
+    assert measured.value == 1.0, measured.failures
+
+
+def test_adjacent_marks_take_one_and_a_half_em(typeset):
+    body = "\n\n".join("他说：“材料很重要。”随后指出：“产业（含上下游）需要协同。”" * 6 for _ in range(3))
+    assert punctuation(typeset(body, raw=True)).value == 0.0
+    measured = punctuation(typeset(body))
+    assert measured.counted >= 60
+    assert measured.value == 1.0, measured.failures
+    assert line_breaking(typeset(body)).value == 0
+
+
+MIXED = ("采用GaN器件和SiC衬底的电源模块，2023年销量增长了35%，其中Two-dimensional materials"
+         "与MoS~2~薄膜的研究最为活跃，参见https://example.org/report-2023的统计。")
+
+
+def test_han_latin_gaps_are_a_quarter_em_never_doubled_never_in_urls(typeset):
+    body = "\n\n".join([MIXED * 4, MIXED.replace("GaN", " GaN ") * 4])
+    assert han_latin(typeset(body, raw=True)).value < 0.5
+    reading = typeset(body)
+    measured = han_latin(reading)
+    assert measured.counted > 60
+    assert measured.value >= 0.98, measured.failures
+    text = "".join(page.text for page in reading.pages)
+    assert "https://example.org/report-2023的" in text.replace("\n", "")
+
+
+def widest_gap(reading) -> float:
+    """The widest gap between two glyphs on a non-final body line, in em."""
+    widest = 0.0
+    for item in body_lines(reading):
+        glyphs = [char for char in item.line.chars if char["text"].strip()]
+        if not item.final:
+            widest = max([widest] + [(after["x0"] - before["x1"]) / before["size"]
+                                     for before, after in pairwise(glyphs)])
+    return widest
+
+
+JOURNALS = ["Advanced Materials", "Science Advances", "ACS Nano", "Nano Letters", "Chemical Reviews",
+            "Nature Energy", "Physical Review", "Applied Physics", "Solar Energy", "Energy Materials"]
+
+
+def test_a_han_line_with_one_latin_space_shares_its_slack(typeset):
+    body = "\n\n".join(f"研究人员在国际期刊{journal}上发表了关于二维材料可控合成与器件集成的系统性研究成果，"
+                       "并展示了其在柔性电子与可穿戴设备领域的应用前景。" for journal in JOURNALS)
+    assert widest_gap(typeset(body, raw=True)) > 0.6
+    assert widest_gap(typeset(body)) < 0.45
+
+
+def test_latin_heavy_lines_spread_their_slack_wider_than_the_spaces(typeset):
+    body = ("这项研究由Lawrence Berkeley National Laboratory与Pacific Northwest National Laboratory"
+            "合作完成，成果发表在Advanced Materials和Nature Communications上。") * 6
+    assert widest_gap(typeset(body)) < widest_gap(typeset(body, raw=True)) * 0.75
+
+
+@pytest.mark.parametrize("mark", ["——", "·"])
+def test_dash_and_middle_dot_never_start_a_line(typeset, mark):
+    # Digits before the Han text shift where the line is full, so that in some paragraph the
+    # mark falls exactly at the end of the first line (42.8 em after the indent; a digit is 0.47 em).
+    paragraphs = [("1" * digits) + ("材" * length) + mark + "料" * 20 for digits in range(12)
+                  for length in range(int(42.8 - 0.471 * digits) - 1, int(42.8 - 0.471 * digits) + 2)]
+    body = "\n\n".join(paragraphs)
+    raw = line_breaking(typeset(body, raw=True))
+    assert any(f"starts with {mark[0]}" in message for _, message in raw.failures)
+    fixed = line_breaking(typeset(body))
+    assert fixed.value == 0, fixed.failures
+
+
+def test_a_line_ending_in_a_full_stop_and_closing_quote_keeps_them_together(typeset):
+    paragraphs = [("研" * length) + "。”" + "究" * 20 for length in range(38, 48)]
+    reading = typeset("\n\n".join(paragraphs))
+    assert line_breaking(reading).value == 0
+    lines = [line.text for page in reading.pages for line in page.lines]
+    assert any(line.endswith("。”") for line in lines)
+
+
+def test_headings_keep_their_first_lines_and_paragraphs_keep_two(typeset):
+    paragraph = "。".join(PURE_HAN)
+    body = "\n\n".join(f"# 小标题{index}\n\n{paragraph}" for index in range(6))
+    measured = page_breaks(typeset(body))
+    assert measured.counted > 100
+    assert measured.value == 0, measured.failures
+
+
+def test_text_rules_space_han_and_latin_once_and_leave_urls_and_code_alone():
+    html = ('<p>采用GaN器件，<em>Nature</em>发表，2023年 共 3 篇</p>'
+            '<p>见https://a.cn/x中<code>a中b</code></p><p>A</p><p>中</p>')
+    spaced = cjk.apply_text_rules(html)
+    assert "采用 GaN 器件，<em>Nature</em> 发表，2023 年 共 3 篇" in spaced
+    assert "见https://a.cn/x中" in spaced
+    assert "<code>a中b</code>" in spaced
+    assert "<p>A</p><p>中</p>" in spaced
+
+
+def test_text_rules_do_not_space_across_a_footnote_and_glue_dashes():
+    html = ('<p>等<span class="fn-call-mark" id="fn-call-1"></span>'
+            '<span class="footnote" id="fn-1">DOE report</span>。他说——好·的</p>')
+    spaced = cjk.apply_text_rules(html)
+    assert 'id="fn-1">DOE report</span>' in spaced
+    assert "他说\u2060——好\u2060·的" in spaced
+
+
+def test_entities_count_as_one_character():
+    assert cjk.apply_text_rules("<p>研发&amp;D</p>") == "<p>研发&amp;D</p>"
+    assert cjk.apply_text_rules("<p>&quot;中A</p>") == "<p>&quot;中 A</p>"
+
+
+def test_widows_orphans_and_stranded_headings_are_found_when_the_style_allows_them(typeset, make_issue):
+    paragraphs = "\n\n".join("材料" * (20 + 7 * (index % 5)) + "。" for index in range(40))
+    body = "\n\n".join(f"# 小标题{index}\n\n{paragraphs[: 300 + 97 * index]}" for index in range(8))
+    assert page_breaks(typeset(body)).value == 0
+    templates = make_issue.root / "issues" / "2024-06" / "templates"
+    templates.mkdir(parents=True)
+    loose = "<style>.article p { widows: 1; orphans: 1 } .subhead { break-after: auto }</style></head>"
+    page = (ROOT / "styles" / "default" / "issue.html").read_text(encoding="utf-8")
+    (templates / "issue.html").write_text(page.replace("</head>", loose, 1), encoding="utf-8")
+    loose_pages = page_breaks(typeset(body, name="2024-06"))
+    assert loose_pages.value > 0
+    assert any(kind in message for _, message in loose_pages.failures for kind in ("widow", "orphan", "heading"))
