@@ -25,6 +25,7 @@ BOX = "框"
 HEADING_SHIFT = 2  # h1 is the section, h2 the article title; `#` in a body is h3
 DEEPEST_HEADING = 3  # `###` is the deepest sub-heading an article may use
 STRAY_FOOTNOTE_CALL = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+TABLE_CAPTION = re.compile(r"^\s*(?:续)?表\s*[0-9０-９]")
 FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
 
 
@@ -78,6 +79,7 @@ def to_html(markdown: str, first_number: int = 1, line_offset: int = 0,
     footnotes = _collect_footnotes(tokens, env, first_number, line_offset, problems)
     body = list(_without_footnote_block(tokens))
     _mark_figures(body)
+    body = _move_table_captions(body)
     images = _collect_images(body, line_offset)
     problems += _check_headings(body, line_offset)
     problems += _check_stray_calls(markdown, line_offset)
@@ -238,6 +240,23 @@ def _mark_figures(tokens: list[Token]) -> None:
             tokens[index + 2].meta["figure"] = True
 
 
+def _move_table_captions(tokens: list[Token]) -> list[Token]:
+    """A paragraph such as "表 1 …" right above a table becomes the table's <caption>.
+
+    WeasyPrint lays a caption out with its table, so the two never part at a page break.
+    """
+    moved = list(tokens)
+    for index in range(len(moved) - 3):
+        opening, inline, closing, table = moved[index:index + 4]
+        if (opening.type == "paragraph_open" and inline.type == "inline" and closing.type == "paragraph_close"
+                and table.type == "table_open" and TABLE_CAPTION.match(inline.content)):
+            for token in (opening, closing):
+                token.meta["table_caption"] = True
+                token.level = table.level + 1
+            moved[index:index + 4] = [table, opening, inline, closing]
+    return moved
+
+
 def _collect_images(tokens: list[Token], line_offset: int) -> list[tuple[str, int]]:
     images = []
     for token in _walk_inline(tokens):
@@ -263,11 +282,15 @@ def _render_paragraph_open(self, tokens, idx, options, env):
     token = tokens[idx]
     if token.meta.get("figure"):
         return f'<figure class="figure"{_block_id(token)}>'
+    if token.meta.get("table_caption"):
+        return '<caption class="table-caption">'
     label = env.pop("press_run_in", "")  # the 编者按 label runs into the note's first paragraph
     return f"<p{_block_id(token)}>{label}"
 
 
 def _render_paragraph_close(self, tokens, idx, options, env):
+    if tokens[idx].meta.get("table_caption"):
+        return "</caption>\n"
     return "</figure>\n" if tokens[idx].meta.get("figure") else "</p>\n"
 
 

@@ -63,3 +63,9 @@ def test_empty_body_is_a_problem():
 def test_blocks_are_listed_in_order_with_their_file_lines():
     markup = to_html("甲。\n\n# 乙\n\n丙。\n", line_offset=5, block_prefix="article-x")
     assert markup.blocks == ["article-x-L6", "article-x-L8", "article-x-L10"]
+
+
+def test_a_table_title_above_a_table_is_its_caption():
+    html = to_html("表 1 七个项目\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n\n表示同意。\n").html
+    assert '<table id="b-L3">\n<caption class="table-caption">表 1 七个项目</caption>' in html
+    assert '<p id="b-L7">表示同意。</p>' in html

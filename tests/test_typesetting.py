@@ -166,3 +166,22 @@ def test_widows_orphans_and_stranded_headings_are_found_when_the_style_allows_th
     loose_pages = page_breaks(typeset(body, name="2024-06"))
     assert loose_pages.value > 0
     assert any(kind in message for _, message in loose_pages.failures for kind in ("widow", "orphan", "heading"))
+
+
+def test_a_table_caption_stays_on_the_page_of_its_table(typeset):
+    blocks = [f"{'测' * (60 + 37 * index)}。\n\n表 {index} 项目{index}\n\n| 编号{index} | 内容 |\n| --- | --- |\n"
+              + "".join(f"| {row} | 研究内容第{row}项。 |\n" for row in range(4)) for index in range(1, 13)]
+    body = "\n\n".join(blocks)
+
+    def separated(reading):
+        pages = {}
+        for page in reading.pages:
+            for line in page.lines:
+                for kind, pattern in (("caption", r"^表 (\d+) 项目"), ("table", r"^编号 ?(\d+)")):
+                    if match := re.match(pattern, line.text):
+                        pages.setdefault(int(match.group(1)), {}).setdefault(kind, page.index)
+        return [index for index, found in pages.items() if found["caption"] != found["table"]]
+
+    assert separated(typeset(body)) == []
+    as_paragraphs = body.replace("\n\n|", "\n\n正文。\n\n|")  # the title is no longer right above the table
+    assert separated(typeset(as_paragraphs, name="2024-07")) != []
