@@ -81,3 +81,32 @@ def check(context: click.Context, pdf: Path, as_json: bool) -> None:
     click.echo(report_json(checks) if as_json else report_text(checks))
     if not all(result.passed for result in checks):
         sys.exit(1)
+
+
+@main.command()
+@click.argument("issue", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--fix", is_flag=True, help="Correct in place what can be corrected safely.")
+@click.pass_context
+def lint(context: click.Context, issue: Path, fix: bool) -> None:
+    """Check the text of an ISSUE folder for editorial slips (exit 1 if any remain).
+
+    \b
+    Example:
+      press lint issues/2024-04
+      press lint --fix issues/2024-04
+    """
+    from press.lint import fix_issue, lint_issue
+
+    if fix:
+        fixed, findings = guarded(context, lambda: fix_issue(issue))
+    else:
+        fixed, findings = 0, guarded(context, lambda: lint_issue(issue))
+    for finding in findings:
+        click.echo(str(finding))
+    remaining = f"{len(findings)} 处待改 ({len(findings)} finding{'s' if len(findings) != 1 else ''})"
+    if fix:
+        click.echo(f"已修正 {fixed} 处 ({fixed} fixed)；{remaining}", err=True)
+    else:
+        click.echo(remaining if findings else "未发现问题 (no findings)", err=True)
+    if findings:
+        sys.exit(1)

@@ -1,0 +1,209 @@
+"""press lint: each rule flags (line:col, rule id), fixes, and leaves alone what is not prose."""
+
+import pytest
+from click.testing import CliRunner
+
+from press.cli import main
+from press.lint import Source, fix_issue, lint_issue, url_problem
+from tests.conftest import SAMPLE, article
+
+FIRST = 6  # the first body line of a file made by `article`
+
+
+def lint_body(make_issue, body: str) -> list[tuple[int, int, str]]:
+    folder = make_issue({"a.md": article("标题", body)})
+    return [(finding.line, finding.column, finding.rule) for finding in lint_issue(folder)]
+
+
+def fix_body(make_issue, body: str) -> str:
+    folder = make_issue({"a.md": article("标题", body)})
+    fix_issue(folder)
+    return (folder / "a.md").read_text(encoding="utf-8").split("---\n\n", 1)[1].rstrip("\n")
+
+
+FLAGGED = [  # rule, body, where (line, column) of each finding, the body after --fix
+    ("halfwidth-punct", "中国,美国;日本", [(FIRST, 3), (FIRST, 6)], "中国，美国；日本"),
+    ("halfwidth-punct", "步骤(1)完成", [(FIRST, 3), (FIRST, 5)], "步骤（1）完成"),
+    ("halfwidth-punct", "碳化硅 (SiC) 器件", [(FIRST, 5), (FIRST, 9)], "碳化硅（SiC）器件"),
+    ("halfwidth-punct", "论文（文章标题: Two-dimensional materials）",
+     [(FIRST, 8)], "论文（文章标题：Two-dimensional materials）"),
+    ("halfwidth-punct", "*Science* (文章标题)", [(FIRST, 11), (FIRST, 16)], "*Science*（文章标题）"),
+    ("mixed-forms", "## （1）甲\n\n## (2) 乙", [(FIRST + 2, 4)], "## （1）甲\n\n## （2）乙"),
+    ("mixed-forms", "## （1）甲\n\n## ⑵ 乙", [(FIRST + 2, 4)], "## （1）甲\n\n## （2）乙"),
+    ("straight-quotes", "他说\"你好\"，又说'再见'。", [(FIRST, 3), (FIRST, 6), (FIRST, 10), (FIRST, 13)],
+     "他说“你好”，又说‘再见’。"),
+    ("straight-quotes", "美国 \"芯片法案\" 规定", [(FIRST, 4), (FIRST, 9)], "美国“芯片法案”规定"),
+    ("fullwidth-alnum", "型号ＡＢ１", [(FIRST, 3), (FIRST, 4), (FIRST, 5)], "型号 AB1"),
+    ("han-latin-space", "采用GaN器件", [(FIRST, 2), (FIRST, 5)], "采用 GaN 器件"),
+    ("han-latin-space", "资助2300万英镑", [(FIRST, 2), (FIRST, 6)], "资助 2300 万英镑"),
+    ("han-latin-space", "采用  GaN\u3000器件", [(FIRST, 3), (FIRST, 8)], "采用 GaN 器件"),
+    ("han-latin-space", "二维MoS~2~材料", [(FIRST, 2), (FIRST, 7)], "二维 MoS~2~ 材料"),
+    ("han-latin-space", "采用**GaN**器件，**氮化镓**GaN", [(FIRST, 2), (FIRST, 7), (FIRST, 17)],
+     "采用 **GaN** 器件，**氮化镓** GaN"),
+]
+
+
+@pytest.mark.parametrize(("rule", "body", "where", "after"), FLAGGED)
+def test_rule_flags_where_and_fixes(make_issue, rule, body, where, after):
+    assert lint_body(make_issue, body) == [(line, column, rule) for line, column in where]
+    assert fix_body(make_issue, body) == after
+
+
+NOT_FLAGGED = [
+    "*Two-dimensional materials, by Smith*。Smith (2024) said: \"yes\", it's fine!",
+    "比例 3:1，小数 3.14，时间 10:30，增长 25%，1,000 吨，2×2 阵列，1000-3500 个。",
+    "H~2~O 与 MoS~2~ 的 Ru~2~Si~x~O~y~ 材料，SSAB Zero^®^ 钢，活化能 E~激活~ 较高，10^6^ 吨。",
+    "见 <https://example.com/a,b(c)> 与 https://example.com/路径 和 [链接](https://example.com/?a=1,2)。",
+    "`中国,美国` 与 ``采用GaN``",
+    "```\n中国,美国\"你好\"\n```\n\n    采用GaN器件(1)",
+    "::: 编者按\n正文。\n:::\n\n::: 框 【快报延伸】\n正文。\n:::",
+    "| 甲 | 乙 |\n| --- | --- |\n| 1 | AMP 公司 |",
+    "1) 第一项\n2) 第二项",
+    "正文[^a]。\n\n[^a]: Title: subtitle, 2024. <https://example.com/x?a=1>",
+    "转义 \\(不改\\)，实体 &amp;中文，见 https://localhost。",
+]
+
+
+@pytest.mark.parametrize("body", NOT_FLAGGED)
+def test_not_flagged(make_issue, body):
+    assert lint_body(make_issue, body) == []
+
+
+def test_mixed_forms_are_counted_across_the_issue(make_issue):
+    folder = make_issue({"a.md": article("甲", "# （1）甲"), "b.md": article("乙", "# (2) 乙")})
+    assert [(f.path.name, f.line, f.column, f.rule) for f in lint_issue(folder)] == [
+        ("b.md", FIRST, 3, "mixed-forms")]
+
+
+def test_unpaired_straight_quotes_are_reported_not_fixed(make_issue):
+    body = "他说\"你好。"
+    assert lint_body(make_issue, body) == [(FIRST, 3, "straight-quotes")]
+    assert fix_body(make_issue, body) == body
+
+
+@pytest.mark.parametrize(("body", "column", "gloss"), [
+    ("见 <http:/example.com>。", 4, "missing //"),
+    ("见 <https://>。", 4, "no host"),
+    ("见 <https://例子．com>。", 14, "full-width character"),
+    ("见 <https://example.com/a(b>。", 4, "unbalanced brackets"),
+    ("见 [链接](https://exa mple.com)。", 19, "contains a space"),
+])
+def test_url_malformed(make_issue, body, column, gloss):
+    folder = make_issue({"a.md": article("标题", body)})
+    findings = lint_issue(folder)
+    assert [(f.line, f.column, f.rule) for f in findings] == [(FIRST, column, "url-malformed")]
+    assert gloss in findings[0].message
+    fix_issue(folder)
+    assert body in (folder / "a.md").read_text(encoding="utf-8")
+
+
+def test_url_problem_accepts_real_urls():
+    for url in ["https://www.whitehouse.gov/ostp/news-updates/2024/03/15/x/", "http://中国.cn/路径",
+                "https://example.com:8080/a_(b)", "mailto:editor@example.com", "doi:10.1000/182"]:
+        assert url_problem(url) is None, url
+
+
+def test_footnote_problems_are_findings_not_load_errors(make_issue):
+    folder = make_issue({"a.md": article("标题", "正文[^9]。\n\n另一段。\n\n[^1]: 没有引用。")})
+    findings = lint_issue(folder)
+    assert [(f.line, f.column, f.rule) for f in findings] == [
+        (FIRST, 3, "footnote-missing"), (FIRST + 4, 1, "footnote-unused")]
+    assert "脚注 [^9] 没有内容 (footnote call without text)" in str(findings[0])
+
+
+def test_a_fix_that_would_change_the_markdown_is_not_made(make_issue):
+    body = "记为 X^中A^。"  # a space inside ^…^ would end the superscript
+    assert lint_body(make_issue, body) == [(FIRST, 6, "han-latin-space")]
+    assert fix_body(make_issue, body) == body
+
+
+def test_front_matter_title_is_checked_and_fixed_keeping_the_yaml(make_issue):
+    folder = make_issue({"a.md": article("美发布GaN报告", "正文。"),
+                         "b.md": "---\ntitle: '美国,芯片'  # 注释\nsection: 专题\n---\n\n正文。\n"})
+    assert [(f.path.name, f.line, f.column, f.rule) for f in lint_issue(folder)] == [
+        ("a.md", 2, 10, "han-latin-space"), ("a.md", 2, 13, "han-latin-space"),
+        ("b.md", 2, 11, "halfwidth-punct")]
+    fixed, remaining = fix_issue(folder)
+    assert (fixed, remaining) == (3, [])
+    assert (folder / "a.md").read_text(encoding="utf-8").startswith("---\ntitle: 美发布 GaN 报告\n")
+    assert (folder / "b.md").read_text(encoding="utf-8").startswith("---\ntitle: '美国，芯片'  # 注释\n")
+
+
+def test_fix_keeps_bom_line_ends_and_every_other_byte(make_issue):
+    folder = make_issue({})
+    raw = "\ufeff---\r\ntitle: 标题\r\nsection: 专题\r\n---\r\n\r\n中国,美国\r\n\r\n采用GaN器件 <https://a.org/x,y>"
+    (folder / "a.md").write_bytes(raw.encode("utf-8"))
+    (folder / "issue.yaml").write_text("year: 2024\nnumber: 5\ndate: 2024-05-01\narticles: [a.md]\n")
+    assert fix_issue(folder) == (3, [])
+    assert (folder / "a.md").read_bytes() == raw.replace("中国,美国", "中国，美国").replace(
+        "采用GaN器件", "采用 GaN 器件").encode("utf-8")
+
+
+def test_fix_is_idempotent(make_issue):
+    body = "3月15日,美国(USA)发布ＡＩ战略\"草案\"。\n\n## (1) 目标\n\n## （2）措施"
+    folder = make_issue({"a.md": article("美发布AI战略", body)})
+    fixed, remaining = fix_issue(folder)
+    assert fixed > 0 and remaining == []
+    once = (folder / "a.md").read_bytes()
+    assert fix_issue(folder) == (0, [])
+    assert (folder / "a.md").read_bytes() == once
+
+
+def test_source_maps_offsets_to_raw_text():
+    source = Source.of("\ufeffa\r\nb\rc\nd")
+    assert source.text == "a\nb\nc\nd"
+    assert source.raw_offset(source.text.index("d")) == source.raw.index("d")
+
+
+def test_the_sample_issue_is_clean():
+    assert lint_issue(SAMPLE) == []
+
+
+# The command -------------------------------------------------------------------------------------
+
+
+def test_cli_exit_zero_when_clean(make_issue):
+    folder = make_issue({"a.md": article("标题", "采用 GaN 器件。")})
+    result = CliRunner().invoke(main, ["lint", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "未发现问题 (no findings)" in result.output
+
+
+def test_cli_exit_one_with_findings_relative_to_the_working_folder(make_issue, tmp_path, monkeypatch):
+    make_issue({"a.md": article("标题", "中国,美国")})
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["lint", "issues/2024-05"])
+    assert result.exit_code == 1
+    assert result.stdout == ("issues/2024-05/a.md:6:3: 中文里的半角标点 , 应为全角 ， "
+                             "(half-width punctuation in Chinese text) [halfwidth-punct]\n")
+    assert "1 处待改 (1 finding)" in result.output
+
+
+def test_cli_fix_lists_only_what_remains(make_issue):
+    folder = make_issue({"a.md": article("标题", "中国,美国。他说\"你好。")})
+    result = CliRunner().invoke(main, ["lint", "--fix", str(folder)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{folder / 'a.md'}:6:9: 直引号 \" 无法配对，请改为 “ 或 ” "
+        "(straight quote in Chinese text; cannot pair it) [straight-quotes]"]
+    assert "已修正 1 处 (1 fixed)；1 处待改 (1 finding)" in result.output
+    again = CliRunner().invoke(main, ["lint", "--fix", str(folder)])
+    assert "已修正 0 处" in again.output
+
+
+def test_cli_fix_exit_zero_when_all_fixed(make_issue):
+    folder = make_issue({"a.md": article("标题", "采用GaN器件")})
+    result = CliRunner().invoke(main, ["lint", "--fix", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "已修正 2 处 (2 fixed)；0 处待改 (0 findings)" in result.output
+
+
+@pytest.mark.parametrize("files", [{"a.md": "---\ntitle: 标题\nsection: 杂谈\n---\n\n正文,x[^9]。\n"}, {}])
+def test_cli_exit_two_when_the_issue_cannot_be_loaded(make_issue, tmp_path, files):
+    folder = make_issue(files) if files else tmp_path / "nowhere"
+    before = {path: path.read_bytes() for path in folder.glob("*")}
+    result = CliRunner().invoke(main, ["lint", "--fix", str(folder)])
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: ")
+    assert "Traceback" not in result.output
+    assert {path: path.read_bytes() for path in folder.glob("*")} == before
