@@ -1,5 +1,7 @@
 """Chinese text rules applied to the rendered HTML: Han–Latin spacing and unbreakable marks.
 
+Also the character classes the other Chinese rules share (justify, measure, lint).
+
 Takes the issue's HTML (made by press: well-formed tags, escaped text) and
 returns it with
 * one space between a Han character and an adjacent Latin letter or digit
@@ -18,8 +20,9 @@ Both are default-ignorable characters: not drawn, no width.
 import re
 import unicodedata
 
-from press.justify import CLOSING, OPENING, is_han
-
+OPENING = "（《「『“‘〈【〔〖［｛"
+CLOSING = "，。、；：？！）》」』”’〉】〕〗］｝"
+FULL_WIDTH_MARKS = OPENING + CLOSING
 WORD_JOINER = "\u2060"
 ZERO_WIDTH_SPACE = "\u200b"
 NO_LINE_START = "—·"
@@ -37,11 +40,26 @@ VOID = {"br", "hr", "img", "meta", "link", "col", "input", "source", "wbr"}
 NO_AUTOSPACE_CLASS = "no-autospace"
 
 
+def is_han(char: str) -> bool:
+    """True for ideographs (and kana), the characters Chinese text is made of."""
+    code = ord(char)
+    return (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x3FFFF
+            or 0xF900 <= code <= 0xFAFF or 0x3040 <= code <= 0x30FF or char == "〇")
+
+
+def is_cjk(char: str) -> bool:
+    """True for characters set on the CJK em grid: Han, CJK punctuation, full-width forms."""
+    code = ord(char)
+    return (is_han(char) or char in FULL_WIDTH_MARKS or 0x3000 <= code <= 0x303F
+            or 0xFF00 <= code <= 0xFFEF or char == "·")
+
+
 def is_latin(char: str) -> bool:
     """A Latin (Greek, Cyrillic …) letter or digit: a half-width alphanumeric."""
     if is_han(char) or unicodedata.east_asian_width(char) in "WF":
         return False
-    return unicodedata.category(char) in ("Lu", "Ll", "Lt", "Lm", "Lo", "Nd")
+    category = unicodedata.category(char)
+    return category[0] == "L" or category == "Nd"
 
 
 def needs_space(before: str, after: str) -> bool:

@@ -30,11 +30,10 @@ from weasyprint.text import line_break
 from weasyprint.text.ffi import TO_UNITS, ffi, pango
 from weasyprint.text.fonts import font_features
 
+from press.cjk import FULL_WIDTH_MARKS, is_cjk
+
 WEASYPRINT_VERSION = "70.0"
 
-OPENING = "（《「『“‘〈【〔〖［｛"
-CLOSING = "，。、；：？！）》」』”’〉】〕〗］｝"
-FULL_WIDTH_MARKS = OPENING + CLOSING
 UNIT_MARKS = "—…"  # the halves of —— and …… never drift apart
 HAN_LATIN_SPACE_WEIGHT = -0.5
 INVISIBLE = "\u200b\u2060"  # break and no-break marks press puts into the text
@@ -65,20 +64,6 @@ def uninstall() -> None:
 
 
 # Characters ------------------------------------------------------------------
-
-def is_han(char: str) -> bool:
-    """True for ideographs (and kana), the characters Chinese text is made of."""
-    code = ord(char)
-    return (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x3FFFF
-            or 0xF900 <= code <= 0xFAFF or 0x3040 <= code <= 0x30FF or char == "〇")
-
-
-def is_cjk(char: str) -> bool:
-    """True for characters set on the CJK em grid: Han, CJK punctuation, full-width forms."""
-    code = ord(char)
-    return (is_han(char) or char in FULL_WIDTH_MARKS or 0x3000 <= code <= 0x303F
-            or 0xFF00 <= code <= 0xFFEF or char == "·")
-
 
 def is_expandable(char: str) -> bool:
     """May this character take justification space (half on each side)?"""
@@ -182,11 +167,11 @@ def style_features(style) -> str:
 
 def justify_line(context, line, extra_width):
     """Share `extra_width` among the line's expandable characters; fall back to spaces."""
-    weights = [weight for box in text_boxes(line) for weight in char_weights(box.text)]
+    boxes_in_line = text_boxes(line)
+    weights = [weight for box in boxes_in_line for weight in char_weights(box.text)]
     units = sum(weights) - (weights[0] + weights[-1]) / 2 if weights else 0
     if units <= 0:
         return _original_justify_line(context, line, extra_width)
-    boxes_in_line = text_boxes(line)
     spread(context, line, extra_width / units, 0, boxes_in_line[0], boxes_in_line[-1])
     return None
 

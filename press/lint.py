@@ -12,10 +12,7 @@ Each rule is a pure function of a `Prose` that returns `Hit`s with offsets; `loc
 into findings at file:line:col, and `Source.apply` makes the fixes.
 """
 
-import os
 import re
-import tempfile
-import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,6 +21,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from press.atomic import replacing
+from press.cjk import is_han, is_latin, needs_space
 from press.errors import InputError, display_path
 from press.load import FRONT_MATTER, ISSUE_FILE, Problems, article_names, load_issue, read_yaml
 from press.markup import FOOTNOTE_DEFINITION, parser
@@ -62,21 +61,6 @@ ENUMERATOR = re.compile(rf"[(（][ \t]*(\d{{1,2}}|[{HAN_NUMERALS}]{{1,3}})[ \t]*
 # Characters ------------------------------------------------------------------------------------
 
 
-def is_han(char: str) -> bool:
-    """An ideograph (or kana): the characters Chinese text is made of."""
-    code = ord(char)
-    return (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x3FFFF
-            or 0xF900 <= code <= 0xFAFF or 0x3040 <= code <= 0x30FF or char == "〇")
-
-
-def is_latin(char: str) -> bool:
-    """A Latin (Greek, Cyrillic …) letter or a digit, set in a Western font."""
-    if is_han(char) or unicodedata.east_asian_width(char) in "WF":
-        return False
-    category = unicodedata.category(char)
-    return category[0] == "L" or category == "Nd"
-
-
 def is_fullwidth_alnum(char: str) -> bool:
     return "０" <= char <= "９" or "Ａ" <= char <= "Ｚ" or "ａ" <= char <= "ｚ"
 
@@ -88,11 +72,6 @@ def is_chinese(char: str) -> bool:
     code = ord(char)
     return is_han(char) or ((0x3001 <= code <= 0x303F or 0xFF01 <= code <= 0xFF65)
                             and not is_fullwidth_alnum(char))
-
-
-def mixes(left: str, right: str) -> bool:
-    """Are these two characters a Han character and a Latin letter or digit?"""
-    return (is_han(left) and is_latin(right)) or (is_latin(left) and is_han(right))
 
 
 # Prose: a file's text with everything that is not prose masked ---------------------------------
@@ -453,7 +432,7 @@ def han_latin_space(text: Prose) -> list[Hit]:
         if text.kinds[index] != TEXT or not (is_han(char) or is_latin(char)):
             continue
         after = text.near(index, 1, spaces=False)
-        if after is None or not mixes(char, text.text[after]) or any(
+        if after is None or not needs_space(char, text.text[after]) or any(
                 text.text[i] in "~^" and opens(text, i) for i in range(index + 1, after)):
             continue  # a sub- or superscript that opens here belongs to its base: E~激活~
         position = space_position(text, index, after)
@@ -466,7 +445,7 @@ def han_latin_space(text: Prose) -> list[Hit]:
         if match.group() == " " or any(text.kinds[i] != TEXT for i in range(start, end)):
             continue
         before, after = text.near(start, -1, spaces=False), text.near(end - 1, 1, spaces=False)
-        if before is not None and after is not None and mixes(text.text[before], text.text[after]):
+        if before is not None and after is not None and needs_space(text.text[before], text.text[after]):
             hits.append(Hit(start, end, "han-latin-space", "汉字与西文之间应只有一个半角空格 "
                             "(doubled space between Han and Latin)", Edit(start, end, " ")))
     return hits
@@ -705,16 +684,7 @@ def fix_issue(folder: Path) -> tuple[int, list[Finding]]:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Replace a file's content in one step (a temporary file beside it, renamed), keeping its mode."""
-    path = path.resolve()  # a symbolic link stays one
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(text.encode("utf-8"))
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, path.stat().st_mode & 0o7777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Replace a file's content in one step, keeping its mode; a symbolic link stays one."""
+    path = path.resolve()
+    with replacing(path, path.stat().st_mode & 0o7777) as stream:
+        stream.write(text.encode("utf-8"))

@@ -13,8 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from press.cjk import URL, needs_space
-from press.justify import CLOSING, FULL_WIDTH_MARKS, OPENING
+from press.cjk import CLOSING, FULL_WIDTH_MARKS, OPENING, URL, needs_space
 from press.pdfread import CALL_RATIO, Line, Page, Reading
 
 FLUSH_TOLERANCE = 1.5  # points between a line's end and its block's right edge
@@ -318,9 +317,10 @@ def page_breaks(reading: Reading) -> Measure:
         if starts_paragraph(lines, before):
             failures.append((before.page.label, f"orphan: a paragraph's first line alone at the foot: "
                              f"{before.line.text[:16]}…"))
-    for page in body_pages(reading):
+    pages = body_pages(reading)
+    for page in pages[:-1]:  # the last page may end as it likes
         flow = [line for line in page.lines if line.size >= reading.body_size * 0.95]
-        if flow and flow[-1].size > reading.body_size * 1.05 and page is not body_pages(reading)[-1]:
+        if flow and flow[-1].size > reading.body_size * 1.05:
             failures.append((page.label, f"heading at the foot of the page: {flow[-1].text[:16]}"))
     return Measure("page-breaks", len(failures), len(lines), failures)
 

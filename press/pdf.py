@@ -7,12 +7,11 @@ While WeasyPrint writes, the finisher adds what it does not: page labels
 equal to the printed folios (封面 and 目录 before page 1) and the language.
 """
 
-import os
-import tempfile
 from pathlib import Path
 
 import pydyf
 
+from press.atomic import replacing
 from press.layout import Layout
 from press.model import Issue
 
@@ -23,19 +22,8 @@ FRONT_LABELS = {"cover": "封面", "contents": "目录"}
 def write_pdf(layout: Layout, issue: Issue, target: Path) -> Path:
     """Write the PDF to `target` atomically; return the target's path."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
-                                         dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            layout.document.write_pdf(stream, finisher=lambda doc, pdf: finish(layout, pdf))
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with replacing(target) as stream:
+        layout.document.write_pdf(stream, finisher=lambda doc, pdf: finish(layout, pdf))
     return target
 
 
