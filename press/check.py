@@ -1,89 +1,267 @@
-"""Checks of a built PDF, read from the PDF alone: each with an identifier, a bar and failures.
+"""`press check`: a built PDF held to every rule, each with a stable identifier and a bar.
 
-Takes a PDF path; returns `Check` results.  For now these are the typography
-measures of TYPOGRAPHY.md (see `measure`) held to the bars of the
-typesetting issue; the structural checks (contents, footnotes, bookmarks …)
-come next and use the same shape.
+Takes a PDF path and optionally the issue folder it was built from; reads only
+the PDF, the issue's files, its style's templates and fonts/.  Returns a
+`Report`: one `Check` per rule, each with its value, its bar and its failures
+(page label, message, and the source file and line where one applies).  The
+rules are the page structure of `structure` and the typography measures of
+`measure`; rules that compare with the source run only when the issue is given.
+Reports are written as text, JSON (schema in `check-report.schema.json`) or
+GitHub Actions annotations.
 """
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from press.errors import InputError, Problem
-from press.measure import Measure, all_measures
+from press import measure, structure
+from press.errors import InputError, Problem, display_path
+from press.expected import expected_of
+from press.fonts import family_names
+from press.load import load_issue
+from press.measure import Measure
+from press.model import CheckSettings, Issue
 from press.pdfread import read_pdf
+from press.structure import Evidence
 
-# identifier → (comparison, threshold, what is counted)
-BARS: dict[str, tuple[str, float, str]] = {
-    "justify": (">=", 0.98, "non-final body lines flush with both margins"),
-    "line-break": ("<=", 0, "lines starting or ending with a forbidden mark"),
-    "punct-squeeze": (">=", 0.90, "adjacent full-width mark pairs set in 1.5 em"),
-    "han-latin-gap": (">=", 0.95, "Han/Latin adjacencies with a gap of ⅛…⅓ em"),
-    "page-breaks": ("<=", 0, "widows, orphans and headings at the foot of a page"),
-    "overflow": ("<=", 0, "lines sticking out of the text block"),
-    "fonts": ("<=", 0, "fonts not embedded, not subset or not from fonts/"),
-}
+SCHEMA = "press-check/1"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule of `press check`: how to measure it and the bar it is held to."""
+
+    id: str
+    run: Callable[[Evidence], Measure]
+    comparison: str  # ">=" or "<="
+    threshold: float | None  # None: from the settings (the size budget)
+    about: str
+    needs_source: bool = False
+
+
+def typography(function: Callable) -> Callable[[Evidence], Measure]:
+    return lambda evidence: function(evidence.reading)
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("page-size", structure.page_size, "<=", 0, "pages of the set size (default A4), portrait"),
+    Rule("front-matter", structure.front_matter, "<=", 0, "a cover first, then a contents page"),
+    Rule("page-labels", structure.page_labels, "<=", 0, "page labels equal the printed page numbers"),
+    Rule("toc-page", structure.toc_page, "<=", 0, "contents entries name the page their title stands on"),
+    Rule("article-order", structure.article_order, "<=", 0, "article titles in the order of issue.yaml",
+         needs_source=True),
+    Rule("section-headings", structure.section_headings, "<=", 0, "every section heading in the body",
+         needs_source=True),
+    Rule("bookmarks", structure.bookmarks, "<=", 0, "a bookmark per section and article, on its page"),
+    Rule("footnote-same-page", structure.footnote_same_page, "<=", 0,
+         "each footnote's text on the page of its call"),
+    Rule("footnote-numbering", structure.footnote_numbering, "<=", 0,
+         "footnotes numbered 1…N without gaps or repeats"),
+    Rule("footnote-count", structure.footnote_count, "<=", 0, "as many footnotes as the source",
+         needs_source=True),
+    Rule("text", structure.text, "<=", 0, "all the source's text, in order, nothing lost or doubled",
+         needs_source=True),
+    Rule("fonts", structure.fonts, "<=", 0, "fonts embedded, subset and from fonts/"),
+    Rule("missing-glyphs", structure.missing_glyphs, "<=", 0, "characters drawn as blank .notdef boxes"),
+    Rule("metadata", structure.metadata, "<=", 0, "title, author, language and creation date"),
+    Rule("file-size", structure.file_size, "<=", None, "file size within the budget (default 5 MB)"),
+    Rule("justify", typography(measure.justification), ">=", 0.98,
+         "non-final body lines flush with both margins"),
+    Rule("line-break", typography(measure.line_breaking), "<=", 0,
+         "lines starting or ending with a forbidden mark"),
+    Rule("punct-squeeze", typography(measure.punctuation), ">=", 0.90,
+         "adjacent full-width mark pairs set in 1.5 em"),
+    Rule("han-latin-gap", typography(measure.han_latin), ">=", 0.95,
+         "Han/Latin adjacencies with a gap of ⅛…⅓ em"),
+    Rule("page-breaks", typography(measure.page_breaks), "<=", 0,
+         "widows, orphans and headings at the foot of a page"),
+    Rule("overflow", typography(measure.overflow), "<=", 0, "lines sticking out of the text block"),
+)
+RULE_IDS = tuple(rule.id for rule in RULES)
 
 
 @dataclass
 class Check:
-    """One check's outcome: `value` against `bar`, and where it failed."""
+    """One rule's outcome: `value` against the bar, and where it failed."""
 
     id: str
     passed: bool
     value: float
-    bar: str
+    comparison: str
+    threshold: float
     counted: int
     about: str
-    failures: list[dict] = field(default_factory=list)  # {"page": label, "message": …}
+    failures: list[dict] = field(default_factory=list)  # {"page", "message", "file", "line"}
+
+    @property
+    def bar(self) -> str:
+        return f"{self.comparison} {self.threshold:g}"
 
 
-def judge(measure: Measure) -> Check:
-    """Hold a measure to its bar."""
-    comparison, threshold, about = BARS[measure.rule]
-    passed = measure.value >= threshold if comparison == ">=" else measure.value <= threshold
-    failures = [{"page": page, "message": message} for page, message in measure.failures]
-    return Check(measure.rule, passed, measure.value, f"{comparison} {threshold:g}", measure.counted,
-                 about, failures)
+@dataclass
+class Report:
+    """Every check run on one PDF, and the rules that were not run (with the reason)."""
+
+    pdf: Path
+    issue: Path | None
+    checks: list[Check]
+    not_run: list[dict] = field(default_factory=list)  # {"id", "reason"}
+
+    @property
+    def passed(self) -> bool:
+        return all(check.passed for check in self.checks)
 
 
-def check_pdf(path: Path) -> list[Check]:
-    """Run every check on the PDF at `path`; an unreadable PDF is an input error."""
+def check_pdf(path: Path, issue_folder: Path | None = None, only: Iterable[str] = (),
+              skip: Iterable[str] = (), issue: Issue | None = None) -> Report:
+    """Hold the PDF at `path` to the selected rules; compare it with its issue when given.
+
+    Raises InputError when the PDF cannot be read or the issue has problems.
+    """
+    if issue is None and issue_folder is not None:
+        issue = load_issue(Path(issue_folder))
+    settings = issue.settings.check if issue else CheckSettings()
+    thresholds = bar_settings(settings)
+    reading = read(Path(path))
+    evidence = Evidence(reading, settings)
+    if issue is not None:
+        evidence.expected = expected_of(issue)
+        evidence.font_families = family_names(issue.settings.fonts_dir)
+    only, skip = set(only), set(skip)
+    checks, not_run = [], []
+    for rule in RULES:
+        if (only and rule.id not in only) or rule.id in skip:
+            if rule.id in skip:
+                not_run.append({"id": rule.id, "reason": "skipped (--skip)"})
+            continue
+        if rule.needs_source and evidence.expected is None:
+            not_run.append({"id": rule.id, "reason": "needs the source (--issue)"})
+            continue
+        threshold = thresholds.get(rule.id, rule.threshold if rule.threshold is not None else settings.max_bytes)
+        checks.append(judge(rule, rule.run(evidence), threshold))
+    return Report(Path(path), issue.folder if issue else None, checks, not_run)
+
+
+def read(path: Path):
+    """The PDF read back; an unreadable file is an input error."""
     try:
-        reading = read_pdf(path)
+        return read_pdf(path)
     except FileNotFoundError:
         raise InputError([Problem(path, 0, 0, "找不到 PDF 文件 (no such PDF)")]) from None
     except Exception as error:  # pypdf and pdfminer raise many kinds on a broken file
         raise InputError([Problem(path, 0, 0, f"无法读取 PDF (not a readable PDF): {error}")]) from None
-    return [judge(measure) for measure in all_measures(reading)]
+
+
+def bar_settings(settings: CheckSettings) -> dict[str, float]:
+    """Thresholds set in newsletter.yaml (check: bars:), each for a known rule."""
+    unknown = [Problem(settings.path or Path("newsletter.yaml"), line, 1,
+                       f"未知的检查项 {name} (unknown check id; known: {', '.join(RULE_IDS)})")
+               for name, _, line in settings.bars if name not in RULE_IDS]
+    if unknown:
+        raise InputError(unknown)
+    return {name: value for name, value, _ in settings.bars}
+
+
+def judge(rule: Rule, measured: Measure, threshold: float) -> Check:
+    """Hold a measure to its bar."""
+    value = measured.value
+    passed = value >= threshold if rule.comparison == ">=" else value <= threshold
+    return Check(rule.id, passed, value, rule.comparison, threshold, measured.counted, rule.about,
+                 [failure_dict(failure) for failure in measured.failures])
+
+
+def failure_dict(failure: tuple) -> dict:
+    """(page, message[, source]) as the report's failure record."""
+    page, message, *rest = failure
+    source = rest[0] if rest else None
+    return {"page": page, "message": message,
+            "file": display_path(source.path) if source else None,
+            "line": source.line if source else None}
+
+
+# Reports -------------------------------------------------------------------------------------
+
+def show_value(check: Check) -> tuple[str, str]:
+    """The value and the bar as a reader wants them: shares in %, sizes in KB, counts as they are."""
+    if check.id == "file-size":
+        return structure.kilobytes(int(check.value)), structure.kilobytes(int(check.threshold))
+    if check.comparison == ">=":
+        return f"{check.value:.1%}", f"≥ {check.threshold:.0%}"
+    return f"{check.value:g}", f"≤ {check.threshold:g}"
 
 
 def describe(check: Check) -> str:
     """One line for a check: PASS/FAIL, identifier, value against the bar."""
-    value = f"{check.value:.1%}" if check.bar.startswith(">=") else f"{check.value:g}"
-    bar = f"≥ {float(check.bar[3:]):.0%}" if check.bar.startswith(">=") else "0"
+    value, bar = show_value(check)
     status = "PASS" if check.passed else "FAIL"
-    return f"{status} {check.id:<14} {value:>7} (bar {bar}; {check.counted} counted) — {check.about}"
+    return f"{status} {check.id:<18} {value:>7} (bar {bar}; {check.counted} counted) — {check.about}"
 
 
-def report_text(checks: list[Check], limit: int = 10) -> str:
-    """The readable report: one line per check, then each failure with its page."""
+def failure_line(failure: dict) -> str:
+    """A failure as `page P: message (file:line)`."""
+    page = f"page {failure['page']}: " if failure["page"] else ""
+    place = f" ({failure['file']}:{failure['line']})" if failure["file"] else ""
+    return f"{page}{failure['message']}{place}"
+
+
+def report_text(report: Report, limit: int = 10) -> str:
+    """The readable report: one line per check, then each failure with its page and source line."""
     lines = []
-    for check in checks:
+    for check in report.checks:
         lines.append(describe(check))
         shown = check.failures if not check.passed else []
-        for failure in shown[:limit]:
-            page = f"page {failure['page']}: " if failure["page"] else ""
-            lines.append(f"    {page}{failure['message']}")
+        lines += [f"    {failure_line(failure)}" for failure in shown[:limit]]
         if len(shown) > limit:
-            lines.append(f"    … and {len(shown) - limit} more")
-    failed = sum(not check.passed for check in checks)
-    lines.append(f"{len(checks) - failed} of {len(checks)} checks passed.")
+            lines.append(f"    … and {len(shown) - limit} more (all of them: --json)")
+    lines.append(summary(report))
     return "\n".join(lines)
 
 
-def report_json(checks: list[Check]) -> str:
-    """The report for machines: {"passed": bool, "checks": [Check as a dict, …]}."""
-    return json.dumps({"passed": all(check.passed for check in checks),
-                       "checks": [asdict(check) for check in checks]}, ensure_ascii=False, indent=2)
+def summary(report: Report) -> str:
+    failed = sum(not check.passed for check in report.checks)
+    line = f"{len(report.checks) - failed} of {len(report.checks)} checks passed."
+    needing = [item["id"] for item in report.not_run if item["reason"].startswith("needs")]
+    if needing:
+        line += f" Not run without --issue: {', '.join(needing)}."
+    return line
+
+
+def report_json(report: Report) -> str:
+    """The report for machines; its schema is press/check-report.schema.json."""
+    checks = [{**asdict(check), "bar": check.bar} for check in report.checks]
+    return json.dumps({"schema": SCHEMA, "pdf": display_path(report.pdf),
+                       "issue": display_path(report.issue) if report.issue else None,
+                       "passed": report.passed, "checks": checks, "not_run": report.not_run},
+                      ensure_ascii=False, indent=2)
+
+
+def report_github(report: Report, limit: int = 10) -> str:
+    """GitHub Actions workflow commands: an ::error per failure (at its source line), then the summary."""
+    lines = []
+    for check in report.checks:
+        if check.passed:
+            continue
+        for failure in check.failures[:limit]:
+            where = [f"file={escape_property(failure['file'])}", f"line={failure['line']}"] if failure["file"] else []
+            properties = ",".join([*where, f"title={escape_property(f'press check {check.id}')}"])
+            page = f"page {failure['page']}: " if failure["page"] else ""
+            lines.append(f"::error {properties}::{escape_data(page + failure['message'])}")
+        if not check.failures:
+            value, bar = show_value(check)
+            lines.append(f"::error title={escape_property(f'press check {check.id}')}::"
+                         f"{escape_data(f'{check.about}: {value}, bar {bar}')}")
+    lines += [describe(check) for check in report.checks]
+    lines.append(summary(report))
+    return "\n".join(lines)
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+FORMATS = {"text": report_text, "json": report_json, "github": report_github}

@@ -25,6 +25,8 @@ def main(context: click.Context, debug: bool) -> None:
     Example:
       press build issues/2024-04          → dist/<slug>-2024-04.pdf
       press build issues/2024-04 -o x.pdf
+      press build --check issues/2024-04
+      press check dist/materials-newsletter-2024-04.pdf --issue issues/2024-04
     """
     context.obj = {"debug": debug}
 
@@ -34,8 +36,10 @@ def main(context: click.Context, debug: bool) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the PDF (default: dist/<slug>-<year>-<number>.pdf).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.option("--check", "then_check", is_flag=True,
+              help="Then run every check of `press check --issue` on the PDF (exit 1 if one fails).")
 @click.pass_context
-def build(context: click.Context, issue: Path, output: Path | None, quiet: bool) -> None:
+def build(context: click.Context, issue: Path, output: Path | None, quiet: bool, then_check: bool) -> None:
     """Build the PDF of one ISSUE folder, e.g. issues/2024-04."""
     from press.build import build as run_build
 
@@ -46,6 +50,13 @@ def build(context: click.Context, issue: Path, output: Path | None, quiet: bool)
         click.echo(f"已生成 {display_path(built.path)}（{len(built.layout.document.pages)} 页，"
                    f"{size / 1024:.0f} KB，{built.seconds:.1f} 秒）", err=True)
     click.echo(display_path(built.path))
+    if then_check:
+        from press.check import check_pdf, report_text
+
+        report = guarded(context, lambda: check_pdf(built.path, issue=built.issue))
+        click.echo(report_text(report), err=True)
+        if not report.passed:
+            sys.exit(1)
 
 
 def guarded(context: click.Context, action):
@@ -64,22 +75,41 @@ def guarded(context: click.Context, action):
                          "Run again with `press --debug build …` for the traceback.") from error
 
 
+def check_ids(context: click.Context, parameter: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    """Check identifiers from repeated or comma-separated options; unknown ones are a usage error."""
+    from press.check import RULE_IDS
+
+    ids = tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+    unknown = [name for name in ids if name not in RULE_IDS]
+    if unknown:
+        raise click.BadParameter(f"unknown check {', '.join(unknown)}; known: {', '.join(RULE_IDS)}")
+    return ids
+
+
 @main.command()
 @click.argument("pdf", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.option("--issue", "issue_folder", type=click.Path(file_okay=False, path_type=Path),
+              help="The issue folder the PDF was built from: also compare with the source.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="Report for people, for machines, or as GitHub Actions annotations.")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("--only", multiple=True, callback=check_ids, metavar="ID[,ID…]", help="Run only these checks.")
+@click.option("--skip", multiple=True, callback=check_ids, metavar="ID[,ID…]", help="Leave these checks out.")
 @click.pass_context
-def check(context: click.Context, pdf: Path, as_json: bool) -> None:
-    """Check a built PDF: typography measured from its glyphs (exit 1 if a bar is missed).
+def check(context: click.Context, pdf: Path, issue_folder: Path | None, output_format: str, as_json: bool,
+          only: tuple[str, ...], skip: tuple[str, ...]) -> None:
+    """Check a built PDF's page structure and typography (exit 1 if a check fails, 2 if unreadable).
 
     \b
     Example:
-      press check dist/materials-newsletter-2024-04.pdf
+      press check dist/materials-newsletter-2024-04.pdf --issue issues/2024-04
+      press check dist/materials-newsletter-2024-04.pdf --format github --skip file-size
     """
-    from press.check import check_pdf, report_json, report_text
+    from press.check import FORMATS, check_pdf
 
-    checks = guarded(context, lambda: check_pdf(pdf))
-    click.echo(report_json(checks) if as_json else report_text(checks))
-    if not all(result.passed for result in checks):
+    report = guarded(context, lambda: check_pdf(pdf, issue_folder, only, skip))
+    click.echo(FORMATS["json" if as_json else output_format](report))
+    if not report.passed:
         sys.exit(1)
 
 

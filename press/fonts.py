@@ -35,3 +35,21 @@ def uncovered(text: str, fonts_dir: Path) -> list[tuple[int, int, str]]:
             if char not in covered and char not in IGNORED:
                 found.append((number, column, char))
     return found
+
+
+@cache
+def family_names(fonts_dir: Path) -> frozenset[str]:
+    """The family names (name ID 1, spaces as hyphens) of the fonts in `fonts_dir`.
+
+    WeasyPrint names an embedded font after its Pango description, e.g.
+    `ABCDEF+PressHei-Bold`: the family, then style words.
+    """
+    names = set()
+    for path in sorted(fonts_dir.iterdir()):
+        if path.suffix.lower() in FONT_SUFFIXES:
+            font = TTFont(path, lazy=True)
+            family = font["name"].getDebugName(1)
+            if family:
+                names.add(family.replace(" ", "-"))
+            font.close()
+    return frozenset(names)

@@ -17,7 +17,7 @@ import yaml
 from press.errors import InputError, Problem
 from press.fonts import uncovered
 from press.markup import to_html
-from press.model import Article, Issue, Settings, group_sections
+from press.model import Article, CheckSettings, Issue, Settings, group_sections
 
 SETTINGS_FILE = "newsletter.yaml"
 ISSUE_FILE = "issue.yaml"
@@ -45,7 +45,19 @@ SETTINGS_SCHEMA = {
     "language": Field(str, required=False, doc="BCP 47 language of the text (default zh-Hans)"),
     "styles_dir": Field(str, required=False, doc="where styles live (default ../styles)"),
     "fonts_dir": Field(str, required=False, doc="where fonts live (default ../fonts)"),
+    "check": Field(dict, required=False, doc="what `press check` holds the PDFs to"),
 }
+CHECK_SCHEMA = {
+    "max_size": Field((str, int), required=False, doc="largest PDF allowed, e.g. 5 MB (default)"),
+    "page_size": Field(str, required=False, doc="A4 (default), A5, B5, Letter or e.g. 185mm 260mm"),
+    "bars": Field(dict, required=False, doc="thresholds by check id, e.g. justify: 0.95"),
+}
+SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB)?\s*$", re.I)
+SIZE_UNITS = {"b": 1, "kb": 1024, "mb": 1024 ** 2, "gb": 1024 ** 3}
+PAGE_SIZES_MM = {"a3": (297, 420), "a4": (210, 297), "a5": (148, 210), "b5": (176, 250),
+                 "letter": (215.9, 279.4)}
+CUSTOM_PAGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*mm\s+(\d+(?:\.\d+)?)\s*mm\s*$", re.I)
+POINTS_PER_MM = 72 / 25.4
 ISSUE_SCHEMA = {
     "year": Field(int, doc="year of the issue"),
     "number": Field(int, doc="number of the issue in its year"),
@@ -110,10 +122,60 @@ def load_settings(path: Path, problems: Problems) -> Settings | None:
     if not (styles_dir / style).is_dir():
         problems.add(path, lines.get("style", 0), 1, f"找不到样式 {style} (no folder {styles_dir / style})")
         return None
+    check = check_settings(data.get("check") or {}, lines, path, problems)
+    if check is None:
+        return None
     return Settings(slug=data["slug"], title=data["title"], title_en=data["title_en"],
                     publisher=data["publisher"], sections=tuple(data["sections"]),
                     style=style, language=data.get("language", "zh-Hans"),
-                    styles_dir=styles_dir, fonts_dir=fonts_dir)
+                    styles_dir=styles_dir, fonts_dir=fonts_dir, check=check)
+
+
+def check_settings(data: dict, lines: dict[str, int], path: Path,
+                   problems: Problems) -> CheckSettings | None:
+    """The `check:` block: size budget, page size and bars; None (with problems) if unusable."""
+    nested = {key[len("check."):]: line for key, line in lines.items() if key.startswith("check.")}
+    if not validate(data, nested, CHECK_SCHEMA, path, problems, first_line=lines.get("check", 1)):
+        return None
+    found = len(problems)
+    max_bytes = parse_size(data.get("max_size", "5 MB"))
+    if max_bytes is None:
+        problems.add(path, nested.get("max_size", 0), 1, f"文件大小写法不对 (max_size: write e.g. 5 MB or "
+                     f"450 KB, got {data['max_size']!r})")
+    page_size = parse_page_size(data.get("page_size", "A4"))
+    if page_size is None:
+        problems.add(path, nested.get("page_size", 0), 1, "页面尺寸写法不对 (page_size: A3, A4, A5, B5, "
+                     f"Letter or e.g. 185mm 260mm, got {data['page_size']!r})")
+    bars = []
+    for name, value in (data.get("bars") or {}).items():
+        line = nested.get(f"bars.{name}", nested.get("bars", 0))
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            problems.add(path, line, 1, f"阈值应为不小于 0 的数 (bar {name} must be a number ≥ 0, got {value!r})")
+        else:
+            bars.append((str(name), float(value), line))
+    if len(problems) > found:
+        return None
+    return CheckSettings(max_bytes=max_bytes, page_size=page_size, bars=tuple(bars), path=path)
+
+
+def parse_size(text: str | int) -> int | None:
+    """Bytes from 5 MB, 450 KB, 1.5MB or a plain number of bytes; None if unreadable."""
+    if isinstance(text, int) and not isinstance(text, bool):
+        return text if text > 0 else None
+    match = SIZE.match(str(text))
+    if not match:
+        return None
+    return int(float(match.group(1)) * SIZE_UNITS[(match.group(2) or "b").lower()]) or None
+
+
+def parse_page_size(text: str) -> tuple[float, float] | None:
+    """(width, height) in points from A4, A5, B5, Letter or "185mm 260mm"; None if unreadable."""
+    millimetres = PAGE_SIZES_MM.get(str(text).strip().lower())
+    if millimetres is None and (match := CUSTOM_PAGE.match(str(text))):
+        millimetres = (float(match.group(1)), float(match.group(2)))
+    if millimetres is None:
+        return None
+    return (millimetres[0] * POINTS_PER_MM, millimetres[1] * POINTS_PER_MM)
 
 
 def resolve_dir(settings_path: Path, given: str | None, default: Path) -> Path:
@@ -167,6 +229,13 @@ def read_yaml(path: Path, problems: Problems, text: str | None = None,
             if isinstance(value, yaml.SequenceNode):
                 for index, item in enumerate(value.value):
                     lines[f"{key.value}[{index}]"] = item.start_mark.line + 1 + line_offset
+            elif isinstance(value, yaml.MappingNode):
+                for inner, inner_value in value.value:
+                    lines[f"{key.value}.{inner.value}"] = inner.start_mark.line + 1 + line_offset
+                    if isinstance(inner_value, yaml.MappingNode):
+                        for deepest, _ in inner_value.value:
+                            lines[f"{key.value}.{inner.value}.{deepest.value}"] = (
+                                deepest.start_mark.line + 1 + line_offset)
     return data, lines
 
 
@@ -284,6 +353,7 @@ def load_article(path: Path, settings: Settings | None, first_footnote: int,
                    section=meta["section"], body_html=markup.html,
                    footnotes=tuple(markup.footnotes), byline=meta.get("byline"),
                    highlight=meta.get("highlight", False), title_line=lines.get("title", 1),
+                   section_line=lines.get("section", 1),
                    blocks=tuple(markup.blocks))
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from press.cjk import CLOSING, FULL_WIDTH_MARKS, OPENING, URL, needs_space
-from press.pdfread import CALL_RATIO, Line, Page, Reading
+from press.pdfread import CALL_RATIO, FOLIO, Line, Page, Reading
 
 FLUSH_TOLERANCE = 1.5  # points between a line's end and its block's right edge
 SQUEEZED_ADVANCE = 0.65  # em: the first of two adjacent full-width marks advances at most this
@@ -23,9 +23,6 @@ NO_LINE_START = CLOSING + "…—·"
 NO_LINE_END = OPENING
 EDGE_CLUSTER = 0.5  # points: x positions are compared rounded to this
 URL_CONTINUED = re.compile(r"[A-Za-z0-9.-]+\.[A-Za-z]{2,}/[!-;=?-~]*")  # a URL wrapped from the line above
-FOLIO = re.compile(r"^[\s—–\-·]*\d+[\s—–\-·]*$")
-SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")
-FONT_PREFIX = "Press"  # every face in fonts/ is named Press…; so are their @font-face families
 PARAGRAPH_INDENT = 1.0  # em: a line starting this far right of its block starts a paragraph
 
 
@@ -285,23 +282,6 @@ def same_size(one: dict, other: dict) -> bool:
     return abs(one["size"] - other["size"]) < 0.3
 
 
-# Fonts ---------------------------------------------------------------------------------
-
-def fonts(reading: Reading) -> Measure:
-    """Count of fonts that are not embedded, not subset, or not one of press's own (Press…)."""
-    failures = []
-    for name, embedded in reading.fonts:
-        subset = SUBSET_TAG.match(name)
-        family = name[subset.end():] if subset else name
-        if not embedded:
-            failures.append(("", f"{name}: not embedded"))
-        elif not subset:
-            failures.append(("", f"{name}: embedded whole, not subset"))
-        elif not family.startswith(FONT_PREFIX):
-            failures.append(("", f"{name}: not a font from fonts/"))
-    return Measure("fonts", len(failures), len(reading.fonts), failures)
-
-
 # Pages ---------------------------------------------------------------------------------
 
 def page_breaks(reading: Reading) -> Measure:
@@ -349,7 +329,7 @@ def overflow(reading: Reading) -> Measure:
 
 
 def all_measures(reading: Reading) -> list[Measure]:
-    """Every typography measure of TYPOGRAPHY.md, from glyph positions and font resources."""
+    """Every typography measure of TYPOGRAPHY.md, from glyph positions."""
     return [justification(reading), line_breaking(reading), punctuation(reading), han_latin(reading),
-            page_breaks(reading), overflow(reading), fonts(reading)]
+            page_breaks(reading), overflow(reading)]
 

@@ -9,6 +9,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+A4 = (595.276, 841.89)  # points
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    """What `press check` holds a PDF to: the `check:` block of newsletter.yaml."""
+
+    max_bytes: int = 5 * 1024 * 1024  # 5 MB: passes every mail system
+    page_size: tuple[float, float] = A4  # width, height in points
+    bars: tuple[tuple[str, float, int], ...] = ()  # (check id, threshold, line in the settings)
+    path: Path | None = None  # the settings file, for messages about the bars
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -23,6 +35,7 @@ class Settings:
     language: str = "zh-Hans"
     styles_dir: Path = Path("styles")
     fonts_dir: Path = Path("fonts")
+    check: CheckSettings = CheckSettings()
 
     @property
     def style_dir(self) -> Path:
@@ -54,6 +67,7 @@ class Article:
     byline: str | None = None
     highlight: bool = False
     title_line: int = 1
+    section_line: int = 1
     blocks: tuple[str, ...] = ()  # ids of the body's top-level blocks, in order
 
 

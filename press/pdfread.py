@@ -1,8 +1,10 @@
-"""Read a built PDF back: its pages' text lines, labels, outline, fonts, footnotes.
+"""Read a built PDF back: its pages' text lines, labels, folios, outline, fonts, footnotes.
 
 Takes a PDF file; returns plain data about it, using only the PDF (so a PDF
 built elsewhere can be checked).  Lines are glyphs grouped by baseline with
-their dominant size; footnote calls are runs of small digits in the body, a
+their dominant size; footnote calls are runs of small raised digits in the
+body (where the PDF names a `fn-call-N` destination, only the run standing
+there counts, so a superscript such as 10⁶ is not taken for a call); a
 footnote's text is a small-size line opening with a small digit (its marker).
 """
 
@@ -12,12 +14,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pdfplumber
+from pdfminer.cmapdb import FileCMap
+from pdfminer.pdffont import PDFCIDFont
+from pdfminer.pdftypes import PDFStream, resolve1
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
 LINE_TOLERANCE = 2.5  # points between tops of glyphs on one line
 CALL_RATIO = 0.75  # a footnote call or marker is smaller than this share of the body size
 TOC_ENTRY = re.compile(r"^(?P<title>.*?)[\s.·…]*?(?P<page>\d+)$")
+FOLIO = re.compile(r"^[\s—–\-·]*(\d+)[\s—–\-·]*$")
+SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")
+CALL_DESTINATION = re.compile(r"^fn-call-(\d+)$")
+CALL_DISTANCE = 2.0  # points between a call's destination and its first digit
+CMAP_PAIR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
+CMAP_TO_NOTDEF = re.compile(rb"<([0-9a-fA-F]+)>\s+0\b")
+CMAP_CID_CHAR = re.compile(rb"<([0-9a-fA-F]+)>\s+(\d+)\b")
+CONTENT_TOKEN = re.compile(rb"/(?P<font>[^\s/]+)\s+[-\d.]+\s+Tf|<(?P<hex>[0-9a-fA-F]+)>")
 
 
 @dataclass
@@ -41,10 +54,41 @@ class Page:
     lines: list[Line]
     calls: list[int] = field(default_factory=list)
     notes: dict[int, str] = field(default_factory=dict)  # number → text of the note
+    notes_top: float = float("inf")  # where the footnote area begins (top of its first line)
+    size: tuple[float, float] = (0.0, 0.0)  # width, height in points
+
+    @property
+    def folio(self) -> int | None:
+        """The page number printed at the page's foot, if any."""
+        match = FOLIO.match(self.lines[-1].text) if self.lines else None
+        return int(match.group(1)) if match else None
+
+    @property
+    def flow(self) -> list[Line]:
+        """The lines above the footnote area."""
+        return [line for line in self.lines if line.top < self.notes_top]
 
     @property
     def text(self) -> str:
         return "\n".join(line.text for line in self.lines)
+
+
+@dataclass
+class Font:
+    """A font resource: its name, whether its program is embedded and subset, glyphs it lacks."""
+
+    name: str  # the base font name, with its subset tag (ABCDEF+PressSong-Regular)
+    embedded: bool
+    missing: dict[str, list[int]] = field(default_factory=dict)  # character drawn as .notdef → page indexes
+
+    @property
+    def subset(self) -> bool:
+        return SUBSET_TAG.match(self.name) is not None
+
+    @property
+    def family(self) -> str:
+        """The name without its subset tag."""
+        return SUBSET_TAG.sub("", self.name)
 
 
 @dataclass
@@ -54,30 +98,85 @@ class Reading:
     pages: list[Page]
     body_size: float
     outline: list[tuple[int, str, int]]  # (level, title, page index)
-    fonts: list[tuple[str, bool]]  # (base font name, embedded)
+    fonts: list[Font]
     metadata: dict[str, str]
     language: str | None
     page_size: tuple[float, float]
+    destinations: dict[str, tuple[int, float, float]] = field(default_factory=dict)  # name → page, x, top
+    file_size: int = 0
+
+    def page_of(self, destination: str) -> Page | None:
+        """The page a named destination points to."""
+        found = self.destinations.get(destination)
+        return self.pages[found[0]] if found else None
 
 
 def read_pdf(path: Path) -> Reading:
     """Read the PDF at `path`."""
+    read_embedded_encodings()
     reader = PdfReader(str(path))
     labels = list(reader.page_labels)
     with pdfplumber.open(str(path)) as pdf:
         raw = [(page, group_lines(page.chars)) for page in pdf.pages]
-        size = (float(pdf.pages[0].width), float(pdf.pages[0].height))
+        sizes = [(float(page.width), float(page.height)) for page in pdf.pages]
+    destinations = read_destinations(reader, sizes)
     body_size = dominant_size(line for _, lines in raw for line in lines)
     pages = []
     for index, (_, lines) in enumerate(raw):
-        page = Page(index, labels[index] if index < len(labels) else str(index + 1), lines)
-        find_footnotes(page, body_size)
+        page = Page(index, labels[index] if index < len(labels) else str(index + 1), lines,
+                    size=sizes[index])
+        find_footnotes(page, body_size, call_places(destinations, index))
         pages.append(page)
     catalog = reader.trailer["/Root"]
     language = str(catalog["/Lang"]) if "/Lang" in catalog else None
     metadata = {str(key): str(value) for key, value in (reader.metadata or {}).items()}
     return Reading(pages, body_size, read_outline(reader), read_fonts(reader), metadata,
-                   language, size)
+                   language, sizes[0] if sizes else (0.0, 0.0), destinations, Path(path).stat().st_size)
+
+
+def read_destinations(reader: PdfReader, sizes: list[tuple[float, float]]) -> dict[str, tuple[int, float, float]]:
+    """Named destinations: name → (page index, x, distance from the page's top)."""
+    found = {}
+    for name, destination in reader.named_destinations.items():
+        index = reader.get_destination_page_number(destination)
+        if 0 <= index < len(sizes):
+            left, top = destination.left or 0, destination.top or 0
+            found[str(name)] = (index, float(left), sizes[index][1] - float(top))
+    return found
+
+
+def call_places(destinations: dict[str, tuple[int, float, float]], index: int) -> dict[int, tuple[float, float]] | None:
+    """Where the footnote calls on a page stand (number → x, top); None when the PDF names none."""
+    calls = {int(match.group(1)): (x, top) for name, (page, x, top) in destinations.items()
+             if (match := CALL_DESTINATION.match(name))
+             and page == index}
+    has_any = any(CALL_DESTINATION.match(name) for name in destinations)
+    return calls if has_any else None
+
+
+def read_embedded_encodings() -> None:
+    """Let pdfminer decode text in fonts whose encoding CMap is embedded in the PDF.
+
+    pdfminer looks an /Encoding stream up by its CMapName among the CMaps it
+    ships, finds none and then decodes no text at all in that font.  WeasyPrint
+    embeds such a CMap (`<code> cid` pairs) whenever a glyph is missing, so
+    without this one blank box would hide all the text set in its font.
+    """
+    if getattr(PDFCIDFont.get_cmap_from_spec, "press", False):
+        return
+    shipped = PDFCIDFont.get_cmap_from_spec
+
+    def get_cmap_from_spec(font, spec, strict):
+        encoding = resolve1(spec.get("Encoding"))
+        if isinstance(encoding, PDFStream):
+            cmap = FileCMap()
+            for code, cid in CMAP_CID_CHAR.findall(encoding.get_data()):
+                cmap.add_code2cid(bytes.fromhex(code.decode()).decode("latin-1"), int(cid))
+            return cmap
+        return shipped(font, spec, strict)
+
+    get_cmap_from_spec.press = True
+    PDFCIDFont.get_cmap_from_spec = get_cmap_from_spec
 
 
 def group_lines(chars: list[dict]) -> list[Line]:
@@ -124,8 +223,13 @@ def small_digit_runs(chars: list[dict], limit: float) -> list[tuple[int, dict]]:
     return [(int(text), first) for text, first in runs]
 
 
-def find_footnotes(page: Page, body_size: float) -> None:
-    """Fill in the page's footnote calls and footnote texts."""
+def find_footnotes(page: Page, body_size: float,
+                   places: dict[int, tuple[float, float]] | None = None) -> None:
+    """Fill in the page's footnote calls and footnote texts.
+
+    `places` are the call destinations on this page; when given, a raised
+    digit run is a call only where a destination stands.
+    """
     limit = body_size * CALL_RATIO
     note_lines = []
     for number, line in enumerate(page.lines):
@@ -133,6 +237,7 @@ def find_footnotes(page: Page, body_size: float) -> None:
         if first["text"].isdigit() and first["size"] < limit and line.size < body_size * 0.95:
             note_lines.append(number)
     zone_top = page.lines[note_lines[0]].top if note_lines else float("inf")
+    page.notes_top = zone_top
     current, note_size = None, 0.0
     for number, line in enumerate(page.lines):
         if line.top >= zone_top:
@@ -144,7 +249,15 @@ def find_footnotes(page: Page, body_size: float) -> None:
                 page.notes[current] += line.text.strip()
         else:
             page.calls += [value for value, first in small_digit_runs(line.chars, limit)
-                           if is_raised(first, line, body_size)]
+                           if is_raised(first, line, body_size) and at_call_place(first, places)]
+
+
+def at_call_place(char: dict, places: dict[int, tuple[float, float]] | None) -> bool:
+    """Does a call destination stand where this digit does (always true without destinations)?"""
+    if places is None:
+        return True
+    return any(abs(char["x0"] - x) < CALL_DISTANCE and abs(char["top"] - top) < 12
+               for x, top in places.values())
 
 
 def is_raised(char: dict, line: Line, body_size: float) -> bool:
@@ -170,16 +283,54 @@ def read_outline(reader: PdfReader) -> list[tuple[int, str, int]]:
     return found
 
 
-def read_fonts(reader: PdfReader) -> list[tuple[str, bool]]:
-    """Every font used on any page: (base name, whether its program is embedded)."""
-    fonts: dict[str, bool] = {}
-    for page in reader.pages:
+def read_fonts(reader: PdfReader) -> list[Font]:
+    """Every font used on any page, with the characters it drew as .notdef and where."""
+    fonts: dict[str, Font] = {}
+    for index, page in enumerate(reader.pages):
         resources = page.get("/Resources") or {}
-        for font in (resources.get("/Font") or {}).values():
+        for key, font in (resources.get("/Font") or {}).items():
             font = font.get_object() if isinstance(font, IndirectObject) else font
             name = str(font.get("/BaseFont", "?")).lstrip("/")
-            fonts[name] = fonts.get(name, False) or is_embedded(font)
-    return sorted(fonts.items())
+            known = fonts.setdefault(name, Font(name, False))
+            known.embedded = known.embedded or is_embedded(font)
+            missing = notdef_characters(font)
+            if missing:
+                for code in codes_drawn(page, str(key)) & set(missing):
+                    known.missing.setdefault(missing[code], []).append(index)
+    return sorted(fonts.values(), key=lambda font: font.name)
+
+
+def codes_drawn(page, font_key: str) -> set[int]:
+    """The two-byte codes a page's content shows in the font named `font_key` in its resources."""
+    codes: set[int] = set()
+    current, contents = None, page.get_contents()
+    for match in CONTENT_TOKEN.finditer(contents.get_data() if contents is not None else b""):
+        if match.group("font"):
+            current = "/" + match.group("font").decode()
+        elif current == font_key:
+            hexes = match.group("hex").decode()
+            codes.update(int(hexes[i:i + 4], 16) for i in range(0, len(hexes) - 3, 4))
+    return codes
+
+
+def notdef_characters(font) -> dict[int, str]:
+    """Characters a Type0 font maps to glyph 0 (.notdef) in its encoding CMap.
+
+    WeasyPrint encodes a character that no font has with a code of its own and
+    maps that code to CID 0 in an /Encoding stream; its ToUnicode entry still
+    names the character.  Returns code → character.
+    """
+    encoding = font.get("/Encoding")
+    encoding = encoding.get_object() if isinstance(encoding, IndirectObject) else encoding
+    if not hasattr(encoding, "get_data"):
+        return {}
+    codes = {int(code, 16) for code in CMAP_TO_NOTDEF.findall(encoding.get_data())}
+    to_unicode = font.get("/ToUnicode")
+    unicode_of = {}
+    if to_unicode is not None:
+        for code, text in CMAP_PAIR.findall(to_unicode.get_object().get_data()):
+            unicode_of[int(code, 16)] = bytes.fromhex(text.decode()).decode("utf-16-be", "replace")
+    return {code: unicode_of.get(code, f"<{code:04x}>") for code in codes}
 
 
 def is_embedded(font) -> bool:

@@ -64,6 +64,18 @@ class IssueMaker:
         shutil.copytree(SAMPLE, folder)
         return folder
 
+    def use_sample_settings(self, extra: str = "", css: str = "") -> None:
+        """The sample's own newsletter.yaml (plus `extra` lines); `css` is appended to a copy of the style."""
+        styles = ROOT / "styles"
+        if css:
+            styles = self.root / "styles"
+            shutil.copytree(ROOT / "styles", styles, dirs_exist_ok=True)
+            with (styles / "default" / "style.css").open("a", encoding="utf-8") as style:
+                style.write("\n" + css + "\n")
+        text = (SAMPLE.parent / "newsletter.yaml").read_text(encoding="utf-8")
+        self.settings.write_text(f"{text}styles_dir: {styles}\nfonts_dir: {ROOT / 'fonts'}\n{extra}",
+                                 encoding="utf-8")
+
 
 FILLER_AFTER_NOTE = ":::\n\n"
 
@@ -81,6 +93,24 @@ def shifted_sample(maker: IssueMaker, k: int) -> Path:
     article.write_text(original.replace(FILLER_AFTER_NOTE, FILLER_AFTER_NOTE + filler, 1),
                        encoding="utf-8")
     return folder
+
+
+def misplaced_build(maker: IssueMaker, target: Path):
+    """A shifted sample that WeasyPrint alone lays out with a footnote off its call's page, written to `target`.
+
+    Returns the issue, the misplaced footnote and the PDF's path.
+    """
+    from press.layout import lay_out, misplaced_footnotes
+    from press.load import load_issue
+    from press.pdf import write_pdf
+    from press.render import render_html
+
+    for k in range(10, 18):  # a shift at which WeasyPrint alone misplaces a footnote
+        issue = load_issue(shifted_sample(maker, k))
+        raw = lay_out(issue, render_html(issue))
+        if misplaced_footnotes(issue, raw):
+            return issue, misplaced_footnotes(issue, raw)[0], write_pdf(raw, issue, target)
+    raise AssertionError("no shift made WeasyPrint misplace a footnote")
 
 
 @pytest.fixture

@@ -79,16 +79,17 @@ def test_fonts_embedded_subset_and_all_from_the_fonts_folder(sample_reading):
                 if path.suffix in (".otf", ".ttf")}
     assert families == {"PressSong", "PressHei", "PressKai"}
     assert sample_reading.fonts
-    for name, embedded in sample_reading.fonts:
-        assert embedded, name
-        prefix, _, base = name.partition("+")
-        assert re.fullmatch(r"[A-Z]{6}", prefix), f"{name} is not subset"
-        assert base.split("-")[0] in families, f"{name} is not from fonts/"
+    for font in sample_reading.fonts:
+        assert font.embedded, font.name
+        prefix, _, base = font.name.partition("+")
+        assert re.fullmatch(r"[A-Z]{6}", prefix), f"{font.name} is not subset"
+        assert base.split("-")[0] in families, f"{font.name} is not from fonts/"
 
 
 def test_no_missing_glyphs(sample_reading):
     text = "".join(page.text for page in sample_reading.pages)
     assert "\ufffd" not in text and "\x00" not in text
+    assert all(font.missing == {} for font in sample_reading.fonts)
 
 
 def test_metadata_language_and_page_size(sample_reading):

@@ -1,15 +1,23 @@
-"""`press check`: the typography bars on the sample's PDF, and failures on a raw WeasyPrint build."""
+"""`press check`: the report, its formats and options; typography failures on a raw WeasyPrint build.
+
+The structural checks, one broken variant each, are in test_structure.py.
+"""
 
 import json
+from importlib import resources
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
 
 from press import justify, render
 from press.build import build
-from press.check import BARS, check_pdf
+from press.check import RULE_IDS, check_pdf
 from press.cli import main
 from tests.conftest import SAMPLE
+
+TYPOGRAPHY = ["justify", "line-break", "punct-squeeze", "han-latin-gap", "page-breaks", "overflow"]
+SOURCE_ONLY = {"article-order", "section-headings", "footnote-count", "text"}
 
 
 @pytest.fixture(scope="module")
@@ -25,47 +33,112 @@ def raw_sample(tmp_path_factory):
         justify.install()
 
 
+def invoke(*arguments):
+    return CliRunner().invoke(main, ["check", *map(str, arguments)])
+
+
 def test_the_sample_meets_every_typography_bar(sample_build):
-    checks = check_pdf(sample_build.path)
-    assert [check.id for check in checks] == list(BARS)
+    checks = check_pdf(sample_build.path, only=TYPOGRAPHY).checks
+    assert [check.id for check in checks] == TYPOGRAPHY
     failed = {check.id: check.failures[:3] for check in checks if not check.passed}
     assert failed == {}
     values = {check.id: check.value for check in checks}
     assert values["justify"] >= 0.98 and values["punct-squeeze"] >= 0.9 and values["han-latin-gap"] >= 0.95
-    assert values["line-break"] == 0 and values["fonts"] == 0
+    assert values["line-break"] == 0 and values["overflow"] == 0
 
 
 def test_raw_weasyprint_misses_the_bars_and_the_report_says_where(raw_sample):
-    result = CliRunner().invoke(main, ["check", str(raw_sample)])
+    result = invoke(raw_sample)
     assert result.exit_code == 1
     assert "FAIL justify" in result.output
     assert "FAIL punct-squeeze" in result.output
     assert "FAIL han-latin-gap" in result.output
     assert "page 1: " in result.output
-    assert result.output.strip().endswith("checks passed.")
+    assert "of 17 checks passed. Not run without --issue: article-order" in result.output.splitlines()[-1]
 
 
-def test_json_report_lists_every_check_with_its_failures(raw_sample):
-    result = CliRunner().invoke(main, ["check", "--json", str(raw_sample)])
+def test_json_report_follows_its_schema_and_lists_every_failure(raw_sample):
+    result = invoke("--json", raw_sample)
     report = json.loads(result.output)
-    assert report["passed"] is False
+    schema = json.loads(resources.files("press").joinpath("check-report.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(report, schema)
+    assert report["passed"] is False and report["issue"] is None
     by_id = {check["id"]: check for check in report["checks"]}
-    assert set(by_id) == set(BARS)
+    assert set(by_id) == set(RULE_IDS) - SOURCE_ONLY
     assert by_id["punct-squeeze"]["value"] == 0.0
     assert by_id["punct-squeeze"]["failures"][0]["page"] == "1"
-    assert {"id", "passed", "value", "bar", "counted", "about", "failures"} <= set(by_id["justify"])
+    assert {item["id"] for item in report["not_run"]} == SOURCE_ONLY
 
 
-def test_the_sample_passes_on_the_command_line(sample_build):
-    result = CliRunner().invoke(main, ["check", str(sample_build.path)])
+def test_the_sample_passes_on_the_command_line_against_its_source(sample_build):
+    result = invoke(sample_build.path, "--issue", SAMPLE)
     assert result.exit_code == 0, result.output
-    assert "7 of 7 checks passed." in result.output
+    assert result.output.strip().endswith("21 of 21 checks passed.")
+
+
+def test_json_with_the_source_follows_the_schema_too(sample_build):
+    report = json.loads(invoke(sample_build.path, "--issue", SAMPLE, "--format", "json").output)
+    schema = json.loads(resources.files("press").joinpath("check-report.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(report, schema)
+    assert report["passed"] is True and report["not_run"] == [] and len(report["checks"]) == len(RULE_IDS)
+
+
+def test_github_format_puts_each_failure_at_its_source_line(make_issue, sample_build):
+    make_issue.use_sample_settings()
+    folder = make_issue.copy_sample()
+    path = folder / "03-doc-intel-chips.md"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:12] + lines[14:]), encoding="utf-8")
+    result = invoke(sample_build.path, "--issue", folder, "--format", "github")
+    assert result.exit_code == 1
+    [annotation] = [line for line in result.output.splitlines() if line.startswith("::error")]
+    assert annotation.startswith("::error file=")
+    assert "03-doc-intel-chips.md,line=13,title=press check text::page 5: 75 characters not in the source" in annotation
+    assert result.output.splitlines()[-1] == "20 of 21 checks passed."
+
+
+def test_only_and_skip_choose_checks_by_identifier(sample_build):
+    only = json.loads(invoke(sample_build.path, "--json", "--only", "fonts,metadata", "--only", "toc-page").output)
+    assert [check["id"] for check in only["checks"]] == ["toc-page", "fonts", "metadata"]
+    skipped = json.loads(invoke(sample_build.path, "--json", "--issue", SAMPLE, "--skip", "text").output)
+    assert "text" not in [check["id"] for check in skipped["checks"]]
+    assert skipped["not_run"] == [{"id": "text", "reason": "skipped (--skip)"}]
+
+
+def test_an_unknown_identifier_is_a_usage_error(sample_build):
+    result = invoke(sample_build.path, "--only", "toc-pages")
+    assert result.exit_code == 2
+    assert "unknown check toc-pages; known: page-size" in result.output
+
+
+def test_bars_in_the_settings_change_thresholds_and_unknown_ones_are_named(make_issue, sample_build):
+    make_issue.use_sample_settings("check:\n  bars:\n    justify: 1.01\n")
+    folder = make_issue.copy_sample()
+    result = invoke(sample_build.path, "--issue", folder, "--only", "justify")
+    assert result.exit_code == 1 and "FAIL justify" in result.output and "bar ≥ 101%" in result.output
+    make_issue.use_sample_settings("check:\n  bars:\n    justfy: 0.9\n")
+    result = invoke(sample_build.path, "--issue", folder)
+    assert result.exit_code == 2
+    assert "newsletter.yaml:17:1: 未知的检查项 justfy" in result.output
+
+
+def test_a_bad_size_in_the_settings_is_an_input_error(make_issue, sample_build):
+    make_issue.use_sample_settings("check:\n  max_size: five megabytes\n")
+    result = invoke(sample_build.path, "--issue", make_issue.copy_sample())
+    assert result.exit_code == 2
+    assert "newsletter.yaml:16:1: 文件大小写法不对" in result.output
 
 
 def test_an_unreadable_pdf_is_an_input_error(tmp_path):
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.7\nnot really")
-    result = CliRunner().invoke(main, ["check", str(broken)])
+    result = invoke(broken)
     assert result.exit_code == 2
     assert "broken.pdf" in result.output
     assert "Traceback" not in result.output
+
+
+def test_build_check_builds_then_checks_against_the_source(tmp_path):
+    result = CliRunner().invoke(main, ["build", "--check", str(SAMPLE), "-o", str(tmp_path / "x.pdf")])
+    assert result.exit_code == 0, result.output
+    assert "21 of 21 checks passed." in result.output

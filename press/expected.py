@@ -1,0 +1,184 @@
+"""An issue's source → what its PDF must show, for `press check --issue`.
+
+Takes a loaded `Issue`; returns an `Expected`: the articles and sections with
+the file and line that name them, the footnotes, the metadata, and the text
+of the body as `Chunk`s in reading order.  The chunks are read from the HTML
+that the templates make of the issue (without laying it out), so text the
+templates add (headings, bylines, the 编者按 label) is expected too.  Text is
+compared by its Han characters only; spaces, punctuation and Latin are left
+out because typesetting may change them.  Nothing here reads the PDF.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from xml.etree import ElementTree
+
+from press.cjk import is_han
+from press.model import Issue
+from press.render import render_html
+
+BLOCK_ID = re.compile(r"^(?P<article>article-.+)-L(?P<line>\d+)$")
+PREVIEW = 16  # characters of a chunk quoted in messages
+
+
+@dataclass(frozen=True)
+class Source:
+    """A place in the issue's files."""
+
+    path: Path
+    line: int
+
+
+@dataclass
+class Chunk:
+    """A block of the body's text: its Han characters and where it is written."""
+
+    han: str
+    source: Source
+    preview: str  # the block's first characters, as written
+    kind: str = "block"  # block, table or figure (the text inside an SVG image)
+    repeated: str = ""  # Han of a table's header, which is repeated on each page the table spans
+
+
+@dataclass(frozen=True)
+class Heading:
+    """An article title or a section heading, and where it is written."""
+
+    ident: str
+    title: str
+    source: Source
+    section: str = ""  # an article's section
+
+
+@dataclass
+class Expected:
+    """What the issue's PDF must show."""
+
+    title: str
+    author: str
+    language: str
+    created: date
+    cover: list[str]  # texts the cover shows: title, issue, highlights
+    sections: list[Heading]
+    articles: list[Heading]
+    footnotes: list[tuple[int, str, Source]]  # number, Han of the text, where defined
+    chunks: list[Chunk] = field(default_factory=list)
+    running: tuple[str, ...] = ()  # Han of the running heads (newsletter title, issue)
+
+
+def han(text: str) -> str:
+    """Only the Han characters of a text."""
+    return "".join(char for char in text if is_han(char))
+
+
+def expected_of(issue: Issue) -> Expected:
+    """Everything the issue's PDF must show, from the issue alone."""
+    by_ident = {article.ident: article for article in issue.articles}
+    sections = [Heading(section.ident, section.name,
+                        Source(section.articles[0].path, section.articles[0].section_line))
+                for section in issue.sections]
+    articles = [Heading(article.ident, article.title, Source(article.path, article.title_line),
+                        article.section) for article in issue.articles]
+    footnotes = [(note.number, han(note.text), Source(article.path, note.line))
+                 for article in issue.articles for note in article.footnotes]
+    reader = BodyReader(issue, by_ident, {section.ident: section.source for section in sections})
+    reader.feed(render_html(issue))
+    reader.close()
+    settings = issue.settings
+    return Expected(title=f"{settings.title} {issue.label_zh}", author=settings.publisher,
+                    language=settings.language, created=issue.date,
+                    cover=[settings.title, issue.label_zh, *(a.title for a in issue.highlights)],
+                    sections=sections, articles=articles, footnotes=footnotes, chunks=reader.chunks,
+                    running=(han(settings.title), han(issue.label_zh)))
+
+
+class BodyReader(HTMLParser):
+    """Collects the body's chunks from the issue's HTML, leaving out footnote texts."""
+
+    def __init__(self, issue: Issue, articles: dict, sections: dict[str, Source]):
+        super().__init__(convert_charrefs=True)
+        self.issue, self.articles, self.sections = issue, articles, sections
+        self.chunks: list[Chunk] = []
+        self.stack: list[tuple[str, bool]] = []  # (tag, opens a chunk)
+        self.current: Chunk | None = None
+        self.text: list[str] = []
+        self.header: list[str] | None = None
+        self.skipping = 0  # depth inside a footnote's text
+        self.article: str = ""
+        self.section: str = ""
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        classes = (attributes.get("class") or "").split()
+        ident = attributes.get("id") or ""
+        if tag == "article":
+            self.article = ident
+        elif tag == "section" and ident in self.sections:
+            self.section = ident
+        if tag == "img":
+            self.add_image(attributes.get("src") or "")
+        if tag in ("img", "br", "meta", "link", "hr"):
+            return
+        if self.skipping or "footnote" in classes:
+            self.skipping += 1
+        opens = self.current is None and not self.skipping and self.start_chunk(tag, classes, ident)
+        self.stack.append((tag, opens))
+        if tag == "thead" and self.current is not None:
+            self.header = []
+
+    def handle_endtag(self, tag):
+        if not self.stack or tag in ("img", "br", "meta", "link", "hr"):
+            return
+        open_tag, opens = self.stack.pop()
+        if self.skipping:
+            self.skipping -= 1
+        if open_tag == "thead" and self.current is not None and self.header is not None:
+            self.current.repeated = han("".join(self.header))
+            self.header = None
+        if opens and self.current is not None:
+            text = "".join(self.text)
+            self.current.han = han(text)
+            self.current.preview = " ".join(text.split())[:PREVIEW]
+            if self.current.han:
+                self.chunks.append(self.current)
+            self.current, self.text = None, []
+
+    def handle_data(self, data):
+        if self.current is not None and not self.skipping:
+            self.text.append(data)
+            if self.header is not None:
+                self.header.append(data)
+
+    def start_chunk(self, tag: str, classes: list[str], ident: str) -> bool:
+        """Open a chunk if this element is a block of the body; say whether it did."""
+        source = None
+        if match := BLOCK_ID.match(ident):
+            article = self.articles.get(match.group("article"))
+            if article is not None:
+                source = Source(article.path, int(match.group("line")))
+        elif "section-title" in classes and self.section:
+            source = self.sections[self.section]
+        elif ("article-title" in classes or "byline" in classes) and self.article in self.articles:
+            article = self.articles[self.article]
+            source = Source(article.path, article.title_line)
+        if source is None:
+            return False
+        self.current = Chunk("", source, "", "table" if tag == "table" else "block")
+        return True
+
+    def add_image(self, src: str) -> None:
+        """An SVG figure's own text is drawn as text: expect it (but do not require it)."""
+        path = (self.issue.folder / src).resolve()
+        if not src.endswith(".svg") or not path.is_relative_to(self.issue.folder) or not path.is_file():
+            return
+        try:
+            tree = ElementTree.parse(path)
+        except (ElementTree.ParseError, OSError):
+            return
+        text = "".join(node.text or "" for node in tree.iter() if node.tag.rsplit("}", 1)[-1] in ("text", "tspan"))
+        source = self.current.source if self.current else Source(path, 1)
+        if han(text):
+            self.chunks.append(Chunk(han(text), source, text[:PREVIEW], "figure"))

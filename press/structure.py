@@ -1,0 +1,507 @@
+"""The page structure of a built PDF, measured from the PDF (and, given, its source).
+
+Takes `Evidence`: a `Reading` of the PDF, the check settings, and optionally
+what the issue's source says the PDF must show (`Expected`) and the font
+families of fonts/.  Each function returns a `Measure` whose value is the
+number of failures (the file size: its bytes), with each failure's page label
+and, where the source says, its file and line.  Titles and headings are
+found by their text on lines set larger than the body; text is compared by
+Han characters, so spacing and punctuation never matter.
+"""
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+from itertools import pairwise
+
+from press.expected import Chunk, Expected, Source, han
+from press.measure import Measure, body_pages
+from press.model import CheckSettings
+from press.pdfread import Page, Reading, contents_entries
+
+HEADING_RATIO = 1.1  # a heading line is set at least this much larger than the body
+SIZE_TOLERANCE = 1.0  # points of difference allowed in a page's width or height
+SEARCH_WINDOW = 400  # Han characters ahead of the last match where a short block may stand
+FAR_SEARCH = 6  # blocks with at least this many Han characters are searched for anywhere ahead
+PDF_DATE = re.compile(r"^D:(\d{4})(\d{2})(\d{2})")
+INVISIBLE = re.compile(r"[\s\u200b\u2060\ufeff]+")
+
+
+@dataclass
+class Evidence:
+    """What the structural checks look at."""
+
+    reading: Reading
+    settings: CheckSettings
+    expected: Expected | None = None  # None: the PDF alone (no --issue)
+    font_families: frozenset[str] | None = None  # families in fonts/; None: any Press… face
+
+
+def plain(text: str) -> str:
+    """Text without spaces and invisible marks, for comparing titles."""
+    return INVISIBLE.sub("", text)
+
+
+def where(source: Source | None) -> tuple:
+    """The optional third part of a failure: the source place, if known."""
+    return (source,) if source else ()
+
+
+# Pages --------------------------------------------------------------------------------
+
+def page_size(evidence: Evidence) -> Measure:
+    """Every page has the size and orientation the settings name (default A4 portrait)."""
+    width, height = evidence.settings.page_size
+    failures = []
+    for page in evidence.reading.pages:
+        got_width, got_height = page.size
+        if abs(got_width - width) > SIZE_TOLERANCE or abs(got_height - height) > SIZE_TOLERANCE:
+            turned = " (landscape)" if got_width > got_height else ""
+            failures.append((page.label, f"page is {millimetres(got_width)} × {millimetres(got_height)} mm"
+                             f"{turned}, expected {millimetres(width)} × {millimetres(height)} mm portrait"))
+    return Measure("page-size", len(failures), len(evidence.reading.pages), failures)
+
+
+def millimetres(points: float) -> str:
+    return f"{points * 25.4 / 72:.0f}"
+
+
+def front_matter(evidence: Evidence) -> Measure:
+    """A cover comes first, then a contents page; with the source, both show what they must."""
+    pages, failures = evidence.reading.pages, []
+    cover = pages[0] if pages else None
+    if cover is None or cover.label.isdigit() or not cover.lines:
+        failures.append((cover.label if cover else "", "no cover: the first page is not a front page"))
+    contents = contents_pages(evidence.reading)
+    if not contents:
+        failures.append(("", "no contents page: no page lists titles with page numbers"))
+    expected = evidence.expected
+    if expected and cover is not None:
+        shown = plain(cover.text)
+        failures += [(cover.label, f"the cover does not show “{text}”") for text in expected.cover
+                     if plain(text) not in shown]
+    if expected and contents:
+        listed = plain("".join(page.text for page in contents))
+        failures += [(contents[0].label, f"the contents do not show the section “{section.title}”",
+                      section.source) for section in expected.sections if plain(section.title) not in listed]
+    return Measure("front-matter", len(failures), 2, failures)
+
+
+def contents_pages(reading: Reading) -> list[Page]:
+    """The pages that list titles with leaders and page numbers, before the body."""
+    return [page for page in reading.pages if not page.label.isdigit() and contents_entries(page)]
+
+
+def page_labels(evidence: Evidence) -> Measure:
+    """Each page's label (what a PDF viewer shows) equals the page number printed on it."""
+    failures, seen = [], Counter(page.label for page in evidence.reading.pages)
+    for page in evidence.reading.pages:
+        folio = page.folio
+        if folio is not None and page.label != str(folio):
+            failures.append((page.label, f"labelled “{page.label}” but page {folio} is printed on it"))
+        elif folio is None and page.label.isdigit():
+            failures.append((page.label, f"labelled “{page.label}” but no page number is printed on it"))
+        if seen[page.label] > 1:
+            failures.append((page.label, f"{seen[page.label]} pages share the label “{page.label}”"))
+            seen[page.label] = 0
+    return Measure("page-labels", len(failures), len(evidence.reading.pages), failures)
+
+
+# Titles and the contents ----------------------------------------------------------------
+
+def heading_texts(page: Page, body_size: float) -> list[str]:
+    """The page's heading lines as plain text, alone and joined with the next (wrapped titles)."""
+    lines = [line for line in page.flow if line.size > body_size * HEADING_RATIO]
+    texts = [plain(line.text) for line in lines]
+    texts += [plain(first.text + second.text) for first, second in pairwise(lines)
+              if abs(first.size - second.size) < 0.3]
+    return texts
+
+
+def body_of(reading: Reading) -> list[Page]:
+    """The pages after the front matter: numeric labels, or all pages when there are none."""
+    numbered = [page for page in reading.pages if page.label.isdigit()]
+    return numbered or reading.pages
+
+
+def find_heading(reading: Reading, title: str, after: int = 0) -> Page | None:
+    """The first body page from page index `after` with a heading that reads `title`."""
+    wanted = plain(title)
+    for page in body_of(reading):
+        if page.index >= after and wanted in heading_texts(page, reading.body_size):
+            return page
+    return None
+
+
+def printed_number(page: Page) -> str:
+    """The page number printed on a page, or its label when none is printed."""
+    return str(page.folio) if page.folio is not None else page.label
+
+
+def toc_page(evidence: Evidence) -> Measure:
+    """Every contents entry names the page its title stands on; with the source, every article has one."""
+    reading, failures, counted = evidence.reading, [], 0
+    sources = {plain(a.title): a.source for a in evidence.expected.articles} if evidence.expected else {}
+    listed = set()
+    for contents in contents_pages(reading):
+        for title, number in contents_entries(contents):
+            counted += 1
+            listed.add(plain(title))
+            source = sources.get(plain(title))
+            page = find_heading(reading, title)
+            if page is None:
+                failures.append((contents.label, f"“{title}”: listed on page {number}, but no such title "
+                                 "stands in the body", *where(source)))
+            elif printed_number(page) != str(number):
+                failures.append((contents.label, f"“{title}”: the contents say page {number}, the title "
+                                 f"stands on page {printed_number(page)}", *where(source)))
+    if evidence.expected:
+        for article in evidence.expected.articles:
+            if plain(article.title) not in listed:
+                failures.append(("", f"“{article.title}” is missing from the contents", article.source))
+    return Measure("toc-page", len(failures), counted, failures)
+
+
+def article_order(evidence: Evidence) -> Measure:
+    """Every article's title stands in the body, in the order of issue.yaml (needs the source)."""
+    reading, failures = evidence.reading, []
+    articles = evidence.expected.articles
+    found = {article.ident: find_heading(reading, article.title) for article in articles}
+    for article in articles:
+        if found[article.ident] is None:
+            failures.append(("", f"“{article.title}”: this article's title is not in the body",
+                             article.source))
+    placed = [(found[a.ident].index, a) for a in articles if found[a.ident] is not None]
+    for (page, article), (next_page, following) in pairwise(placed):
+        if next_page < page:
+            failures.append((found[following.ident].label, f"“{following.title}” stands before "
+                             f"“{article.title}” (page {found[article.ident].label}), against the order of "
+                             "issue.yaml", following.source))
+    entries = [plain(title) for page in contents_pages(reading) for title, _ in contents_entries(page)]
+    order = [plain(a.title) for a in articles if plain(a.title) in entries]
+    if [entry for entry in entries if entry in order] != order:
+        failures.append((contents_pages(reading)[0].label, "the contents list the articles in another "
+                         "order than issue.yaml"))
+    return Measure("article-order", len(failures), len(articles), failures)
+
+
+def section_headings(evidence: Evidence) -> Measure:
+    """Every section's heading stands in the body, on or before its first article's page (needs the source)."""
+    reading, failures = evidence.reading, []
+    first_titles = first_articles(evidence.expected)
+    for section in evidence.expected.sections:
+        page = find_heading(reading, section.title)
+        article = first_titles.get(section.ident)
+        article_page = find_heading(reading, article.title) if article else None
+        if page is None:
+            failures.append((article_page.label if article_page else "",
+                             f"the heading of section “{section.title}” is not in the body", section.source))
+        elif article_page is not None and page.index > article_page.index:
+            failures.append((page.label, f"the heading of section “{section.title}” stands after its first "
+                             f"article (page {article_page.label})", section.source))
+    return Measure("section-headings", len(failures), len(evidence.expected.sections), failures)
+
+
+def first_articles(expected: Expected) -> dict:
+    """Section ident → the section's first article (articles are grouped in sections in order)."""
+    found, articles = {}, iter(expected.articles)
+    current = next(articles, None)
+    for section in expected.sections:
+        while current is not None and current.section != section.title:
+            current = next(articles, None)
+        found[section.ident] = current
+    return found
+
+
+def bookmarks(evidence: Evidence) -> Measure:
+    """Bookmarks: each points at the page its heading stands on; with the source, one per section and article."""
+    reading, failures = evidence.reading, []
+    for _level, title, index in reading.outline:
+        page = find_heading(reading, title)
+        target = reading.pages[index].label if 0 <= index < len(reading.pages) else "?"
+        if page is not None and page.index != index:
+            failures.append((target, f"bookmark “{title}” points to page {target}, the heading stands on "
+                             f"page {page.label}"))
+        elif page is None and evidence.expected is None:
+            failures.append((target, f"bookmark “{title}”: no such heading on any page"))
+    counted = len(reading.outline)
+    if evidence.expected:
+        marks = Counter((level, plain(title)) for level, title, _ in reading.outline)
+        wanted = [(1, section) for section in evidence.expected.sections]
+        wanted += [(2, article) for article in evidence.expected.articles]
+        counted = len(wanted)
+        for level, heading in wanted:
+            key = (level, plain(heading.title))
+            if marks[key] == 0:
+                page = find_heading(reading, heading.title)
+                kind = "section" if level == 1 else "article"
+                failures.append((page.label if page else "", f"no bookmark for the {kind} “{heading.title}”",
+                                 heading.source))
+            marks[key] -= 1
+        extra = [(level, title) for (level, title), count in marks.items() if count > 0]
+        failures += [("", f"bookmark “{title}” (level {level}) matches no section or article") for level, title
+                     in extra]
+    return Measure("bookmarks", len(failures), counted, failures)
+
+
+# Footnotes ----------------------------------------------------------------------------
+
+def footnote_places(reading: Reading) -> tuple[dict[int, list[Page]], dict[int, list[Page]]]:
+    """Number → pages with its call, and number → pages with its text."""
+    calls, notes = defaultdict(list), defaultdict(list)
+    for page in reading.pages:
+        for number in page.calls:
+            calls[number].append(page)
+        for number in page.notes:
+            notes[number].append(page)
+    return calls, notes
+
+
+def footnote_sources(evidence: Evidence) -> dict[int, Source]:
+    return {number: source for number, _, source in evidence.expected.footnotes} if evidence.expected else {}
+
+
+def footnote_same_page(evidence: Evidence) -> Measure:
+    """Every footnote's text stands on the page of its call."""
+    calls, notes = footnote_places(evidence.reading)
+    sources, failures = footnote_sources(evidence), []
+    for number in sorted(set(calls) | set(notes)):
+        source = where(sources.get(number))
+        call_pages = {page.label for page in calls.get(number, [])}
+        note_pages = {page.label for page in notes.get(number, [])}
+        if not note_pages:
+            label = calls[number][0].label
+            failures.append((label, f"footnote {number}: called on page {label}, its text is on no page", *source))
+        elif not call_pages:
+            label = notes[number][0].label
+            failures.append((label, f"footnote {number}: its text stands on page {label}, nothing calls it",
+                             *source))
+        elif not call_pages & note_pages:
+            label = calls[number][0].label
+            failures.append((label, f"footnote {number}: called on page {label}, its text stands on page "
+                             f"{notes[number][0].label}", *source))
+    return Measure("footnote-same-page", len(failures), len(set(calls) | set(notes)), failures)
+
+
+def footnote_numbering(evidence: Evidence) -> Measure:
+    """Calls and footnote texts are numbered 1…N in reading order, without gaps or repeats."""
+    failures, counted = [], 0
+    for kind, numbers_of in (("call", lambda page: page.calls), ("text", lambda page: list(page.notes))):
+        sequence = [(number, page) for page in evidence.reading.pages for number in numbers_of(page)]
+        counted += len(sequence)
+        expected_next = 1
+        for number, page in sequence:
+            if number < expected_next:
+                failures.append((page.label, f"footnote {kind} {number} repeated or out of order "
+                                 f"(after {expected_next - 1})"))
+                continue
+            if number > expected_next:
+                missing = ", ".join(str(n) for n in range(expected_next, number))
+                failures.append((page.label, f"footnote {kind}s jump from {expected_next - 1} to {number}: "
+                                 f"{missing} missing"))
+            expected_next = number + 1
+    return Measure("footnote-numbering", len(failures), counted, failures)
+
+
+def footnote_count(evidence: Evidence) -> Measure:
+    """As many footnotes in the PDF as in the source (needs the source)."""
+    calls, notes = footnote_places(evidence.reading)
+    source = evidence.expected.footnotes
+    failures = []
+    for kind, found in (("calls", calls), ("texts", notes)):
+        if len(found) != len(source):
+            missing = [(n, s) for n, _, s in source if n not in found]
+            hint = f"; first missing: footnote {missing[0][0]}" if missing else ""
+            failures.append(("", f"the PDF has {len(found)} footnote {kind}, the source {len(source)}{hint}",
+                             *where(missing[0][1] if missing else None)))
+    return Measure("footnote-count", len(failures), len(source), failures)
+
+
+# Fonts ----------------------------------------------------------------------------------
+
+def fonts(evidence: Evidence) -> Measure:
+    """Every font is embedded, subset, and one of the faces in fonts/."""
+    families = evidence.font_families
+    failures = []
+    for font in evidence.reading.fonts:
+        family = font.family.split("-")[0]
+        ours = family in families if families is not None else family.startswith("Press")
+        if not font.embedded:
+            failures.append(("", f"{font.name}: not embedded"))
+        elif not font.subset:
+            failures.append(("", f"{font.name}: embedded whole, not subset"))
+        elif not ours:
+            failures.append(("", f"{font.name}: not a font from fonts/"))
+    return Measure("fonts", len(failures), len(evidence.reading.fonts), failures)
+
+
+def missing_glyphs(evidence: Evidence) -> Measure:
+    """No character is drawn as a blank .notdef box."""
+    failures = []
+    for font in evidence.reading.fonts:
+        for char, indexes in sorted(font.missing.items()):
+            pages = [evidence.reading.pages[index].label for index in indexes]
+            also = f" (also on pages {', '.join(pages[1:])})" if len(pages) > 1 else ""
+            failures.append((pages[0] if pages else "", f"“{char}” (U+{ord(char[0]):04X}) drawn as a blank box: "
+                             f"{font.family} has no glyph for it{also}"))
+    return Measure("missing-glyphs", len(failures), len(evidence.reading.fonts), failures)
+
+
+# The document -----------------------------------------------------------------------------
+
+def metadata(evidence: Evidence) -> Measure:
+    """Title, author, language and creation date are set (and, with the source, right)."""
+    reading, expected, failures = evidence.reading, evidence.expected, []
+    info = reading.metadata
+    for key, name in (("/Title", "title"), ("/Author", "author"), ("/CreationDate", "creation date")):
+        if not info.get(key, "").strip():
+            failures.append(("", f"no {name} in the document information"))
+    if not reading.language:
+        failures.append(("", "no document language (/Lang)"))
+    if expected:
+        if info.get("/Title") and info["/Title"] != expected.title:
+            failures.append(("", f"title is “{info['/Title']}”, expected “{expected.title}”"))
+        if info.get("/Author") and info["/Author"] != expected.author:
+            failures.append(("", f"author is “{info['/Author']}”, expected “{expected.author}”"))
+        created = pdf_date(info.get("/CreationDate", ""))
+        if info.get("/CreationDate") and created != expected.created:
+            failures.append(("", f"creation date is {created or info['/CreationDate']}, expected the issue's "
+                             f"date {expected.created.isoformat()}"))
+        primary = expected.language.split("-")[0].lower()
+        if reading.language and reading.language.split("-")[0].lower() != primary:
+            failures.append(("", f"language is {reading.language}, expected {expected.language}"))
+    return Measure("metadata", len(failures), 4, failures)
+
+
+def pdf_date(text: str) -> date | None:
+    """The calendar date of a PDF date string (D:YYYYMMDD…)."""
+    match = PDF_DATE.match(text)
+    if not match:
+        return None
+    try:
+        return date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+
+
+def file_size(evidence: Evidence) -> Measure:
+    """The file's bytes, held to the size budget."""
+    size, budget = evidence.reading.file_size, evidence.settings.max_bytes
+    failures = [] if size <= budget else [("", f"the PDF is {kilobytes(size)}, over the budget of "
+                                               f"{kilobytes(budget)} (check: max_size in newsletter.yaml)")]
+    return Measure("file-size", size, 1, failures)
+
+
+def kilobytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
+
+
+# Text ---------------------------------------------------------------------------------------
+
+@dataclass
+class Stream:
+    """The Han characters of the body in reading order, each with its page's label."""
+
+    text: str
+    labels: list[str]
+
+    def label_at(self, position: int) -> str:
+        if not self.labels:
+            return ""
+        return self.labels[min(position, len(self.labels) - 1)]
+
+
+def body_stream(reading: Reading, running: tuple[str, ...] = ()) -> Stream:
+    """The Han text of the body pages above their footnote areas, without running heads and folios.
+
+    Running heads are recognised by recurring on most pages; in an issue too
+    short for that, a page's first line that reads as the `running` texts is one.
+    """
+    chars, labels = [], []
+    heads = {"".join(running), "".join(reversed(running)), *running}
+    for page in body_pages(reading):
+        flow = page.flow
+        if flow and han(flow[0].text) in heads:
+            flow = flow[1:]
+        for line in flow:
+            for glyph in han(line.text):
+                chars.append(glyph)
+                labels.append(page.label)
+    return Stream("".join(chars), labels)
+
+
+def text(evidence: Evidence) -> Measure:
+    """Every block of the source is in the PDF, in order; the PDF has no text the source lacks (needs the source)."""
+    stream = body_stream(evidence.reading, evidence.expected.running)
+    failures, matched, cursor = [], [], 0
+    for chunk in evidence.expected.chunks:
+        found = locate(stream.text, chunk, cursor)
+        if found is None:
+            if chunk.kind != "figure":
+                failures.append((stream.label_at(cursor), f"not in the PDF (lost, or changed since the build): "
+                                 f"“{chunk.preview}…”", chunk.source))
+            continue
+        start, end = found
+        if start > cursor:
+            failures.append(unexplained(stream, cursor, start, matched, chunk.source))
+        matched.append(stream.text[start:end])
+        cursor = end
+    if cursor < len(stream.text):
+        last = evidence.expected.chunks[-1].source if evidence.expected.chunks else None
+        failures.append(unexplained(stream, cursor, len(stream.text), matched, last))
+    failures += footnote_texts(evidence)
+    counted = len(evidence.expected.chunks) + len(evidence.expected.footnotes)
+    return Measure("text", len(failures), counted, failures)
+
+
+def locate(stream: str, chunk: Chunk, cursor: int) -> tuple[int, int] | None:
+    """Where a chunk's text stands in the stream at or after `cursor`: (start, end), or None."""
+    if chunk.kind == "table":
+        return locate_table(stream, chunk, cursor)
+    limit = None if len(chunk.han) >= FAR_SEARCH else cursor + SEARCH_WINDOW + len(chunk.han)
+    start = stream.find(chunk.han, cursor, limit)
+    return (start, start + len(chunk.han)) if start >= 0 else None
+
+
+def locate_table(stream: str, chunk: Chunk, cursor: int) -> tuple[int, int] | None:
+    """A table's text, which the PDF reads row by row across its cells, as a bag of characters.
+
+    The header row may stand again at the top of each page the table runs onto.
+    """
+    start = stream.find(chunk.han[:2], cursor) if len(chunk.han) >= 2 else cursor
+    if start < 0:
+        return None
+    wanted, position, header_seen = Counter(chunk.han), start, False
+    while position < len(stream) and sum(wanted.values()):
+        if chunk.repeated and stream.startswith(chunk.repeated, position) and header_seen:
+            position += len(chunk.repeated)
+            continue
+        if chunk.repeated and stream.startswith(chunk.repeated, position):
+            header_seen = True
+        if wanted[stream[position]] <= 0:
+            break
+        wanted[stream[position]] -= 1
+        position += 1
+    return (start, position) if not sum(wanted.values()) else None
+
+
+def unexplained(stream: Stream, start: int, end: int, matched: list[str], source: Source | None) -> tuple:
+    """A failure for PDF text that no block of the source accounts for."""
+    extra = stream.text[start:end]
+    what = "doubled" if extra in matched else "not in the source (deleted or changed since the build?)"
+    preview = extra[:16] + ("…" if len(extra) > 16 else "")
+    return (stream.label_at(start), f"{len(extra)} characters {what}: “{preview}”", *where(source))
+
+
+def footnote_texts(evidence: Evidence) -> list[tuple]:
+    """Each footnote's text in the PDF reads as in the source."""
+    failures = []
+    notes = {number: (page, text) for page in evidence.reading.pages for number, text in page.notes.items()}
+    for number, wanted, source in evidence.expected.footnotes:
+        if number in notes and han(notes[number][1]) != wanted:
+            page, got = notes[number]
+            failures.append((page.label, f"footnote {number} reads “{got[:24]}…”, the source differs",
+                             source))
+    return failures
+

@@ -1,0 +1,39 @@
+"""What the source says a PDF must show: chunks with their source lines, footnotes apart."""
+
+from press.expected import Source, expected_of, han
+from press.load import load_issue
+from tests.conftest import SAMPLE, article
+
+
+def test_han_keeps_only_han_characters():
+    assert han("美 DOC 斥资 85 亿美元（CHIPS）。") == "美斥资亿美元"
+
+
+def test_chunks_follow_the_body_with_file_and_line(make_issue):
+    body = """\
+    第一段正文[^a]。
+
+    ## 小标题
+
+    | 机构 | 内容 |
+    | --- | --- |
+    | 甲 | 乙丙 |
+
+    [^a]: 脚注的文字。
+    """
+    folder = make_issue({"a.md": article("标题一", body, extra="byline: 董金鑫\n")})
+    expected = expected_of(load_issue(folder))
+    chunks = [(chunk.kind, chunk.source.path.name, chunk.source.line, chunk.han) for chunk in expected.chunks]
+    assert chunks == [("block", "a.md", 3, "专题"), ("block", "a.md", 2, "标题一"),
+                      ("block", "a.md", 7, "第一段正文"), ("block", "a.md", 9, "小标题"),
+                      ("table", "a.md", 11, "机构内容甲乙丙"), ("block", "a.md", 2, "董金鑫")]
+    assert expected.chunks[4].repeated == "机构内容"
+    assert expected.footnotes == [(1, "脚注的文字", Source(folder.resolve() / "a.md", 15))]
+
+
+def test_the_sample_expects_its_title_cover_and_every_article():
+    expected = expected_of(load_issue(SAMPLE))
+    assert expected.title == "新材料监测快报 2024年第4期"
+    assert expected.cover[:2] == ["新材料监测快报", "2024年第4期"] and len(expected.cover) == 9
+    assert [heading.title for heading in expected.sections] == ["专题", "战略规划", "项目资助", "行业观察", "研究进展"]
+    assert len(expected.articles) == 12 and len(expected.footnotes) == 12

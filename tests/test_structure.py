@@ -1,0 +1,273 @@
+"""Structural checks: the sample passes; each broken variant fails with the right identifier and page.
+
+Variants are real PDFs: the sample's PDF edited with pypdf (a contents number,
+a font program, page labels, metadata), the sample built with a changed style
+(a bookmark, footnote numbers, a section heading), WeasyPrint's own footnote
+misplacement, or the sample's source changed after the build.
+"""
+
+import re
+
+import pytest
+from pypdf import PdfWriter
+from pypdf.generic import DecodedStreamObject, NameObject
+
+from press import load
+from press.build import build
+from press.check import RULE_IDS, check_pdf
+from press.pdfread import read_pdf
+from tests.conftest import SAMPLE, article, misplaced_build
+
+CMAP_PAIR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
+
+
+def failing(report) -> dict[str, list[dict]]:
+    """Failed check id → its failures."""
+    return {check.id: check.failures for check in report.checks if not check.passed}
+
+
+def edited(source, target, change):
+    """A copy of the PDF at `source`, changed by `change(writer)`, written to `target`."""
+    writer = PdfWriter(clone_from=str(source))
+    change(writer)
+    with open(target, "wb") as stream:
+        writer.write(stream)
+    return target
+
+
+def sample_copy(make_issue, extra_settings: str = "", css: str = ""):
+    make_issue.use_sample_settings(extra_settings, css)
+    return make_issue.copy_sample()
+
+
+@pytest.fixture(scope="module")
+def sample_pdf(sample_build):
+    return sample_build.path
+
+
+def test_the_sample_passes_every_check_against_its_source(sample_pdf):
+    report = check_pdf(sample_pdf, SAMPLE)
+    assert [check.id for check in report.checks] == list(RULE_IDS)
+    assert failing(report) == {}
+    assert report.not_run == []
+
+
+def test_without_the_source_the_pdf_alone_passes_and_source_checks_are_named_not_run(sample_pdf):
+    report = check_pdf(sample_pdf)
+    assert failing(report) == {}
+    assert {item["id"] for item in report.not_run} == {"article-order", "section-headings", "footnote-count",
+                                                      "text"}
+
+
+# Broken PDFs --------------------------------------------------------------------------------
+
+def replace_glyph(writer: PdfWriter, page_index: int, old: str, new: str) -> int:
+    """Draw `new` wherever `old` is drawn on one page (both glyphs must be in its fonts)."""
+    page = writer.pages[page_index]
+    codes = {}
+    for font in page["/Resources"]["/Font"].values():
+        pairs = CMAP_PAIR.findall(font.get_object()["/ToUnicode"].get_object().get_data())
+        for code, text in pairs:
+            codes.setdefault(bytes.fromhex(text.decode()).decode("utf-16-be"), code.decode().lower())
+    data = page.get_contents().get_data()
+    count = 0
+
+    def swap(match):
+        nonlocal count
+        hexes = match.group(1).decode()
+        groups = [hexes[i:i + 4] for i in range(0, len(hexes), 4)]
+        count += groups.count(codes[old])
+        return b"<" + "".join(codes[new] if g == codes[old] else g for g in groups).encode() + b">"
+
+    page.replace_contents(_stream(re.sub(rb"<([0-9a-f]+)>", swap, data)))
+    return count
+
+
+def _stream(data: bytes) -> DecodedStreamObject:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return stream
+
+
+def test_a_contents_number_off_by_one_fails_toc_page(sample_pdf, tmp_path):
+    def change(writer):
+        assert replace_glyph(writer, 1, "4", "5") == 1  # 美成立国家实验室联盟… is on page 4
+
+    report = check_pdf(edited(sample_pdf, tmp_path / "toc.pdf", change), SAMPLE)
+    assert set(failing(report)) == {"toc-page"}
+    [failure] = failing(report)["toc-page"]
+    assert failure["page"] == "目录"
+    assert "the contents say page 5, the title stands on page 4" in failure["message"]
+    assert failure["file"].endswith("02-hydrogen-r2r-consortium.md") and failure["line"] == 2
+
+
+def test_an_unembedded_font_fails_fonts(sample_pdf, tmp_path):
+    def change(writer):
+        for font in writer.pages[0]["/Resources"]["/Font"].values():
+            font = font.get_object()
+            if "PressHei" in font["/BaseFont"]:
+                descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+                for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+                    descriptor.pop(NameObject(key), None)
+
+    report = check_pdf(edited(sample_pdf, tmp_path / "font.pdf", change), SAMPLE)
+    assert set(failing(report)) == {"fonts"}
+    assert re.fullmatch(r"[A-Z]{6}\+PressHei-Bold: not embedded", failing(report)["fonts"][0]["message"])
+
+
+def test_page_labels_that_differ_from_the_printed_numbers_fail(sample_pdf, tmp_path):
+    def change(writer):
+        labels = writer._root_object["/PageLabels"]["/Nums"]
+        labels[-1][NameObject("/St")] = type(labels[-1]["/St"])(2)  # the body counts from 2
+
+    report = check_pdf(edited(sample_pdf, tmp_path / "labels.pdf", change), SAMPLE)
+    assert set(failing(report)) == {"page-labels"}
+    first = failing(report)["page-labels"][0]
+    assert first["page"] == "2" and "labelled “2” but page 1 is printed on it" in first["message"]
+
+
+def test_missing_metadata_fails_metadata(sample_pdf, tmp_path):
+    def change(writer):
+        writer.add_metadata({"/Title": "新材料监测快报 2024年第3期", "/Author": ""})
+
+    report = check_pdf(edited(sample_pdf, tmp_path / "info.pdf", change), SAMPLE)
+    assert set(failing(report)) == {"metadata"}
+    messages = [failure["message"] for failure in failing(report)["metadata"]]
+    assert "no author in the document information" in messages
+    assert any("expected “新材料监测快报 2024年第4期”" in message for message in messages)
+
+
+def test_a_footnote_weasyprint_moved_to_the_next_page_fails_footnote_same_page(make_issue, tmp_path):
+    issue, note, pdf = misplaced_build(make_issue, tmp_path / "raw.pdf")
+    call_page = next(page for page in read_pdf(pdf).pages if note.number in page.calls)
+    failures = failing(check_pdf(pdf, issue=issue))["footnote-same-page"]
+    assert failures[0]["page"] == call_page.label
+    assert failures[0]["message"] == (f"footnote {note.number}: called on page {call_page.label}, its text "
+                                      f"stands on page {int(call_page.label) + 1}")
+    assert failures[0]["line"] == note.line
+
+
+# Broken styles -----------------------------------------------------------------------------
+
+def test_a_missing_bookmark_fails_bookmarks(make_issue, tmp_path):
+    folder = sample_copy(make_issue, css="#article-03-doc-intel-chips .article-title { bookmark-level: none; }")
+    report = check_pdf(build(folder, tmp_path / "marks.pdf").path, folder)
+    assert set(failing(report)) == {"bookmarks"}
+    [failure] = failing(report)["bookmarks"]
+    assert failure["page"] == "5"
+    assert failure["message"] == "no bookmark for the article “美 DOC 斥资 85 亿美元加强半导体供应链”"
+    assert failure["file"].endswith("03-doc-intel-chips.md")
+
+
+def test_a_gap_in_footnote_numbers_fails_footnote_numbering(make_issue, tmp_path, sample_pdf):
+    folder = sample_copy(make_issue, css="#fn-3 { counter-increment: footnote 2; }")
+    report = check_pdf(build(folder, tmp_path / "numbers.pdf").path, folder)
+    page_of_3 = next(page.label for page in read_pdf(sample_pdf).pages if 3 in page.calls)
+    failures = failing(report)["footnote-numbering"]
+    assert failures[0]["page"] == page_of_3
+    assert failures[0]["message"].startswith("footnote calls jump from 2 to")
+    assert "footnote-same-page" not in failing(report)
+
+
+def test_a_hidden_section_heading_fails_section_headings(make_issue, tmp_path):
+    folder = sample_copy(make_issue, css="#section-4 .section-title { display: none; }")
+    report = check_pdf(build(folder, tmp_path / "section.pdf").path, folder)
+    [failure] = failing(report)["section-headings"]
+    assert failure["message"] == "the heading of section “行业观察” is not in the body"
+    assert failure["page"] == "8"
+    assert failure["file"].endswith("06-pet-recycling-report.md")
+
+
+def test_a_character_no_font_has_fails_missing_glyphs(make_issue, tmp_path, monkeypatch):
+    monkeypatch.setattr(load, "uncovered", lambda text, fonts_dir: [])
+    folder = make_issue({"a.md": article("缺字", "这里有一个没有字形的字符：\ue000。\n")})
+    report = check_pdf(build(folder, tmp_path / "notdef.pdf").path, folder)
+    assert set(failing(report)) == {"missing-glyphs"}  # the rest of the text is still read
+    [failure] = failing(report)["missing-glyphs"]
+    assert failure["page"] == "1" and "U+E000" in failure["message"]
+
+
+# The source changed after the build ----------------------------------------------------------
+
+def test_a_paragraph_deleted_from_the_source_after_the_build_fails_text(make_issue, sample_pdf):
+    folder = sample_copy(make_issue)
+    path = folder / "03-doc-intel-chips.md"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert lines[12].startswith("建造两个新的前沿逻辑晶圆厂")
+    path.write_text("".join(lines[:12] + lines[14:]), encoding="utf-8")
+    report = check_pdf(sample_pdf, folder)
+    assert set(failing(report)) == {"text"}
+    [failure] = failing(report)["text"]
+    assert failure["page"] == "5"
+    assert "not in the source" in failure["message"] and "建造两个新的前沿逻辑晶圆厂" in failure["message"]
+    assert failure["file"].endswith("03-doc-intel-chips.md")
+
+
+def test_a_paragraph_added_to_the_source_is_missing_from_the_pdf(make_issue, sample_pdf):
+    folder = sample_copy(make_issue)
+    path = folder / "12-2d-materials.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n新增的一段文字，排版之后才写进来。\n", encoding="utf-8")
+    line = path.read_text(encoding="utf-8").splitlines().index("新增的一段文字，排版之后才写进来。") + 1
+    report = check_pdf(sample_pdf, folder)
+    assert set(failing(report)) == {"text"}
+    [failure] = failing(report)["text"]
+    assert failure["message"].startswith("not in the PDF") and failure["line"] == line
+
+
+def test_a_doubled_paragraph_is_named_doubled(make_issue, tmp_path):
+    folder = sample_copy(make_issue)
+    path = folder / "10-single-atom-control.md"
+    original = path.read_text(encoding="utf-8")
+    paragraph = next(block for block in original.split("\n\n") if block.startswith("研究人员使用"))
+    path.write_text(original.replace(paragraph, paragraph + "\n\n" + paragraph), encoding="utf-8")
+    pdf = build(folder, tmp_path / "doubled.pdf").path
+    path.write_text(original, encoding="utf-8")
+    report = check_pdf(pdf, folder)
+    assert set(failing(report)) == {"text"}
+    assert "doubled" in failing(report)["text"][0]["message"]
+
+
+def test_articles_reordered_after_the_build_fail_article_order(make_issue, sample_pdf):
+    folder = sample_copy(make_issue)
+    issue_yaml = folder / "issue.yaml"
+    text = issue_yaml.read_text(encoding="utf-8")
+    issue_yaml.write_text(text.replace("  - 03-doc-intel-chips.md\n  - 04-ukrpif-research-centres.md\n",
+                                       "  - 04-ukrpif-research-centres.md\n  - 03-doc-intel-chips.md\n"),
+                          encoding="utf-8")
+    failures = failing(check_pdf(sample_pdf, folder))
+    assert set(failures) == {"article-order", "text"}
+    assert failures["article-order"][0]["page"] == "5"
+    assert "“美 DOC 斥资 85 亿美元加强半导体供应链” stands before" in failures["article-order"][0]["message"]
+
+
+def test_a_footnote_added_to_the_source_fails_footnote_count(make_issue, sample_pdf):
+    folder = sample_copy(make_issue)
+    path = folder / "12-2d-materials.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n补充说明[^late]。\n\n[^late]: 排版后新增的脚注。\n",
+                    encoding="utf-8")
+    failures = failing(check_pdf(sample_pdf, folder))
+    assert set(failures) == {"footnote-count", "text"}
+    assert failures["footnote-count"][0]["message"].startswith("the PDF has 12 footnote calls, the source 13")
+
+
+def test_a_new_highlight_missing_from_the_cover_fails_front_matter(make_issue, sample_pdf):
+    folder = sample_copy(make_issue)
+    path = folder / "12-2d-materials.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("section: 研究进展\n",
+                                                             "section: 研究进展\nhighlight: true\n", 1),
+                    encoding="utf-8")
+    failures = failing(check_pdf(sample_pdf, folder))
+    assert set(failures) == {"front-matter"}
+    assert failures["front-matter"][0]["page"] == "封面"
+
+
+# Settings -------------------------------------------------------------------------------------
+
+def test_the_size_budget_and_page_size_come_from_the_settings(make_issue, sample_pdf):
+    folder = sample_copy(make_issue, "check:\n  max_size: 100 KB\n  page_size: A5\n")
+    failures = failing(check_pdf(sample_pdf, folder))
+    assert set(failures) == {"file-size", "page-size"}
+    assert "over the budget of 100 KB" in failures["file-size"][0]["message"]
+    assert len(failures["page-size"]) == 15
+    assert failures["page-size"][0]["message"] == "page is 210 × 297 mm, expected 148 × 210 mm portrait"
+
