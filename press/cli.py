@@ -37,7 +37,8 @@ def main(context: click.Context, debug: bool) -> None:
               help="Where to write the PDF (default: dist/<slug>-<year>-<number>.pdf).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("--check", "then_check", is_flag=True,
-              help="Then run every check of `press check --issue` on the PDF (exit 1 if one fails).")
+              help="Then run every check of `press check --issue` on the PDF (exit 1 if one fails; "
+                   "with -q the report is printed only then).")
 @click.pass_context
 def build(context: click.Context, issue: Path, output: Path | None, quiet: bool, then_check: bool) -> None:
     """Build the PDF of one ISSUE folder, e.g. issues/2024-04."""
@@ -54,7 +55,8 @@ def build(context: click.Context, issue: Path, output: Path | None, quiet: bool,
         from press.check import check_pdf, report_text
 
         report = guarded(context, lambda: check_pdf(built.path, issue=built.issue))
-        click.echo(report_text(report), err=True)
+        if not (quiet and report.passed):
+            click.echo(report_text(report), err=True)
         if not report.passed:
             sys.exit(1)
 

@@ -142,3 +142,12 @@ def test_build_check_builds_then_checks_against_the_source(tmp_path):
     result = CliRunner().invoke(main, ["build", "--check", str(SAMPLE), "-o", str(tmp_path / "x.pdf")])
     assert result.exit_code == 0, result.output
     assert "21 of 21 checks passed." in result.output
+
+
+def test_build_check_exits_one_when_a_check_fails_and_keeps_the_pdf(make_issue, tmp_path):
+    make_issue.use_sample_settings("check:\n  max_size: 100 KB\n")
+    target = tmp_path / "x.pdf"
+    result = CliRunner().invoke(main, ["build", "-q", "--check", str(make_issue.copy_sample()), "-o", str(target)])
+    assert result.exit_code == 1
+    assert "FAIL file-size" in result.output and "20 of 21 checks passed." in result.output
+    assert target.is_file()
