@@ -142,3 +142,21 @@ def lint(context: click.Context, issue: Path, fix: bool) -> None:
         click.echo(remaining if findings else "未发现问题 (no findings)", err=True)
     if findings:
         sys.exit(1)
+
+
+@main.command()
+@click.option("--fonts", "fonts_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("fonts"),
+              show_default=True, help="The fonts folder to check.")
+def doctor(fonts_dir: Path) -> None:
+    """Report what press's speed and output depend on, and how to fix a slow or broken set-up.
+
+    \b
+    Example:
+      press doctor
+    """
+    from press.doctor import diagnose, report
+
+    findings = diagnose(fonts_dir)
+    click.echo(report(findings))
+    if not all(finding.ok for finding in findings):
+        sys.exit(1)
