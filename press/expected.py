@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
 
-from press.cjk import is_han
+from press.cjk import VOID, is_han
 from press.model import Issue
 from press.render import render_html
 
@@ -51,6 +51,7 @@ class Heading:
     title: str
     source: Source
     section: str = ""  # an article's section
+    first_article: str = ""  # a section's first article's title
 
 
 @dataclass
@@ -78,7 +79,8 @@ def expected_of(issue: Issue) -> Expected:
     """Everything the issue's PDF must show, from the issue alone."""
     by_ident = {article.ident: article for article in issue.articles}
     sections = [Heading(section.ident, section.name,
-                        Source(section.articles[0].path, section.articles[0].section_line))
+                        Source(section.articles[0].path, section.articles[0].section_line),
+                        first_article=section.articles[0].title)
                 for section in issue.sections]
     articles = [Heading(article.ident, article.title, Source(article.path, article.title_line),
                         article.section) for article in issue.articles]
@@ -120,7 +122,7 @@ class BodyReader(HTMLParser):
             self.section = ident
         if tag == "img":
             self.add_image(attributes.get("src") or "")
-        if tag in ("img", "br", "meta", "link", "hr"):
+        if tag in VOID:
             return
         if self.skipping or "footnote" in classes:
             self.skipping += 1
@@ -130,7 +132,7 @@ class BodyReader(HTMLParser):
             self.header = []
 
     def handle_endtag(self, tag):
-        if not self.stack or tag in ("img", "br", "meta", "link", "hr"):
+        if not self.stack or tag in VOID:
             return
         open_tag, opens = self.stack.pop()
         if self.skipping:

@@ -27,6 +27,7 @@ FOLIO = re.compile(r"^[\s—–\-·]*(\d+)[\s—–\-·]*$")
 SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")
 CALL_DESTINATION = re.compile(r"^fn-call-(\d+)$")
 CALL_DISTANCE = 2.0  # points between a call's destination and its first digit
+INVISIBLE = re.compile(r"[\s\u200b\u2060\ufeff]+")
 CMAP_PAIR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
 CMAP_TO_NOTDEF = re.compile(rb"<([0-9a-fA-F]+)>\s+0\b")
 CMAP_CID_CHAR = re.compile(rb"<([0-9a-fA-F]+)>\s+(\d+)\b")
@@ -325,12 +326,17 @@ def notdef_characters(font) -> dict[int, str]:
     if not hasattr(encoding, "get_data"):
         return {}
     codes = {int(code, 16) for code in CMAP_TO_NOTDEF.findall(encoding.get_data())}
-    to_unicode = font.get("/ToUnicode")
-    unicode_of = {}
-    if to_unicode is not None:
-        for code, text in CMAP_PAIR.findall(to_unicode.get_object().get_data()):
-            unicode_of[int(code, 16)] = bytes.fromhex(text.decode()).decode("utf-16-be", "replace")
+    unicode_of = to_unicode(font)
     return {code: unicode_of.get(code, f"<{code:04x}>") for code in codes}
+
+
+def to_unicode(font) -> dict[int, str]:
+    """A font's ToUnicode CMap (its bfchar pairs): code → the text it stands for."""
+    cmap = font.get("/ToUnicode")
+    if cmap is None:
+        return {}
+    return {int(code, 16): bytes.fromhex(text.decode()).decode("utf-16-be", "replace")
+            for code, text in CMAP_PAIR.findall(cmap.get_object().get_data())}
 
 
 def is_embedded(font) -> bool:
@@ -356,5 +362,5 @@ def contents_entries(page: Page) -> list[tuple[str, int]]:
 
 
 def squeeze(text: str) -> str:
-    """Text without any whitespace, for comparing across line breaks."""
-    return re.sub(r"\s+", "", text)
+    """Text without whitespace and invisible marks (U+200B, U+2060, U+FEFF), for comparing across line breaks."""
+    return INVISIBLE.sub("", text)

@@ -18,14 +18,13 @@ from itertools import pairwise
 from press.expected import Chunk, Expected, Source, han
 from press.measure import Measure, body_pages
 from press.model import CheckSettings
-from press.pdfread import Page, Reading, contents_entries
+from press.pdfread import Page, Reading, contents_entries, squeeze
 
 HEADING_RATIO = 1.1  # a heading line is set at least this much larger than the body
 SIZE_TOLERANCE = 1.0  # points of difference allowed in a page's width or height
 SEARCH_WINDOW = 400  # Han characters ahead of the last match where a short block may stand
 FAR_SEARCH = 6  # blocks with at least this many Han characters are searched for anywhere ahead
 PDF_DATE = re.compile(r"^D:(\d{4})(\d{2})(\d{2})")
-INVISIBLE = re.compile(r"[\s\u200b\u2060\ufeff]+")
 
 
 @dataclass
@@ -36,11 +35,6 @@ class Evidence:
     settings: CheckSettings
     expected: Expected | None = None  # None: the PDF alone (no --issue)
     font_families: frozenset[str] | None = None  # families in fonts/; None: any Press… face
-
-
-def plain(text: str) -> str:
-    """Text without spaces and invisible marks, for comparing titles."""
-    return INVISIBLE.sub("", text)
 
 
 def where(source: Source | None) -> tuple:
@@ -78,13 +72,13 @@ def front_matter(evidence: Evidence) -> Measure:
         failures.append(("", "no contents page: no page lists titles with page numbers"))
     expected = evidence.expected
     if expected and cover is not None:
-        shown = plain(cover.text)
+        shown = squeeze(cover.text)
         failures += [(cover.label, f"the cover does not show “{text}”") for text in expected.cover
-                     if plain(text) not in shown]
+                     if squeeze(text) not in shown]
     if expected and contents:
-        listed = plain("".join(page.text for page in contents))
+        listed = squeeze("".join(page.text for page in contents))
         failures += [(contents[0].label, f"the contents do not show the section “{section.title}”",
-                      section.source) for section in expected.sections if plain(section.title) not in listed]
+                      section.source) for section in expected.sections if squeeze(section.title) not in listed]
     return Measure("front-matter", len(failures), 2, failures)
 
 
@@ -95,16 +89,15 @@ def contents_pages(reading: Reading) -> list[Page]:
 
 def page_labels(evidence: Evidence) -> Measure:
     """Each page's label (what a PDF viewer shows) equals the page number printed on it."""
-    failures, seen = [], Counter(page.label for page in evidence.reading.pages)
+    failures = []
     for page in evidence.reading.pages:
         folio = page.folio
         if folio is not None and page.label != str(folio):
             failures.append((page.label, f"labelled “{page.label}” but page {folio} is printed on it"))
         elif folio is None and page.label.isdigit():
             failures.append((page.label, f"labelled “{page.label}” but no page number is printed on it"))
-        if seen[page.label] > 1:
-            failures.append((page.label, f"{seen[page.label]} pages share the label “{page.label}”"))
-            seen[page.label] = 0
+    shared = Counter(page.label for page in evidence.reading.pages)
+    failures += [(label, f"{count} pages share the label “{label}”") for label, count in shared.items() if count > 1]
     return Measure("page-labels", len(failures), len(evidence.reading.pages), failures)
 
 
@@ -113,8 +106,8 @@ def page_labels(evidence: Evidence) -> Measure:
 def heading_texts(page: Page, body_size: float) -> list[str]:
     """The page's heading lines as plain text, alone and joined with the next (wrapped titles)."""
     lines = [line for line in page.flow if line.size > body_size * HEADING_RATIO]
-    texts = [plain(line.text) for line in lines]
-    texts += [plain(first.text + second.text) for first, second in pairwise(lines)
+    texts = [squeeze(line.text) for line in lines]
+    texts += [squeeze(first.text + second.text) for first, second in pairwise(lines)
               if abs(first.size - second.size) < 0.3]
     return texts
 
@@ -127,7 +120,7 @@ def body_of(reading: Reading) -> list[Page]:
 
 def find_heading(reading: Reading, title: str, after: int = 0) -> Page | None:
     """The first body page from page index `after` with a heading that reads `title`."""
-    wanted = plain(title)
+    wanted = squeeze(title)
     for page in body_of(reading):
         if page.index >= after and wanted in heading_texts(page, reading.body_size):
             return page
@@ -142,13 +135,13 @@ def printed_number(page: Page) -> str:
 def toc_page(evidence: Evidence) -> Measure:
     """Every contents entry names the page its title stands on; with the source, every article has one."""
     reading, failures, counted = evidence.reading, [], 0
-    sources = {plain(a.title): a.source for a in evidence.expected.articles} if evidence.expected else {}
+    sources = {squeeze(a.title): a.source for a in evidence.expected.articles} if evidence.expected else {}
     listed = set()
     for contents in contents_pages(reading):
         for title, number in contents_entries(contents):
             counted += 1
-            listed.add(plain(title))
-            source = sources.get(plain(title))
+            listed.add(squeeze(title))
+            source = sources.get(squeeze(title))
             page = find_heading(reading, title)
             if page is None:
                 failures.append((contents.label, f"“{title}”: listed on page {number}, but no such title "
@@ -158,7 +151,7 @@ def toc_page(evidence: Evidence) -> Measure:
                                  f"stands on page {printed_number(page)}", *where(source)))
     if evidence.expected:
         for article in evidence.expected.articles:
-            if plain(article.title) not in listed:
+            if squeeze(article.title) not in listed:
                 failures.append(("", f"“{article.title}” is missing from the contents", article.source))
     return Measure("toc-page", len(failures), counted, failures)
 
@@ -178,8 +171,8 @@ def article_order(evidence: Evidence) -> Measure:
             failures.append((found[following.ident].label, f"“{following.title}” stands before "
                              f"“{article.title}” (page {found[article.ident].label}), against the order of "
                              "issue.yaml", following.source))
-    entries = [plain(title) for page in contents_pages(reading) for title, _ in contents_entries(page)]
-    order = [plain(a.title) for a in articles if plain(a.title) in entries]
+    entries = [squeeze(title) for page in contents_pages(reading) for title, _ in contents_entries(page)]
+    order = [squeeze(a.title) for a in articles if squeeze(a.title) in entries]
     if [entry for entry in entries if entry in order] != order:
         failures.append((contents_pages(reading)[0].label, "the contents list the articles in another "
                          "order than issue.yaml"))
@@ -189,11 +182,9 @@ def article_order(evidence: Evidence) -> Measure:
 def section_headings(evidence: Evidence) -> Measure:
     """Every section's heading stands in the body, on or before its first article's page (needs the source)."""
     reading, failures = evidence.reading, []
-    first_titles = first_articles(evidence.expected)
     for section in evidence.expected.sections:
         page = find_heading(reading, section.title)
-        article = first_titles.get(section.ident)
-        article_page = find_heading(reading, article.title) if article else None
+        article_page = find_heading(reading, section.first_article)
         if page is None:
             failures.append((article_page.label if article_page else "",
                              f"the heading of section “{section.title}” is not in the body", section.source))
@@ -201,17 +192,6 @@ def section_headings(evidence: Evidence) -> Measure:
             failures.append((page.label, f"the heading of section “{section.title}” stands after its first "
                              f"article (page {article_page.label})", section.source))
     return Measure("section-headings", len(failures), len(evidence.expected.sections), failures)
-
-
-def first_articles(expected: Expected) -> dict:
-    """Section ident → the section's first article (articles are grouped in sections in order)."""
-    found, articles = {}, iter(expected.articles)
-    current = next(articles, None)
-    for section in expected.sections:
-        while current is not None and current.section != section.title:
-            current = next(articles, None)
-        found[section.ident] = current
-    return found
 
 
 def bookmarks(evidence: Evidence) -> Measure:
@@ -227,12 +207,12 @@ def bookmarks(evidence: Evidence) -> Measure:
             failures.append((target, f"bookmark “{title}”: no such heading on any page"))
     counted = len(reading.outline)
     if evidence.expected:
-        marks = Counter((level, plain(title)) for level, title, _ in reading.outline)
+        marks = Counter((level, squeeze(title)) for level, title, _ in reading.outline)
         wanted = [(1, section) for section in evidence.expected.sections]
         wanted += [(2, article) for article in evidence.expected.articles]
         counted = len(wanted)
         for level, heading in wanted:
-            key = (level, plain(heading.title))
+            key = (level, squeeze(heading.title))
             if marks[key] == 0:
                 page = find_heading(reading, heading.title)
                 kind = "section" if level == 1 else "article"

@@ -15,10 +15,8 @@ from pypdf.generic import DecodedStreamObject, NameObject
 from press import load
 from press.build import build
 from press.check import RULE_IDS, check_pdf
-from press.pdfread import read_pdf
+from press.pdfread import read_pdf, to_unicode
 from tests.conftest import SAMPLE, article, misplaced_build
-
-CMAP_PAIR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
 
 
 def failing(report) -> dict[str, list[dict]]:
@@ -66,9 +64,8 @@ def replace_glyph(writer: PdfWriter, page_index: int, old: str, new: str) -> int
     page = writer.pages[page_index]
     codes = {}
     for font in page["/Resources"]["/Font"].values():
-        pairs = CMAP_PAIR.findall(font.get_object()["/ToUnicode"].get_object().get_data())
-        for code, text in pairs:
-            codes.setdefault(bytes.fromhex(text.decode()).decode("utf-16-be"), code.decode().lower())
+        for code, text in to_unicode(font.get_object()).items():
+            codes.setdefault(text, f"{code:04x}")
     data = page.get_contents().get_data()
     count = 0
 
