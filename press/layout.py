@@ -11,7 +11,8 @@ issue folder, the style's folder and the fonts folder and refuses the rest.
 """
 
 import mimetypes
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -21,13 +22,14 @@ from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from press import justify
+from press import footnotes, justify
 from press.errors import InputError, LayoutError, Problem
 from press.model import Footnote, Issue
 
 STYLESHEET = "style.css"
 BODY_PAGE = "body"
 MAX_CORRECTIONS = 8
+FORCED = {"page", "left", "right", "recto", "verso"}
 
 
 class RefusedResource(FatalURLFetchingError):
@@ -103,6 +105,7 @@ class Layout:
     page_names: list[str]
     anchors: dict[str, int]
     first_body_page: int
+    forced_breaks: list[int] = field(default_factory=list)  # pages that a forced page break begins
     pushed: tuple[str, ...] = ()  # blocks moved to a new page to keep footnotes with calls
 
     def folio(self, page_index: int) -> int | None:
@@ -120,10 +123,13 @@ def lay_out_verified(issue: Issue, html: str) -> Layout:
 
     WeasyPrint 70 sometimes moves a footnote's text to the next page although
     its call stays (seen when a page fills up below the call).  After each
-    layout, press finds such footnotes; for the first one it moves the last
-    block that starts on the call's page to the next page (a `break-before`
-    rule, the text itself is untouched) and lays out again.  It gives up with
-    a LayoutError rather than ship a footnote on the wrong page.
+    layout, press finds such footnotes; for the first one in each stretch of
+    pages between forced page breaks it moves the last block that starts on
+    the call's page to the next page (a `break-before` rule, the text itself
+    is untouched), then lays out again.  Stretches are independent, so one
+    pass corrects all of them at once and the number of layouts does not grow
+    with the issue's length.  It gives up with a LayoutError rather than ship
+    a footnote on the wrong page.
     """
     pushed: list[str] = []
     for _ in range(MAX_CORRECTIONS + 1):
@@ -131,16 +137,29 @@ def lay_out_verified(issue: Issue, html: str) -> Layout:
         misplaced = misplaced_footnotes(issue, layout)
         if not misplaced:
             return layout
-        block = block_to_push(issue, layout, misplaced[0])
-        if block is None or block in pushed:
+        blocks = [block_to_push(issue, layout, note) for note in first_per_stretch(layout, misplaced)]
+        if None in blocks or any(block in pushed for block in blocks):
             break
-        pushed.append(block)
+        pushed.extend(blocks)
     note = misplaced[0]
     page = layout.page_of(call_anchor(note))
     where = layout.folio(page) if page is not None else None
     raise LayoutError(
         f"脚注 {note.number} 无法与其引用排在同一页 (footnote {note.number}, called on page "
         f"{where or page}, cannot be kept on that page; footnote text: {note.text[:40]!r})")
+
+
+def first_per_stretch(layout: "Layout", misplaced: list[Footnote]) -> list[Footnote]:
+    """The first misplaced footnote of each stretch of pages that a forced page break begins.
+
+    A block pushed inside one stretch moves pages only up to the next forced
+    break, so the footnotes of other stretches stay where this layout saw them.
+    """
+    firsts: dict[int, Footnote] = {}
+    for note in misplaced:
+        page = layout.page_of(call_anchor(note)) or 0
+        firsts.setdefault(bisect_right(layout.forced_breaks, page), note)
+    return list(firsts.values())
 
 
 def call_anchor(note: Footnote) -> str:
@@ -183,6 +202,7 @@ def pushed_css(pushed: tuple[str, ...]) -> str:
 def lay_out(issue: Issue, html: str, pushed: tuple[str, ...] = ()) -> Layout:
     """Lay the HTML out as pages; return the document and its anchors."""
     justify.install()
+    footnotes.install()
     fetcher = SandboxFetcher([issue.folder, issue.settings.style_dir], issue.settings.fonts_dir)
     fonts = font_configuration()
     stylesheet = CSS(filename=str(issue.settings.style_dir / STYLESHEET), url_fetcher=fetcher,
@@ -202,11 +222,33 @@ def lay_out(issue: Issue, html: str, pushed: tuple[str, ...] = ()) -> Layout:
 
 
 def inspect(document: Document) -> Layout:
-    """Read page names and anchor pages out of a rendered document."""
+    """Read page names, anchor pages and forced page breaks out of a rendered document."""
     names = [page._page_box.page_type.name or "" for page in document.pages]
     anchors: dict[str, int] = {}
     for index, page in enumerate(document.pages):
         for anchor in page.anchors:
             anchors.setdefault(anchor, index)
     first_body = names.index(BODY_PAGE) if BODY_PAGE in names else len(names)
-    return Layout(document, names, anchors, first_body)
+    return Layout(document, names, anchors, first_body, forced_breaks(document, anchors))
+
+
+def forced_breaks(document: Document, anchors: dict[str, int]) -> list[int]:
+    """The pages that begin with an element whose forced break (break-before: page …) starts it there.
+
+    Only elements with an id are trusted (their first page is known from the
+    anchors); a page that continues a split element keeps that element's
+    style, so the style alone would not tell.
+    """
+    return [index for index, page in enumerate(document.pages)
+            if index and starts_forced(page._page_box, index, anchors)]
+
+
+def starts_forced(box, index: int, anchors: dict[str, int]) -> bool:
+    """Whether one of the first in-flow boxes down from a page box starts on this page after a forced break."""
+    while box is not None:
+        ident = box.element.get("id") if box.element is not None else None
+        if ident and anchors.get(ident) == index and box.style["break_before"] in FORCED:
+            return True
+        children = [child for child in getattr(box, "children", ()) if child.is_in_normal_flow()]
+        box = children[0] if children else None
+    return False

@@ -100,17 +100,28 @@ def misplaced_build(maker: IssueMaker, target: Path):
 
     Returns the issue, the misplaced footnote and the PDF's path.
     """
-    from press.layout import lay_out, misplaced_footnotes
+    from press.layout import misplaced_footnotes
     from press.load import load_issue
     from press.pdf import write_pdf
     from press.render import render_html
 
     for k in range(10, 18):  # a shift at which WeasyPrint alone misplaces a footnote
         issue = load_issue(shifted_sample(maker, k))
-        raw = lay_out(issue, render_html(issue))
+        raw = weasyprint_footnotes_layout(issue, render_html(issue))
         if misplaced_footnotes(issue, raw):
             return issue, misplaced_footnotes(issue, raw)[0], write_pdf(raw, issue, target)
     raise AssertionError("no shift made WeasyPrint misplace a footnote")
+
+
+def weasyprint_footnotes_layout(issue, html: str, pushed: tuple[str, ...] = ()):
+    """`layout.lay_out` with WeasyPrint's own footnote placement (press.footnotes not installed)."""
+    from press import footnotes
+    from press.layout import lay_out
+
+    with pytest.MonkeyPatch.context() as patch:
+        footnotes.uninstall()
+        patch.setattr(footnotes, "install", footnotes.uninstall)
+        return lay_out(issue, html, pushed)
 
 
 @pytest.fixture

@@ -2,11 +2,13 @@
 
 import pytest
 
+from press import footnotes
 from press.errors import InputError
-from press.layout import SandboxFetcher, lay_out, lay_out_verified, misplaced_footnotes
+from press.layout import Layout, SandboxFetcher, first_per_stretch, lay_out, lay_out_verified, misplaced_footnotes
 from press.load import load_issue
+from press.model import Footnote
 from press.render import render_html
-from tests.conftest import ROOT, IssueMaker, shifted_sample
+from tests.conftest import ROOT, IssueMaker, shifted_sample, weasyprint_footnotes_layout
 
 
 def test_fetcher_serves_only_files_inside_its_roots(tmp_path):
@@ -60,9 +62,39 @@ def shifted_variants(tmp_path_factory):
 def test_every_footnote_lands_on_its_call_page_where_weasyprint_alone_fails(shifted_variants):
     raw_failures = 0
     for issue, html in shifted_variants:
-        raw_failures += len(misplaced_footnotes(issue, lay_out(issue, html)))
+        raw_failures += len(misplaced_footnotes(issue, weasyprint_footnotes_layout(issue, html)))
         verified = lay_out_verified(issue, html)
         assert misplaced_footnotes(issue, verified) == []
         assert all(verified.page_of(f"fn-{note.number}") is not None for note in issue.footnotes)
     # The correction must have had something to correct, or this test proves nothing.
     assert raw_failures > 0
+
+
+def test_the_footnote_adapter_alone_keeps_every_footnote_in_one_layout(shifted_variants):
+    for issue, html in shifted_variants:
+        layout = lay_out(issue, html)
+        assert misplaced_footnotes(issue, layout) == [], issue.folder
+
+
+def test_the_verification_corrects_weasyprint_alone_one_block_per_stretch(shifted_variants, monkeypatch):
+    monkeypatch.setattr(footnotes, "install", footnotes.uninstall)  # the next lay_out installs it again
+    corrected = 0
+    for issue, html in shifted_variants:
+        verified = lay_out_verified(issue, html)
+        assert misplaced_footnotes(issue, verified) == []
+        corrected += len(verified.pushed)
+    assert corrected > 0
+
+
+def test_forced_breaks_are_the_pages_where_sections_begin(sample_build):
+    layout = sample_build.layout
+    sections = sorted(layout.page_of(section.ident) for section in sample_build.issue.sections)
+    assert layout.forced_breaks == sections
+
+
+def test_one_correction_per_stretch_between_forced_breaks():
+    notes = [Footnote(number, str(number), "", "", 1) for number in (1, 2, 3, 4)]
+    # calls on pages 3 and 4 (one stretch from page 2), 6 (stretch from 5), 9 (stretch from 8)
+    anchors = {"fn-call-1": 3, "fn-call-2": 4, "fn-call-3": 6, "fn-call-4": 9}
+    layout = Layout(None, ["body"] * 10, anchors, 0, forced_breaks=[2, 5, 8])
+    assert [note.number for note in first_per_stretch(layout, notes)] == [1, 3, 4]
