@@ -26,6 +26,7 @@ def main(context: click.Context, debug: bool) -> None:
       press build issues/2024-04          → dist/<slug>-2024-04.pdf
       press build issues/2024-04 -o x.pdf
       press build --check issues/2024-04
+      press watch issues/2024-04          → rebuilds on every save
       press check dist/materials-newsletter-2024-04.pdf --issue issues/2024-04
     """
     context.obj = {"debug": debug}
@@ -59,6 +60,29 @@ def build(context: click.Context, issue: Path, output: Path | None, quiet: bool,
             click.echo(report_text(report), err=True)
         if not report.passed:
             sys.exit(1)
+
+
+@main.command()
+@click.argument("issue", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the PDF (default: dist/<slug>-<year>-<number>.pdf).")
+def watch(issue: Path, output: Path | None) -> None:
+    """Build ISSUE, then rebuild it on every save until Ctrl-C.
+
+    Fonts and templates stay loaded, so a rebuild takes well under a second.
+    A save that breaks the build prints its problems and keeps the last good PDF.
+
+    \b
+    Example:
+      press watch issues/2024-04
+    """
+    from press.watch import watch as run_watch
+
+    click.echo(f"监视 {display_path(issue)} 及样式、字体；按 Ctrl-C 停止 (watching; Ctrl-C stops)", err=True)
+    try:
+        run_watch(issue, output, lambda message: click.echo(message, err=True))
+    except KeyboardInterrupt:
+        click.echo("已停止 (stopped)", err=True)
 
 
 def guarded(context: click.Context, action):

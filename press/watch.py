@@ -1,0 +1,107 @@
+"""`press watch`: rebuild an issue's PDF on every save, in one warm process.
+
+Takes an issue folder (and optionally an output path); builds once, then
+polls the files a build reads (the issue folder, newsletter.yaml, the style
+and fonts folders) and rebuilds when one changes.  Fonts, templates and
+WeasyPrint stay loaded between builds, so a rebuild costs only the layout
+and the writing.  A build that fails reports its problems and leaves the last
+good PDF in place (`build` writes atomically).  Returns when `keep_going`
+says so (Ctrl-C on the command line).
+"""
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from press.build import build
+from press.errors import PressError, display_path
+from press.load import SETTINGS_FILE
+
+POLL_SECONDS = 0.05
+SETTLE_SECONDS = 0.05  # an editor's save can be several writes: wait until the files are quiet
+Snapshot = dict[Path, tuple[int, int]]
+
+
+def watched_roots(folder: Path, styles_dir: Path, fonts_dir: Path) -> list[Path]:
+    """The files and folders a build of `folder` reads."""
+    return [folder, folder.parent / SETTINGS_FILE, styles_dir, fonts_dir]
+
+
+def snapshot(roots: list[Path]) -> Snapshot:
+    """(modification time, size) of every file under the roots; a root that is a file counts itself."""
+    state: Snapshot = {}
+    for root in roots:
+        paths = [root] if root.is_file() else (path for path in root.rglob("*") if path.is_file())
+        for path in paths:
+            try:
+                info = path.stat()
+            except OSError:  # deleted while we looked
+                continue
+            state[path] = (info.st_mtime_ns, info.st_size)
+    return state
+
+
+def changed(before: Snapshot, after: Snapshot) -> list[Path]:
+    """Files added, removed or modified between two snapshots."""
+    return sorted(path for path in before.keys() | after.keys() if before.get(path) != after.get(path))
+
+
+def watch(folder: Path, output: Path | None, say: Callable[[str], None],
+          keep_going: Callable[[], bool] = lambda: True) -> None:
+    """Build, then rebuild on every change until `keep_going()` is false."""
+    folder = Path(folder)
+    roots = watched_roots(folder, Path("styles"), Path("fonts"))
+    before = snapshot(roots)  # taken before each build, so a save during the build is not missed
+    roots, before = rebuild_and_follow(folder, output, say, roots, before)
+    while keep_going():
+        time.sleep(POLL_SECONDS)
+        after = snapshot(roots)
+        if after == before:
+            continue
+        while True:  # let a multi-step save finish
+            time.sleep(SETTLE_SECONDS)
+            settled = snapshot(roots)
+            if settled == after:
+                break
+            after = settled
+        edited = changed(before, after)
+        say(f"{clock()} 已修改 {', '.join(display_path(path) for path in edited[:3])}"
+            + (f" 等 {len(edited)} 个文件" if len(edited) > 3 else ""))
+        roots, before = rebuild_and_follow(folder, output, say, roots, after)
+
+
+def rebuild_and_follow(folder: Path, output: Path | None, say: Callable[[str], None],
+                       roots: list[Path], before: Snapshot) -> tuple[list[Path], Snapshot]:
+    """Rebuild; if the settings name other style or fonts folders, watch those from now on.
+
+    Files already watched keep the state seen before the build; files newly
+    watched start from their state now.
+    """
+    new_roots = rebuild(folder, output, say, roots)
+    if new_roots == roots:
+        return roots, before
+    return new_roots, {path: before.get(path, state) for path, state in snapshot(new_roots).items()}
+
+
+def rebuild(folder: Path, output: Path | None, say: Callable[[str], None], roots: list[Path]) -> list[Path]:
+    """One build, reported in one line (or its problems); returns the roots to watch from now on."""
+    try:
+        built = build(folder, output)
+    except PressError as error:
+        say(f"{clock()} 构建失败，上次的 PDF 保持不变 (build failed; the last good PDF is kept):\n"
+            f"{error.format_message()}")
+        return roots
+    except Exception as error:  # a watcher outlives a bug: report it and wait for the next save
+        say(f"{clock()} 内部错误，上次的 PDF 保持不变 (internal error; the last good PDF is kept): "
+            f"{type(error).__name__}: {error}")
+        return roots
+    size = built.path.stat().st_size
+    say(f"{clock()} 已生成 {display_path(built.path)}（{len(built.layout.document.pages)} 页，"
+        f"{size / 1024:.0f} KB，{built.seconds:.2f} 秒）")
+    settings = built.issue.settings
+    return watched_roots(folder, settings.styles_dir, settings.fonts_dir)
+
+
+def clock() -> str:
+    return time.strftime("%H:%M:%S")
+

@@ -1,0 +1,77 @@
+"""press watch: a real watcher process, edited under its feet."""
+
+import queue
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from press.watch import changed, snapshot
+from tests.conftest import article
+
+
+def test_snapshot_sees_edits_additions_and_removals(tmp_path):
+    (tmp_path / "a.md").write_text("甲", encoding="utf-8")
+    before = snapshot([tmp_path])
+    (tmp_path / "a.md").write_text("甲乙", encoding="utf-8")
+    (tmp_path / "b.md").write_text("丙", encoding="utf-8")
+    assert changed(before, snapshot([tmp_path])) == [tmp_path / "a.md", tmp_path / "b.md"]
+    (tmp_path / "b.md").unlink()
+    assert changed(before, snapshot([tmp_path])) == [tmp_path / "a.md"]
+
+
+class Watcher:
+    """`press watch` in its own process; its report lines are read as they come."""
+
+    def __init__(self, folder: Path, output: Path):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "press", "watch", str(folder), "-o", str(output)],
+            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, encoding="utf-8")
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=lambda: [self.lines.put(line) for line in self.process.stderr], daemon=True).start()
+
+    def next_report(self, timeout: float = 60) -> str:
+        """The next line that ends a build: 已生成 … or 构建失败 … with its first problem."""
+        while True:
+            try:
+                line = self.lines.get(timeout=timeout)
+            except queue.Empty:
+                raise AssertionError(f"the watcher reported nothing in {timeout} s") from None
+            if "已生成" in line:
+                return line
+            if "构建失败" in line:
+                return line + self.lines.get(timeout=timeout)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def test_watch_rebuilds_on_save_and_keeps_the_last_good_pdf(make_issue, tmp_path):
+    folder = make_issue({"01-a.md": article("甲文", "第一段正文。"),
+                         "02-b.md": article("乙文", "第二篇正文。", section="战略规划")})
+    output = tmp_path / "watched.pdf"
+    watcher = Watcher(folder, output)
+    try:
+        assert "已生成" in watcher.next_report()
+        first = output.read_bytes()
+
+        (folder / "02-b.md").write_text(article("乙文", "第二篇正文，改过了。", section="战略规划"), encoding="utf-8")
+        assert "已生成" in watcher.next_report()
+        edited = output.read_bytes()
+        assert edited != first
+
+        listing = (folder / "issue.yaml").read_text(encoding="utf-8")
+        (folder / "issue.yaml").write_text("year: [2024\n", encoding="utf-8")
+        report = watcher.next_report()
+        assert "构建失败" in report and "issue.yaml:2:1: YAML" in report
+        assert output.read_bytes() == edited
+
+        (folder / "01-a.md").unlink()
+        (folder / "issue.yaml").write_text(listing, encoding="utf-8")
+        report = watcher.next_report()
+        assert "构建失败" in report and "01-a.md" in report
+        assert output.read_bytes() == edited
+        assert watcher.process.poll() is None  # still watching after two failures
+    finally:
+        watcher.stop()
