@@ -27,22 +27,33 @@ def main(context: click.Context, debug: bool) -> None:
       press build issues/2024-04 -o x.pdf
       press build --check issues/2024-04
       press watch issues/2024-04          → rebuilds on every save
+      press build issues/*                → every issue, on every core
       press check dist/materials-newsletter-2024-04.pdf --issue issues/2024-04
     """
     context.obj = {"debug": debug}
 
 
 @main.command()
-@click.argument("issue", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("issues", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the PDF (default: dist/<slug>-<year>-<number>.pdf).")
+              help="Where to write the PDF (default: dist/<slug>-<year>-<number>.pdf); one issue only.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("--check", "then_check", is_flag=True,
               help="Then run every check of `press check --issue` on the PDF (exit 1 if one fails; "
                    "with -q the report is printed only then).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="With several issues: how many to build at once (default: one per core).")
 @click.pass_context
-def build(context: click.Context, issue: Path, output: Path | None, quiet: bool, then_check: bool) -> None:
-    """Build the PDF of one ISSUE folder, e.g. issues/2024-04."""
+def build(context: click.Context, issues: tuple[Path, ...], output: Path | None, quiet: bool, then_check: bool,
+          jobs: int | None) -> None:
+    """Build the PDF of each ISSUE folder, e.g. issues/2024-04 (or issues/* on every core)."""
+    folders = issue_folders(issues, quiet)
+    if len(folders) > 1:
+        if output is not None:
+            raise click.UsageError("-o/--output names one PDF: give one issue, or leave -o out")
+        build_many_issues(folders, quiet, then_check, jobs)
+        return
+    issue = folders[0]
     from press.build import build as run_build
 
     say = (lambda message: None) if quiet else (lambda message: click.echo(message, err=True))
@@ -60,6 +71,58 @@ def build(context: click.Context, issue: Path, output: Path | None, quiet: bool,
             click.echo(report_text(report), err=True)
         if not report.passed:
             sys.exit(1)
+
+
+def issue_folders(paths: tuple[Path, ...], quiet: bool) -> list[Path]:
+    """The issue folders among the arguments; with several (a shell glob), other entries are skipped."""
+    paths = tuple(dict.fromkeys(paths))
+    if len(paths) == 1:
+        if paths[0].is_file():
+            raise click.BadParameter(f"{paths[0]} is a file: give an issue folder", param_hint="ISSUES")
+        return list(paths)
+    folders = [path for path in paths if (path / "issue.yaml").is_file()]
+    for path in paths:
+        if path not in folders and not quiet:
+            click.echo(f"跳过 {display_path(path)}：不是期刊目录（无 issue.yaml）(skipped: no issue.yaml)", err=True)
+    if not folders:
+        raise click.BadParameter("none of these is an issue folder (a folder with issue.yaml)", param_hint="ISSUES")
+    return folders
+
+
+def build_many_issues(folders: list[Path], quiet: bool, then_check: bool, jobs: int | None) -> None:
+    """`press build A B C …`: all issues in worker processes, one progress line per finished issue."""
+    import os
+    import time
+
+    from press.batch import build_many
+
+    started = time.perf_counter()
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(folders)))
+    if not quiet:
+        click.echo(f"生成 {len(folders)} 期，{workers} 个进程 (building {len(folders)} issues, "
+                   f"{workers} at a time)", err=True)
+
+    def progress(done: int, total: int, outcome) -> None:
+        counter = f"[{done:>{len(str(total))}}/{total}]"
+        if outcome.status == 0:
+            if not quiet:
+                click.echo(f"{counter} ✓ {display_path(outcome.folder)} → {display_path(outcome.pdf)}"
+                           f"（{outcome.pages} 页，{outcome.size / 1024:.0f} KB，{outcome.seconds:.1f} 秒）", err=True)
+            return
+        failure = "输入有误 (bad input)" if outcome.status == 2 else "失败 (failed)"
+        click.echo(f"{counter} ✗ {display_path(outcome.folder)} {failure}\n{outcome.message}", err=True)
+
+    outcomes = build_many(folders, then_check, jobs, progress)
+    for outcome in outcomes:
+        if outcome.pdf is not None:
+            click.echo(display_path(outcome.pdf))
+    failed = [outcome for outcome in outcomes if outcome.status]
+    if not quiet or failed:
+        click.echo(f"共 {len(outcomes)} 期：{len(outcomes) - len(failed)} 期成功，{len(failed)} 期失败，"
+                   f"用时 {time.perf_counter() - started:.1f} 秒 ({len(outcomes)} issues, {len(failed)} failed)",
+                   err=True)
+    if failed:
+        sys.exit(max(outcome.status for outcome in failed))
 
 
 @main.command()

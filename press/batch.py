@@ -1,0 +1,78 @@
+"""Many issues at once: `press build issues/*` on every core.
+
+Takes a list of issue folders; builds them in a pool of worker processes (one
+per core by default), each worker keeping WeasyPrint and the fonts warm for
+the issues it takes.  Reports each issue as it finishes and returns one
+`Outcome` per folder, in the order given.  A failing issue never stops the
+others; its messages are kept for the report.
+"""
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+from press.errors import InputError, PressError
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one issue's build went: exit status 0, 1 (build or check failed) or 2 (bad input)."""
+
+    folder: Path
+    status: int
+    pdf: Path | None = None
+    pages: int = 0
+    size: int = 0
+    seconds: float = 0.0
+    message: str = ""
+
+
+def build_one(folder: Path, then_check: bool) -> Outcome:
+    """Build (and optionally check) one issue in this process; never raises."""
+    from press.build import build
+
+    started = time.perf_counter()
+    try:
+        built = build(folder)
+        status, message = 0, ""
+        if then_check:
+            from press.check import check_pdf, report_text
+
+            report = check_pdf(built.path, issue=built.issue)
+            if not report.passed:
+                status, message = 1, report_text(report)
+        return Outcome(folder, status, built.path, len(built.layout.document.pages), built.path.stat().st_size,
+                       time.perf_counter() - started, message)
+    except InputError as error:
+        return Outcome(folder, 2, seconds=time.perf_counter() - started, message=error.format_message())
+    except PressError as error:
+        return Outcome(folder, 1, seconds=time.perf_counter() - started, message=error.format_message())
+    except Exception as error:  # one broken issue must not stop the archive
+        return Outcome(folder, 1, seconds=time.perf_counter() - started,
+                       message=f"内部错误 (internal error): {type(error).__name__}: {error}")
+
+
+def build_many(folders: list[Path], then_check: bool = False, jobs: int | None = None,
+               report: Callable[[int, int, Outcome], None] = lambda done, total, outcome: None) -> list[Outcome]:
+    """Build every folder with `jobs` worker processes (default: one per core); report each as it ends."""
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(folders)))
+    outcomes: dict[Path, Outcome] = {}
+    for outcome in finished(folders, then_check, jobs):
+        outcomes[outcome.folder] = outcome
+        report(len(outcomes), len(folders), outcome)
+    return [outcomes[folder] for folder in folders]
+
+
+def finished(folders: list[Path], then_check: bool, jobs: int) -> Iterator[Outcome]:
+    """Outcomes in the order the builds end."""
+    if jobs == 1:
+        yield from (build_one(folder, then_check) for folder in folders)
+        return
+    # spawn, not fork: a forked copy of a process that has loaded Pango is not safe to use
+    with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
+        futures = [pool.submit(build_one, folder, then_check) for folder in folders]
+        yield from (future.result() for future in as_completed(futures))

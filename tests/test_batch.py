@@ -1,0 +1,44 @@
+"""press build with many issues: worker processes, progress lines, one failure not stopping the rest."""
+
+import subprocess
+import sys
+
+from press.batch import build_many
+from tests.conftest import article
+
+
+def issue_listing(number: int, names: list[str]) -> str:
+    return f"year: 2024\nnumber: {number}\ndate: 2024-{number:02d}-01\narticles:\n" + "".join(
+        f"  - {name}\n" for name in names)
+
+
+def test_build_many_issues_in_parallel_reports_each_and_keeps_going(make_issue, tmp_path):
+    for number in (5, 6, 7):
+        make_issue({"01-a.md": article(f"第{number}期文章", "正文。")}, issue_listing(number, ["01-a.md"]),
+                   name=f"2024-{number:02d}")
+    broken = make_issue({"01-a.md": article("坏", "正文。")}, "year: [2024\n", name="2024-08")
+    issues = tmp_path / "issues"
+    arguments = sorted(str(path) for path in issues.iterdir())  # what `issues/*` expands to, settings file too
+    result = subprocess.run([sys.executable, "-m", "press", "build", "-j", "2", *arguments],
+                            cwd=tmp_path, capture_output=True, text=True, encoding="utf-8")
+    assert result.returncode == 2
+    assert result.stdout.split() == [f"dist/test-letter-2024-{number:02d}.pdf" for number in (5, 6, 7)]
+    assert all((tmp_path / "dist" / f"test-letter-2024-{number:02d}.pdf").stat().st_size > 1000 for number in (5, 6, 7))
+    assert "building 4 issues, 2 at a time" in result.stderr
+    assert "跳过 issues/newsletter.yaml" in result.stderr
+    where = broken.relative_to(tmp_path) / "issue.yaml"
+    assert f"✗ issues/2024-08 输入有误 (bad input)\n{where}:2:1: YAML" in result.stderr
+    assert [line[:6] for line in result.stderr.splitlines() if line.startswith("[")] == \
+        ["[1/4] ", "[2/4] ", "[3/4] ", "[4/4] "]
+    assert "Traceback" not in result.stderr
+
+
+def test_outcomes_come_back_in_the_order_given(make_issue):
+    folders = [make_issue({"01-a.md": article("甲", "正文。")}, issue_listing(number, ["01-a.md"]),
+                          name=f"2024-{number:02d}") for number in (9, 3)]
+    reported = []
+    outcomes = build_many(folders, jobs=1, report=lambda done, total, outcome: reported.append((done, total)))
+    assert [outcome.folder for outcome in outcomes] == folders
+    assert [outcome.status for outcome in outcomes] == [0, 0]
+    assert [outcome.pdf.name for outcome in outcomes] == ["test-letter-2024-09.pdf", "test-letter-2024-03.pdf"]
+    assert reported == [(1, 2), (2, 2)]
