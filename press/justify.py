@@ -21,7 +21,7 @@ Made for WeasyPrint 70.0 only (`install` refuses any other version); the
 tests in tests/test_justify.py fail if the functions it replaces change.
 """
 
-from itertools import pairwise
+import re
 
 import weasyprint
 from weasyprint.formatting_structure import boxes
@@ -38,6 +38,9 @@ UNIT_MARKS = "—…"  # the halves of —— and …… never drift apart
 HAN_LATIN_SPACE_WEIGHT = -0.5
 INVISIBLE = "\u200b\u2060"  # break and no-break marks press puts into the text
 SQUEEZE_FEATURE = "halt"
+
+MARK_CLASS = "[" + re.escape("".join(sorted(FULL_WIDTH_MARKS))) + "]"
+SQUEEZED = re.compile(f"{MARK_CLASS}(?=[{INVISIBLE}]*{MARK_CLASS})")  # run on every line: no Python loop
 
 _original_set_text = line_break.Layout.set_text
 _original_justify_line = inline.justify_line
@@ -89,9 +92,7 @@ def char_weights(text: str) -> list[float]:
 
 def squeezed_indices(text: str) -> list[int]:
     """Indices of full-width marks followed by another (joiners between ignored): set half-width."""
-    marks = [(index, char) for index, char in enumerate(text) if char not in INVISIBLE]
-    return [index for (index, char), (_, following) in pairwise(marks)
-            if char in FULL_WIDTH_MARKS and following in FULL_WIDTH_MARKS]
+    return [match.start() for match in SQUEEZED.finditer(text)]
 
 
 def weighted_runs(text: str) -> list[tuple[int, int, float]]:

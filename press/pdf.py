@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pydyf
 
+from press import subset_cache
 from press.atomic import replacing
 from press.layout import Layout
 from press.model import Issue
@@ -22,6 +23,7 @@ FRONT_LABELS = {"cover": "封面", "contents": "目录"}
 def write_pdf(layout: Layout, issue: Issue, target: Path) -> Path:
     """Write the PDF to `target` atomically; return the target's path."""
     target = Path(target)
+    subset_cache.install()
     with replacing(target) as stream:
         layout.document.write_pdf(stream, finisher=lambda doc, pdf: finish(layout, pdf))
     return target

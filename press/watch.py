@@ -18,7 +18,7 @@ from press.errors import PressError, display_path
 from press.load import SETTINGS_FILE
 
 POLL_SECONDS = 0.05
-SETTLE_SECONDS = 0.05  # an editor's save can be several writes: wait until the files are quiet
+SETTLE_SECONDS = 0.03  # an editor's save can be several writes: wait until the files are quiet
 Snapshot = dict[Path, tuple[int, int]]
 
 
