@@ -40,10 +40,10 @@ HTML(filename=sys.argv[1]).write_pdf(sys.argv[3], stylesheets=[css], font_config
 """
 
 
-def timed_process(command: list[str]) -> tuple[float, float]:
+def timed_process(command: list[str], cwd: Path = ROOT) -> tuple[float, float]:
     """Run a command; return its wall seconds and peak memory in MB (of that process alone)."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
@@ -151,8 +151,8 @@ def archive_builds(work: Path, issues: int) -> tuple[float, float]:
     with (archive / "issues" / "newsletter.yaml").open("a", encoding="utf-8") as settings:
         settings.write(f"styles_dir: {ROOT / 'styles'}\nfonts_dir: {ROOT / 'fonts'}\n")
     command = [sys.executable, "-m", "press", "build", "-q", *folders]
-    one, _ = timed_process([*command, "-j", "1"])
-    every, _ = timed_process(command)
+    one, _ = timed_process([*command, "-j", "1"], cwd=archive)  # the PDFs go to archive/dist/
+    every, _ = timed_process(command, cwd=archive)
     return one, every
 
 

@@ -4,7 +4,8 @@ Takes a verified `Layout` and its `Issue`; writes the PDF to a temporary file
 beside the target and renames it into place only when complete, so a failed
 or interrupted build never leaves half a file or touches the previous PDF.
 While WeasyPrint writes, the finisher adds what it does not: page labels
-equal to the printed folios (封面 and 目录 before page 1) and the language.
+equal to the printed folios (封面 and 目录 before page 1) and the language,
+and it repacks the CJK fonts so that every viewer finds their glyphs.
 """
 
 from pathlib import Path
@@ -13,6 +14,7 @@ import pydyf
 
 from press import subset_cache
 from press.atomic import replacing
+from press.cffpack import pack_cff_fonts
 from press.layout import Layout
 from press.model import Issue
 
@@ -30,9 +32,10 @@ def write_pdf(layout: Layout, issue: Issue, target: Path) -> Path:
 
 
 def finish(layout: Layout, pdf: pydyf.PDF) -> None:
-    """Add page labels and the document language to the PDF's catalog."""
+    """Add page labels and the document language to the PDF's catalog; pack the CFF fonts (press.cffpack)."""
     pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(page_labels(layout))})
     pdf.catalog["Lang"] = pydyf.String(PDF_LANGUAGE)
+    pack_cff_fonts(pdf)
 
 
 def page_labels(layout: Layout) -> list:

@@ -8,6 +8,7 @@ there counts, so a superscript such as 10⁶ is not taken for a call); a
 footnote's text is a small-size line opening with a small digit (its marker).
 """
 
+import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -81,6 +82,7 @@ class Font:
     name: str  # the base font name, with its subset tag (ABCDEF+PressSong-Regular)
     embedded: bool
     missing: dict[str, list[int]] = field(default_factory=dict)  # character drawn as .notdef → page indexes
+    unreachable: int = 0  # glyphs drawn that a viewer following the CFF charset cannot find (or finds wrong)
 
     @property
     def subset(self) -> bool:
@@ -287,6 +289,7 @@ def read_outline(reader: PdfReader) -> list[tuple[int, str, int]]:
 def read_fonts(reader: PdfReader) -> list[Font]:
     """Every font used on any page, with the characters it drew as .notdef and where."""
     fonts: dict[str, Font] = {}
+    checked: set[str] = set()
     for index, page in enumerate(reader.pages):
         resources = page.get("/Resources") or {}
         for key, font in (resources.get("/Font") or {}).items():
@@ -294,11 +297,59 @@ def read_fonts(reader: PdfReader) -> list[Font]:
             name = str(font.get("/BaseFont", "?")).lstrip("/")
             known = fonts.setdefault(name, Font(name, False))
             known.embedded = known.embedded or is_embedded(font)
+            if name not in checked:
+                checked.add(name)
+                known.unreachable = unreachable_cids(font)
             missing = notdef_characters(font)
             if missing:
                 for code in codes_drawn(page, str(key)) & set(missing):
                     known.missing.setdefault(missing[code], []).append(index)
     return sorted(fonts.values(), key=lambda font: font.name)
+
+
+def unreachable_cids(font) -> int:
+    """How many CIDs a CFF-based CIDFont draws that its charset does not lead to the intended glyph.
+
+    The PDF standard has a viewer find a CIDFontType0's glyphs through the CFF
+    charset (MuPDF and Ghostscript do; Poppler and PDFium use the CID as the
+    glyph index).  WeasyPrint draws glyph indexes as CIDs, so the charset must
+    map each CID it draws: to the glyph of the same index in an OpenType-wrapped
+    font, to some glyph in a bare CFF repacked by press.cffpack.  The CIDs drawn
+    are those of the /W array, where WeasyPrint lists every glyph it uses.
+    """
+    descendants = font.get("/DescendantFonts") or []
+    cidfont = descendants[0].get_object() if descendants else {}
+    descriptor = cidfont.get("/FontDescriptor")
+    if cidfont.get("/Subtype") != "/CIDFontType0" or descriptor is None:
+        return 0
+    program = descriptor.get_object().get("/FontFile3")
+    if program is None:
+        return 0
+    program = program.get_object()
+    glyph_of = cff_glyphs_by_cid(program.get_data(), str(program.get("/Subtype")))
+    if glyph_of is None:  # name-keyed: CIDs are glyph indexes
+        return 0
+    wrapped = program.get("/Subtype") == "/OpenType"
+    widths = list(cidfont.get("/W", []))
+    drawn = {cid for first, run in zip(widths[::2], widths[1::2], strict=True)
+             for cid in range(int(first), int(first) + len(run))} - set(notdef_characters(font))
+    return sum(1 for cid in drawn if cid not in glyph_of or (wrapped and glyph_of[cid] != cid))
+
+
+def cff_glyphs_by_cid(data: bytes, subtype: str) -> dict[int, int] | None:
+    """CID → glyph index from a CID-keyed CFF's charset (bare or in OpenType); None if name-keyed."""
+    from fontTools.cffLib import CFFFontSet
+    from fontTools.ttLib import TTFont
+
+    if subtype == "/OpenType":
+        cff = TTFont(io.BytesIO(data))["CFF "].cff
+    else:
+        cff = CFFFontSet()
+        cff.decompile(io.BytesIO(data), None)
+    top = cff.topDictIndex[0]
+    if not hasattr(top, "ROS"):
+        return None
+    return {(0 if name == ".notdef" else int(name[3:])): index for index, name in enumerate(top.charset)}
 
 
 def codes_drawn(page, font_key: str) -> set[int]:

@@ -301,7 +301,7 @@ def footnote_count(evidence: Evidence) -> Measure:
 # Fonts ----------------------------------------------------------------------------------
 
 def fonts(evidence: Evidence) -> Measure:
-    """Every font is embedded, subset, and one of the faces in fonts/."""
+    """Every font is embedded, subset, one of the faces in fonts/, and its glyphs reachable by CID."""
     families = evidence.font_families
     failures = []
     for font in evidence.reading.fonts:
@@ -313,6 +313,9 @@ def fonts(evidence: Evidence) -> Measure:
             failures.append(("", f"{font.name}: embedded whole, not subset"))
         elif not ours:
             failures.append(("", f"{font.name}: not a font from fonts/"))
+        elif font.unreachable:
+            failures.append(("", f"{font.name}: {font.unreachable} glyphs that viewers following the PDF "
+                                 "standard (MuPDF, Ghostscript) cannot find through the font's CFF charset"))
     return Measure("fonts", len(failures), len(evidence.reading.fonts), failures)
 
 

@@ -33,7 +33,8 @@ def test_build_many_issues_in_parallel_reports_each_and_keeps_going(make_issue, 
     assert "Traceback" not in result.stderr
 
 
-def test_outcomes_come_back_in_the_order_given(make_issue):
+def test_outcomes_come_back_in_the_order_given(make_issue, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the PDFs go to dist/ of the working folder
     folders = [make_issue({"01-a.md": article("甲", "正文。")}, issue_listing(number, ["01-a.md"]),
                           name=f"2024-{number:02d}") for number in (9, 3)]
     reported = []
