@@ -5,6 +5,7 @@ User errors (bad input, a layout press cannot make right) print their
 messages and exit with 2 or 1; `--debug` shows the traceback of anything else.
 """
 
+import signal
 import sys
 from pathlib import Path
 
@@ -31,6 +32,12 @@ def main(context: click.Context, debug: bool) -> None:
       press check dist/materials-newsletter-2024-04.pdf --issue issues/2024-04
     """
     context.obj = {"debug": debug}
+    signal.signal(signal.SIGTERM, terminated)
+
+
+def terminated(signal_number: int, frame) -> None:
+    """On SIGTERM, unwind like Ctrl-C does (a PDF being written is discarded), then exit 128 + 15."""
+    raise SystemExit(128 + signal_number)
 
 
 @main.command()
