@@ -30,6 +30,8 @@ STYLESHEET = "style.css"
 BODY_PAGE = "body"
 MAX_CORRECTIONS = 8
 FORCED = {"page", "left", "right", "recto", "verso"}
+MM = 96 / 25.4  # WeasyPrint lays out in CSS pixels
+WIDTH_TOLERANCE = 1.0  # CSS pixels
 
 
 class RefusedResource(FatalURLFetchingError):
@@ -106,6 +108,7 @@ class Layout:
     anchors: dict[str, int]
     first_body_page: int
     forced_breaks: list[int] = field(default_factory=list)  # pages that a forced page break begins
+    fetcher: SandboxFetcher | None = None  # serves what writing the PDF still fetches (attachments)
     pushed: tuple[str, ...] = ()  # blocks moved to a new page to keep footnotes with calls
 
     def folio(self, page_index: int) -> int | None:
@@ -134,6 +137,8 @@ def lay_out_verified(issue: Issue, html: str) -> Layout:
     pushed: list[str] = []
     for _ in range(MAX_CORRECTIONS + 1):
         layout = lay_out(issue, html, tuple(pushed))
+        if not pushed:
+            refuse_wide_blocks(issue, layout)
         misplaced = misplaced_footnotes(issue, layout)
         if not misplaced:
             return layout
@@ -147,6 +152,41 @@ def lay_out_verified(issue: Issue, html: str) -> Layout:
     raise LayoutError(
         f"脚注 {note.number} 无法与其引用排在同一页 (footnote {note.number}, called on page "
         f"{where or page}, cannot be kept on that page; footnote text: {note.text[:40]!r})")
+
+
+def refuse_wide_blocks(issue: Issue, layout: "Layout") -> None:
+    """Raise an InputError naming the source line of every block wider than the text block.
+
+    Text breaks where it must (overflow-wrap), so what is still too wide is a
+    table with more or longer columns than the page holds.
+    """
+    problems = [Problem(article.path, line, 1,
+                        f"{kind}宽于版心 {excess / MM:.0f} mm (wider than the text block by {excess / MM:.0f} mm: "
+                        "fewer or shorter columns, or split the table)")
+                for article, line, kind, excess in wide_blocks(issue, layout)]
+    if problems:
+        raise InputError(problems)
+
+
+def wide_blocks(issue: Issue, layout: "Layout"):
+    """(article, source line, kind, excess in CSS pixels) for each top-level block wider than its page's text block."""
+    articles = {block: article for article in issue.articles for block in article.blocks}
+    seen: set[str] = set()
+    for page in layout.document.pages:
+        page_box = page._page_box
+        right = page_box.content_box_x() + page_box.width
+        for box in page_box.descendants():
+            ident = box.element.get("id") if box.element is not None else None
+            if ident not in articles or ident in seen or not hasattr(box, "margin_width"):
+                continue
+            excess = box.border_box_x() + box.border_width() - right
+            for child in getattr(box, "children", ()):  # a table's grid can be wider than its wrapper
+                if hasattr(child, "border_width"):
+                    excess = max(excess, child.border_box_x() + child.border_width() - right)
+            if excess > WIDTH_TOLERANCE:
+                seen.add(ident)
+                kind = "表格" if box.element.tag == "table" or box.element.find(".//table") is not None else "内容"
+                yield articles[ident], int(ident.rsplit("-L", 1)[1]), kind, excess
 
 
 def first_per_stretch(layout: "Layout", misplaced: list[Footnote]) -> list[Footnote]:
@@ -205,20 +245,51 @@ def lay_out(issue: Issue, html: str, pushed: tuple[str, ...] = ()) -> Layout:
     footnotes.install()
     fetcher = SandboxFetcher([issue.folder, issue.settings.style_dir], issue.settings.fonts_dir)
     fonts = font_configuration()
-    stylesheet = CSS(filename=str(issue.settings.style_dir / STYLESHEET), url_fetcher=fetcher,
-                     font_config=fonts)
-    stylesheets = [stylesheet]
-    if pushed:
-        stylesheets.append(CSS(string=pushed_css(pushed), font_config=fonts))
     try:
+        stylesheets = [CSS(filename=str(issue.settings.style_dir / STYLESHEET), url_fetcher=fetcher,
+                           font_config=fonts)]
+        if pushed:
+            stylesheets.append(CSS(string=pushed_css(pushed), font_config=fonts))
         document = HTML(string=html, base_url=str(issue.folder) + "/",
                         url_fetcher=fetcher).render(stylesheets=stylesheets, font_config=fonts)
     except RefusedResource:
-        raise InputError([Problem(issue.folder, 0, 0, f"{fetcher.reason(url)}: {url}")
-                          for url in fetcher.refused]) from None
+        raise refused(issue, fetcher) from None
+    if fetcher.refused:  # WeasyPrint skips a failed image or @import and goes on; press does not
+        raise refused(issue, fetcher)
     layout = inspect(document)
     layout.pushed = pushed
+    layout.fetcher = fetcher
     return layout
+
+
+def refused(issue: Issue, fetcher: SandboxFetcher) -> InputError:
+    """The input error for every resource the fetcher refused, each at the place in the sources that names it."""
+    roots = [issue.folder, issue.settings.style_dir]
+    return InputError([Problem(*where_named(url, roots, issue.folder), f"{fetcher.reason(url)}: {url}")
+                       for url in dict.fromkeys(fetcher.refused)])
+
+
+SOURCE_SUFFIXES = {".md", ".yaml", ".css", ".html", ".svg", ".xml"}
+
+
+def where_named(url: str, roots: list[Path], fallback: Path) -> tuple[Path, int, int]:
+    """The first place (file, line, column) in the issue's or the style's text files that names `url`.
+
+    The URL is searched as written and as the path it resolves to; when no
+    file names it (it came from a computed value), the issue folder is named.
+    """
+    path = unquote(urlsplit(url).path)
+    needles = [url, path, Path(path).name] if path else [url]
+    for needle in needles:
+        for root in roots:
+            for candidate in sorted(root.rglob("*")):
+                if candidate.suffix.lower() not in SOURCE_SUFFIXES or not candidate.is_file():
+                    continue
+                text = candidate.read_text(encoding="utf-8", errors="replace")
+                for number, line in enumerate(text.splitlines(), start=1):
+                    if needle and needle in line:
+                        return candidate, number, line.index(needle) + 1
+    return fallback, 0, 0
 
 
 def inspect(document: Document) -> Layout:

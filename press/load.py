@@ -24,6 +24,8 @@ ISSUE_FILE = "issue.yaml"
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
+MAX_IMAGE_BYTES = 50 * 1024 * 1024
+MAX_IMAGE_PIXELS = 50_000_000  # a whole A4 page at 600 dpi is 35 million
 
 
 @dataclass(frozen=True)
@@ -194,13 +196,14 @@ def read_text(path: Path, problems: Problems) -> str | None:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1  # in bytes: the text cannot be read
         hint = ""
         try:
             raw.decode("gb18030")
             hint = "；看起来是 GBK/GB18030 编码，请另存为 UTF-8 (looks like GBK/GB18030: save as UTF-8)"
         except UnicodeDecodeError:
             pass
-        problems.add(path, line, 0, f"文件不是 UTF-8 编码 (not UTF-8){hint}")
+        problems.add(path, line, column, f"文件不是 UTF-8 编码 (not UTF-8){hint}")
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -258,10 +261,9 @@ def validate(data: Any, lines: dict[str, int], schema: dict[str, Field], path: P
                          f"未知字段 {name} (unknown field; known: {known})")
             ok = False
         elif not has_type(value, schema[name].kind):
-            expected = type_name(schema[name].kind)
+            chinese, english = type_name(schema[name].kind)
             problems.add(path, lines.get(name, first_line), 1,
-                         f"字段 {name} 应为{expected} (field {name} must be {expected}, "
-                         f"got {value!r})")
+                         f"字段 {name} 应为{chinese} (field {name} must be {english}, got {value!r})")
             ok = False
     for name, field in schema.items():
         if field.required and name not in data:
@@ -278,10 +280,11 @@ def has_type(value: Any, kind: type | tuple[type, ...]) -> bool:
     return isinstance(value, kind)
 
 
-def type_name(kind: type | tuple[type, ...]) -> str:
-    names = {str: "文字 text", int: "整数 a whole number", bool: "true/false",
-             list: "列表 a list", dt.date: "日期 a date YYYY-MM-DD"}
-    return names.get(kind, str(kind))
+def type_name(kind: type | tuple[type, ...]) -> tuple[str, str]:
+    """How a field's type is named to the editor, in Chinese and in English."""
+    names = {str: ("文字", "text"), int: ("整数", "a whole number"), bool: ("true 或 false", "true or false"),
+             list: ("列表", "a list"), dt.date: ("日期 YYYY-MM-DD", "a date YYYY-MM-DD")}
+    return names.get(kind, (str(kind), str(kind)))
 
 
 def article_names(folder: Path, meta: Any, lines: dict[str, int],
@@ -374,6 +377,52 @@ def check_image(article: Path, src: str, line: int, problems: Problems) -> None:
         problems.add(article, line, 1, f"找不到图片 {src} (image file missing)")
     elif target.suffix.lower() not in IMAGE_SUFFIXES:
         problems.add(article, line, 1, f"不支持的图片格式 {target.suffix} (use PNG, JPEG, GIF, WebP or SVG)")
+    elif target.stat().st_size > MAX_IMAGE_BYTES:
+        problems.add(article, line, 1, f"图片文件过大 {src}：{target.stat().st_size / 2**20:.0f} MB "
+                     f"(image file too large: at most {MAX_IMAGE_BYTES // 2**20} MB)")
+    else:
+        problem = svg_problem(target) if target.suffix.lower() == ".svg" else raster_problem(target)
+        if problem:
+            problems.add(article, line, 1, f"{problem[0]} {src} ({problem[1]})")
+
+
+def raster_problem(path: Path) -> tuple[str, str] | None:
+    """Why a PNG, JPEG, GIF or WebP file cannot be placed (Chinese, English), from its header alone."""
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                width, height = image.size
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        declared = re.search(r"\((\d+) pixels\)", str(error))  # Pillow stops before giving the size
+        pixels = f"{int(declared.group(1)):,}" if declared else "too many"
+        return "图片像素过多", f"image too large: {pixels} pixels declared, at most {MAX_IMAGE_PIXELS:,}"
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return "不是可读的图片", "not a readable image file"
+    if width * height > MAX_IMAGE_PIXELS:
+        return "图片像素过多", (f"image too large: {width} × {height} = {width * height:,} pixels "
+                                f"declared, at most {MAX_IMAGE_PIXELS:,}")
+    return None
+
+
+def svg_problem(path: Path) -> tuple[str, str] | None:
+    """Why an SVG file cannot be placed (Chinese, English): declarations that can expand, or bad XML."""
+    import xml.etree.ElementTree as ElementTree
+
+    data = path.read_bytes()
+    if re.search(rb"<!(DOCTYPE|ENTITY)", data, re.IGNORECASE):
+        return "SVG 中不允许 DOCTYPE 或实体声明", "SVG with a DOCTYPE or entity declarations is refused"
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as error:
+        return "SVG 格式错误", f"not well-formed XML: line {error.position[0]}"
+    if not root.tag.endswith("svg"):
+        return "不是 SVG 图片", "the root element is not <svg>"
+    return None
 
 
 def check_section_order(articles: list[Article], settings: Settings, issue_path: Path,

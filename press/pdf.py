@@ -15,7 +15,7 @@ import pydyf
 from press import subset_cache
 from press.atomic import replacing
 from press.cffpack import pack_cff_fonts
-from press.layout import Layout
+from press.layout import Layout, RefusedResource, refused
 from press.model import Issue
 
 PDF_LANGUAGE = "zh-CN"
@@ -26,8 +26,13 @@ def write_pdf(layout: Layout, issue: Issue, target: Path) -> Path:
     """Write the PDF to `target` atomically; return the target's path."""
     target = Path(target)
     subset_cache.install()
-    with replacing(target) as stream:
-        layout.document.write_pdf(stream, finisher=lambda doc, pdf: finish(layout, pdf))
+    try:
+        with replacing(target) as stream:
+            layout.document.write_pdf(stream, finisher=lambda doc, pdf: finish(layout, pdf))
+            if layout.fetcher is not None and layout.fetcher.refused:  # skipped by WeasyPrint: still refused
+                raise RefusedResource(layout.fetcher.refused[0])
+    except RefusedResource:  # an attachment outside the sandbox, asked for while writing
+        raise refused(issue, layout.fetcher) from None
     return target
 
 

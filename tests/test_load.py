@@ -33,7 +33,7 @@ def test_front_matter_fields_missing_unknown_and_mistyped(make_issue):
     folder = make_issue({"a.md": "---\ntitel: 标题\nsection: 专题\nhighlight: 是\n---\n\n正文。\n"})
     found = problems_of(folder)
     assert any(line.startswith("2024-05/a.md:2:1: 未知字段 titel") for line in found), found
-    assert any(line.startswith("2024-05/a.md:4:1: 字段 highlight 应为true/false") for line in found)
+    assert any(line.startswith("2024-05/a.md:4:1: 字段 highlight 应为true 或 false") for line in found)
     assert any(line.startswith("2024-05/a.md:1:1: 缺少字段 title") for line in found)
 
 
@@ -71,7 +71,7 @@ def test_gbk_file_is_recognised(make_issue):
     folder = make_issue({"a.md": article("标题", "正文。")})
     (folder / "a.md").write_bytes(article("标题", "正文。").encode("gbk"))
     found = problems_of(folder)
-    assert found == ["2024-05/a.md:2: 文件不是 UTF-8 编码 (not UTF-8)；看起来是 GBK/GB18030 编码，"
+    assert found == ["2024-05/a.md:2:8: 文件不是 UTF-8 编码 (not UTF-8)；看起来是 GBK/GB18030 编码，"
                      "请另存为 UTF-8 (looks like GBK/GB18030: save as UTF-8)"]
 
 

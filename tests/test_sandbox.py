@@ -1,0 +1,128 @@
+"""The sandbox: a build reads only the issue, the style and the fonts, and never the network.
+
+Every escape is tried through a real build: a refused resource is an input error
+(exit 2) naming the file and line that asked for it, and the fetcher's log shows
+that nothing outside the allowed folders was read.
+"""
+
+import socket
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from press.build import build
+from press.cli import main
+from press.layout import SandboxFetcher, font_configuration
+from tests.conftest import ROOT, SAMPLE, article
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="20">\n'
+
+
+@pytest.fixture(autouse=True)
+def fetches(monkeypatch):
+    """Every URL the fetcher serves ("served") or refuses; and no network: a connection attempt fails the test."""
+    log = {"served": [], "refused": []}
+    original = SandboxFetcher.fetch
+
+    def logged(self, url, headers=None):
+        try:
+            response = original(self, url, headers)
+        except BaseException:  # WeasyPrint's FatalURLFetchingError is a BaseException
+            log["refused"].append(url)
+            raise
+        log["served"].append(url)
+        return response
+
+    monkeypatch.setattr(SandboxFetcher, "fetch", logged)
+
+    def no_network(*arguments, **keywords):
+        raise AssertionError("a build tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    return log
+
+
+def built(folder, tmp_path, monkeypatch):
+    monkeypatch.chdir(folder.parent.parent)
+    return CliRunner().invoke(main, ["build", "-q", str(folder.relative_to(folder.parent.parent)),
+                                     "-o", str(tmp_path / "out.pdf")])
+
+
+def outside(urls, *roots) -> list[str]:
+    """The URLs that are not files inside the roots (resolved, so `..` and links count); font: names count inside."""
+    allowed = [Path(root).resolve() for root in roots]
+    return [url for url in urls if urlsplit(url).scheme != "font"
+            and not (urlsplit(url).scheme == "file"
+                     and any(Path(unquote(urlsplit(url).path)).resolve().is_relative_to(root) for root in allowed))]
+
+
+def test_the_sample_reads_only_its_folder_the_style_and_the_fonts(fetches, tmp_path):
+    font_configuration.cache_clear()  # a new font configuration fetches the fonts again
+    build(SAMPLE, tmp_path / "sample.pdf")
+    assert len(fetches["served"]) >= 5, "the sample loads its stylesheet's fonts and pictures through the fetcher"
+    assert fetches["refused"] == []
+    assert outside(fetches["served"], SAMPLE, ROOT / "styles" / "default", ROOT / "fonts") == []
+
+
+@pytest.mark.parametrize("href", ["file:///etc/passwd", "../../secret.png", "http://example.com/logo.png",
+                                  "https://example.com/logo.png", "ftp://example.com/a.png",
+                                  "data:image/png;base64,iVBORw0KGgo="])
+def test_an_svg_that_reaches_out_is_refused_at_its_line(make_issue, tmp_path, monkeypatch, fetches, href):
+    (tmp_path / "secret.png").write_bytes(b"secret")
+    folder = make_issue({"01-a.md": article("甲", "正文。\n\n![图 1 示意](chart.svg)")})
+    (folder / "chart.svg").write_text(SVG + f'  <image xlink:href="{href}" width="10" height="10"/>\n</svg>\n',
+                                      encoding="utf-8")
+    result = built(folder, tmp_path, monkeypatch)
+    assert result.exit_code == 2, result.output
+    assert "issues/2024-05/chart.svg:2:" in result.stderr and "refused" in result.stderr
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out.pdf").exists()
+    assert len(fetches["refused"]) == 1 and fetches["refused"][0].endswith(href.split("/")[-1])
+    assert outside(fetches["served"], folder, ROOT / "styles", ROOT / "fonts") == []
+
+
+@pytest.mark.parametrize("css, named", [
+    ('@import url("file:///etc/passwd");', "file:///etc/passwd"),
+    ('.cover { background: url("../../../secret.png"); }', "secret.png"),
+    ('@font-face { font-family: X; src: url("https://fonts.example.com/x.woff2"); }\n.cover { font-family: X; }',
+     "https://fonts.example.com/x.woff2"),
+])
+def test_a_style_that_reaches_out_is_refused_at_its_line(make_issue, tmp_path, monkeypatch, css, named):
+    (tmp_path / "secret.png").write_bytes(b"secret")
+    make_issue.use_sample_settings(css="/* a copy of the style */")
+    style = tmp_path / "styles" / "default" / "style.css"
+    style.write_text(f"{css}\n{style.read_text(encoding='utf-8')}", encoding="utf-8")  # @import must come first
+    folder = make_issue({"01-a.md": article("甲", "正文。")})
+    result = built(folder, tmp_path, monkeypatch)
+    assert result.exit_code == 2, result.output
+    assert "styles/default/style.css:" in result.stderr and named in result.stderr
+    assert "refused" in result.stderr
+    assert not (tmp_path / "out.pdf").exists()
+
+
+def test_an_attachment_link_in_a_template_is_refused(make_issue, tmp_path, monkeypatch, fetches):
+    make_issue.use_sample_settings(css="/* copy */")
+    template = tmp_path / "styles" / "default" / "issue.html"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace("<head>", '<head>\n<link rel="attachment" href="file:///etc/passwd">', 1),
+                        encoding="utf-8")
+    folder = make_issue({"01-a.md": article("甲", "正文。")})
+    result = built(folder, tmp_path, monkeypatch)
+    assert result.exit_code == 2, result.output
+    assert "styles/default/issue.html:" in result.stderr and "file:///etc/passwd" in result.stderr
+
+
+def test_raw_html_in_markdown_stays_text_and_reaches_nothing(make_issue, tmp_path, monkeypatch, fetches):
+    body = ('<link rel="attachment" href="file:///etc/passwd"> 和 <img src="file:///etc/hostname"> 都只是文字。\n\n'
+            '<a rel="attachment" href="file:///etc/passwd">附件</a>')
+    folder = make_issue({"01-a.md": article("甲", body)})
+    result = built(folder, tmp_path, monkeypatch)
+    assert result.exit_code == 0, result.output
+    assert not any("/etc/" in url for url in fetches["served"] + fetches["refused"])
+    reader = PdfReader(tmp_path / "out.pdf")
+    assert "/EmbeddedFiles" not in reader.trailer["/Root"].get("/Names", {})
+    assert "都只是文字" in "".join(page.extract_text() for page in reader.pages).replace("\n", "")
