@@ -225,6 +225,11 @@ def read_yaml(path: Path, problems: Problems, text: str | None = None,
         reason = getattr(error, "problem", None) or str(error)
         problems.add(path, line, column, f"YAML 语法错误 (YAML syntax error: {reason})")
         return None, {}
+    except (ValueError, OverflowError) as error:  # a well-formed value that is no value, e.g. 2024-13-01
+        mark = unreadable_value(node)
+        line, column = (mark.line + 1 + line_offset, mark.column + 1) if mark else (line_offset, 0)
+        problems.add(path, line, column, f"YAML 值无法读取 (YAML value cannot be read: {error})")
+        return None, {}
     lines = {}
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
@@ -240,6 +245,24 @@ def read_yaml(path: Path, problems: Problems, text: str | None = None,
                             lines[f"{key.value}.{inner.value}.{deepest.value}"] = (
                                 deepest.start_mark.line + 1 + line_offset)
     return data, lines
+
+
+def unreadable_value(node) -> Any:
+    """The start mark of the first scalar in a composed YAML tree that cannot be constructed, or None."""
+    constructor = yaml.constructor.SafeConstructor()
+    pending = [node]
+    while pending:
+        current = pending.pop(0)
+        if isinstance(current, yaml.ScalarNode):
+            try:
+                constructor.construct_object(current, deep=True)
+            except (ValueError, OverflowError, yaml.YAMLError):
+                return current.start_mark
+        elif isinstance(current, yaml.SequenceNode):
+            pending.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            pending.extend(child for pair in current.value for child in pair)
+    return None
 
 
 def validate(data: Any, lines: dict[str, int], schema: dict[str, Field], path: Path,

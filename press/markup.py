@@ -109,16 +109,21 @@ def _collect_footnotes(tokens, env, first_number, line_offset, problems) -> list
     """Number the footnotes in the order of their first call; render their text."""
     labels = {ident: entry["label"] for ident, entry in env.get("footnotes", {}).get("list", {}).items()}
     definitions = _definition_tokens(tokens)
+    definition_lines = {line + line_offset for _, line in definitions.values()}
     called: list[str] = []
     for token in _walk_inline(tokens):
         if token.type != "footnote_ref":
             continue
         label = labels[token.meta["id"]]
-        if label in called:
+        if label in called and _line_of(token, line_offset) not in definition_lines:
             problems.append((_line_of(token, line_offset), 1,
                              f"脚注 [^{label}] 被引用了两次 (footnote called twice)"))
         else:
             called.append(label)
+    for label, (inner, line) in definitions.items():
+        if any(child.type == "footnote_ref" for token in inner for child in token.children or []):
+            problems.append((line + line_offset, 1,
+                             f"脚注 [^{label}] 的内容中又引用了脚注 (a footnote's text cannot call a footnote)"))
     md = parser()
     footnotes = []
     for index, label in enumerate(called):
@@ -308,8 +313,8 @@ def _render_table_open(self, tokens, idx, options, env):
 def _render_footnote_call(self, tokens, idx, options, env):
     """The call: an empty marker of the call's place, then the floated note text."""
     label = tokens[idx].meta["label"]
-    note = env["press_footnotes"].get(label)
-    if note is None:  # a second call of the same note; reported as a problem
+    note = env.get("press_footnotes", {}).get(label)
+    if note is None:  # a second call of the same note, or a call inside a note's text: reported as problems
         return ""
     return (f'<span class="fn-call-mark" id="fn-call-{note.number}"></span>'
             f'<span class="footnote" id="fn-{note.number}">{note.html}</span>')

@@ -61,3 +61,17 @@ def test_same_input_same_bytes(make_issue, tmp_path):
     first = build(folder, tmp_path / "1.pdf").path.read_bytes()
     second = build(folder, tmp_path / "2.pdf").path.read_bytes()
     assert first == second
+
+
+def test_same_bytes_from_another_process_folder_and_hash_seed(sample_build, make_issue, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    make_issue.use_sample_settings()
+    copy = make_issue.copy_sample()  # another absolute path, as on another machine
+    target = tmp_path / "elsewhere.pdf"
+    environment = {**os.environ, "PYTHONHASHSEED": "12345", "TZ": "Asia/Shanghai", "LANG": "C"}
+    subprocess.run([sys.executable, "-m", "press", "build", "-q", str(copy), "-o", str(target)],
+                   cwd=tmp_path, env=environment, check=True, capture_output=True)
+    assert target.read_bytes() == sample_build.path.read_bytes()
