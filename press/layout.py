@@ -11,6 +11,8 @@ issue folder, the style's folder and the fonts folder and refuses the rest.
 """
 
 import mimetypes
+import os
+import warnings
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
@@ -93,10 +95,22 @@ class SandboxFetcher(URLFetcher):
         return any(path.is_relative_to(root) for root in roots)
 
 
+FONTCONFIG_FILE = Path(__file__).with_name("fonts.conf")
+
+
 @cache
 def font_configuration() -> FontConfiguration:
-    """One FontConfiguration per process, reused by every build."""
-    return FontConfiguration()
+    """One FontConfiguration per process, reused by every build, made from press's own fonts.conf.
+
+    Without it fontconfig reads /etc/fonts and ~/.config/fontconfig, and a rule
+    there (the synthetic oblique of the italic words, say) can change the PDF
+    from one machine to the next.  press's fonts.conf has no font folders (the
+    fonts come from fonts/ by @font-face) and only the synthetic-style rules.
+    """
+    os.environ["FONTCONFIG_FILE"] = str(FONTCONFIG_FILE)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "No fonts configured in FontConfig")
+        return FontConfiguration()
 
 
 @dataclass

@@ -63,7 +63,7 @@ def test_same_input_same_bytes(make_issue, tmp_path):
     assert first == second
 
 
-def test_same_bytes_from_another_process_folder_and_hash_seed(sample_build, make_issue, tmp_path):
+def test_same_bytes_from_another_process_folder_hash_seed_and_fontconfig(sample_build, make_issue, tmp_path):
     import os
     import subprocess
     import sys
@@ -71,7 +71,14 @@ def test_same_bytes_from_another_process_folder_and_hash_seed(sample_build, make
     make_issue.use_sample_settings()
     copy = make_issue.copy_sample()  # another absolute path, as on another machine
     target = tmp_path / "elsewhere.pdf"
-    environment = {**os.environ, "PYTHONHASHSEED": "12345", "TZ": "Asia/Shanghai", "LANG": "C"}
+    user_fonts = tmp_path / "config" / "fontconfig"
+    user_fonts.mkdir(parents=True)  # a user's fontconfig that would slant every glyph
+    (user_fonts / "fonts.conf").write_text(
+        '<?xml version="1.0"?><fontconfig><match target="font"><edit name="matrix" mode="assign">'
+        "<matrix><double>1</double><double>0.5</double><double>0</double><double>1</double></matrix>"
+        "</edit></match></fontconfig>", encoding="utf-8")
+    environment = {**os.environ, "PYTHONHASHSEED": "12345", "TZ": "Asia/Shanghai", "LANG": "C",
+                   "XDG_CONFIG_HOME": str(tmp_path / "config"), "FONTCONFIG_FILE": str(user_fonts / "fonts.conf")}
     subprocess.run([sys.executable, "-m", "press", "build", "-q", str(copy), "-o", str(target)],
                    cwd=tmp_path, env=environment, check=True, capture_output=True)
     assert target.read_bytes() == sample_build.path.read_bytes()
