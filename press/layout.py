@@ -107,7 +107,7 @@ def font_configuration() -> FontConfiguration:
     from one machine to the next.  press's fonts.conf has no font folders (the
     fonts come from fonts/ by @font-face) and only the synthetic-style rules.
     """
-    os.environ["FONTCONFIG_FILE"] = str(FONTCONFIG_FILE)
+    os.environ["FONTCONFIG_FILE"] = str(FONTCONFIG_FILE)  # also set when press is imported
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "No fonts configured in FontConfig")
         return FontConfiguration()

@@ -80,7 +80,7 @@ def to_html(markdown: str, first_number: int = 1, line_offset: int = 0,
     body = list(_without_footnote_block(tokens))
     _mark_figures(body)
     body = _move_table_captions(body)
-    images = _collect_images(body, line_offset)
+    images = _collect_images(body, line_offset) + _refused_images(markdown, line_offset)
     problems += _check_headings(body, line_offset)
     problems += _check_stray_calls(markdown, line_offset)
     problems += _check_definitions(markdown, {note.label for note in footnotes}, line_offset)
@@ -260,6 +260,19 @@ def _move_table_captions(tokens: list[Token]) -> list[Token]:
                 token.level = table.level + 1
             moved[index:index + 4] = [table, opening, inline, closing]
     return moved
+
+
+REFUSED_IMAGE = re.compile(r"!\[[^\]\n]*\]\(\s*<?((?:file|data|javascript|vbscript):[^)\s>]*)", re.IGNORECASE)
+
+
+def _refused_images(markdown: str, line_offset: int) -> list[tuple[str, int]]:
+    """Images whose URL scheme markdown-it will not parse (file:, data: …): it leaves them as text.
+
+    They are handed to the loader like any image, which refuses them with their line.
+    """
+    return [(match.group(1), number + line_offset)
+            for number, line in enumerate(markdown.splitlines(), start=1)
+            for match in REFUSED_IMAGE.finditer(line)]
 
 
 def _collect_images(tokens: list[Token], line_offset: int) -> list[tuple[str, int]]:

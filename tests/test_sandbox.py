@@ -126,3 +126,17 @@ def test_raw_html_in_markdown_stays_text_and_reaches_nothing(make_issue, tmp_pat
     reader = PdfReader(tmp_path / "out.pdf")
     assert "/EmbeddedFiles" not in reader.trailer["/Root"].get("/Names", {})
     assert "都只是文字" in "".join(page.extract_text() for page in reader.pages).replace("\n", "")
+
+
+@pytest.mark.parametrize("src", ["../secret.png", "link.png", "/etc/hostname", "file:///etc/hostname"])
+def test_an_image_outside_the_issue_is_refused_before_rendering(make_issue, tmp_path, monkeypatch, fetches, src):
+    secret = tmp_path / "issues" / "secret.png"
+    secret.parent.mkdir(parents=True, exist_ok=True)
+    secret.write_bytes(b"\x89PNG secret")
+    folder = make_issue({"01-a.md": article("甲", f"正文。\n\n![图 1 示意]({src})")})
+    (folder / "link.png").symlink_to(secret)  # a link inside the folder to a file outside it
+    result = built(folder, tmp_path, monkeypatch)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"Error: issues/2024-05/01-a.md:8:1: 图片必须在本期目录中 (image must lie in the "
+                                    f"issue folder: {src})")
+    assert not any("secret" in url or "/etc/" in url for url in fetches["served"] + fetches["refused"])
