@@ -102,3 +102,13 @@ def test_folder_without_issue_yaml(tmp_path):
     with pytest.raises(InputError) as caught:
         load_issue(tmp_path)
     assert "找不到 issue.yaml" in str(caught.value)
+
+
+def test_an_image_file_over_the_size_limit_is_refused(make_issue, monkeypatch):
+    from press import load
+
+    monkeypatch.setattr(load, "MAX_IMAGE_BYTES", 2**20)  # 1 MB instead of 50, to keep the test small
+    folder = make_issue({"a.md": article("标题", "正文。\n\n![图 1 大图](big.svg)")})
+    padding = " " * (2 * 2**20)
+    (folder / "big.svg").write_text(f'<svg xmlns="http://www.w3.org/2000/svg">{padding}</svg>', encoding="utf-8")
+    assert problems_of(folder) == ["2024-05/a.md:8:1: 图片文件过大 big.svg：2 MB (image file too large: at most 1 MB)"]
