@@ -29,6 +29,8 @@ def main(context: click.Context, debug: bool) -> None:
       press build --check issues/2024-04
       press watch issues/2024-04          → rebuilds on every save
       press build issues/*                → every issue, on every core
+      press preview issues/2024-04        → page images and a contact sheet
+      press mail issues/2024-04           → the message as an .eml draft
       press check dist/materials-newsletter-2024-04.pdf --issue issues/2024-04
     """
     context.obj = {"debug": debug}
@@ -153,6 +155,98 @@ def watch(issue: Path, output: Path | None) -> None:
         run_watch(issue, output, lambda message: click.echo(message, err=True))
     except KeyboardInterrupt:
         click.echo("已停止 (stopped)", err=True)
+
+
+@main.command()
+@click.argument("target", type=click.Path(exists=True, path_type=Path))
+@click.option("--dpi", type=click.IntRange(min=20, max=600), default=80, show_default=True,
+              help="Resolution of the page images.")
+@click.option("-o", "--output", "folder", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the images (default: beside the PDF, <name>-preview/).")
+@click.pass_context
+def preview(context: click.Context, target: Path, dpi: int, folder: Path | None) -> None:
+    """Page images and one contact sheet of a built PDF (TARGET: the PDF, or its issue folder).
+
+    \b
+    Example:
+      press preview issues/2024-04          → dist/materials-newsletter-2024-04-preview/
+      press preview dist/x.pdf --dpi 150 -o review/
+    """
+    from press.preview import preview as run_preview
+
+    pdf, fonts_dir = built_pdf(context, target)
+    folder = folder or pdf.with_name(f"{pdf.stem}-preview")
+    made = guarded(context, lambda: run_preview(pdf, folder, dpi, fonts_dir))
+    click.echo(f"已生成 {len(made.pages)} 页图片和总览图 (page images and a contact sheet)", err=True)
+    click.echo(display_path(made.sheet))
+
+
+@main.command()
+@click.argument("issue", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--to", "readers_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The reader list: one address per line (Name <a@b.c> allowed), # for comments.")
+@click.option("--send", "really_send", is_flag=True, help="Send one message per reader through SMTP (needs --to).")
+@click.option("--dry-run", is_flag=True, help="With --send: show who would get the issue, send nothing.")
+@click.pass_context
+def mail(context: click.Context, issue: Path, readers_file: Path | None, really_send: bool, dry_run: bool) -> None:
+    """Compose the issue's message (an .eml draft beside the PDF), or send it to every reader.
+
+    \b
+    Example:
+      press mail issues/2024-04                           → dist/…-2024-04.eml
+      press mail issues/2024-04 --send --to readers.txt --dry-run
+      PRESS_SMTP_USER=… PRESS_SMTP_PASSWORD=… press mail issues/2024-04 --send --to readers.txt
+    """
+    from press import mail as mailing
+    from press.build import DIST
+    from press.load import load_issue
+
+    loaded = guarded(context, lambda: load_issue(issue))
+    pdf = DIST / loaded.output_name
+    reasons = guarded(context, lambda: mailing.ready(loaded, pdf))
+    if reasons:
+        raise PressError("不能发送 (will not send):\n" + "\n".join(f"  {reason}" for reason in reasons))
+    if not really_send:
+        draft = guarded(context, lambda: mailing.write_draft(mailing.compose(loaded, pdf), pdf.with_suffix(".eml")))
+        click.echo(f"已生成邮件草稿 (draft written): {mailing.subject(loaded)}", err=True)
+        click.echo(display_path(draft))
+        return
+    if readers_file is None:
+        raise click.UsageError("--send needs --to READERS_FILE")
+    if not loaded.settings.mail.sender:
+        raise PressError("newsletter.yaml 没有 mail: 设置 (no mail: block with from, host, port, security)")
+    readers = guarded(context, lambda: mailing.read_readers(readers_file))
+    if dry_run:
+        done = mailing.already_sent(mailing.log_path(pdf), mailing.issue_id(loaded, pdf))
+        pending = [reader for reader in readers if mailing.parseaddr(reader)[1].lower() not in done]
+        for reader in pending:
+            click.echo(reader)
+        click.echo(f"将发送 {len(pending)} 封，{len(readers) - len(pending)} 位读者已收到 (would send {len(pending)}; "
+                   f"{len(readers) - len(pending)} already sent) via {loaded.settings.mail.host}:"
+                   f"{loaded.settings.mail.port}", err=True)
+        return
+    say = lambda line: click.echo(line, err=True)  # noqa: E731
+    delivery = guarded(context, lambda: mailing.send(loaded, pdf, readers, say))
+    click.echo(f"发送 {len(delivery.sent)} 封，跳过已收到的 {len(delivery.skipped)} 位，失败 {len(delivery.failed)} 封 "
+               f"(sent {len(delivery.sent)}, already sent {len(delivery.skipped)}, failed {len(delivery.failed)}); "
+               f"log: {display_path(mailing.log_path(pdf))}", err=True)
+    if delivery.failed:
+        sys.exit(1)
+
+
+def built_pdf(context: click.Context, target: Path) -> tuple[Path, Path]:
+    """The PDF a command works on, and the fonts folder: TARGET itself, or the built PDF of an issue folder."""
+    if target.is_file():
+        return target, Path("fonts")
+    from press.build import DIST
+    from press.load import load_issue
+
+    issue = guarded(context, lambda: load_issue(target))
+    pdf = DIST / issue.output_name
+    if not pdf.is_file():
+        raise PressError(f"{display_path(pdf)} 不存在，请先运行 press build {display_path(target)} "
+                         "(the PDF is not built yet)")
+    return pdf, issue.settings.fonts_dir
 
 
 def guarded(context: click.Context, action):

@@ -17,7 +17,7 @@ import yaml
 from press.errors import InputError, Problem
 from press.fonts import uncovered
 from press.markup import to_html
-from press.model import Article, CheckSettings, Issue, Settings, group_sections
+from press.model import Article, CheckSettings, Issue, MailSettings, Settings, group_sections
 
 SETTINGS_FILE = "newsletter.yaml"
 ISSUE_FILE = "issue.yaml"
@@ -48,7 +48,17 @@ SETTINGS_SCHEMA = {
     "styles_dir": Field(str, required=False, doc="where styles live (default ../styles)"),
     "fonts_dir": Field(str, required=False, doc="where fonts live (default ../fonts)"),
     "check": Field(dict, required=False, doc="what `press check` holds the PDFs to"),
+    "mail": Field(dict, required=False, doc="how `press mail` sends the PDF"),
 }
+MAIL_SCHEMA = {
+    "from": Field(str, doc="the sender, e.g. 新材料监测快报 <newsletter@example.org>"),
+    "host": Field(str, required=False, doc="SMTP server (default localhost)"),
+    "port": Field(int, required=False, doc="SMTP port (default 587)"),
+    "security": Field(str, required=False, doc="starttls (default), tls or none"),
+    "per_minute": Field((int, float), required=False, doc="messages per minute at most (default 30)"),
+    "retries": Field(int, required=False, doc="attempts more per reader after a temporary failure (default 3)"),
+}
+SECURITY = ("starttls", "tls", "none")
 CHECK_SCHEMA = {
     "max_size": Field((str, int), required=False, doc="largest PDF allowed, e.g. 5 MB (default)"),
     "page_size": Field(str, required=False, doc="A4 (default), A5, B5, Letter or e.g. 185mm 260mm"),
@@ -125,12 +135,13 @@ def load_settings(path: Path, problems: Problems) -> Settings | None:
         problems.add(path, lines.get("style", 0), 1, f"找不到样式 {style} (no folder {styles_dir / style})")
         return None
     check = check_settings(data.get("check") or {}, lines, path, problems)
-    if check is None:
+    mail = mail_settings(data["mail"], lines, path, problems) if "mail" in data else MailSettings()
+    if check is None or mail is None:
         return None
     return Settings(slug=data["slug"], title=data["title"], title_en=data["title_en"],
                     publisher=data["publisher"], sections=tuple(data["sections"]),
                     style=style, language=data.get("language", "zh-Hans"),
-                    styles_dir=styles_dir, fonts_dir=fonts_dir, check=check)
+                    styles_dir=styles_dir, fonts_dir=fonts_dir, check=check, mail=mail)
 
 
 def check_settings(data: dict, lines: dict[str, int], path: Path,
@@ -158,6 +169,28 @@ def check_settings(data: dict, lines: dict[str, int], path: Path,
     if len(problems) > found:
         return None
     return CheckSettings(max_bytes=max_bytes, page_size=page_size, bars=tuple(bars), path=path)
+
+
+def mail_settings(data: Any, lines: dict[str, int], path: Path, problems: Problems) -> MailSettings | None:
+    """The `mail:` block: sender, SMTP server, security, rate and retries; None (with problems) if unusable."""
+    nested = {key[len("mail."):]: line for key, line in lines.items() if key.startswith("mail.")}
+    if not validate(data, nested, MAIL_SCHEMA, path, problems, first_line=lines.get("mail", 1)):
+        return None
+    found = len(problems)
+    security = data.get("security", "starttls")
+    if security not in SECURITY:
+        problems.add(path, nested.get("security", 0), 1, f"security 应为 starttls、tls 或 none "
+                     f"(security must be starttls, tls or none, got {security!r})")
+    if "@" not in data["from"]:
+        problems.add(path, nested.get("from", 0), 1,
+                     f"发件人地址不对 (from must hold an address, got {data['from']!r})")
+    rate = data.get("per_minute", 30)
+    if isinstance(rate, bool) or rate <= 0:
+        problems.add(path, nested.get("per_minute", 0), 1, f"per_minute 应大于 0 (must be > 0, got {rate!r})")
+    if len(problems) > found:
+        return None
+    return MailSettings(sender=data["from"], host=data.get("host", "localhost"), port=data.get("port", 587),
+                        security=security, per_minute=float(rate), retries=max(0, data.get("retries", 3)))
 
 
 def parse_size(text: str | int) -> int | None:

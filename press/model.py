@@ -23,6 +23,21 @@ class CheckSettings:
 
 
 @dataclass(frozen=True)
+class MailSettings:
+    """How `press mail` composes and sends: the `mail:` block of newsletter.yaml.
+
+    Credentials are never here: they come from PRESS_SMTP_USER and PRESS_SMTP_PASSWORD.
+    """
+
+    sender: str = ""  # e.g. 新材料监测快报 <newsletter@example.org>
+    host: str = "localhost"
+    port: int = 587
+    security: str = "starttls"  # starttls, tls or none
+    per_minute: float = 30.0  # messages per minute at most
+    retries: int = 3  # attempts more after a temporary failure, per reader
+
+
+@dataclass(frozen=True)
 class Settings:
     """Newsletter-wide settings, written once in `issues/newsletter.yaml`."""
 
@@ -36,6 +51,7 @@ class Settings:
     styles_dir: Path = Path("styles")
     fonts_dir: Path = Path("fonts")
     check: CheckSettings = CheckSettings()
+    mail: MailSettings = MailSettings()
 
     @property
     def style_dir(self) -> Path:

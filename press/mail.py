@@ -1,0 +1,290 @@
+"""The monthly mailing: one message per reader with the issue's PDF, and a send log to resume by.
+
+`compose` takes an issue and its built PDF and returns the message: subject
+such as 新材料监测快报 2024年第4期, a plain-text and an HTML body from the
+style's mail templates (the highlights, 本期要目, with the cover inline), and
+the PDF attached under a Chinese file name (RFC 2231, plus the RFC 2047 name
+older clients read).  `ready` refuses a PDF that is older than its sources,
+fails `press check` or exceeds the size budget.  `send` delivers one copy per
+reader over SMTP, at a set rate, retrying temporary failures, and appends each
+delivered address to a log beside the PDF, so that a second run after an
+interruption sends to exactly those not yet sent.
+"""
+
+import json
+import os
+import smtplib
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
+from pathlib import Path
+
+from press.errors import InputError, Problem
+from press.model import Issue
+
+MAIL_TEXT = "mail.txt"
+MAIL_HTML = "mail.html"
+COVER_DPI = 60
+ADDRESS_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-@")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How a send went: who got the issue now, who had it already, who could not get it (and why)."""
+
+    sent: tuple[str, ...]
+    skipped: tuple[str, ...]
+    failed: tuple[tuple[str, str], ...]
+
+
+def subject(issue: Issue) -> str:
+    return f"{issue.settings.title} {issue.label_zh}"
+
+
+def attachment_name(issue: Issue) -> str:
+    """The PDF's name as readers see it, e.g. 新材料监测快报2024年第4期.pdf."""
+    return f"{issue.settings.title}{issue.label_zh}.pdf"
+
+
+def cover_png(pdf: Path) -> bytes:
+    """The first page as a small PNG, for the message body."""
+    import io
+
+    from press.preview import render_pages
+
+    images, _ = render_pages(pdf, COVER_DPI)
+    buffer = io.BytesIO()
+    images[0].save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def compose(issue: Issue, pdf: Path, recipient: str | None = None) -> EmailMessage:
+    """The issue's message, addressed to `recipient` (or to nobody yet, for a draft)."""
+    from press.render import environment, template_path
+
+    templates = environment(template_path(issue))
+    context = {"issue": issue, "settings": issue.settings, "subject": subject(issue), "cover_cid": "cover"}
+    message = EmailMessage()
+    message["Subject"] = subject(issue)
+    message["From"] = issue.settings.mail.sender or formataddr((issue.settings.title, "newsletter@localhost"))
+    if recipient:
+        message["To"] = recipient
+    message["Date"] = format_datetime(datetime.combine(issue.date, datetime.min.time(), UTC))
+    domain = parseaddr(message["From"])[1].partition("@")[2] or "localhost"
+    message["Message-ID"] = make_msgid(f"{issue.settings.slug}-{issue.year}-{issue.number:02d}", domain=domain)
+    message.set_content(templates.get_template(MAIL_TEXT).render(context))
+    message.add_alternative(templates.get_template(MAIL_HTML).render(context), subtype="html")
+    message.get_payload()[1].add_related(cover_png(pdf), "image", "png", cid="<cover>", filename="cover.png",
+                                         disposition="inline")
+    message.add_attachment(pdf.read_bytes(), "application", "pdf", filename=attachment_name(issue))
+    attachment = message.get_payload()[-1]  # older clients read the name from Content-Type, RFC 2047-encoded
+    attachment.replace_header("Content-Type", f'application/pdf; name="{encoded_word(attachment_name(issue))}"')
+    return message
+
+
+def encoded_word(text: str) -> str:
+    """`text` as one RFC 2047 encoded word (UTF-8, base64)."""
+    from email.header import Header
+
+    return Header(text, "utf-8").encode(maxlinelen=998)
+
+
+def write_draft(message: EmailMessage, target: Path) -> Path:
+    """The message as an .eml file anyone can open, written atomically."""
+    from email.policy import SMTP
+
+    from press.atomic import replacing
+
+    with replacing(target) as stream:
+        stream.write(message.as_bytes(policy=SMTP))
+    return target
+
+
+def ready(issue: Issue, pdf: Path) -> list[str]:
+    """Why the PDF must not be sent: missing, older than a source, failing a check, over budget."""
+    if not pdf.is_file():
+        return [f"{pdf} 不存在 (the PDF is not built: run press build)"]
+    reasons = []
+    built = pdf.stat().st_mtime
+    sources = [path for root in (issue.folder, issue.settings.style_dir) for path in root.rglob("*") if path.is_file()]
+    newer = [path for path in [*sources, issue.folder.parent / "newsletter.yaml"]
+             if path.exists() and path.stat().st_mtime > built]
+    if newer:
+        reasons.append(f"PDF 比源文件旧 (the PDF is older than {newer[0]}: run press build)")
+    if pdf.stat().st_size > issue.settings.check.max_bytes:
+        reasons.append(f"PDF 超过大小上限 ({pdf.stat().st_size / 2**20:.1f} MB, budget "
+                       f"{issue.settings.check.max_bytes / 2**20:.1f} MB)")
+    from press.check import check_pdf
+
+    report = check_pdf(pdf, issue=issue)
+    if not report.passed:
+        failed = [check.id for check in report.checks if not check.passed]
+        reasons.append(f"press check 未通过 (press check fails: {', '.join(failed)})")
+    return reasons
+
+
+def read_readers(path: Path) -> list[str]:
+    """The reader list: one address per line, # comments; every bad line is an input error with its line."""
+    from press.load import Problems, read_text
+
+    problems = Problems()
+    text = read_text(path, problems)
+    if text is None:
+        raise InputError(problems)
+    readers: list[str] = []
+    first_line: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        entry = line.split("#", 1)[0].strip()
+        if not entry:
+            continue
+        address = parseaddr(entry)[1]
+        if not valid_address(address):
+            problems.append(Problem(path, number, 1, f"邮件地址无效 (not an e-mail address: {entry!r})"))
+        elif address.lower() in first_line:
+            problems.append(Problem(path, number, 1, f"地址重复，首次在第 {first_line[address.lower()]} 行 "
+                                                     f"(listed twice: {address})"))
+        else:
+            first_line[address.lower()] = number
+            readers.append(entry if entry != address else address)
+    if not readers and not problems:
+        problems.append(Problem(path, 1, 1, "读者名单为空 (the reader list has no address)"))
+    if problems:
+        raise InputError(problems)
+    return readers
+
+
+def valid_address(address: str) -> bool:
+    """One local part, one @, a dotted domain, nothing a mail server would refuse as syntax."""
+    local, at, domain = address.rpartition("@")
+    return (bool(at and local and domain) and "." in domain.strip(".") and set(address) <= ADDRESS_CHARS
+            and ".." not in address and not domain.startswith(("-", ".")))
+
+
+def issue_id(issue: Issue, pdf: Path) -> str:
+    """What the log counts deliveries of: the issue, however often its PDF is rebuilt (nobody gets it twice;
+    to send a corrected issue to everyone again, remove the log)."""
+    return f"{issue.settings.slug}-{issue.year}-{issue.number:02d}"
+
+
+def log_path(pdf: Path) -> Path:
+    return pdf.with_name(pdf.name + ".sent.jsonl")
+
+
+def already_sent(log: Path, message_id: str) -> set[str]:
+    """Addresses the log records as sent this issue (a torn last line, from a kill, is ignored)."""
+    if not log.exists():
+        return set()
+    sent = set()
+    for line in log.read_text(encoding="utf-8").splitlines():
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if entry.get("issue") == message_id:
+            sent.add(entry["to"].lower())
+    return sent
+
+
+def record(log: Path, message_id: str, address: str) -> None:
+    """Append one delivery to the log and make it durable before the next message goes."""
+    entry = json.dumps({"issue": message_id, "to": address.lower(),
+                        "at": datetime.now(UTC).isoformat(timespec="seconds")}, ensure_ascii=False)
+    with log.open("a", encoding="utf-8") as stream:
+        stream.write(entry + "\n")
+        stream.flush()
+        os.fsync(stream.fileno())
+
+
+def connect(issue: Issue) -> smtplib.SMTP:
+    """An SMTP session as the settings say, logged in when PRESS_SMTP_USER and PRESS_SMTP_PASSWORD are set."""
+    mail = issue.settings.mail
+    context = ssl.create_default_context()
+    if mail.security == "tls":
+        session: smtplib.SMTP = smtplib.SMTP_SSL(mail.host, mail.port, timeout=30, context=context)
+    else:
+        session = smtplib.SMTP(mail.host, mail.port, timeout=30)
+        if mail.security == "starttls":
+            session.starttls(context=context)
+    user, password = os.environ.get("PRESS_SMTP_USER"), os.environ.get("PRESS_SMTP_PASSWORD")
+    if user and password:
+        session.login(user, password)
+    return session
+
+
+def is_temporary(error: Exception) -> bool:
+    """4xx replies and lost connections are worth another try; 5xx are not."""
+    code = getattr(error, "smtp_code", None)
+    if code is not None:
+        return 400 <= code < 500
+    return isinstance(error, (smtplib.SMTPServerDisconnected, ConnectionError, TimeoutError, OSError))
+
+
+def send(issue: Issue, pdf: Path, readers: list[str], say: Callable[[str], None] = lambda line: None,
+         sleep: Callable[[float], None] = time.sleep) -> Delivery:
+    """Send one message per reader not yet in the log; return who got it, who had it, who failed."""
+    log = log_path(pdf)
+    draft = compose(issue, pdf)
+    done = already_sent(log, issue_id(issue, pdf))
+    skipped = tuple(reader for reader in readers if parseaddr(reader)[1].lower() in done)
+    pending = [reader for reader in readers if parseaddr(reader)[1].lower() not in done]
+    interval = 60 / issue.settings.mail.per_minute
+    sent, failed = [], []
+    session = None
+    try:
+        for index, reader in enumerate(pending):
+            if index:
+                sleep(interval)
+            address = parseaddr(reader)[1]
+            message = personal_copy(draft, reader)
+            for attempt in range(issue.settings.mail.retries + 1):
+                try:
+                    session = session or connect(issue)
+                    session.send_message(message, to_addrs=[address])
+                    record(log, issue_id(issue, pdf), address)
+                    sent.append(address)
+                    say(f"已发送 {address} ({len(done) + len(sent)}/{len(readers)})")
+                    break
+                except (smtplib.SMTPException, OSError) as error:
+                    session = close(session)
+                    if not is_temporary(error) or attempt == issue.settings.mail.retries:
+                        failed.append((address, describe(error)))
+                        say(f"发送失败 {address}: {describe(error)}")
+                        break
+                    sleep(min(60.0, 2.0 ** attempt))
+    finally:
+        close(session)
+    return Delivery(tuple(sent), skipped, tuple(failed))
+
+
+def personal_copy(draft: EmailMessage, reader: str) -> EmailMessage:
+    """The draft addressed to one reader, with its own Message-ID: nobody sees another's address."""
+    import copy
+
+    message = copy.deepcopy(draft)
+    del message["To"]
+    message["To"] = reader
+    domain = parseaddr(draft["From"])[1].partition("@")[2] or "localhost"
+    del message["Message-ID"]
+    message["Message-ID"] = make_msgid(domain=domain)
+    return message
+
+
+def close(session: smtplib.SMTP | None) -> None:
+    if session is not None:
+        try:
+            session.quit()
+        except (smtplib.SMTPException, OSError):
+            session.close()
+    return None
+
+
+def describe(error: Exception) -> str:
+    code = getattr(error, "smtp_code", None)
+    text = getattr(error, "smtp_error", b"")
+    text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    return f"{code} {text}".strip() if code else f"{type(error).__name__}: {error}"
+
