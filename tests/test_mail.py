@@ -1,0 +1,234 @@
+"""press mail: the .eml draft, and sending through a real SMTP server on 127.0.0.1 (aiosmtpd)."""
+
+import email
+import os
+import socket
+import time
+from email import policy
+from email.header import decode_header, make_header
+from email.utils import parseaddr
+
+import pytest
+from aiosmtpd.controller import Controller
+from click.testing import CliRunner
+
+from press.build import build
+from press.cli import main
+from press.errors import InputError
+from press.load import load_issue
+from press.mail import already_sent, compose, issue_id, log_path, read_readers, ready, send
+from tests.conftest import IssueMaker
+
+READERS = ["张三 <zhang@example.org>", "li@example.org", "王五 <wang@example.net>", "zhao@example.com",
+           "qian@example.cn"]
+
+
+class Inbox:
+    """An SMTP handler that keeps what it receives and can refuse for a while (451, a temporary failure)."""
+
+    def __init__(self):
+        self.received: list[tuple[list[str], bytes]] = []
+        self.refusing = False
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refusing:
+            return "451 4.3.0 Mailbox busy, try again later"
+        self.received.append((list(envelope.rcpt_tos), envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def inbox():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    handler.port = port
+    yield handler
+    controller.stop()
+
+
+@pytest.fixture(scope="module")
+def built_issue(tmp_path_factory):
+    """A copy of the sample with mail settings, built into its own dist/ (the cwd of the tests that use it)."""
+    root = tmp_path_factory.mktemp("mailing")
+    maker = IssueMaker(root)
+    maker.use_sample_settings()
+    folder = maker.copy_sample()
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        issue = load_issue(folder)
+        pdf = build(folder, root / "dist" / issue.output_name).path
+    finally:
+        os.chdir(cwd)
+    return root, folder, pdf
+
+
+def with_mail_settings(root, port: int, per_minute: int = 6000, retries: int = 1):
+    settings = root / "issues" / "newsletter.yaml"
+    text = settings.read_text(encoding="utf-8").split("mail:")[0]
+    settings.write_text(text + f"mail:\n  from: 新材料监测快报 <newsletter@example.org>\n  host: 127.0.0.1\n"
+                        f"  port: {port}\n  security: none\n  per_minute: {per_minute}\n  retries: {retries}\n",
+                        encoding="utf-8")
+    built = min(path.stat().st_mtime for path in (root / "dist").glob("*.pdf"))
+    os.utime(settings, (built - 10, built - 10))  # settings older than the PDF, as after a build
+
+
+def parse(raw: bytes) -> email.message.EmailMessage:
+    return email.message_from_bytes(raw, policy=policy.default)
+
+
+def test_the_draft_parses_into_subject_bodies_inline_cover_and_attachment(built_issue, monkeypatch):
+    root, folder, pdf = built_issue
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["mail", str(folder)])
+    assert result.exit_code == 0, result.output
+    eml = root / result.stdout.strip()
+    assert eml == pdf.with_suffix(".eml")
+    message = parse(eml.read_bytes())
+    assert message["Subject"] == "新材料监测快报 2024年第4期"
+    assert parseaddr(str(message["From"]))[0] == "新材料监测快报"
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    issue = load_issue(folder)
+    for article in issue.highlights:
+        assert article.title in text and article.title in html
+    assert 'src="cid:cover"' in html
+    [cover] = [part for part in message.walk() if part.get("Content-ID") == "<cover>"]
+    assert cover.get_content_type() == "image/png" and cover.get_content()[:8] == b"\x89PNG\r\n\x1a\n"
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_filename() == "新材料监测快报2024年第4期.pdf"
+    assert str(make_header(decode_header(attachment.get_param("name")))) == "新材料监测快报2024年第4期.pdf"
+    assert attachment.get_content() == pdf.read_bytes()
+
+
+def test_every_reader_gets_it_once_across_a_failing_server(built_issue, inbox, monkeypatch):
+    root, folder, pdf = built_issue
+    with_mail_settings(root, inbox.port)
+    log_path(pdf).unlink(missing_ok=True)
+    issue = load_issue(folder)
+    calls = {"n": 0}
+
+    def sleep_then_fail(seconds):  # the server starts refusing after the second message
+        calls["n"] += 1
+        if len(inbox.received) == 2:
+            inbox.refusing = True
+
+    first = send(issue, pdf, READERS, sleep=sleep_then_fail)
+    assert len(first.sent) == 2 and len(first.failed) == 3
+    assert all(reason.startswith("451") for _, reason in first.failed)
+
+    inbox.refusing = False
+    second = send(issue, pdf, READERS, sleep=lambda seconds: None)
+    assert len(second.sent) == 3 and len(second.skipped) == 2 and not second.failed
+
+    addresses = [parseaddr(reader)[1] for reader in READERS]
+    delivered = [recipients for recipients, _ in inbox.received]
+    assert sorted(recipient for batch in delivered for recipient in batch) == sorted(addresses)
+    assert all(len(batch) == 1 for batch in delivered)
+    for recipients, raw in inbox.received:
+        message = parse(raw)
+        assert parseaddr(str(message["To"]))[1] == recipients[0]  # nobody sees another reader's address
+        assert "Bcc" not in message and "Cc" not in message
+        [attachment] = list(message.iter_attachments())
+        assert attachment.get_content() == pdf.read_bytes()
+    assert already_sent(log_path(pdf), issue_id(issue, pdf)) == set(addresses)
+
+    third = send(issue, pdf, READERS, sleep=lambda seconds: None)
+    assert third.sent == () and len(third.skipped) == 5 and len(inbox.received) == 5
+
+
+def test_a_run_killed_midway_resumes_with_exactly_the_rest(built_issue, inbox):
+    root, folder, pdf = built_issue
+    with_mail_settings(root, inbox.port)
+    log_path(pdf).unlink(missing_ok=True)
+    issue = load_issue(folder)
+
+    def interrupt_after_two(seconds):
+        if len(inbox.received) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        send(issue, pdf, READERS, sleep=interrupt_after_two)
+    assert len(already_sent(log_path(pdf), issue_id(issue, pdf))) == 2
+    resumed = send(issue, pdf, READERS, sleep=lambda seconds: None)
+    assert len(resumed.sent) == 3 and len(resumed.skipped) == 2
+    received = sorted(recipient for recipients, _ in inbox.received for recipient in recipients)
+    assert received == sorted(parseaddr(reader)[1] for reader in READERS)
+
+
+def test_sending_keeps_the_rate(built_issue, inbox):
+    root, folder, pdf = built_issue
+    with_mail_settings(root, inbox.port, per_minute=600)  # one every 0.1 s
+    log_path(pdf).unlink(missing_ok=True)
+    started = time.perf_counter()
+    send(load_issue(folder), pdf, READERS[:4])
+    assert time.perf_counter() - started >= 0.3
+
+
+def test_dry_run_lists_who_would_get_it_and_sends_nothing(built_issue, inbox, tmp_path, monkeypatch):
+    root, folder, pdf = built_issue
+    with_mail_settings(root, inbox.port)
+    log_path(pdf).unlink(missing_ok=True)
+    readers = tmp_path / "readers.txt"
+    readers.write_text("# 读者\n" + "\n".join(READERS) + "\n", encoding="utf-8")
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["mail", str(folder), "--send", "--to", str(readers), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == READERS
+    assert "would send 5; 0 already sent" in result.stderr
+    assert inbox.received == []
+
+
+@pytest.mark.parametrize("text, message", [
+    ("a@example.org\nnot-an-address\n", "readers.txt:2:1: 邮件地址无效 (not an e-mail address: 'not-an-address')"),
+    ("a@example.org\nb@@example.org\n", "readers.txt:2:1: 邮件地址无效"),
+    ("a@example.org\n# 注释\nA@Example.org\n", "readers.txt:3:1: 地址重复，首次在第 1 行 (listed twice: A@"),
+    ("# 只有注释\n\n", "readers.txt:1:1: 读者名单为空 (the reader list has no address)"),
+])
+def test_a_bad_reader_list_is_an_input_error_at_its_line(tmp_path, monkeypatch, text, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "readers.txt").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        read_readers(tmp_path / "readers.txt")
+    assert any(str(problem).startswith(message) for problem in raised.value.problems), raised.value.problems
+
+
+def test_it_refuses_a_stale_pdf_or_one_that_fails_its_checks(built_issue):
+    root, folder, pdf = built_issue
+    issue = load_issue(folder)
+    assert ready(issue, pdf) == []
+    article = folder / "06-pet-recycling-report.md"
+    later = pdf.stat().st_mtime + 10
+    os.utime(article, (later, later))
+    assert any("older than" in reason and "06-pet-recycling-report.md" in reason for reason in ready(issue, pdf))
+    os.utime(article, (later - 20, later - 20))
+    settings = root / "issues" / "newsletter.yaml"
+    original = settings.read_text(encoding="utf-8")
+    settings.write_text(original.split("mail:")[0] + "check:\n  max_size: 100 KB\n", encoding="utf-8")
+    os.utime(settings, (later - 20, later - 20))
+    reasons = ready(load_issue(folder), pdf)
+    assert any("budget 0.1 MB" in reason for reason in reasons)
+    assert any("press check fails: file-size" in reason for reason in reasons)
+    settings.write_text(original, encoding="utf-8")
+    os.utime(settings, (later - 20, later - 20))
+    assert compose(load_issue(folder), pdf)["Subject"] == "新材料监测快报 2024年第4期"
+
+
+def test_the_command_sends_and_reports(built_issue, inbox, tmp_path, monkeypatch):
+    root, folder, pdf = built_issue
+    with_mail_settings(root, inbox.port)
+    log_path(pdf).unlink(missing_ok=True)
+    readers = tmp_path / "readers.txt"
+    readers.write_text("\n".join(READERS[:2]) + "\n", encoding="utf-8")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("PRESS_SMTP_USER", "")  # no login against the test server
+    result = CliRunner().invoke(main, ["mail", str(folder), "--send", "--to", str(readers)])
+    assert result.exit_code == 0, result.output
+    assert "sent 2, already sent 0, failed 0" in result.stderr
+    assert len(inbox.received) == 2
+    again = CliRunner().invoke(main, ["mail", str(folder), "--send", "--to", str(readers)])
+    assert "sent 0, already sent 2, failed 0" in again.stderr and len(inbox.received) == 2
