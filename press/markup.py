@@ -76,7 +76,7 @@ def to_html(markdown: str, first_number: int = 1, line_offset: int = 0,
     env: dict = {"block_prefix": block_prefix, "line_offset": line_offset}
     tokens = md.parse(markdown, env)
     problems: list[tuple[int, int, str]] = []
-    footnotes = _collect_footnotes(tokens, env, first_number, line_offset, problems)
+    footnotes = _collect_footnotes(tokens, env, first_number, line_offset, problems, markdown.splitlines())
     body = list(_without_footnote_block(tokens))
     _mark_figures(body)
     body = _move_table_captions(body)
@@ -105,8 +105,11 @@ def _without_footnote_block(tokens: list[Token]):
             yield token
 
 
-def _collect_footnotes(tokens, env, first_number, line_offset, problems) -> list[Footnote]:
-    """Number the footnotes in the order of their first call; render their text."""
+def _collect_footnotes(tokens, env, first_number, line_offset, problems, lines) -> list[Footnote]:
+    """Number the footnotes in the order of their first call; render their text.
+
+    A second call of a note is a problem, at the column of that call in `lines` (the body's source).
+    """
     labels = {ident: entry["label"] for ident, entry in env.get("footnotes", {}).get("list", {}).items()}
     definitions = _definition_tokens(tokens)
     definition_lines = {line + line_offset for _, line in definitions.values()}
@@ -116,7 +119,8 @@ def _collect_footnotes(tokens, env, first_number, line_offset, problems) -> list
             continue
         label = labels[token.meta["id"]]
         if label in called and _line_of(token, line_offset) not in definition_lines:
-            problems.append((_line_of(token, line_offset), 1,
+            line = _line_of(token, line_offset)
+            problems.append((line, _repeated_call_column(lines, line - line_offset, label),
                              f"脚注 [^{label}] 被引用了两次 (footnote called twice)"))
         else:
             called.append(label)
@@ -134,6 +138,12 @@ def _collect_footnotes(tokens, env, first_number, line_offset, problems) -> list
         footnotes.append(Footnote(first_number + index, label, _strip_paragraph(text_html),
                                   text, line + line_offset))
     return footnotes
+
+
+def _repeated_call_column(lines: list[str], number: int, label: str) -> int:
+    """The column of the last call `[^label]` on body line `number` (1 when it cannot be found)."""
+    text = lines[number - 1] if 0 < number <= len(lines) else ""
+    return text.rfind(f"[^{label}]") + 1 or 1
 
 
 def _definition_tokens(tokens: list[Token]) -> dict[str, tuple[list[Token], int]]:

@@ -18,7 +18,7 @@ def test_footnote_problems_carry_file_lines():
     problems = to_html(text, line_offset=4).problems
     messages = {(line, column, message.split(" (")[0]) for line, column, message in problems}
     assert (5, 8, "脚注 [^b] 没有内容") in messages
-    assert (5, 1, "脚注 [^a] 被引用了两次") in messages
+    assert (5, 13, "脚注 [^a] 被引用了两次") in messages
     assert (8, 1, "脚注 [^c] 有内容但正文中没有引用") in messages
     assert (9, 1, "脚注 [^c] 重复定义，首次在第 8 行") in messages
 
