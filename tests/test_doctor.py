@@ -13,6 +13,7 @@ def test_this_setup_has_everything(monkeypatch):
     assert result.exit_code == 0, result.output
     assert "ok      HarfBuzz subsetter: libharfbuzz-subset present" in result.output
     assert "ok      font PressSong-Regular.otf" in result.output
+    assert "ok      compiled C declarations: loaded from" in result.output
 
 
 def test_a_missing_subsetter_says_how_to_install_it(monkeypatch):
@@ -28,3 +29,16 @@ def test_a_missing_font_fails_with_its_fix(tmp_path):
     assert result.exit_code == 1
     assert "PROBLEM font PressHei-Bold.otf: missing from" in result.output
     assert "3 problems" in result.output
+
+
+def test_an_unwritable_declarations_cache_is_named_with_its_fix():
+    import os
+    import subprocess
+    import sys
+
+    environment = {**os.environ, "PRESS_CACHE_DIR": "/dev/null/press"}
+    result = subprocess.run([sys.executable, "-m", "press", "doctor"], cwd=ROOT, env=environment,
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "PROBLEM compiled C declarations: not loaded" in result.stdout
+    assert "fix: make /dev/null/press writable (or set PRESS_CACHE_DIR to a writable folder)" in result.stdout
