@@ -232,3 +232,71 @@ def test_the_command_sends_and_reports(built_issue, inbox, tmp_path, monkeypatch
     assert len(inbox.received) == 2
     again = CliRunner().invoke(main, ["mail", str(folder), "--send", "--to", str(readers)])
     assert "sent 0, already sent 2, failed 0" in again.stderr and len(inbox.received) == 2
+
+
+def self_signed_certificate(folder):
+    """A certificate and key for 127.0.0.1, made with cryptography (a dependency of pdfminer.six)."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+                   .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+                   .not_valid_after(now + datetime.timedelta(days=1))
+                   .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                                  critical=False)
+                   .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+                   .sign(key, hashes.SHA256()))
+    cert_file, key_file = folder / "server.pem", folder / "server.key"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_file, key_file
+
+
+def test_starttls_and_login_with_credentials_from_the_environment(built_issue, tmp_path, monkeypatch):
+    import ssl
+
+    from aiosmtpd.smtp import AuthResult
+
+    root, folder, pdf = built_issue
+    cert_file, key_file = self_signed_certificate(tmp_path)
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert_file, key_file)
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=(auth_data.login, auth_data.password) == (b"editor", b"s3cret"))
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=port, tls_context=server_tls,
+                            require_starttls=True, authenticator=authenticator, auth_required=True)
+    controller.start()
+    try:
+        with_mail_settings(root, port)
+        settings = root / "issues" / "newsletter.yaml"
+        text = settings.read_text(encoding="utf-8").replace("security: none", "security: starttls")
+        built = settings.stat().st_mtime
+        settings.write_text(text, encoding="utf-8")
+        os.utime(settings, (built, built))
+        log_path(pdf).unlink(missing_ok=True)
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert_file))  # the client trusts this test's certificate only
+        monkeypatch.setenv("PRESS_SMTP_USER", "editor")
+        monkeypatch.setenv("PRESS_SMTP_PASSWORD", "s3cret")
+        delivery = send(load_issue(folder), pdf, READERS[:2], sleep=lambda seconds: None)
+    finally:
+        controller.stop()
+    assert len(delivery.sent) == 2 and not delivery.failed
+    assert logins and logins[0] == (b"editor", b"s3cret")
+    assert len(handler.received) == 2
