@@ -57,14 +57,19 @@ def median_of(runs: int, action) -> tuple[float, float]:
     return statistics.median(r[0] for r in results), statistics.median(r[1] for r in results)
 
 
+def sample_settings(issues: Path) -> None:
+    """The sample's newsletter.yaml in `issues/`, pointing at this repository's styles and fonts."""
+    shutil.copy(SAMPLE.parent / "newsletter.yaml", issues / "newsletter.yaml")
+    with (issues / "newsletter.yaml").open("a", encoding="utf-8") as settings:
+        settings.write(f"styles_dir: {ROOT / 'styles'}\nfonts_dir: {ROOT / 'fonts'}\n")
+
+
 def scaled_issue(work: Path, factor: int) -> Path:
     """A copy of the sample whose every article stands `factor` times (sections stay together)."""
     issues = work / f"issues-{factor}x"
     folder = issues / "2024-04"
     shutil.copytree(SAMPLE, folder)
-    shutil.copy(SAMPLE.parent / "newsletter.yaml", issues / "newsletter.yaml")
-    with (issues / "newsletter.yaml").open("a", encoding="utf-8") as settings:
-        settings.write(f"styles_dir: {ROOT / 'styles'}\nfonts_dir: {ROOT / 'fonts'}\n")
+    sample_settings(issues)
     listed = []
     for path in sorted(SAMPLE.glob("*.md")):
         for copy in range(factor):
@@ -147,9 +152,7 @@ def archive_builds(work: Path, issues: int) -> tuple[float, float]:
         listing = (folder / "issue.yaml").read_text(encoding="utf-8")
         (folder / "issue.yaml").write_text(listing.replace("number: 4", f"number: {number}"), encoding="utf-8")
         folders.append(str(folder))
-    shutil.copy(SAMPLE.parent / "newsletter.yaml", archive / "issues" / "newsletter.yaml")
-    with (archive / "issues" / "newsletter.yaml").open("a", encoding="utf-8") as settings:
-        settings.write(f"styles_dir: {ROOT / 'styles'}\nfonts_dir: {ROOT / 'fonts'}\n")
+    sample_settings(archive / "issues")
     command = [sys.executable, "-m", "press", "build", "-q", *folders]
     one, _ = timed_process([*command, "-j", "1"], cwd=archive)  # the PDFs go to archive/dist/
     every, _ = timed_process(command, cwd=archive)

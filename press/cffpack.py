@@ -115,9 +115,9 @@ def _object(pdf: pydyf.PDF, reference):
     return pdf.objects[int(bytes(reference).split()[0])]
 
 
-def _cids(cidfont: pydyf.Dictionary) -> set[int]:
-    """The CIDs a CIDFont's /W array lists: [first [w …] first [w …] …]."""
-    widths, cids = list(cidfont.get("W", [])), set()
+def cids_in_widths(widths) -> set[int]:
+    """The CIDs a CIDFont's /W array lists, [first [w …] first [w …] …] (pydyf's or pypdf's objects)."""
+    widths, cids = list(widths), set()
     for first, run in zip(widths[::2], widths[1::2], strict=True):
         cids.update(range(int(first), int(first) + len(run)))
     return cids
@@ -131,7 +131,7 @@ def pack_cff_fonts(pdf: pydyf.PDF) -> None:
             descriptor = _object(pdf, obj["FontDescriptor"])
             stream = _object(pdf, descriptor["FontFile3"])
             if stream.extra.get("Subtype") == "/OpenType":
-                programs.setdefault(stream.number, (stream, set()))[1].update(_cids(obj))
+                programs.setdefault(stream.number, (stream, set()))[1].update(cids_in_widths(obj.get("W", [])))
     for stream, cids in programs.values():
         font_file = b"".join(stream.stream)
         glyph_count = int.from_bytes(TTFont(io.BytesIO(font_file), lazy=True).reader["maxp"][4:6], "big")

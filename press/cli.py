@@ -198,11 +198,8 @@ def mail(context: click.Context, issue: Path, readers_file: Path | None, really_
       PRESS_SMTP_USER=… PRESS_SMTP_PASSWORD=… press mail issues/2024-04 --send --to readers.txt
     """
     from press import mail as mailing
-    from press.build import DIST
-    from press.load import load_issue
 
-    loaded = guarded(context, lambda: load_issue(issue))
-    pdf = DIST / loaded.output_name
+    loaded, pdf = issue_and_pdf(context, issue)
     reasons = guarded(context, lambda: mailing.ready(loaded, pdf))
     if reasons:
         raise PressError("不能发送 (will not send):\n" + "\n".join(f"  {reason}" for reason in reasons))
@@ -225,8 +222,7 @@ def mail(context: click.Context, issue: Path, readers_file: Path | None, really_
                    f"{len(readers) - len(pending)} already sent) via {loaded.settings.mail.host}:"
                    f"{loaded.settings.mail.port}", err=True)
         return
-    say = lambda line: click.echo(line, err=True)  # noqa: E731
-    delivery = guarded(context, lambda: mailing.send(loaded, pdf, readers, say))
+    delivery = guarded(context, lambda: mailing.send(loaded, pdf, readers, lambda line: click.echo(line, err=True)))
     click.echo(f"发送 {len(delivery.sent)} 封，跳过已收到的 {len(delivery.skipped)} 位，失败 {len(delivery.failed)} 封 "
                f"(sent {len(delivery.sent)}, already sent {len(delivery.skipped)}, failed {len(delivery.failed)}); "
                f"log: {display_path(mailing.log_path(pdf))}", err=True)
@@ -238,15 +234,20 @@ def built_pdf(context: click.Context, target: Path) -> tuple[Path, Path]:
     """The PDF a command works on, and the fonts folder: TARGET itself, or the built PDF of an issue folder."""
     if target.is_file():
         return target, Path("fonts")
-    from press.build import DIST
-    from press.load import load_issue
-
-    issue = guarded(context, lambda: load_issue(target))
-    pdf = DIST / issue.output_name
+    issue, pdf = issue_and_pdf(context, target)
     if not pdf.is_file():
         raise PressError(f"{display_path(pdf)} 不存在，请先运行 press build {display_path(target)} "
                          "(the PDF is not built yet)")
     return pdf, issue.settings.fonts_dir
+
+
+def issue_and_pdf(context: click.Context, folder: Path):
+    """An issue folder loaded, and where `press build` puts its PDF."""
+    from press.build import DIST
+    from press.load import load_issue
+
+    issue = guarded(context, lambda: load_issue(folder))
+    return issue, DIST / issue.output_name
 
 
 def guarded(context: click.Context, action):

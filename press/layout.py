@@ -11,8 +11,6 @@ issue folder, the style's folder and the fonts folder and refuses the rest.
 """
 
 import mimetypes
-import os
-import warnings
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
@@ -95,22 +93,17 @@ class SandboxFetcher(URLFetcher):
         return any(path.is_relative_to(root) for root in roots)
 
 
-FONTCONFIG_FILE = Path(__file__).with_name("fonts.conf")
-
-
 @cache
 def font_configuration() -> FontConfiguration:
-    """One FontConfiguration per process, reused by every build, made from press's own fonts.conf.
+    """One FontConfiguration per process, reused by every build.
 
-    Without it fontconfig reads /etc/fonts and ~/.config/fontconfig, and a rule
-    there (the synthetic oblique of the italic words, say) can change the PDF
-    from one machine to the next.  press's fonts.conf has no font folders (the
-    fonts come from fonts/ by @font-face) and only the synthetic-style rules.
+    fontconfig reads press's own fonts.conf (set when press is imported, see
+    press/__init__.py), never /etc/fonts or ~/.config/fontconfig, where a rule
+    (the synthetic oblique of the italic words, say) could change the PDF from
+    one machine to the next.  It names no font folders: the fonts come from
+    fonts/ by @font-face.
     """
-    os.environ["FONTCONFIG_FILE"] = str(FONTCONFIG_FILE)  # also set when press is imported
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "No fonts configured in FontConfig")
-        return FontConfiguration()
+    return FontConfiguration()
 
 
 @dataclass

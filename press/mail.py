@@ -108,11 +108,12 @@ def ready(issue: Issue, pdf: Path) -> list[str]:
     """Why the PDF must not be sent: missing, older than a source, failing a check, over budget."""
     if not pdf.is_file():
         return [f"{pdf} 不存在 (the PDF is not built: run press build)"]
+    from press.watch import snapshot, watched_roots
+
     reasons = []
-    built = pdf.stat().st_mtime
-    sources = [path for root in (issue.folder, issue.settings.style_dir) for path in root.rglob("*") if path.is_file()]
-    newer = [path for path in [*sources, issue.folder.parent / "newsletter.yaml"]
-             if path.exists() and path.stat().st_mtime > built]
+    built = pdf.stat().st_mtime_ns
+    inputs = snapshot(watched_roots(issue.folder, issue.settings.styles_dir, issue.settings.fonts_dir))
+    newer = sorted(path for path, (modified, _) in inputs.items() if modified > built)
     if newer:
         reasons.append(f"PDF 比源文件旧 (the PDF is older than {newer[0]}: run press build)")
     if pdf.stat().st_size > issue.settings.check.max_bytes:

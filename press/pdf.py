@@ -29,8 +29,8 @@ def write_pdf(layout: Layout, issue: Issue, target: Path) -> Path:
     try:
         with replacing(target) as stream:
             layout.document.write_pdf(stream, finisher=lambda doc, pdf: finish(layout, pdf))
-            if layout.fetcher is not None and layout.fetcher.refused:  # skipped by WeasyPrint: still refused
-                raise RefusedResource(layout.fetcher.refused[0])
+            if layout.fetcher is not None and layout.fetcher.refused:  # skipped by WeasyPrint, still refused
+                raise refused(issue, layout.fetcher)
     except RefusedResource:  # an attachment outside the sandbox, asked for while writing
         raise refused(issue, layout.fetcher) from None
     return target

@@ -330,9 +330,9 @@ def unreachable_cids(font) -> int:
     if glyph_of is None:  # name-keyed: CIDs are glyph indexes
         return 0
     wrapped = program.get("/Subtype") == "/OpenType"
-    widths = list(cidfont.get("/W", []))
-    drawn = {cid for first, run in zip(widths[::2], widths[1::2], strict=True)
-             for cid in range(int(first), int(first) + len(run))} - set(notdef_characters(font))
+    from press.cffpack import cids_in_widths
+
+    drawn = cids_in_widths(cidfont.get("/W", [])) - set(notdef_characters(font))
     return sum(1 for cid in drawn if cid not in glyph_of or (wrapped and glyph_of[cid] != cid))
 
 

@@ -50,7 +50,8 @@ def watch(folder: Path, output: Path | None, say: Callable[[str], None],
           keep_going: Callable[[], bool] = lambda: True) -> None:
     """Build, then rebuild on every change until `keep_going()` is false."""
     folder = Path(folder)
-    roots = watched_roots(folder, Path("styles"), Path("fonts"))
+    root = folder.parent.parent  # the loader's defaults until the settings are read
+    roots = watched_roots(folder, root / "styles", root / "fonts")
     before = snapshot(roots)  # taken before each build, so a save during the build is not missed
     roots, before = rebuild_and_follow(folder, output, say, roots, before)
     while keep_going():

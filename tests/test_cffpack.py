@@ -23,9 +23,7 @@ def embedded_cff_fonts(path):
             font = font.get_object()
             cidfont = font["/DescendantFonts"][0].get_object()
             if cidfont["/Subtype"] == "/CIDFontType0":
-                widths = list(cidfont["/W"])
-                cids = {cid for first, run in zip(widths[::2], widths[1::2], strict=True)
-                        for cid in range(first, first + len(run))}
+                cids = cffpack.cids_in_widths(cidfont["/W"])
                 program = cidfont["/FontDescriptor"].get_object()["/FontFile3"].get_object()
                 found[str(font["/BaseFont"]).split("+")[1]] = (cids, program)
     return found
