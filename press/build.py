@@ -30,14 +30,19 @@ class Built:
 
 
 def build(folder: Path, output: Path | None = None,
-          say: Callable[[str], None] = lambda message: None) -> Built:
-    """Build one issue's PDF; raise InputError or LayoutError without touching the output."""
+          say: Callable[[str], None] = lambda message: None,
+          lay_out: Callable[[Issue, str], Layout] = lay_out_verified) -> Built:
+    """Build one issue's PDF; raise InputError or LayoutError without touching the output.
+
+    `lay_out` makes the verified layout (`press watch` passes one that keeps
+    unchanged sections between builds, see press.sections).
+    """
     started = time.perf_counter()
     issue = load_issue(Path(folder))
     say(f"已读取 {issue.settings.title} {issue.label_zh}：{len(issue.articles)} 篇文章，"
         f"{len(issue.footnotes)} 条脚注")
     html = render_html(issue)
-    layout = lay_out_verified(issue, html)
+    layout = lay_out(issue, html)
     say(f"排版完成：{len(layout.document.pages)} 页" +
         (f"（为使脚注与引用同页，{len(layout.pushed)} 处移至下页）" if layout.pushed else ""))
     target = output or DIST / issue.output_name

@@ -128,7 +128,8 @@ class Layout:
         return self.anchors.get(anchor)
 
 
-def lay_out_verified(issue: Issue, html: str) -> Layout:
+def lay_out_verified(issue: Issue, html: "str | HTML", css: str = "",
+                     notes: list[Footnote] | None = None) -> Layout:
     """Lay out, then make every footnote's text stand on its call's page.
 
     WeasyPrint 70 sometimes moves a footnote's text to the next page although
@@ -139,24 +140,29 @@ def lay_out_verified(issue: Issue, html: str) -> Layout:
     is untouched), then lays out again.  Stretches are independent, so one
     pass corrects all of them at once and the number of layouts does not grow
     with the issue's length.  It gives up with a LayoutError rather than ship
-    a footnote on the wrong page.
+    a footnote on the wrong page.  `css` is added after the style; `notes`
+    limits the verification to the footnotes of part of the issue (all by default).
     """
     pushed: list[str] = []
     for _ in range(MAX_CORRECTIONS + 1):
-        layout = lay_out(issue, html, tuple(pushed))
+        layout = lay_out(issue, html, tuple(pushed), css)
         if not pushed:
             refuse_wide_blocks(issue, layout)
-        misplaced = misplaced_footnotes(issue, layout)
+        misplaced = misplaced_footnotes(issue, layout, notes)
         if not misplaced:
             return layout
         blocks = [block_to_push(issue, layout, note) for note in first_per_stretch(layout, misplaced)]
         if None in blocks or any(block in pushed for block in blocks):
             break
         pushed.extend(blocks)
-    note = misplaced[0]
+    raise unplaceable(layout, misplaced[0])
+
+
+def unplaceable(layout: "Layout", note: Footnote) -> LayoutError:
+    """The error for a footnote whose text press cannot keep on its call's page."""
     page = layout.page_of(call_anchor(note))
     where = layout.folio(page) if page is not None else None
-    raise LayoutError(
+    return LayoutError(
         f"脚注 {note.number} 无法与其引用排在同一页 (footnote {note.number}, called on page "
         f"{where or page}, cannot be kept on that page; footnote text: {note.text[:40]!r})")
 
@@ -217,9 +223,9 @@ def text_anchor(note: Footnote) -> str:
     return f"fn-{note.number}"
 
 
-def misplaced_footnotes(issue: Issue, layout: "Layout") -> list[Footnote]:
-    """Footnotes whose text is missing or not on the page of their call."""
-    return [note for note in issue.footnotes
+def misplaced_footnotes(issue: Issue, layout: "Layout", notes: list[Footnote] | None = None) -> list[Footnote]:
+    """Footnotes (of `notes`, or of the issue) whose text is missing or not on the page of their call."""
+    return [note for note in (issue.footnotes if notes is None else notes)
             if layout.page_of(text_anchor(note)) is None
             or layout.page_of(text_anchor(note)) != layout.page_of(call_anchor(note))]
 
@@ -246,19 +252,23 @@ def pushed_css(pushed: tuple[str, ...]) -> str:
     return "".join(f"#{block} {{ break-before: page; }}\n" for block in pushed)
 
 
-def lay_out(issue: Issue, html: str, pushed: tuple[str, ...] = ()) -> Layout:
-    """Lay the HTML out as pages; return the document and its anchors."""
+def lay_out(issue: Issue, html: "str | HTML", pushed: tuple[str, ...] = (), css: str = "") -> Layout:
+    """Lay the HTML (a string, or a parsed document with its fetcher) out as pages; return the document and its anchors.
+
+    `css` is added after the style (and after the rules of pushed blocks).
+    """
     justify.install()
     footnotes.install()
-    fetcher = SandboxFetcher([issue.folder, issue.settings.style_dir], issue.settings.fonts_dir)
+    if isinstance(html, str):
+        html = parse(issue, html)
+    fetcher = html.url_fetcher
     fonts = font_configuration()
     try:
         stylesheets = [CSS(filename=str(issue.settings.style_dir / STYLESHEET), url_fetcher=fetcher,
                            font_config=fonts)]
-        if pushed:
-            stylesheets.append(CSS(string=pushed_css(pushed), font_config=fonts))
-        document = HTML(string=html, base_url=str(issue.folder) + "/",
-                        url_fetcher=fetcher).render(stylesheets=stylesheets, font_config=fonts)
+        if pushed or css:
+            stylesheets.append(CSS(string=pushed_css(pushed) + css, font_config=fonts))
+        document = html.render(stylesheets=stylesheets, font_config=fonts)
     except RefusedResource:
         raise refused(issue, fetcher) from None
     if fetcher.refused:  # WeasyPrint skips a failed image or @import and goes on; press does not
@@ -267,6 +277,15 @@ def lay_out(issue: Issue, html: str, pushed: tuple[str, ...] = ()) -> Layout:
     layout.pushed = pushed
     layout.fetcher = fetcher
     return layout
+
+
+def parse(issue: Issue, html: str) -> HTML:
+    """The parsed HTML, resolving relative URLs in the issue folder through a fresh sandbox fetcher."""
+    fetcher = SandboxFetcher([issue.folder, issue.settings.style_dir], issue.settings.fonts_dir)
+    try:
+        return HTML(string=html, base_url=str(issue.folder) + "/", url_fetcher=fetcher)
+    except RefusedResource:
+        raise refused(issue, fetcher) from None
 
 
 def refused(issue: Issue, fetcher: SandboxFetcher) -> InputError:

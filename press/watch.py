@@ -3,8 +3,9 @@
 Takes an issue folder (and optionally an output path); builds once, then
 polls the files a build reads (the issue folder, newsletter.yaml, the style
 and fonts folders) and rebuilds when one changes.  Fonts, templates and
-WeasyPrint stay loaded between builds, so a rebuild costs only the layout
-and the writing.  A build that fails reports its problems and leaves the last
+WeasyPrint stay loaded between builds, and the sections an edit did not
+touch keep their pages (press.sections), so a rebuild costs the layout of the
+edited section and the writing.  A build that fails reports its problems and leaves the last
 good PDF in place (`build` writes atomically).  Returns when `keep_going`
 says so (Ctrl-C on the command line).
 """
@@ -16,6 +17,7 @@ from pathlib import Path
 from press.build import build
 from press.errors import PressError, display_path
 from press.load import SETTINGS_FILE
+from press.sections import SectionLayouts
 
 POLL_SECONDS = 0.05
 SETTLE_SECONDS = 0.03  # an editor's save can be several writes: wait until the files are quiet
@@ -53,7 +55,8 @@ def watch(folder: Path, output: Path | None, say: Callable[[str], None],
     root = folder.parent.parent  # the loader's defaults until the settings are read
     roots = watched_roots(folder, root / "styles", root / "fonts")
     before = snapshot(roots)  # taken before each build, so a save during the build is not missed
-    roots, before = rebuild_and_follow(folder, output, say, roots, before)
+    sections = SectionLayouts()  # unchanged sections keep their pages from one build to the next
+    roots, before = rebuild_and_follow(folder, output, say, roots, before, sections)
     while keep_going():
         time.sleep(POLL_SECONDS)
         after = snapshot(roots)
@@ -68,26 +71,27 @@ def watch(folder: Path, output: Path | None, say: Callable[[str], None],
         edited = changed(before, after)
         say(f"{clock()} 已修改 {', '.join(display_path(path) for path in edited[:3])}"
             + (f" 等 {len(edited)} 个文件" if len(edited) > 3 else ""))
-        roots, before = rebuild_and_follow(folder, output, say, roots, after)
+        roots, before = rebuild_and_follow(folder, output, say, roots, after, sections)
 
 
 def rebuild_and_follow(folder: Path, output: Path | None, say: Callable[[str], None],
-                       roots: list[Path], before: Snapshot) -> tuple[list[Path], Snapshot]:
+                       roots: list[Path], before: Snapshot, sections: SectionLayouts) -> tuple[list[Path], Snapshot]:
     """Rebuild; if the settings name other style or fonts folders, watch those from now on.
 
     Files already watched keep the state seen before the build; files newly
     watched start from their state now.
     """
-    new_roots = rebuild(folder, output, say, roots)
+    new_roots = rebuild(folder, output, say, roots, sections)
     if new_roots == roots:
         return roots, before
     return new_roots, {path: before.get(path, state) for path, state in snapshot(new_roots).items()}
 
 
-def rebuild(folder: Path, output: Path | None, say: Callable[[str], None], roots: list[Path]) -> list[Path]:
+def rebuild(folder: Path, output: Path | None, say: Callable[[str], None], roots: list[Path],
+            sections: SectionLayouts) -> list[Path]:
     """One build, reported in one line (or its problems); returns the roots to watch from now on."""
     try:
-        built = build(folder, output)
+        built = build(folder, output, lay_out=sections)
     except PressError as error:
         say(f"{clock()} 构建失败，上次的 PDF 保持不变 (build failed; the last good PDF is kept):\n"
             f"{error.format_message()}")

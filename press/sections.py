@@ -1,0 +1,252 @@
+"""Layout section by section, keeping each section's pages for the next build (`press watch`).
+
+Takes the issue and the HTML `render` made for it; returns the `Layout` that
+one render of the whole HTML gives (the same PDF, byte for byte: tested), but
+lays out again only the sections whose HTML, first page number or first
+footnote number changed since the last call, and the front matter (cover,
+contents) only when the page of something it points to changed.
+
+Each section begins on a new page (a forced break), so its pages depend on the
+rest of the issue only through two counters: the page number it starts on and
+the number of footnotes before it.  A section is laid out alone with both set
+by CSS; the front matter is laid out with placeholder pages standing for the
+body, one per folio, carrying the ids the contents' `target-counter()` looks
+up; then the pages are put together into one document.  Where a style uses
+anything else that crosses sections (left and right pages, running strings,
+other counters) the whole issue is laid out in one render instead.
+"""
+
+import hashlib
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from copy import copy
+from dataclasses import dataclass, field
+
+import cssselect2
+from weasyprint import HTML
+
+from press.errors import PressError
+from press.layout import STYLESHEET, Layout, call_anchor, inspect, lay_out_verified, misplaced_footnotes, parse
+from press.model import Issue
+
+FOLIO_ID = "press-folio-{}"
+CALL_ID = re.compile(r"fn-call-\d+$")
+# What a style may use and still lay out the same section by section: the page counter, the footnote
+# counter, the contents' page references and the first body page's counter reset.  Anything else that
+# carries state from one section to the next makes the whole issue one render.
+CROSSES_SECTIONS = re.compile(
+    r":(left|right|blank|first|recto|verso)(?![\w-])|break-(before|after)\s*:\s*(left|right|recto|verso)"
+    r"|string(-set)?\s*\(|string-set|target-text|counters\s*\(|counter-increment"
+    r"|(?<![\w-])counter\s*\((?!\s*(page|footnote)\s*\))|:nth\((?!\s*1\s+of\s+body\s*\))"
+    r"|counter-reset\s*:(?!\s*page\s+1\s*[;}])|target-counter\s*\((?!\s*attr\(\s*href\b)")
+
+
+@dataclass
+class Kept:
+    """A part laid out before: the key of its inputs and its verified layout."""
+
+    key: str
+    layout: Layout
+
+
+@dataclass
+class SectionLayouts:
+    """Lays out issues section by section, reusing the parts whose inputs did not change.
+
+    Call it like `layout.lay_out_verified(issue, html)`.  `laid_out` names the
+    parts the last call laid out (section ids, "front"), for reports and tests.
+    """
+
+    kept: dict[str, Kept] = field(default_factory=dict)
+    laid_out: list[str] = field(default_factory=list)
+
+    def __call__(self, issue: Issue, html: str) -> Layout:
+        self.laid_out = []
+        try:
+            layout = self.by_sections(issue, html)
+        except PressError:  # the one render reports every problem of the issue at once
+            layout = None
+        if layout is None:
+            self.laid_out = ["whole"]
+            return lay_out_verified(issue, html)
+        return layout
+
+    def by_sections(self, issue: Issue, html: str) -> Layout | None:
+        """The layout put together from the sections' and the front matter's; None where that cannot be done."""
+        document = parse(issue, html)
+        sections = section_elements(document, issue)
+        if sections is None or crosses_sections(issue, html):
+            return None
+        inputs = inputs_key(issue)
+        head = ET.tostring(document.etree_element.find("head"), encoding="unicode")
+        parts, first_page, notes_before = [], 1, 0
+        for ident, element in sections:
+            css = (f"@page :nth(1 of body) {{ counter-reset: page {first_page} }}\n"
+                   f"html {{ counter-reset: footnote {notes_before} }}\n")
+            key = digest(inputs, head, css, ET.tostring(element, encoding="unicode"))
+            part = self.part(ident, key, lay_out_section, issue, document, element, css)
+            parts.append(part)
+            first_page += len(part.document.pages)
+            notes_before += sum(1 for node in element.iter() if CALL_ID.match(node.get("id", "")))
+        front_tree = front_matter(document.etree_element, [element for _, element in sections],
+                                  folio_anchors(parts))
+        key = digest(inputs, ET.tostring(front_tree, encoding="unicode"))
+        front = self.part("front", key, lay_out_verified, issue, with_tree(document, front_tree), notes=[])
+        self.kept = {name: self.kept[name] for name in [ident for ident, _ in sections] + ["front"]}
+        assembled = assemble(front, parts, first_page - 1)
+        if assembled is None or misplaced_footnotes(issue, assembled):
+            return None  # the template puts something else among the body pages, or a footnote moved
+        return assembled
+
+    def part(self, name: str, key: str, lay_out: Callable[..., Layout], *args, **options) -> Layout:
+        """The kept layout of a part if its key is unchanged, else `lay_out(*args, **options)` (kept from now on)."""
+        kept = self.kept.get(name)
+        if kept is None or kept.key != key:
+            kept = self.kept[name] = Kept(key, lay_out(*args, **options))
+            self.laid_out.append(name)
+        return kept.layout
+
+
+def section_elements(document: HTML, issue: Issue) -> list[tuple[str, ET.Element]] | None:
+    """(id, element) of each section of the issue in the HTML, in order; None if the template has no such elements."""
+    wanted = [section.ident for section in issue.sections]
+    found = {node.get("id"): node for node in document.etree_element.iter() if node.get("id") in wanted}
+    if not wanted or len(found) != len(wanted):
+        return None
+    return [(ident, found[ident]) for ident in wanted]
+
+
+def crosses_sections(issue: Issue, html: str) -> bool:
+    """Whether the style (or a <style> in the HTML) uses something that carries state across sections."""
+    sheets = [path.read_text(encoding="utf-8", errors="replace")
+              for folder in (issue.settings.style_dir, issue.folder) for path in sorted(folder.rglob("*.css"))]
+    inline = re.findall(r"<style[^>]*>(.*?)</style>|style=\"([^\"]*)\"", html, flags=re.S)
+    texts = sheets + [part for pair in inline for part in pair]
+    return any(CROSSES_SECTIONS.search(re.sub(r"/\*.*?\*/", "", text, flags=re.S)) for text in texts)
+
+
+def inputs_key(issue: Issue) -> str:
+    """A key for the files a layout reads besides the HTML: style, fonts, images (paths, times, sizes)."""
+    folders = (issue.folder, issue.settings.style_dir, issue.settings.fonts_dir)
+    files = sorted(path for folder in folders for path in folder.rglob("*")
+                   if path.suffix.lower() not in (".md", ".yaml") and path.is_file())
+    return digest(STYLESHEET, *(f"{path}\0{path.stat().st_mtime_ns}\0{path.stat().st_size}" for path in files))
+
+
+def digest(*parts: str) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return hasher.hexdigest()
+
+
+def lay_out_section(issue: Issue, document: HTML, section: ET.Element, css: str) -> Layout:
+    """One section laid out alone, its footnotes verified; its page and footnote counters start as `css` says."""
+    tree = only(document.etree_element, section)
+    notes = [note for note in issue.footnotes if section.find(f".//*[@id='{call_anchor(note)}']") is not None]
+    return lay_out_verified(issue, with_tree(document, tree), css, notes)
+
+
+def only(root: ET.Element, kept: ET.Element) -> ET.Element:
+    """A tree holding the head, `kept` and the elements on the path to it, nothing else of the body."""
+    path = path_to(root, kept)
+
+    def rebuilt(node: ET.Element, depth: int) -> ET.Element:
+        if node is kept:
+            return node
+        clone = shell(node)
+        for child in node:
+            if child is path[depth + 1]:
+                clone.append(rebuilt(child, depth + 1))
+            elif child.tag == "head":
+                clone.append(child)
+        return clone
+    return rebuilt(root, 0)
+
+
+def front_matter(root: ET.Element, sections: list[ET.Element], folios: list[list[str]]) -> ET.Element:
+    """The tree without its sections; where the first stood, one placeholder page per body page.
+
+    Each placeholder holds the ids on its page that the front matter links to
+    (`href="#…"`), which is what the contents' `target-counter()` reads.
+    """
+    holders = set(sections)
+    inside = {node.get("id") for section in sections for node in section.iter()}
+    named = {node.get("href", "")[1:] for node in root.iter() if node.get("href", "").startswith("#")}
+    named -= {node.get("id") for node in root.iter()} - inside  # ids of the front matter itself
+    folios = [[ident for ident in idents if ident in named] for idents in folios]
+
+    def rebuilt(node: ET.Element) -> ET.Element:
+        if not any(descendant in holders for descendant in node.iter()):
+            return node
+        clone = shell(node)
+        for child in node:
+            if child is sections[0]:
+                clone.extend(placeholders(folios))
+            elif child not in holders:
+                clone.append(rebuilt(child))
+        return clone
+    return rebuilt(root)
+
+
+def placeholders(folios: list[list[str]]) -> list[ET.Element]:
+    """One empty page per folio, holding an empty block for each of its ids."""
+    pages = []
+    for number, idents in enumerate(folios, start=1):
+        page = ET.Element("div", {"id": FOLIO_ID.format(number), "style": "break-before: page"})
+        page.extend(ET.Element("div", {"id": ident}) for ident in idents)
+        pages.append(page)
+    return pages
+
+
+def shell(node: ET.Element) -> ET.Element:
+    """A copy of an element without its children."""
+    clone = ET.Element(node.tag, dict(node.attrib))
+    clone.text, clone.tail = node.text, node.tail
+    return clone
+
+
+def path_to(root: ET.Element, target: ET.Element) -> list[ET.Element]:
+    """The elements from `root` down to `target`."""
+    parents = {child: parent for parent in root.iter() for child in parent}
+    path = [target]
+    while path[-1] is not root:
+        path.append(parents[path[-1]])
+    return path[::-1]
+
+
+def with_tree(document: HTML, tree: ET.Element) -> HTML:
+    """The parsed document with another element tree (same base URL, fetcher, media)."""
+    changed = copy(document)
+    changed.wrapper_element = cssselect2.ElementWrapper.from_html_root(tree, content_language=None)
+    changed.etree_element = changed.wrapper_element.etree_element
+    return changed
+
+
+def folio_anchors(parts: list[Layout]) -> list[list[str]]:
+    """For each body page in order, the ids anchored on it."""
+    pages: list[list[str]] = []
+    for part in parts:
+        on_page: list[list[str]] = [[] for _ in part.document.pages]
+        for ident, index in part.anchors.items():
+            on_page[index].append(ident)
+        pages.extend(on_page)
+    return pages
+
+
+def assemble(front: Layout, parts: list[Layout], body_pages: int) -> Layout | None:
+    """The front matter's own pages, then every section's, as one layout; None if the front matter is not as expected.
+
+    The front matter must end with exactly the placeholder pages, in order.
+    """
+    first = front.page_of(FOLIO_ID.format(1))
+    if first is None or len(front.document.pages) - first != body_pages or any(
+            front.page_of(FOLIO_ID.format(number)) != first + number - 1 for number in range(1, body_pages + 1)):
+        return None
+    pages = front.document.pages[:first] + [page for part in parts for page in part.document.pages]
+    layout = inspect(front.document.copy(pages))
+    layout.fetcher = front.fetcher
+    layout.pushed = tuple(block for part in parts for block in part.pushed)
+    return layout
+
