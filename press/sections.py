@@ -84,7 +84,8 @@ class SectionLayouts:
         for ident, element in sections:
             css = (f"@page :nth(1 of body) {{ counter-reset: page {first_page} }}\n"
                    f"html {{ counter-reset: footnote {notes_before} }}\n")
-            key = digest(inputs, head, css, ET.tostring(element, encoding="unicode"))
+            key = digest(inputs, head, css, *map(start_tag, path_to(document.etree_element, element)[:-1]),
+                         ET.tostring(element, encoding="unicode"))
             part = self.part(ident, key, lay_out_section, issue, document, element, css)
             parts.append(part)
             first_page += len(part.document.pages)
@@ -205,6 +206,11 @@ def shell(node: ET.Element) -> ET.Element:
     clone = ET.Element(node.tag, dict(node.attrib))
     clone.text, clone.tail = node.text, node.tail
     return clone
+
+
+def start_tag(node: ET.Element) -> str:
+    """An element's tag and attributes (what an ancestor of a section gives it: the language, classes)."""
+    return f"{node.tag} {sorted(node.attrib.items())}"
 
 
 def path_to(root: ET.Element, target: ET.Element) -> list[ET.Element]:

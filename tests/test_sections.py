@@ -69,6 +69,18 @@ def test_a_changed_style_lays_out_everything_again(make_issue, tmp_path):
     assert len(sections.laid_out) == len(load_issue(folder).sections) + 1
 
 
+def test_a_changed_language_lays_out_everything_again(make_issue, tmp_path):
+    """The language is an attribute of <html>, outside every section's own HTML, and changes the shaping."""
+    make_issue.use_sample_settings()
+    folder = make_issue.copy_sample()
+    sections = SectionLayouts()
+    same_pdf_both_ways(folder, sections, tmp_path)
+    settings = make_issue.settings
+    settings.write_text(settings.read_text(encoding="utf-8") + "language: zh-Hant\n", encoding="utf-8")
+    same_pdf_both_ways(folder, sections, tmp_path)
+    assert len(sections.laid_out) == len(load_issue(folder).sections) + 1
+
+
 def test_a_style_with_state_across_sections_is_laid_out_in_one_render(make_issue, tmp_path):
     make_issue.use_sample_settings(css="@page body:left { margin-left: 30mm; }")
     folder = make_issue.copy_sample()
