@@ -25,6 +25,7 @@ from pathlib import Path
 
 from press.errors import InputError, Problem
 from press.model import Issue
+from press.sources import snapshot, watched_roots
 
 MAIL_TEXT = "mail.txt"
 MAIL_HTML = "mail.html"
@@ -108,8 +109,6 @@ def ready(issue: Issue, pdf: Path) -> list[str]:
     """Why the PDF must not be sent: missing, older than a source, failing a check, over budget."""
     if not pdf.is_file():
         return [f"{pdf} 不存在 (the PDF is not built: run press build)"]
-    from press.watch import snapshot, watched_roots
-
     reasons = []
     built = pdf.stat().st_mtime_ns
     inputs = snapshot(watched_roots(issue.folder, issue.settings.styles_dir, issue.settings.fonts_dir))

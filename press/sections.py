@@ -28,7 +28,8 @@ from weasyprint import HTML
 
 from press.errors import PressError
 from press.layout import STYLESHEET, Layout, call_anchor, inspect, lay_out_verified, misplaced_footnotes, parse
-from press.model import Issue
+from press.model import Footnote, Issue
+from press.sources import snapshot, watched_roots
 
 FOLIO_ID = "press-folio-{}"
 CALL_ID = re.compile(r"fn-call-\d+$")
@@ -86,10 +87,12 @@ class SectionLayouts:
                    f"html {{ counter-reset: footnote {notes_before} }}\n")
             key = digest(inputs, head, css, *map(start_tag, path_to(document.etree_element, element)[:-1]),
                          ET.tostring(element, encoding="unicode"))
-            part = self.part(ident, key, lay_out_section, issue, document, element, css)
+            calls = {node.get("id") for node in element.iter() if CALL_ID.match(node.get("id", ""))}
+            notes = [note for note in issue.footnotes if call_anchor(note) in calls]
+            part = self.part(ident, key, lay_out_section, issue, document, element, css, notes)
             parts.append(part)
             first_page += len(part.document.pages)
-            notes_before += sum(1 for node in element.iter() if CALL_ID.match(node.get("id", "")))
+            notes_before += len(notes)
         front_tree = front_matter(document.etree_element, [element for _, element in sections],
                                   folio_anchors(parts))
         key = digest(inputs, ET.tostring(front_tree, encoding="unicode"))
@@ -128,11 +131,10 @@ def crosses_sections(issue: Issue, html: str) -> bool:
 
 
 def inputs_key(issue: Issue) -> str:
-    """A key for the files a layout reads besides the HTML: style, fonts, images (paths, times, sizes)."""
-    folders = (issue.folder, issue.settings.style_dir, issue.settings.fonts_dir)
-    files = sorted(path for folder in folders for path in folder.rglob("*")
-                   if path.suffix.lower() not in (".md", ".yaml") and path.is_file())
-    return digest(STYLESHEET, *(f"{path}\0{path.stat().st_mtime_ns}\0{path.stat().st_size}" for path in files))
+    """A key for the files a layout reads besides the HTML (style, fonts, images): the watcher's snapshot of them."""
+    state = snapshot(watched_roots(issue.folder, issue.settings.styles_dir, issue.settings.fonts_dir))
+    return digest(STYLESHEET, *(f"{path}\0{time}\0{size}" for path, (time, size) in sorted(state.items())
+                                if path.suffix.lower() not in (".md", ".yaml")))
 
 
 def digest(*parts: str) -> str:
@@ -142,11 +144,9 @@ def digest(*parts: str) -> str:
     return hasher.hexdigest()
 
 
-def lay_out_section(issue: Issue, document: HTML, section: ET.Element, css: str) -> Layout:
-    """One section laid out alone, its footnotes verified; its page and footnote counters start as `css` says."""
-    tree = only(document.etree_element, section)
-    notes = [note for note in issue.footnotes if section.find(f".//*[@id='{call_anchor(note)}']") is not None]
-    return lay_out_verified(issue, with_tree(document, tree), css, notes)
+def lay_out_section(issue: Issue, document: HTML, section: ET.Element, css: str, notes: list[Footnote]) -> Layout:
+    """One section laid out alone, its `notes` verified; its page and footnote counters start as `css` says."""
+    return lay_out_verified(issue, with_tree(document, only(document.etree_element, section)), css, notes)
 
 
 def only(root: ET.Element, kept: ET.Element) -> ET.Element:

@@ -4,9 +4,9 @@ Takes an issue folder (and optionally an output path); builds once, then
 polls the files a build reads (the issue folder, newsletter.yaml, the style
 and fonts folders) and rebuilds when one changes.  Fonts, templates and
 WeasyPrint stay loaded between builds, and the sections an edit did not
-touch keep their pages (press.sections), so a rebuild costs the layout of the
-edited section and the writing.  A build that fails reports its problems and leaves the last
-good PDF in place (`build` writes atomically).  Returns when `keep_going`
+touch keep their pages (press.sections), so a rebuild costs the layout of
+the edited section and the writing.  A build that fails reports its problems
+and leaves the last good PDF in place (`build` writes atomically).  Returns when `keep_going`
 says so (Ctrl-C on the command line).
 """
 
@@ -16,36 +16,11 @@ from pathlib import Path
 
 from press.build import build
 from press.errors import PressError, display_path
-from press.load import SETTINGS_FILE
 from press.sections import SectionLayouts
+from press.sources import Snapshot, changed, snapshot, watched_roots
 
 POLL_SECONDS = 0.05
 SETTLE_SECONDS = 0.03  # an editor's save can be several writes: wait until the files are quiet
-Snapshot = dict[Path, tuple[int, int]]
-
-
-def watched_roots(folder: Path, styles_dir: Path, fonts_dir: Path) -> list[Path]:
-    """The files and folders a build of `folder` reads."""
-    return [folder, folder.parent / SETTINGS_FILE, styles_dir, fonts_dir]
-
-
-def snapshot(roots: list[Path]) -> Snapshot:
-    """(modification time, size) of every file under the roots; a root that is a file counts itself."""
-    state: Snapshot = {}
-    for root in roots:
-        paths = [root] if root.is_file() else (path for path in root.rglob("*") if path.is_file())
-        for path in paths:
-            try:
-                info = path.stat()
-            except OSError:  # deleted while we looked
-                continue
-            state[path] = (info.st_mtime_ns, info.st_size)
-    return state
-
-
-def changed(before: Snapshot, after: Snapshot) -> list[Path]:
-    """Files added, removed or modified between two snapshots."""
-    return sorted(path for path in before.keys() | after.keys() if before.get(path) != after.get(path))
 
 
 def watch(folder: Path, output: Path | None, say: Callable[[str], None],

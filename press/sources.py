@@ -1,0 +1,36 @@
+"""The files a build of an issue reads, and their state: what the watcher, the mailer and the section cache compare.
+
+Takes an issue folder and its style and fonts folders; gives the roots to
+look at and a snapshot (modification time and size of every file), and the
+files that differ between two snapshots.
+"""
+
+from pathlib import Path
+
+from press.load import SETTINGS_FILE
+
+Snapshot = dict[Path, tuple[int, int]]
+
+
+def watched_roots(folder: Path, styles_dir: Path, fonts_dir: Path) -> list[Path]:
+    """The files and folders a build of `folder` reads."""
+    return [folder, folder.parent / SETTINGS_FILE, styles_dir, fonts_dir]
+
+
+def snapshot(roots: list[Path]) -> Snapshot:
+    """(modification time, size) of every file under the roots; a root that is a file counts itself."""
+    state: Snapshot = {}
+    for root in roots:
+        paths = [root] if root.is_file() else (path for path in root.rglob("*") if path.is_file())
+        for path in paths:
+            try:
+                info = path.stat()
+            except OSError:  # deleted while we looked
+                continue
+            state[path] = (info.st_mtime_ns, info.st_size)
+    return state
+
+
+def changed(before: Snapshot, after: Snapshot) -> list[Path]:
+    """Files added, removed or modified between two snapshots."""
+    return sorted(path for path in before.keys() | after.keys() if before.get(path) != after.get(path))
