@@ -182,15 +182,18 @@ def refuse_wide_blocks(issue: Issue, layout: "Layout") -> None:
 
 
 def wide_blocks(issue: Issue, layout: "Layout"):
-    """(article, source line, kind, excess in CSS pixels) for each top-level block wider than its page's text block."""
-    articles = {block: article for article in issue.articles for block in article.blocks}
+    """(article, source line, kind, excess in CSS pixels) for each top-level block or note wider than the text block."""
+    sources = {block: (article, int(block.rsplit("-L", 1)[1]))
+               for article in issue.articles for block in article.blocks}
+    sources |= {text_anchor(note): (article, note.line)
+                for article in issue.articles for note in article.footnotes}
     seen: set[str] = set()
     for page in layout.document.pages:
         page_box = page._page_box
         right = page_box.content_box_x() + page_box.width
         for box in page_box.descendants():
             ident = box.element.get("id") if box.element is not None else None
-            if ident not in articles or ident in seen or not hasattr(box, "margin_width"):
+            if ident not in sources or ident in seen or not hasattr(box, "margin_width"):
                 continue
             excess = box.border_box_x() + box.border_width() - right
             for child in getattr(box, "children", ()):  # a table's grid can be wider than its wrapper
@@ -199,7 +202,7 @@ def wide_blocks(issue: Issue, layout: "Layout"):
             if excess > WIDTH_TOLERANCE:
                 seen.add(ident)
                 kind = "表格" if box.element.tag == "table" or box.element.find(".//table") is not None else "内容"
-                yield articles[ident], int(ident.rsplit("-L", 1)[1]), kind, excess
+                yield *sources[ident], kind, excess
 
 
 def first_per_stretch(layout: "Layout", misplaced: list[Footnote]) -> list[Footnote]:

@@ -84,6 +84,44 @@ ARTICLE_SCHEMA = {
 }
 
 
+class StrictYAMLError(yaml.MarkedYAMLError):
+    """YAML that parses but that press refuses; its problem is the whole message."""
+
+
+class StrictLoader(yaml.SafeLoader):
+    """PyYAML's safe loader without aliases (`*name`) and without a key given twice in one mapping.
+
+    Editors never need aliases, and a few nested ones expand into gigabytes
+    (the "billion laughs"); a key given twice silently keeps the last value.
+    """
+
+    line_offset = 0  # lines before the YAML text in its file (front matter), for messages
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise StrictYAMLError(problem=f"不允许使用别名 *{event.anchor} (YAML aliases are not allowed)",
+                                       problem_mark=event.start_mark)
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True) if isinstance(key_node, yaml.ScalarNode) else None
+            if key is not None and key in seen:
+                raise StrictYAMLError(
+                    problem=f"字段 {key} 重复，首次在第 {seen[key]} 行 (key {key} given twice)",
+                    problem_mark=key_node.start_mark)
+            seen.setdefault(key, key_node.start_mark.line + 1 + self.line_offset)
+        return super().construct_mapping(node, deep)
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """A value's repr for a message, cut to `limit` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class Problems(list):
     """A list of problems that knows which file it is reading."""
 
@@ -98,11 +136,15 @@ def load_issue(folder: Path) -> Issue:
     if not (folder / ISSUE_FILE).is_file():
         raise InputError([Problem(folder / ISSUE_FILE, 0, 0,
                                   "找不到 issue.yaml (not an issue folder)")])
+    if not inside(folder / ISSUE_FILE, folder):
+        raise InputError([Problem(folder / ISSUE_FILE, 0, 0, "issue.yaml 链接到本期目录以外，拒绝读取 "
+                                  "(issue.yaml links outside the issue folder: refused)")])
     settings = load_settings(folder.parent / SETTINGS_FILE, problems)
     meta, lines = read_yaml(folder / ISSUE_FILE, problems)
     validate(meta, lines, ISSUE_SCHEMA, folder / ISSUE_FILE, problems)
     names = article_names(folder, meta, lines, problems)
     articles = load_articles(folder, names, settings, problems)
+    check_numbers(meta, lines, folder / ISSUE_FILE, problems)
     if settings:
         check_section_order(articles, settings, folder / ISSUE_FILE, lines, problems)
     if problems or settings is None:
@@ -110,6 +152,23 @@ def load_issue(folder: Path) -> Issue:
     return Issue(settings=settings, folder=folder.resolve(), year=meta["year"],
                  number=meta["number"], date=meta["date"], articles=tuple(articles),
                  sections=group_sections(tuple(articles)))
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """Whether a path, its links followed, lies in a folder."""
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def check_numbers(meta: Any, lines: dict[str, int], path: Path, problems: Problems) -> None:
+    """The year has four digits and the issue number is positive."""
+    if not isinstance(meta, dict):
+        return
+    year, number = meta.get("year"), meta.get("number")
+    if has_type(year, int) and not 1000 <= year <= 9999:
+        problems.add(path, lines.get("year", 1), 1, f"年份应为四位数 (year must have four digits, got {shown(year)})")
+    if has_type(number, int) and not 1 <= number <= 999:
+        problems.add(path, lines.get("number", 1), 1,
+                     f"期号应在 1 到 999 之间 (number must be 1–999, got {shown(number)})")
 
 
 def load_settings(path: Path, problems: Problems) -> Settings | None:
@@ -154,16 +213,16 @@ def check_settings(data: dict, lines: dict[str, int], path: Path,
     max_bytes = parse_size(data.get("max_size", "5 MB"))
     if max_bytes is None:
         problems.add(path, nested.get("max_size", 0), 1, f"文件大小写法不对 (max_size: write e.g. 5 MB or "
-                     f"450 KB, got {data['max_size']!r})")
+                     f"450 KB, got {shown(data['max_size'])})")
     page_size = parse_page_size(data.get("page_size", "A4"))
     if page_size is None:
         problems.add(path, nested.get("page_size", 0), 1, "页面尺寸写法不对 (page_size: A3, A4, A5, B5, "
-                     f"Letter or e.g. 185mm 260mm, got {data['page_size']!r})")
+                     f"Letter or e.g. 185mm 260mm, got {shown(data['page_size'])})")
     bars = []
     for name, value in (data.get("bars") or {}).items():
         line = nested.get(f"bars.{name}", nested.get("bars", 0))
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            problems.add(path, line, 1, f"阈值应为不小于 0 的数 (bar {name} must be a number ≥ 0, got {value!r})")
+            problems.add(path, line, 1, f"阈值应为不小于 0 的数 (bar {name} must be a number ≥ 0, got {shown(value)})")
         else:
             bars.append((str(name), float(value), line))
     if len(problems) > found:
@@ -180,13 +239,13 @@ def mail_settings(data: Any, lines: dict[str, int], path: Path, problems: Proble
     security = data.get("security", "starttls")
     if security not in SECURITY:
         problems.add(path, nested.get("security", 0), 1, f"security 应为 starttls、tls 或 none "
-                     f"(security must be starttls, tls or none, got {security!r})")
+                     f"(security must be starttls, tls or none, got {shown(security)})")
     if "@" not in data["from"]:
         problems.add(path, nested.get("from", 0), 1,
-                     f"发件人地址不对 (from must hold an address, got {data['from']!r})")
+                     f"发件人地址不对 (from must hold an address, got {shown(data['from'])})")
     rate = data.get("per_minute", 30)
     if isinstance(rate, bool) or rate <= 0:
-        problems.add(path, nested.get("per_minute", 0), 1, f"per_minute 应大于 0 (must be > 0, got {rate!r})")
+        problems.add(path, nested.get("per_minute", 0), 1, f"per_minute 应大于 0 (must be > 0, got {shown(rate)})")
     if len(problems) > found:
         return None
     return MailSettings(sender=data["from"], host=data.get("host", "localhost"), port=data.get("port", 587),
@@ -249,14 +308,16 @@ def read_yaml(path: Path, problems: Problems, text: str | None = None,
         if text is None:
             return None, {}
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=yaml.SafeLoader)
+        loader = type("Loader", (StrictLoader,), {"line_offset": line_offset})
+        node = yaml.compose(text, Loader=loader)
+        data = yaml.load(text, Loader=loader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 + line_offset if mark else line_offset
         column = mark.column + 1 if mark else 0
         reason = getattr(error, "problem", None) or str(error)
-        problems.add(path, line, column, f"YAML 语法错误 (YAML syntax error: {reason})")
+        message = reason if isinstance(error, StrictYAMLError) else f"YAML 语法错误 (YAML syntax error: {reason})"
+        problems.add(path, line, column, message)
         return None, {}
     except (ValueError, OverflowError) as error:  # a well-formed value that is no value, e.g. 2024-13-01
         mark = unreadable_value(node)
@@ -319,7 +380,7 @@ def validate(data: Any, lines: dict[str, int], schema: dict[str, Field], path: P
         elif not has_type(value, schema[name].kind):
             chinese, english = type_name(schema[name].kind)
             problems.add(path, lines.get(name, first_line), 1,
-                         f"字段 {name} 应为{chinese} (field {name} must be {english}, got {value!r})")
+                         f"字段 {name} 应为{chinese} (field {name} must be {english}, got {shown(value)})")
             ok = False
     for name, field in schema.items():
         if field.required and name not in data:
@@ -356,11 +417,14 @@ def article_names(folder: Path, meta: Any, lines: dict[str, int],
         line = lines.get(f"articles[{index}]", lines.get("articles", 0))
         if not isinstance(name, str) or not name.endswith(".md") or "/" in name or "\\" in name:
             problems.add(issue_path, line, 1,
-                         f"文章应为本目录下的 .md 文件名 (expected a .md file name here, got {name!r})")
+                         f"文章应为本目录下的 .md 文件名 (expected a .md file name here, got {shown(name)})")
         elif name in seen:
             problems.add(issue_path, line, 1, f"文章 {name} 重复列出，首次在第 {seen[name]} 行 (listed twice)")
         elif not (folder / name).is_file():
             problems.add(issue_path, line, 1, f"找不到文章文件 {name} (article file missing)")
+        elif not inside(folder / name, folder):
+            problems.add(issue_path, line, 1, f"文章 {name} 链接到本期目录以外，拒绝读取 "
+                         "(the article file links outside the issue folder: refused)")
         else:
             seen[name] = line
             names.append((name, line))
@@ -419,7 +483,8 @@ def load_article(path: Path, settings: Settings | None, first_footnote: int,
 def check_characters(path: Path, text: str, settings: Settings, problems: Problems) -> None:
     """Every character must be drawable by a font in fonts/."""
     for line, column, char in uncovered(text, settings.fonts_dir):
-        problems.add(path, line, column, f"字体中没有字符 “{char}” (U+{ord(char):04X}: no bundled "
+        glyph = f"“{char}” " if char.isprintable() else ""
+        problems.add(path, line, column, f"字体中没有字符 {glyph}(U+{ord(char):04X}: no bundled "
                      "font has this character)")
 
 
@@ -453,16 +518,32 @@ def raster_problem(path: Path) -> tuple[str, str] | None:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as image:
                 width, height = image.size
+                kind = image.format
+                if kind == "PNG":
+                    image.verify()  # every chunk's checksum, up to the end chunk
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         declared = re.search(r"\((\d+) pixels\)", str(error))  # Pillow stops before giving the size
         pixels = f"{int(declared.group(1)):,}" if declared else "too many"
         return "图片像素过多", f"image too large: {pixels} pixels declared, at most {MAX_IMAGE_PIXELS:,}"
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         return "不是可读的图片", "not a readable image file"
+    if kind != "PNG" and truncated(path.read_bytes(), kind):
+        return "图片文件不完整", "image file cut short: save or copy it again"
     if width * height > MAX_IMAGE_PIXELS:
         return "图片像素过多", (f"image too large: {width} × {height} = {width * height:,} pixels "
                                 f"declared, at most {MAX_IMAGE_PIXELS:,}")
     return None
+
+
+def truncated(data: bytes, kind: str) -> bool:
+    """Whether a JPEG, GIF or WebP file lacks its end: the end-of-image marker, the trailer, the declared size."""
+    if kind == "JPEG":
+        return not data.rstrip(b"\x00").endswith(b"\xff\xd9")
+    if kind == "GIF":
+        return not data.rstrip(b"\x00").endswith(b"\x3b")
+    if kind == "WEBP":
+        return int.from_bytes(data[4:8], "little") + 8 > len(data)
+    return False
 
 
 def svg_problem(path: Path) -> tuple[str, str] | None:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from html import escape
+from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -84,13 +85,44 @@ def to_html(markdown: str, first_number: int = 1, line_offset: int = 0,
     problems += _check_headings(body, line_offset)
     problems += _check_stray_calls(markdown, line_offset)
     problems += _check_definitions(markdown, {note.label for note in footnotes}, line_offset)
-    if not any(token.type != "footnote_block_open" for token in body):
-        problems.append((line_offset + 1, 1, "文章正文为空 (the article has no text)"))
+    problems += _check_links(tokens, line_offset)
     env["press_footnotes"] = {note.label: note for note in footnotes}
     _number_blocks(body, env)
     html = md.renderer.render(body, md.options, env)
+    if not _has_content(html):
+        problems.append((line_offset + 1, 1, "文章正文为空 (the article has no text)"))
     blocks = [token.meta["block_id"] for token in body if "block_id" in token.meta]
     return Markup(html, footnotes, images, problems, blocks)
+
+
+def _check_links(tokens: list[Token], line_offset: int) -> list[tuple[int, int, str]]:
+    """A problem for each link that is a path (relative or file:), not an address or an #anchor.
+
+    WeasyPrint would write a path as the build machine's file:// URL, which
+    breaks in a mailed PDF and makes the bytes depend on the checkout.
+    """
+    problems = []
+    for token in tokens:
+        for child in token.children or ():
+            href = str(child.attrs.get("href", "")) if child.type == "link_open" else ""
+            scheme = urlsplit(href).scheme.lower() if href else ""
+            if child.type == "link_open" and not href.startswith("#") and (len(scheme) < 2 or scheme == "file"):
+                line = line_offset + (token.map[0] + 1 if token.map else 1)
+                problems.append((line, 1, f"链接应为网址、邮件地址或 #锚点 (a link must be a web or mail address "
+                                          f"or a #anchor; a link to a file does not work in the PDF: {href[:60]})"))
+    return problems
+
+
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+
+
+def _has_content(html: str) -> bool:
+    """Whether a body's HTML shows anything: an image, or a character that is not a space (U+3000 too) or zero-width."""
+    if "<img" in html:
+        return True
+    text = re.sub(r"<[^>]*>", "", html)
+    text = re.sub(r"&(nbsp|#160|#xa0);", " ", text)
+    return any(not char.isspace() and char not in INVISIBLE for char in text)
 
 
 def _without_footnote_block(tokens: list[Token]):

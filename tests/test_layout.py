@@ -98,3 +98,14 @@ def test_one_correction_per_stretch_between_forced_breaks():
     anchors = {"fn-call-1": 3, "fn-call-2": 4, "fn-call-3": 6, "fn-call-4": 9}
     layout = Layout(None, ["body"] * 10, anchors, 0, forced_breaks=[2, 5, 8])
     assert [note.number for note in first_per_stretch(layout, notes)] == [1, 3, 4]
+
+
+def test_a_footnote_wider_than_the_text_block_is_an_input_error_at_its_line(make_issue):
+    body = "序列见脚注[^seq]。\n\n[^seq]: 序列 " + "ATCG" * 60
+    folder = make_issue({"01-a.md": "---\ntitle: 甲\nsection: 专题\n---\n\n" + body + "\n"})
+    issue = load_issue(folder)
+    lay_out_verified(issue, render_html(issue))  # the style breaks the string where it must
+    with pytest.raises(InputError) as raised:
+        lay_out_verified(issue, render_html(issue), css=".footnote { white-space: nowrap; }")
+    assert [(problem.path.name, problem.line) for problem in raised.value.problems] == [("01-a.md", 8)]
+    assert "宽于版心" in raised.value.problems[0].message

@@ -140,3 +140,43 @@ def test_an_image_outside_the_issue_is_refused_before_rendering(make_issue, tmp_
     assert result.stderr.startswith(f"Error: issues/2024-05/01-a.md:8:1: 图片必须在本期目录中 (image must lie in the "
                                     f"issue folder: {src})")
     assert not any("secret" in url or "/etc/" in url for url in fetches["served"] + fetches["refused"])
+
+
+def test_an_article_or_issue_file_linked_outside_the_folder_is_not_read(make_issue, tmp_path, monkeypatch):
+    secret = tmp_path / "secret.md"
+    secret.write_text(article("秘密", "这是文件夹外的秘密文字。"), encoding="utf-8")
+    folder = make_issue({"01-a.md": article("甲", "正文。")},
+                        issue_yaml="year: 2024\nnumber: 5\ndate: 2024-05-01\narticles:\n  - 01-a.md\n  - 02-b.md\n")
+    (folder / "02-b.md").symlink_to(secret)
+    result = built(folder, tmp_path, monkeypatch)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("Error: issues/2024-05/issue.yaml:6:1: 文章 02-b.md 链接到本期目录以外")
+    assert not (tmp_path / "out.pdf").exists()
+
+    (folder / "02-b.md").unlink()
+    moved = tmp_path / "elsewhere.yaml"
+    (folder / "issue.yaml").rename(moved)
+    (folder / "issue.yaml").symlink_to(moved)
+    result = built(folder, tmp_path, monkeypatch)
+    assert result.exit_code == 2 and "issue.yaml 链接到本期目录以外" in result.stderr
+
+
+def test_a_template_cannot_reach_python_or_files_outside(make_issue, tmp_path, monkeypatch):
+    folder = make_issue({"01-a.md": article("甲", "正文。")})
+    templates = folder / "templates"
+    templates.mkdir()
+    own = templates / "issue.html"
+    own.write_text("<html>\n<p>{{ cycler.__init__.__globals__.__builtins__.open('/etc/hostname').read() }}</p>\n",
+                   encoding="utf-8")
+    result = built(folder, tmp_path, monkeypatch)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("Error: issues/2024-05/templates/issue.html:2: 模板试图访问沙箱以外的内容")
+
+    own.unlink()
+    secret = tmp_path / "secret.html"
+    secret.write_text("<html><p>外面的模板</p></html>", encoding="utf-8")
+    own.symlink_to(secret)
+    result = built(folder, tmp_path, monkeypatch)
+    assert result.exit_code == 2, result.output
+    assert "模板 issue.html 链接到模板目录以外，拒绝读取" in result.stderr
+    assert not (tmp_path / "out.pdf").exists()
