@@ -15,7 +15,21 @@ from press import __version__
 from press.errors import PressError, display_path
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class PressGroup(click.Group):
+    """The command group; Ctrl-C anywhere in a command (its imports too) ends with exit 130, not click's "Aborted!"."""
+
+    def invoke(self, context: click.Context):
+        try:
+            return super().invoke(context)
+        except KeyboardInterrupt:
+            click.echo(INTERRUPTED, err=True)
+            sys.exit(130)
+
+
+INTERRUPTED = "已中断 (interrupted); the previous PDF is unchanged."
+
+
+@click.group(cls=PressGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="press")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks of unexpected errors.")
 @click.pass_context
@@ -199,8 +213,10 @@ def mail(context: click.Context, issue: Path, readers_file: Path | None, really_
     """
     from press import mail as mailing
 
+    if (dry_run or readers_file) and not really_send:
+        raise click.UsageError("--to and --dry-run go with --send (without it, press mail writes the draft)")
     loaded, pdf = issue_and_pdf(context, issue)
-    reasons = guarded(context, lambda: mailing.ready(loaded, pdf))
+    reasons = guarded(context, lambda: mailing.ready(loaded, pdf, readers_file))
     if reasons:
         raise PressError("不能发送 (will not send):\n" + "\n".join(f"  {reason}" for reason in reasons))
     if not really_send:
@@ -222,7 +238,12 @@ def mail(context: click.Context, issue: Path, readers_file: Path | None, really_
                    f"{len(readers) - len(pending)} already sent) via {loaded.settings.mail.host}:"
                    f"{loaded.settings.mail.port}", err=True)
         return
-    delivery = guarded(context, lambda: mailing.send(loaded, pdf, readers, lambda line: click.echo(line, err=True)))
+    try:
+        delivery = guarded(context, lambda: mailing.send(loaded, pdf, readers, lambda line: click.echo(line, err=True)))
+    except SystemExit as interrupted:  # Ctrl-C: guarded has said so; say how to go on
+        click.echo("再次运行同一命令，只发给尚未收到的读者 (run the same command again: it sends only to "
+                   f"those not yet sent; log: {display_path(mailing.log_path(pdf))})", err=True)
+        raise interrupted
     click.echo(f"发送 {len(delivery.sent)} 封，跳过已收到的 {len(delivery.skipped)} 位，失败 {len(delivery.failed)} 封 "
                f"(sent {len(delivery.sent)}, already sent {len(delivery.skipped)}, failed {len(delivery.failed)}); "
                f"log: {display_path(mailing.log_path(pdf))}", err=True)
@@ -257,7 +278,7 @@ def guarded(context: click.Context, action):
     except (PressError, click.exceptions.Exit, click.Abort):
         raise
     except KeyboardInterrupt:
-        click.echo("已中断 (interrupted); the previous PDF is unchanged.", err=True)
+        click.echo(INTERRUPTED, err=True)
         sys.exit(130)
     except Exception as error:
         if context.obj.get("debug"):

@@ -23,7 +23,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 
-from press.errors import InputError, Problem
+from press.errors import InputError, PressError, Problem
 from press.model import Issue
 from press.sources import snapshot, watched_roots
 
@@ -83,15 +83,20 @@ def compose(issue: Issue, pdf: Path, recipient: str | None = None) -> EmailMessa
                                          disposition="inline")
     message.add_attachment(pdf.read_bytes(), "application", "pdf", filename=attachment_name(issue))
     attachment = message.get_payload()[-1]  # older clients read the name from Content-Type, RFC 2047-encoded
-    attachment.replace_header("Content-Type", f'application/pdf; name="{encoded_word(attachment_name(issue))}"')
+    del attachment["Content-Type"]
+    attachment.set_raw("Content-Type", f'application/pdf;\n name="{encoded_words(attachment_name(issue))}"')
     return message
 
 
-def encoded_word(text: str) -> str:
-    """`text` as one RFC 2047 encoded word (UTF-8, base64)."""
+def encoded_words(text: str) -> str:
+    """`text` as RFC 2047 encoded words (UTF-8, base64) on folded lines short enough to be kept as written.
+
+    Stored raw (`set_raw`): the email package would otherwise decode the words
+    and write the name as RFC 2231 only, which older clients cannot read.
+    """
     from email.header import Header
 
-    return Header(text, "utf-8").encode(maxlinelen=998)
+    return Header(text, "utf-8").encode(maxlinelen=60, linesep="\n")
 
 
 def write_draft(message: EmailMessage, target: Path) -> Path:
@@ -105,14 +110,19 @@ def write_draft(message: EmailMessage, target: Path) -> Path:
     return target
 
 
-def ready(issue: Issue, pdf: Path) -> list[str]:
-    """Why the PDF must not be sent: missing, older than a source, failing a check, over budget."""
+def ready(issue: Issue, pdf: Path, readers: Path | None = None) -> list[str]:
+    """Why the PDF must not be sent: missing, older than a source, failing a check, over budget.
+
+    The mail templates and the reader list are not sources of the PDF: editing them needs no rebuild.
+    """
     if not pdf.is_file():
         return [f"{pdf} 不存在 (the PDF is not built: run press build)"]
     reasons = []
     built = pdf.stat().st_mtime_ns
     inputs = snapshot(watched_roots(issue.folder, issue.settings.styles_dir, issue.settings.fonts_dir))
-    newer = sorted(path for path, (modified, _) in inputs.items() if modified > built)
+    not_sources = {readers.resolve()} if readers else set()
+    newer = sorted(path for path, (modified, _) in inputs.items() if modified > built
+                   and Path(path).name not in (MAIL_TEXT, MAIL_HTML) and Path(path).resolve() not in not_sources)
     if newer:
         reasons.append(f"PDF 比源文件旧 (the PDF is older than {newer[0]}: run press build)")
     if pdf.stat().st_size > issue.settings.check.max_bytes:
@@ -142,7 +152,7 @@ def read_readers(path: Path) -> list[str]:
         if not entry:
             continue
         address = parseaddr(entry)[1]
-        if not valid_address(address):
+        if not valid_address(address) or not one_reader(entry, address):
             problems.append(Problem(path, number, 1, f"邮件地址无效 (not an e-mail address: {entry!r})"))
         elif address.lower() in first_line:
             problems.append(Problem(path, number, 1, f"地址重复，首次在第 {first_line[address.lower()]} 行 "
@@ -155,6 +165,14 @@ def read_readers(path: Path) -> list[str]:
     if problems:
         raise InputError(problems)
     return readers
+
+
+def one_reader(entry: str, address: str) -> bool:
+    """Whether a line is one address, bare or as `Name <address>` (two addresses, groups or a header are not)."""
+    import re
+
+    named = re.fullmatch(r'(?:"[^"\\]*"|[^<>",;:@\\]*)\s*<' + re.escape(address) + ">", entry)
+    return entry == address or named is not None
 
 
 def valid_address(address: str) -> bool:
@@ -209,25 +227,62 @@ def connect(issue: Issue) -> smtplib.SMTP:
         session = smtplib.SMTP(mail.host, mail.port, timeout=30)
         if mail.security == "starttls":
             session.starttls(context=context)
-    user, password = os.environ.get("PRESS_SMTP_USER"), os.environ.get("PRESS_SMTP_PASSWORD")
-    if user and password:
-        session.login(user, password)
+    login = credentials()
+    if login:
+        session.login(*login)
     return session
+
+
+class SendStopped(PressError):
+    """The server or the login failed: no reader can get the issue now, so the run stops (exit 1)."""
 
 
 def is_temporary(error: Exception) -> bool:
     """4xx replies and lost connections are worth another try; 5xx are not."""
-    code = getattr(error, "smtp_code", None)
+    code = reply_code(error)
     if code is not None:
         return 400 <= code < 500
     return isinstance(error, (smtplib.SMTPServerDisconnected, ConnectionError, TimeoutError, OSError))
+
+
+def reply_code(error: Exception) -> int | None:
+    """The server's reply code; for a refused recipient, the code it gave that recipient."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused) and error.recipients:
+        return min(code for code, _ in error.recipients.values())
+    return getattr(error, "smtp_code", None)
+
+
+def about_the_session(error: Exception) -> bool:
+    """Whether a failure concerns the server, the login or the sender rather than one reader or this message.
+
+    Then every other reader would fail the same way, so the run stops.
+    """
+    return not isinstance(error, (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError))
+
+
+def credentials() -> tuple[str, str] | None:
+    """(user, password) from PRESS_SMTP_USER and PRESS_SMTP_PASSWORD, None if neither is set; one alone is an error."""
+    user, password = os.environ.get("PRESS_SMTP_USER"), os.environ.get("PRESS_SMTP_PASSWORD")
+    if bool(user) != bool(password):
+        raise PressError("PRESS_SMTP_USER 与 PRESS_SMTP_PASSWORD 须同时设置 (set both PRESS_SMTP_USER and "
+                         "PRESS_SMTP_PASSWORD, or neither)")
+    return (user, password) if user else None
 
 
 def send(issue: Issue, pdf: Path, readers: list[str], say: Callable[[str], None] = lambda line: None,
          sleep: Callable[[float], None] = time.sleep) -> Delivery:
     """Send one message per reader not yet in the log; return who got it, who had it, who failed."""
     log = log_path(pdf)
+    credentials()
     draft = compose(issue, pdf)
+    with sending_lock(log):
+        return send_pending(issue, pdf, draft, readers, say, sleep)
+
+
+def send_pending(issue: Issue, pdf: Path, draft: EmailMessage, readers: list[str],
+                 say: Callable[[str], None], sleep: Callable[[float], None]) -> Delivery:
+    """Send the draft to each reader the log does not hold yet (the caller holds the log's lock)."""
+    log = log_path(pdf)
     done = already_sent(log, issue_id(issue, pdf))
     skipped = tuple(reader for reader in readers if parseaddr(reader)[1].lower() in done)
     pending = [reader for reader in readers if parseaddr(reader)[1].lower() not in done]
@@ -250,7 +305,14 @@ def send(issue: Issue, pdf: Path, readers: list[str], say: Callable[[str], None]
                     break
                 except (smtplib.SMTPException, OSError) as error:
                     session = close(session)
-                    if not is_temporary(error) or attempt == issue.settings.mail.retries:
+                    last_try = not is_temporary(error) or attempt == issue.settings.mail.retries
+                    if last_try and about_the_session(error):
+                        raise SendStopped(
+                            f"发送中止：{describe(error)}；已发送 {len(done) + len(sent)}/{len(readers)} 位，"
+                            f"修正后再次运行同一命令即可继续 (stopped: the server or the login failed; "
+                            f"{len(done) + len(sent)} of {len(readers)} readers have the issue; run the same "
+                            "command again to send to the rest)") from None
+                    if last_try:
                         failed.append((address, describe(error)))
                         say(f"发送失败 {address}: {describe(error)}")
                         break
@@ -260,13 +322,33 @@ def send(issue: Issue, pdf: Path, readers: list[str], say: Callable[[str], None]
     return Delivery(tuple(sent), skipped, tuple(failed))
 
 
+def sending_lock(log: Path):
+    """An exclusive lock beside the send log for one run: two runs at once would send everyone two copies."""
+    import contextlib
+    import fcntl
+
+    @contextlib.contextmanager
+    def held():
+        with log.with_name(log.name + ".lock").open("a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise PressError("另一个 press mail 正在发送本期 (another press mail is sending this issue: "
+                                 "wait for it to finish)") from None
+            yield
+
+    return held()
+
+
 def personal_copy(draft: EmailMessage, reader: str) -> EmailMessage:
-    """The draft addressed to one reader, with its own Message-ID: nobody sees another's address."""
+    """The draft addressed to one reader, dated now, with its own Message-ID: nobody sees another's address."""
     import copy
 
     message = copy.deepcopy(draft)
     del message["To"]
     message["To"] = reader
+    del message["Date"]
+    message["Date"] = format_datetime(datetime.now(UTC))
     domain = parseaddr(draft["From"])[1].partition("@")[2] or "localhost"
     del message["Message-ID"]
     message["Message-ID"] = make_msgid(domain=domain)
@@ -283,6 +365,10 @@ def close(session: smtplib.SMTP | None) -> None:
 
 
 def describe(error: Exception) -> str:
+    """A server's reply as `code text`, or the kind of failure and its message."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused) and error.recipients:
+        code, text = min(error.recipients.values())
+        return f"{code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}"
     code = getattr(error, "smtp_code", None)
     text = getattr(error, "smtp_error", b"")
     text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)

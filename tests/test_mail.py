@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from press.build import build
 from press.cli import main
-from press.errors import InputError
+from press.errors import InputError, PressError
 from press.load import load_issue
 from press.mail import already_sent, compose, issue_id, log_path, read_readers, ready, send
 from tests.conftest import IssueMaker
@@ -29,6 +29,15 @@ class Inbox:
     def __init__(self):
         self.received: list[tuple[list[str], bytes]] = []
         self.refusing = False
+        self.unknown: set[str] = set()  # addresses refused for good (550) at RCPT
+        self.asked: list[str] = []  # every RCPT address, in order
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        self.asked.append(address)
+        if address in self.unknown:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if self.refusing:
@@ -103,6 +112,11 @@ def test_the_draft_parses_into_subject_bodies_inline_cover_and_attachment(built_
     assert attachment.get_filename() == "新材料监测快报2024年第4期.pdf"
     assert str(make_header(decode_header(attachment.get_param("name")))) == "新材料监测快报2024年第4期.pdf"
     assert attachment.get_content() == pdf.read_bytes()
+    [legacy] = [part for part in email.message_from_bytes(eml.read_bytes(), policy=policy.compat32).walk()
+                if part.get_content_type() == "application/pdf"]
+    raw_name = legacy.get_param("name")  # what a client that knows only RFC 2047 reads
+    assert isinstance(raw_name, str) and raw_name.startswith("=?utf-8?b?")
+    assert str(make_header(decode_header(raw_name))) == "新材料监测快报2024年第4期.pdf"
 
 
 def test_every_reader_gets_it_once_across_a_failing_server(built_issue, inbox, monkeypatch):
@@ -133,6 +147,7 @@ def test_every_reader_gets_it_once_across_a_failing_server(built_issue, inbox, m
         message = parse(raw)
         assert parseaddr(str(message["To"]))[1] == recipients[0]  # nobody sees another reader's address
         assert "Bcc" not in message and "Cc" not in message
+        assert message["Date"].datetime.year >= 2026  # the time it was sent, not the issue's date
         [attachment] = list(message.iter_attachments())
         assert attachment.get_content() == pdf.read_bytes()
     assert already_sent(log_path(pdf), issue_id(issue, pdf)) == set(addresses)
@@ -181,6 +196,8 @@ def test_dry_run_lists_who_would_get_it_and_sends_nothing(built_issue, inbox, tm
     assert result.stdout.splitlines() == READERS
     assert "would send 5; 0 already sent" in result.stderr
     assert inbox.received == []
+    without_send = CliRunner().invoke(main, ["mail", str(folder), "--to", str(readers), "--dry-run"])
+    assert without_send.exit_code == 2 and "go with --send" in without_send.stderr
 
 
 @pytest.mark.parametrize("text, message", [
@@ -188,6 +205,9 @@ def test_dry_run_lists_who_would_get_it_and_sends_nothing(built_issue, inbox, tm
     ("a@example.org\nb@@example.org\n", "readers.txt:2:1: 邮件地址无效"),
     ("a@example.org\n# 注释\nA@Example.org\n", "readers.txt:3:1: 地址重复，首次在第 1 行 (listed twice: A@"),
     ("# 只有注释\n\n", "readers.txt:1:1: 读者名单为空 (the reader list has no address)"),
+    ("a@example.org, b@example.org\n", "readers.txt:1:1: 邮件地址无效"),
+    ("Bcc: x@example.org\n", "readers.txt:1:1: 邮件地址无效"),
+    ("<c@example.org\n", "readers.txt:1:1: 邮件地址无效"),
 ])
 def test_a_bad_reader_list_is_an_input_error_at_its_line(tmp_path, monkeypatch, text, message):
     monkeypatch.chdir(tmp_path)
@@ -300,3 +320,48 @@ def test_starttls_and_login_with_credentials_from_the_environment(built_issue, t
     assert len(delivery.sent) == 2 and not delivery.failed
     assert logins and logins[0] == (b"editor", b"s3cret")
     assert len(handler.received) == 2
+
+
+def test_a_reader_refused_for_good_is_not_retried_and_the_others_get_it(built_issue, inbox):
+    root, folder, pdf = built_issue
+    with_mail_settings(root, inbox.port, retries=3)
+    log_path(pdf).unlink(missing_ok=True)
+    inbox.unknown = {"li@example.org"}
+    delivery = send(load_issue(folder), pdf, READERS, sleep=lambda seconds: None)
+    assert delivery.failed == (("li@example.org", "550 5.1.1 No such user here"),)
+    assert inbox.asked.count("li@example.org") == 1
+    assert len(delivery.sent) == 4
+
+
+@pytest.mark.parametrize("trouble", ["no server", "login not offered", "user without password"])
+def test_a_server_or_login_failure_stops_the_run_at_once(built_issue, inbox, monkeypatch, trouble):
+    root, folder, pdf = built_issue
+    port = inbox.port
+    if trouble == "no server":
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]  # closed again: nothing listens there
+    with_mail_settings(root, port, retries=2)
+    log_path(pdf).unlink(missing_ok=True)
+    monkeypatch.setenv("PRESS_SMTP_USER", "editor")
+    if trouble != "user without password":
+        monkeypatch.setenv("PRESS_SMTP_PASSWORD", "secret")
+    naps = []
+    with pytest.raises(PressError) as raised:
+        send(load_issue(folder), pdf, READERS, sleep=naps.append)
+    assert len(naps) <= 2  # the first reader's retries, then the run stops
+    assert inbox.received == []
+    message = raised.value.message
+    assert ("0 of 5 readers have the issue" in message) if trouble != "user without password" else \
+        "PRESS_SMTP_PASSWORD" in message
+
+
+def test_two_runs_at_once_do_not_both_send(built_issue, inbox):
+    from press.mail import sending_lock
+
+    root, folder, pdf = built_issue
+    with_mail_settings(root, inbox.port)
+    log_path(pdf).unlink(missing_ok=True)
+    with sending_lock(log_path(pdf)), pytest.raises(PressError, match="another press mail"):
+        send(load_issue(folder), pdf, READERS)
+    assert inbox.received == []
