@@ -11,6 +11,7 @@ delivered address to a log beside the PDF, so that a second run after an
 interruption sends to exactly those not yet sent.
 """
 
+import hashlib
 import json
 import os
 import smtplib
@@ -76,7 +77,8 @@ def compose(issue: Issue, pdf: Path, recipient: str | None = None) -> EmailMessa
         message["To"] = recipient
     message["Date"] = format_datetime(datetime.combine(issue.date, datetime.min.time(), UTC))
     domain = parseaddr(message["From"])[1].partition("@")[2] or "localhost"
-    message["Message-ID"] = make_msgid(f"{issue.settings.slug}-{issue.year}-{issue.number:02d}", domain=domain)
+    digest = hashlib.sha256(pdf.read_bytes()).hexdigest()[:16]
+    message["Message-ID"] = f"<{issue.settings.slug}-{issue.year}-{issue.number:02d}.{digest}@{domain}>"
     message.set_content(templates.get_template(MAIL_TEXT).render(context))
     message.add_alternative(templates.get_template(MAIL_HTML).render(context), subtype="html")
     message.get_payload()[1].add_related(cover_png(pdf), "image", "png", cid="<cover>", filename="cover.png",
@@ -85,6 +87,8 @@ def compose(issue: Issue, pdf: Path, recipient: str | None = None) -> EmailMessa
     attachment = message.get_payload()[-1]  # older clients read the name from Content-Type, RFC 2047-encoded
     del attachment["Content-Type"]
     attachment.set_raw("Content-Type", f'application/pdf;\n name="{encoded_words(attachment_name(issue))}"')
+    for index, part in enumerate(part for part in message.walk() if part.is_multipart()):
+        part.set_boundary(f"press-{digest}-{index}")  # the same draft, byte for byte, from the same PDF
     return message
 
 

@@ -97,6 +97,9 @@ def test_the_draft_parses_into_subject_bodies_inline_cover_and_attachment(built_
     assert result.exit_code == 0, result.output
     eml = root / result.stdout.strip()
     assert eml == pdf.with_suffix(".eml")
+    first = eml.read_bytes()
+    assert CliRunner().invoke(main, ["mail", str(folder)]).exit_code == 0
+    assert eml.read_bytes() == first  # the same draft from the same PDF, byte for byte
     message = parse(eml.read_bytes())
     assert message["Subject"] == "新材料监测快报 2024年第4期"
     assert parseaddr(str(message["From"]))[0] == "新材料监测快报"
