@@ -66,9 +66,8 @@ def cover_png(pdf: Path) -> bytes:
 
 def compose(issue: Issue, pdf: Path, recipient: str | None = None) -> EmailMessage:
     """The issue's message, addressed to `recipient` (or to nobody yet, for a draft)."""
-    from press.render import environment, template_path
+    from press.render import render_template
 
-    templates = environment(template_path(issue))
     context = {"issue": issue, "settings": issue.settings, "subject": subject(issue), "cover_cid": "cover"}
     message = EmailMessage()
     message["Subject"] = subject(issue)
@@ -79,8 +78,8 @@ def compose(issue: Issue, pdf: Path, recipient: str | None = None) -> EmailMessa
     domain = parseaddr(message["From"])[1].partition("@")[2] or "localhost"
     digest = hashlib.sha256(pdf.read_bytes()).hexdigest()[:16]
     message["Message-ID"] = f"<{issue.settings.slug}-{issue.year}-{issue.number:02d}.{digest}@{domain}>"
-    message.set_content(templates.get_template(MAIL_TEXT).render(context))
-    message.add_alternative(templates.get_template(MAIL_HTML).render(context), subtype="html")
+    message.set_content(render_template(issue, MAIL_TEXT, context))
+    message.add_alternative(render_template(issue, MAIL_HTML, context), subtype="html")
     message.get_payload()[1].add_related(cover_png(pdf), "image", "png", cid="<cover>", filename="cover.png",
                                          disposition="inline")
     message.add_attachment(pdf.read_bytes(), "application", "pdf", filename=attachment_name(issue))

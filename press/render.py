@@ -8,10 +8,14 @@ The Chinese text rules of `cjk` (Han–Latin spacing, unbreakable marks) are
 applied to the finished document, and to strings put into CSS.
 """
 
+import signal
+import threading
+from contextlib import contextmanager
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
@@ -38,17 +42,48 @@ class ConfinedLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
+class PressSandbox(SandboxedEnvironment):
+    """Jinja2's sandbox, also closed to the files the model names and to operators that fill the memory.
+
+    Jinja2's own sandbox blocks Python's internals (`__class__`, `__globals__` …)
+    but not ordinary methods: `issue.folder.joinpath('/etc/passwd').read_text()`
+    would read or write any file.  A path in a template shows only its name.
+    """
+
+    intercepted_binops = frozenset({"*", "**"})
+    PATH_ATTRIBUTES = frozenset({"name", "stem", "suffix"})
+    MAX_ITEMS = 1_000_000  # longest string or list a `*` may make
+    MAX_EXPONENT = 64
+
+    def is_safe_attribute(self, obj, attr, value) -> bool:
+        if isinstance(obj, PurePath) and attr not in self.PATH_ATTRIBUTES:
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "*":
+            count = right if isinstance(left, (str, list, tuple)) else left
+            sized = left if isinstance(left, (str, list, tuple)) else right
+            if isinstance(sized, (str, list, tuple)) and isinstance(count, int) and len(sized) * count > self.MAX_ITEMS:
+                raise SecurityError(f"a repetition of more than {self.MAX_ITEMS:,} items")
+            return left * right
+        if isinstance(right, int) and abs(right) > self.MAX_EXPONENT:
+            raise SecurityError(f"a power above {self.MAX_EXPONENT}")
+        return left ** right
+
+
 @cache
 def environment(search_path: tuple[Path, ...]) -> jinja2.Environment:
     """One sandboxed Jinja2 environment per template search path (kept warm across builds).
 
     The sandbox keeps a template in an issue folder from reaching Python's
-    internals (files, processes): such an attempt is an input error.
+    internals and files: such an attempt is an input error.
     """
     loader = ConfinedLoader([str(path) for path in search_path])
-    env = SandboxedEnvironment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                               trim_blocks=True, lstrip_blocks=True)
+    env = PressSandbox(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                       trim_blocks=True, lstrip_blocks=True)
     env.filters["css_string"] = css_string
+    del env.globals["lipsum"]  # lorem ipsum of any length: nothing a periodical prints
     return env
 
 
@@ -60,27 +95,92 @@ def css_string(text: str) -> Markup:
 
 
 def template_path(issue: Issue) -> tuple[Path, ...]:
-    """Where templates are looked up, first match wins."""
+    """Where templates are looked up, first match wins; a templates/ folder linked out of the issue is refused."""
     own = issue.folder / "templates"
+    if own.is_dir() and not own.resolve().is_relative_to(issue.folder.resolve()):
+        raise InputError([Problem(own, 0, 0, "templates 目录链接到本期目录以外，拒绝读取 "
+                                             "(the templates folder links outside the issue folder: refused)")])
     return ((own,) if own.is_dir() else ()) + (issue.settings.style_dir,)
 
 
 def render_html(issue: Issue) -> str:
     """The whole issue as one HTML document; a broken or forbidden template is an InputError at its line."""
-    search_path = template_path(issue)
-    try:
-        template = environment(search_path).get_template(TEMPLATE)
-        html = template.render(issue=issue, settings=issue.settings, press_version=__version__)
-    except jinja2.TemplateError as error:
-        raise InputError([template_problem(error, search_path)]) from None
+    html = render_template(issue, TEMPLATE, {"issue": issue, "settings": issue.settings,
+                                             "press_version": __version__})
     return apply_text_rules(html)
 
 
-def template_problem(error: jinja2.TemplateError, search_path: tuple[Path, ...]) -> Problem:
+def render_template(issue: Issue, name: str, context: dict) -> str:
+    """One of the issue's templates (issue.html, mail.txt …) rendered in the sandbox, within TIME_LIMIT seconds.
+
+    Every way a template can fail (syntax, an undefined name, the sandbox,
+    a recursion, a range too big, too long a run) is an InputError at its line.
+    """
+    search_path = template_path(issue)
+    try:
+        with time_limit(TIME_LIMIT), memory_limit(MEMORY_LIMIT):
+            return environment(search_path).get_template(name).render(context)
+    except (jinja2.TemplateError, RecursionError, OverflowError, MemoryError, TemplateTimeout) as error:
+        raise InputError([template_problem(error, search_path, name)]) from None
+
+
+TIME_LIMIT = 30.0  # seconds: the sample renders in 0.02 s
+MEMORY_LIMIT = 1 << 30  # bytes of address space a template may add: `'x'.ljust(10**10)` fails, not the machine
+
+
+class TemplateTimeout(Exception):
+    """A template ran longer than TIME_LIMIT (a loop over a huge range, say)."""
+
+
+@contextmanager
+def time_limit(seconds: float):
+    """Raise TemplateTimeout in the block after `seconds` (main thread only; elsewhere no limit)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expired(signal_number, frame):
+        raise TemplateTimeout(f"ran longer than {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def memory_limit(extra: int):
+    """Cap the process's address space at its present size plus `extra` bytes in the block (Linux; elsewhere none).
+
+    A template that asks for more gets a MemoryError, reported at its line.
+    """
+    try:
+        import resource
+
+        pages = int(Path("/proc/self/statm").read_text().split()[0])
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, OSError, ValueError):
+        yield
+        return
+    cap = pages * resource.getpagesize() + extra
+    if soft != resource.RLIM_INFINITY and soft <= cap:
+        yield
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def template_problem(error: Exception, search_path: tuple[Path, ...], name: str = TEMPLATE) -> Problem:
     """The template file and line an error was raised at (from the error, or the innermost template frame)."""
     path, line = getattr(error, "filename", None), getattr(error, "lineno", None) or 0
     if path is None:
-        template_files = {str(candidate) for root in search_path for candidate in root.rglob("*.html")}
+        template_files = {str(candidate) for root in search_path for candidate in root.rglob("*")}
         traceback = error.__traceback__
         while traceback is not None:
             if traceback.tb_frame.f_code.co_filename in template_files:
@@ -94,6 +194,10 @@ def template_problem(error: jinja2.TemplateError, search_path: tuple[Path, ...])
                    f"(template reaches outside its sandbox: refused; {error.message})")
     elif isinstance(error, jinja2.TemplateNotFound):
         message = f"找不到模板 {error.name} (template not found: {error.message or error.name})"
-    else:
+    elif isinstance(error, MemoryError):
+        message = f"模板占用内存过多 (template needs more than {MEMORY_LIMIT >> 20} MB more memory)"
+    elif isinstance(error, jinja2.TemplateError):
         message = f"模板错误 (template error: {error.message or type(error).__name__})"
-    return Problem(Path(path) if path else search_path[0] / TEMPLATE, line, 0, message)
+    else:
+        message = f"模板无法完成 (template cannot be rendered: {type(error).__name__}: {str(error)[:100]})"
+    return Problem(Path(path) if path else search_path[0] / name, line, 0, message)

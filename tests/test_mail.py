@@ -368,3 +368,21 @@ def test_two_runs_at_once_do_not_both_send(built_issue, inbox):
     with sending_lock(log_path(pdf)), pytest.raises(PressError, match="another press mail"):
         send(load_issue(folder), pdf, READERS)
     assert inbox.received == []
+
+
+@pytest.mark.parametrize("template, message", [
+    ("{{ issue.folder.joinpath('/etc/hostname').read_text() }}", "模板试图访问沙箱以外的内容"),
+    ("本期要目\n{{ foo( }}\n", "模板错误 (template error: unexpected"),
+])
+def test_a_mail_template_that_reaches_out_or_breaks_is_an_input_error(built_issue, monkeypatch, template, message):
+    root, folder, _ = built_issue
+    templates = folder / "templates"
+    templates.mkdir(exist_ok=True)
+    (templates / "mail.txt").write_text(template, encoding="utf-8")
+    monkeypatch.chdir(root)
+    try:
+        result = CliRunner().invoke(main, ["mail", str(folder)])
+    finally:
+        (templates / "mail.txt").unlink()
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("Error: issues/2024-04/templates/mail.txt:") and message in result.stderr

@@ -90,6 +90,7 @@ def test_an_svg_that_reaches_out_is_refused_at_its_line(make_issue, tmp_path, mo
     ('.cover { background: url("../../../secret.png"); }', "secret.png"),
     ('@font-face { font-family: X; src: url("https://fonts.example.com/x.woff2"); }\n.cover { font-family: X; }',
      "https://fonts.example.com/x.woff2"),
+    ('.cover { background: url("/etc/\\68 ostname"); }', "/etc/hostname"),  # a CSS escape still names its line
 ])
 def test_a_style_that_reaches_out_is_refused_at_its_line(make_issue, tmp_path, monkeypatch, css, named):
     (tmp_path / "secret.png").write_bytes(b"secret")
@@ -180,3 +181,49 @@ def test_a_template_cannot_reach_python_or_files_outside(make_issue, tmp_path, m
     assert result.exit_code == 2, result.output
     assert "模板 issue.html 链接到模板目录以外，拒绝读取" in result.stderr
     assert not (tmp_path / "out.pdf").exists()
+
+
+@pytest.mark.parametrize("expression, message", [
+    ("{{ issue.folder.joinpath('/etc/hostname').read_text() }}", "access to attribute 'joinpath' of 'PosixPath'"),
+    ("{{ issue.articles[0].path.write_text('x') }}", "access to attribute 'write_text' of 'PosixPath'"),
+    ("{% for i in range(10**9) %}x{% endfor %}", "Range too big"),
+    ("{{ 'a' * 10**9 }}", "a repetition of more than 1,000,000 items"),
+    ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "RecursionError"),
+    ("{% include 'issue.html' %}", "RecursionError"),
+    ("{{ 'x'.ljust(10**10) }}", "模板占用内存过多"),
+    ("{{ lipsum(10**6) }}", "'lipsum' is undefined"),
+])
+def test_a_template_cannot_read_files_or_exhaust_the_machine(make_issue, tmp_path, monkeypatch, expression, message):
+    folder = make_issue({"01-a.md": article("甲", "正文。")})
+    (folder / "templates").mkdir()
+    (folder / "templates" / "issue.html").write_text(f"<html>\n<p>{{{{ issue.folder.name }}}}</p>{expression}\n",
+                                                     encoding="utf-8")
+    result = built(folder, tmp_path, monkeypatch)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("Error: issues/2024-05/templates/issue.html:2: 模板")
+    assert message in result.stderr
+
+
+def test_a_template_that_runs_too_long_is_stopped(make_issue, tmp_path, monkeypatch):
+    from press import render
+
+    monkeypatch.setattr(render, "TIME_LIMIT", 0.5)
+    folder = make_issue({"01-a.md": article("甲", "正文。")})
+    (folder / "templates").mkdir()
+    (folder / "templates" / "issue.html").write_text(
+        "<html>\n{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n",
+        encoding="utf-8")
+    result = built(folder, tmp_path, monkeypatch)
+    assert result.exit_code == 2, result.output
+    assert "templates/issue.html:2: 模板无法完成" in result.stderr and "longer than 0.5 s" in result.stderr
+
+
+def test_a_templates_folder_linked_out_of_the_issue_is_refused(make_issue, tmp_path, monkeypatch):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "issue.html").write_text("<html><p>外面的模板</p></html>", encoding="utf-8")
+    folder = make_issue({"01-a.md": article("甲", "正文。")})
+    (folder / "templates").symlink_to(elsewhere)
+    result = built(folder, tmp_path, monkeypatch)
+    assert result.exit_code == 2, result.output
+    assert "templates 目录链接到本期目录以外，拒绝读取" in result.stderr
