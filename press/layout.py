@@ -11,6 +11,7 @@ issue folder, the style's folder and the fonts folder and refuses the rest.
 """
 
 import mimetypes
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
@@ -175,10 +176,14 @@ def refuse_wide_blocks(issue: Issue, layout: "Layout") -> None:
     """
     problems = [Problem(article.path, line, 1,
                         f"{kind}宽于版心 {excess / MM:.0f} mm (wider than the text block by {excess / MM:.0f} mm: "
-                        "fewer or shorter columns, or split the table)")
+                        f"{WIDE_ADVICE.get(kind, WIDE_ADVICE['表格'])})")
                 for article, line, kind, excess in wide_blocks(issue, layout)]
     if problems:
         raise InputError(problems)
+
+
+WIDE_ADVICE = {"表格": "fewer or shorter columns, or split the table",
+               "脚注": "a note that cannot break; a style rule may keep it on one line"}
 
 
 def wide_blocks(issue: Issue, layout: "Layout"):
@@ -201,7 +206,8 @@ def wide_blocks(issue: Issue, layout: "Layout"):
                     excess = max(excess, child.border_box_x() + child.border_width() - right)
             if excess > WIDTH_TOLERANCE:
                 seen.add(ident)
-                kind = "表格" if box.element.tag == "table" or box.element.find(".//table") is not None else "内容"
+                kind = ("脚注" if ident.startswith("fn-") else
+                        "表格" if box.element.tag == "table" or box.element.find(".//table") is not None else "内容")
                 yield *sources[ident], kind, excess
 
 
@@ -318,7 +324,14 @@ def where_named(url: str, roots: list[Path], fallback: Path) -> tuple[Path, int,
                 for number, line in enumerate(text.splitlines(), start=1):
                     if needle and needle in line:
                         return candidate, number, line.index(needle) + 1
+                    if needle and candidate.suffix == ".css" and needle in css_unescaped(line):
+                        return candidate, number, 1
     return fallback, 0, 0
+
+
+def css_unescaped(text: str) -> str:
+    """CSS text with its escapes (`\\68 ` for h, `\\"`) resolved, as a URL in it is read."""
+    return re.sub(r"\\([0-9a-fA-F]{1,6})\s?|\\(.)", lambda m: chr(int(m[1], 16)) if m[1] else m[2], text)
 
 
 def inspect(document: Document) -> Layout:

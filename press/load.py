@@ -118,7 +118,10 @@ class StrictLoader(yaml.SafeLoader):
 
 def shown(value: Any, limit: int = 60) -> str:
     """A value's repr for a message, cut to `limit` characters."""
-    text = repr(value)
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):  # an integer of thousands of digits, a structure nested too deep
+        return f"<{type(value).__name__} too large to show>"
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -319,6 +322,9 @@ def read_yaml(path: Path, problems: Problems, text: str | None = None,
         message = reason if isinstance(error, StrictYAMLError) else f"YAML 语法错误 (YAML syntax error: {reason})"
         problems.add(path, line, column, message)
         return None, {}
+    except RecursionError:
+        problems.add(path, line_offset + 1, 1, "YAML 嵌套过深 (YAML nested too deeply)")
+        return None, {}
     except (ValueError, OverflowError) as error:  # a well-formed value that is no value, e.g. 2024-13-01
         mark = unreadable_value(node)
         line, column = (mark.line + 1 + line_offset, mark.column + 1) if mark else (line_offset, 0)
@@ -518,32 +524,54 @@ def raster_problem(path: Path) -> tuple[str, str] | None:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as image:
                 width, height = image.size
-                kind = image.format
-                if kind == "PNG":
-                    image.verify()  # every chunk's checksum, up to the end chunk
+                if width * height <= MAX_IMAGE_PIXELS:
+                    decode_check(image, path)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         declared = re.search(r"\((\d+) pixels\)", str(error))  # Pillow stops before giving the size
         pixels = f"{int(declared.group(1)):,}" if declared else "too many"
         return "图片像素过多", f"image too large: {pixels} pixels declared, at most {MAX_IMAGE_PIXELS:,}"
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         return "不是可读的图片", "not a readable image file"
-    if kind != "PNG" and truncated(path.read_bytes(), kind):
-        return "图片文件不完整", "image file cut short: save or copy it again"
+    except CutShort:
+        return "图片文件不完整", "image file cut short or damaged: save or copy it again"
     if width * height > MAX_IMAGE_PIXELS:
         return "图片像素过多", (f"image too large: {width} × {height} = {width * height:,} pixels "
                                 f"declared, at most {MAX_IMAGE_PIXELS:,}")
     return None
 
 
-def truncated(data: bytes, kind: str) -> bool:
-    """Whether a JPEG, GIF or WebP file lacks its end: the end-of-image marker, the trailer, the declared size."""
-    if kind == "JPEG":
-        return not data.rstrip(b"\x00").endswith(b"\xff\xd9")
-    if kind == "GIF":
-        return not data.rstrip(b"\x00").endswith(b"\x3b")
-    if kind == "WEBP":
-        return int.from_bytes(data[4:8], "little") + 8 > len(data)
-    return False
+class CutShort(Exception):
+    """An image file whose header reads but whose data does not decode to the end."""
+
+
+def decode_check(image, path: Path) -> None:
+    """Decode an image (a JPEG at an eighth of its size, which is quick) and raise CutShort if its data breaks off.
+
+    A JPEG must also hold its end-of-image marker after its scan data (a
+    decoder fills a missing tail with grey without a word).  Data after the
+    image's end (a phone's "motion photo", a stray byte) is allowed, as every
+    viewer allows it.
+    """
+    from PIL import ImageFile
+
+    if image.format == "JPEG":
+        data = path.read_bytes()
+        scan = data.find(b"\xff\xda")
+        if scan < 0 or data.find(b"\xff\xd9", scan) < 0:
+            raise CutShort
+    try:
+        if image.format == "PNG":
+            image.verify()  # every chunk's checksum, up to the end chunk
+            return
+        if image.format == "JPEG":
+            image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
+        tolerant, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False  # WeasyPrint sets it
+        try:
+            image.load()
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
+    except (OSError, SyntaxError, ValueError) as error:
+        raise CutShort from error
 
 
 def svg_problem(path: Path) -> tuple[str, str] | None:

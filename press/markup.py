@@ -6,7 +6,9 @@ with every footnote rendered in place as a `float: footnote` element, numbered
 through the issue from `first_number`, together with the problems found.
 """
 
+import html as html_lib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from html import escape
@@ -113,16 +115,24 @@ def _check_links(tokens: list[Token], line_offset: int) -> list[tuple[int, int, 
     return problems
 
 
-INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+BLANK_SYMBOLS = "\u2800\u3164\uffa0\u115f\u1160\ufffc"  # blank Braille, Hangul fillers, object replacement
 
 
 def _has_content(html: str) -> bool:
-    """Whether a body's HTML shows anything: an image, or a character that is not a space (U+3000 too) or zero-width."""
+    """Whether a body's HTML shows anything: an image, or a character that draws ink.
+
+    Spaces (U+3000 too), format and control characters (zero-width, marks of
+    direction), lone combining marks and variation selectors, and blank
+    symbols draw none.
+    """
     if "<img" in html:
         return True
-    text = re.sub(r"<[^>]*>", "", html)
-    text = re.sub(r"&(nbsp|#160|#xa0);", " ", text)
-    return any(not char.isspace() and char not in INVISIBLE for char in text)
+    text = html_lib.unescape(re.sub(r"<[^>]*>", "", html))
+    return any(_draws_ink(char) for char in text)
+
+
+def _draws_ink(char: str) -> bool:
+    return not (char.isspace() or unicodedata.category(char)[0] in "CZM" or char in BLANK_SYMBOLS)
 
 
 def _without_footnote_block(tokens: list[Token]):
@@ -371,8 +381,22 @@ def _render_footnote_call(self, tokens, idx, options, env):
     note = env.get("press_footnotes", {}).get(label)
     if note is None:  # a second call of the same note, or a call inside a note's text: reported as problems
         return ""
+    opens_long = ' long-first-word' if _opens_with_long_word(note.text) else ""
     return (f'<span class="fn-call-mark" id="fn-call-{note.number}"></span>'
-            f'<span class="footnote" id="fn-{note.number}">{note.html}</span>')
+            f'<span class="footnote{opens_long}" id="fn-{note.number}">{note.html}</span>')
+
+
+LONG_WORD = 20  # characters without a break opportunity
+
+
+def _opens_with_long_word(text: str) -> bool:
+    """Whether a note's text opens with a long run of non-Han characters and no space (a sequence, a URL).
+
+    WeasyPrint 70 cannot break such a run right after the note's number
+    (overflow-wrap finds no place); the style lets it break anywhere instead.
+    """
+    run = re.match(r"[^\s\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]*", text.lstrip()).group()
+    return len(run) >= LONG_WORD
 
 
 def _render_editor_note(self, tokens, idx, options, env):

@@ -10,7 +10,7 @@ and Han–Latin gaps.
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from press.cjk import CLOSING, FULL_WIDTH_MARKS, OPENING, URL, needs_space
@@ -50,8 +50,8 @@ def body_pages(reading: Reading) -> list[Page]:
     """Pages of the issue's body (numeric labels), without running headers and folios."""
     pages = [page for page in reading.pages if page.label.isdigit()]
     running = running_keys(pages)
-    return [Page(page.index, page.label, [line for line in page.lines if not is_running(page, line, running)],
-                 page.calls, page.notes) for page in pages]
+    return [replace(page, lines=[line for line in page.lines if not is_running(page, line, running)])
+            for page in pages]
 
 
 def is_running(page: Page, line: Line, running: set[tuple[int, str]]) -> bool:

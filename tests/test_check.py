@@ -151,3 +151,28 @@ def test_build_check_exits_one_when_a_check_fails_and_keeps_the_pdf(make_issue, 
     assert result.exit_code == 1
     assert "FAIL file-size" in result.output and "20 of 21 checks passed." in result.output
     assert target.is_file()
+
+
+@pytest.mark.parametrize("note", ["据新华社报道的有关内容。", "ACGT" * 80, "`" + "ACGT" * 80 + "`",
+                                  "https://example.com/" + "ACGT" * 80])
+def test_a_han_note_or_one_opening_with_a_long_string_passes_every_check(make_issue, tmp_path, note):
+    make_issue.use_sample_settings()
+    folder = make_issue.copy_sample()
+    last = folder / "12-2d-materials.md"
+    last.write_text(last.read_text(encoding="utf-8").rstrip("\n") + f"\n\n见此注[^99]。\n\n[^99]: {note}\n",
+                    encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--check", str(folder), "-o", str(tmp_path / "x.pdf")])
+    assert result.exit_code == 0, result.output
+    assert "21 of 21 checks passed." in result.output
+
+
+def test_a_note_called_from_a_tables_first_column_wraps_and_passes_every_check(make_issue, tmp_path):
+    make_issue.use_sample_settings()
+    folder = make_issue.copy_sample()
+    last = folder / "12-2d-materials.md"
+    table = "| 甲 | 乙 |\n| --- | --- |\n| 序列[^99] | 二 |\n"
+    note = "这是一个很长的中文脚注，" * 20
+    last.write_text(last.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{table}\n[^99]: {note}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--check", str(folder), "-o", str(tmp_path / "x.pdf")])
+    assert result.exit_code == 0, result.output  # the column's nowrap made the note one line 557 mm long
+    assert "21 of 21 checks passed." in result.output

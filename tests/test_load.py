@@ -112,3 +112,21 @@ def test_an_image_file_over_the_size_limit_is_refused(make_issue, monkeypatch):
     padding = " " * (2 * 2**20)
     (folder / "big.svg").write_text(f'<svg xmlns="http://www.w3.org/2000/svg">{padding}</svg>', encoding="utf-8")
     assert problems_of(folder) == ["2024-05/a.md:8:1: 图片文件过大 big.svg：2 MB (image file too large: at most 1 MB)"]
+
+
+def test_an_image_cut_short_is_refused_and_one_with_data_after_its_end_is_not(tmp_path):
+    from PIL import Image
+
+    from press.load import raster_problem
+
+    picture = Image.new("RGB", (120, 80))
+    picture.putdata([(x % 256, (x * 7) % 256, (x * 13) % 256) for x in range(120 * 80)])
+    for kind, suffix in [("PNG", "png"), ("JPEG", "jpg"), ("GIF", "gif")]:
+        whole = tmp_path / f"whole.{suffix}"
+        picture.save(whole, kind)
+        data = whole.read_bytes()
+        (tmp_path / f"cut.{suffix}").write_bytes(data[: len(data) * 2 // 3])
+        (tmp_path / f"tail.{suffix}").write_bytes(data + b"\x00\x00\x00\x18ftypmp42" + b"x" * 500 + b"\n")
+        assert raster_problem(whole) is None
+        assert raster_problem(tmp_path / f"tail.{suffix}") is None, kind  # a phone's motion photo, a stray byte
+        assert raster_problem(tmp_path / f"cut.{suffix}")[0] == "图片文件不完整", kind
