@@ -55,8 +55,25 @@ def body_pages(reading: Reading) -> list[Page]:
 
 
 def is_running(page: Page, line: Line, running: set[tuple[int, str]]) -> bool:
-    """A running header or a folio: recurring at the page's top or foot, or a lone page number there."""
-    return line in edge_lines(page) and (line_key(line) in running or FOLIO.match(line.text) is not None)
+    """A running header or a folio: recurring at the page's top or foot, or a lone page number there.
+
+    In an issue too short for anything to recur, a first line set well apart
+    from the next (in the top margin) is taken for the running header.
+    """
+    if line not in edge_lines(page):
+        return False
+    if line_key(line) in running or FOLIO.match(line.text) is not None:
+        return True
+    return not running and line is page.lines[0] and stands_apart(page)
+
+
+def stands_apart(page: Page) -> bool:
+    """Whether a page's first line stands more than MARGIN_GAP of its size above the next line."""
+    first, following = page.lines[0], page.lines[1] if len(page.lines) > 1 else None
+    return following is not None and following.top - first.top > MARGIN_GAP * first.size
+
+
+MARGIN_GAP = 2.5  # a running header stands this many of its sizes above the text; lines of text 1.75
 
 
 def line_key(line: Line) -> tuple[int, str]:
@@ -312,12 +329,19 @@ def starts_paragraph(lines: list[BodyLine], item: BodyLine) -> bool:
 
 
 def overflow(reading: Reading) -> Measure:
-    """Count of lines on body pages that stick out of the text block (long URLs, wide tables)."""
+    """Count of lines on body pages that stick out of the text block (long URLs, wide tables).
+
+    The text block is where most body lines start and end; an issue with too
+    few lines to tell is held to the page's edges instead.
+    """
     lines = body_lines(reading)
     if not lines:
         return Measure("overflow", 0, 0)
-    left = outer_edge(Counter(rounded(item.line.x0) for item in lines), min)
-    right = outer_edge(Counter(rounded(ink_end(item.line)) for item in lines), max)
+    if len(lines) >= FEW_LINES:
+        left = outer_edge(Counter(rounded(item.line.x0) for item in lines), min)
+        right = outer_edge(Counter(rounded(ink_end(item.line)) for item in lines), max)
+    else:
+        left, right = 0.0, reading.page_size[0]
     failures, counted = [], 0
     for page in body_pages(reading):
         for line in page.lines:
@@ -326,6 +350,9 @@ def overflow(reading: Reading) -> Measure:
             if glyphs and (glyphs[0]["x0"] < left - FLUSH_TOLERANCE or ink_end(line) > right + FLUSH_TOLERANCE):
                 failures.append((page.label, f"outside the text block: {line.text[:24]}"))
     return Measure("overflow", len(failures), counted, failures)
+
+
+FEW_LINES = 20  # body lines needed to find the text block's edges from where lines start and end
 
 
 def all_measures(reading: Reading) -> list[Measure]:

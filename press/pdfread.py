@@ -123,7 +123,8 @@ def read_pdf(path: Path) -> Reading:
         raw = [(page, group_lines(page.chars)) for page in pdf.pages]
         sizes = [(float(page.width), float(page.height)) for page in pdf.pages]
     destinations = read_destinations(reader, sizes)
-    body_size = dominant_size(line for _, lines in raw for line in lines)
+    body = [lines for index, (_, lines) in enumerate(raw) if index < len(labels) and labels[index].isdigit()]
+    body_size = dominant_size(line for lines in (body or [lines for _, lines in raw]) for line in lines)
     pages = []
     for index, (_, lines) in enumerate(raw):
         page = Page(index, labels[index] if index < len(labels) else str(index + 1), lines,
