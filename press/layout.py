@@ -162,7 +162,10 @@ def lay_out_verified(issue: Issue, html: "str | HTML", css: str = "",
 def unplaceable(layout: "Layout", note: Footnote) -> LayoutError:
     """The error for a footnote whose text press cannot keep on its call's page."""
     page = layout.page_of(call_anchor(note))
-    where = layout.folio(page) if page is not None else None
+    if page is None:
+        return LayoutError(f"脚注 {note.number} 的引用不在版面上 (footnote {note.number} is called nowhere in the "
+                           "laid-out pages: does the template print every article's body?)")
+    where = layout.folio(page)
     return LayoutError(
         f"脚注 {note.number} 无法与其引用排在同一页 (footnote {note.number}, called on page "
         f"{where or page}, cannot be kept on that page; footnote text: {note.text[:40]!r})")
@@ -186,8 +189,20 @@ WIDE_ADVICE = {"表格": "fewer or shorter columns, or split the table",
                "脚注": "a note that cannot break; a style rule may keep it on one line"}
 
 
-def wide_blocks(issue: Issue, layout: "Layout"):
-    """(article, source line, kind, excess in CSS pixels) for each top-level block or note wider than the text block."""
+def wide_blocks(issue: Issue, layout: "Layout") -> list[tuple]:
+    """(article, source line, kind, excess in CSS pixels) for each top-level block or note wider than the text block.
+
+    A note called inside a block that is itself too wide (a table) takes that
+    block's width and is not reported apart.
+    """
+    found = list(wide_boxes(issue, layout))
+    called_inside = {ident.replace("fn-call-", "fn-", 1) for *_, element in found
+                     for ident in (child.get("id") or "" for child in element.iter()) if ident.startswith("fn-call-")}
+    return [(*source, kind, excess) for ident, *source, kind, excess, _ in found if ident not in called_inside]
+
+
+def wide_boxes(issue: Issue, layout: "Layout"):
+    """(id, article, source line, kind, excess, element) for each block or note box wider than the text block."""
     sources = {block: (article, int(block.rsplit("-L", 1)[1]))
                for article in issue.articles for block in article.blocks}
     sources |= {text_anchor(note): (article, note.line)
@@ -208,7 +223,7 @@ def wide_blocks(issue: Issue, layout: "Layout"):
                 seen.add(ident)
                 kind = ("脚注" if ident.startswith("fn-") else
                         "表格" if box.element.tag == "table" or box.element.find(".//table") is not None else "内容")
-                yield *sources[ident], kind, excess
+                yield ident, *sources[ident], kind, excess, box.element
 
 
 def first_per_stretch(layout: "Layout", misplaced: list[Footnote]) -> list[Footnote]:

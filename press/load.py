@@ -574,6 +574,12 @@ def decode_check(image, path: Path) -> None:
         raise CutShort from error
 
 
+def not_positive(length: str | None) -> bool:
+    """Whether an SVG length attribute is given and is 0 or less (a missing one takes the view box's)."""
+    number = re.match(r"\s*([-+]?(\d+\.?\d*|\.\d+))", length or "")
+    return number is not None and float(number.group(1)) <= 0
+
+
 def svg_problem(path: Path) -> tuple[str, str] | None:
     """Why an SVG file cannot be placed (Chinese, English): declarations that can expand, or bad XML."""
     import xml.etree.ElementTree as ElementTree
@@ -587,6 +593,8 @@ def svg_problem(path: Path) -> tuple[str, str] | None:
         return "SVG 格式错误", f"not well-formed XML: line {error.position[0]}"
     if not root.tag.endswith("svg"):
         return "不是 SVG 图片", "the root element is not <svg>"
+    if any(not_positive(root.get(side)) for side in ("width", "height")):
+        return "SVG 尺寸为零", "the SVG's width or height is 0: it would print as nothing"
     return None
 
 

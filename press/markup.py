@@ -170,6 +170,9 @@ def _collect_footnotes(tokens, env, first_number, line_offset, problems, lines) 
         if any(child.type == "footnote_ref" for token in inner for child in token.children or []):
             problems.append((line + line_offset, 1,
                              f"脚注 [^{label}] 的内容中又引用了脚注 (a footnote's text cannot call a footnote)"))
+        if any(child.type == "image" for token in inner for child in token.children or []):
+            problems.append((line + line_offset, 1,
+                             f"脚注 [^{label}] 中不能放图片 (a footnote cannot hold an image)"))
     md = parser()
     footnotes = []
     for index, label in enumerate(called):

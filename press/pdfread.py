@@ -123,8 +123,7 @@ def read_pdf(path: Path) -> Reading:
         raw = [(page, group_lines(page.chars)) for page in pdf.pages]
         sizes = [(float(page.width), float(page.height)) for page in pdf.pages]
     destinations = read_destinations(reader, sizes)
-    body = [lines for index, (_, lines) in enumerate(raw) if index < len(labels) and labels[index].isdigit()]
-    body_size = dominant_size(line for lines in (body or [lines for _, lines in raw]) for line in lines)
+    body_size = text_size([lines for _, lines in raw], labels)
     pages = []
     for index, (_, lines) in enumerate(raw):
         page = Page(index, labels[index] if index < len(labels) else str(index + 1), lines,
@@ -203,6 +202,23 @@ def group_lines(chars: list[dict]) -> list[Line]:
                            line[0]["x0"], max(c["x1"] for c in line), line))
     result.sort(key=lambda line: line.top)
     return result
+
+
+def text_size(pages: list[list[Line]], labels: list[str]) -> float:
+    """The body text's glyph size: the most common size on the body pages (numeric labels), leaving out
+    each page's first and last line (running head, folio) and lines led by a smaller digit (footnotes).
+
+    In a short issue the cover, the running heads or a note could otherwise outnumber the text.
+    """
+    body = [lines for index, lines in enumerate(pages) if index < len(labels) and labels[index].isdigit()]
+    inner = [line for lines in body for line in lines[1:-1] if not led_by_small_digit(line)]
+    return dominant_size(inner) or dominant_size(line for lines in pages for line in lines)
+
+
+def led_by_small_digit(line: Line) -> bool:
+    """A line that opens with a digit smaller than the line's own size: a footnote's number."""
+    first = line.chars[0]
+    return first["text"].isdigit() and first["size"] < line.size * 0.9
 
 
 def dominant_size(lines) -> float:

@@ -8,6 +8,7 @@ The Chinese text rules of `cjk` (Han–Latin spacing, unbreakable marks) are
 applied to the finished document, and to strings put into CSS.
 """
 
+import os
 import signal
 import threading
 from contextlib import contextmanager
@@ -31,10 +32,18 @@ class TemplateOutside(jinja2.TemplateNotFound):
     """A template file that is a link to outside the template folders."""
 
 
+class TemplateNotAFile(jinja2.TemplateNotFound):
+    """A template's name that stands for a folder, a FIFO or a broken link."""
+
+
 class ConfinedLoader(jinja2.FileSystemLoader):
     """Loads templates from its folders only: a template that links outside them is not found."""
 
     def get_source(self, environment, template):
+        for root in self.searchpath:  # a name there but no file (a folder, a FIFO, a broken link): no fallback
+            candidate = Path(root, *jinja2.loaders.split_template_path(template))
+            if os.path.lexists(candidate) and not candidate.is_file():
+                raise TemplateNotAFile(template, str(candidate))
         source, filename, uptodate = super().get_source(environment, template)
         real = Path(filename).resolve()
         if not any(real.is_relative_to(Path(root).resolve()) for root in self.searchpath):
@@ -83,8 +92,17 @@ def environment(search_path: tuple[Path, ...]) -> jinja2.Environment:
     env = PressSandbox(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                        trim_blocks=True, lstrip_blocks=True)
     env.filters["css_string"] = css_string
+    env.filters["sum"] = sum_of_numbers
     del env.globals["lipsum"]  # lorem ipsum of any length: nothing a periodical prints
     return env
+
+
+def sum_of_numbers(iterable, start=0):
+    """Jinja2's `sum` filter for numbers only: summing lists is quadratic, in C, where no time limit reaches."""
+    values = list(iterable)
+    if not all(isinstance(value, int | float) and not isinstance(value, bool) for value in [*values, start]):
+        raise SecurityError("sum adds numbers only")
+    return sum(values, start)
 
 
 def css_string(text: str) -> Markup:
@@ -119,9 +137,17 @@ def render_template(issue: Issue, name: str, context: dict) -> str:
     search_path = template_path(issue)
     try:
         with time_limit(TIME_LIMIT), memory_limit(MEMORY_LIMIT):
-            return environment(search_path).get_template(name).render(context)
-    except (jinja2.TemplateError, RecursionError, OverflowError, MemoryError, TemplateTimeout) as error:
+            text = environment(search_path).get_template(name).render(context)
+    except Exception as error:  # whatever a template raises, it is the template's problem
         raise InputError([template_problem(error, search_path, name)]) from None
+    limit = MAX_OUTPUT.get(name, MAX_OUTPUT[None])
+    if len(text) > limit:
+        raise InputError([Problem(search_path[0] / name, 0, 0, f"模板输出过长 (the template made {len(text):,} "
+                                  f"characters, at most {limit:,}: the sample issue makes 26,000)")])
+    return text
+
+
+MAX_OUTPUT = {TEMPLATE: 8_000_000, None: 500_000}  # characters a template may make (issue.html; mail bodies)
 
 
 TIME_LIMIT = 30.0  # seconds: the sample renders in 0.02 s
@@ -189,6 +215,8 @@ def template_problem(error: Exception, search_path: tuple[Path, ...], name: str 
     if isinstance(error, TemplateOutside):
         message = (f"模板 {error.name} 链接到模板目录以外，拒绝读取 "
                    "(template links outside the template folders: refused)")
+    elif isinstance(error, TemplateNotAFile):
+        message = f"模板 {error.name} 不是普通文件 (the template is not a file: {error.message})"
     elif isinstance(error, jinja2.exceptions.SecurityError):
         message = ("模板试图访问沙箱以外的内容，拒绝执行 "
                    f"(template reaches outside its sandbox: refused; {error.message})")

@@ -192,6 +192,9 @@ def test_a_template_cannot_reach_python_or_files_outside(make_issue, tmp_path, m
     ("{% include 'issue.html' %}", "RecursionError"),
     ("{{ 'x'.ljust(10**10) }}", "模板占用内存过多"),
     ("{{ lipsum(10**6) }}", "'lipsum' is undefined"),
+    ("{{ ([[0]] * 300000)|sum(start=[])|length }}", "sum adds numbers only"),  # quadratic, in C: no alarm stops it
+    ("{{ 1 / 0 }}", "ZeroDivisionError"),
+    ("{{ issue.date|tojson }}", "not JSON serializable"),
 ])
 def test_a_template_cannot_read_files_or_exhaust_the_machine(make_issue, tmp_path, monkeypatch, expression, message):
     folder = make_issue({"01-a.md": article("甲", "正文。")})
@@ -227,3 +230,22 @@ def test_a_templates_folder_linked_out_of_the_issue_is_refused(make_issue, tmp_p
     result = built(folder, tmp_path, monkeypatch)
     assert result.exit_code == 2, result.output
     assert "templates 目录链接到本期目录以外，拒绝读取" in result.stderr
+
+
+def test_a_template_that_makes_too_much_or_is_no_file_is_refused(make_issue, tmp_path, monkeypatch):
+    folder = make_issue({"01-a.md": article("甲", "正文。")})
+    templates = folder / "templates"
+    templates.mkdir()
+    own = templates / "issue.html"
+    own.write_text("<html>{% for i in range(50) %}{{ 'x' * 1000000 }}{% endfor %}\n", encoding="utf-8")
+    result = built(folder, tmp_path, monkeypatch)
+    assert result.exit_code == 2 and "模板输出过长 (the template made 50,000,006 characters" in result.stderr
+
+    own.write_bytes(b"<html>\xff</html>\n")
+    result = built(folder, tmp_path, monkeypatch)
+    assert result.exit_code == 2 and "UnicodeDecodeError" in result.stderr
+
+    own.unlink()
+    own.mkdir()  # a folder where the template should be: no silent fallback to the style's
+    result = built(folder, tmp_path, monkeypatch)
+    assert result.exit_code == 2 and "模板 issue.html 不是普通文件" in result.stderr
