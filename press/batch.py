@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
-from press.errors import InputError, PressError
+from press.errors import InputError, PressError, Problem, display_path
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,31 @@ def build_one(folder: Path, then_check: bool) -> Outcome:
     except Exception as error:  # one broken issue must not stop the archive
         return Outcome(folder, 1, seconds=time.perf_counter() - started,
                        message=f"内部错误 (internal error): {type(error).__name__}: {error}")
+
+
+def same_targets(folders: list[Path]) -> list[Problem]:
+    """A problem for each issue that would write the PDF another issue of the list writes (same slug, year, number).
+
+    Read from the YAML alone, before any build; an unreadable file is left to the build to report.
+    """
+    import yaml
+
+    first: dict[tuple, Path] = {}
+    problems = []
+    for folder in folders:
+        try:
+            meta = yaml.safe_load((folder / "issue.yaml").read_text(encoding="utf-8-sig"))
+            settings = yaml.safe_load((folder.parent / "newsletter.yaml").read_text(encoding="utf-8-sig"))
+            key = (settings["slug"], int(meta["year"]), int(meta["number"]))
+        except (OSError, ValueError, TypeError, KeyError, yaml.YAMLError):
+            continue
+        if key in first:
+            problems.append(Problem(folder / "issue.yaml", 0, 0, f"与 {display_path(first[key])} 的年份和期号相同，"
+                                    f"会覆盖同一个 PDF (same year and number as {display_path(first[key])}: both "
+                                    f"would write {key[0]}-{key[1]}-{key[2]:02d}.pdf)"))
+        else:
+            first[key] = folder
+    return problems
 
 
 def build_many(folders: list[Path], then_check: bool = False, jobs: int | None = None,

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from press import __version__
-from press.errors import PressError, display_path
+from press.errors import InputError, PressError, display_path
 
 
 class PressGroup(click.Group):
@@ -60,7 +60,7 @@ def terminated(signal_number: int, frame) -> None:
 @click.argument("issues", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the PDF (default: dist/<slug>-<year>-<number>.pdf); one issue only.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the path of each PDF made.")
 @click.option("--check", "then_check", is_flag=True,
               help="Then run every check of `press check --issue` on the PDF (exit 1 if one fails; "
                    "with -q the report is printed only then).")
@@ -117,8 +117,10 @@ def build_many_issues(folders: list[Path], quiet: bool, then_check: bool, jobs: 
     import os
     import time
 
-    from press.batch import build_many
+    from press.batch import build_many, same_targets
 
+    if clashes := same_targets(folders):
+        raise InputError(clashes)
     started = time.perf_counter()
     workers = max(1, min(jobs or os.cpu_count() or 1, len(folders)))
     if not quiet:
@@ -254,7 +256,9 @@ def mail(context: click.Context, issue: Path, readers_file: Path | None, really_
 def built_pdf(context: click.Context, target: Path) -> tuple[Path, Path]:
     """The PDF a command works on, and the fonts folder: TARGET itself, or the built PDF of an issue folder."""
     if target.is_file():
-        return target, Path("fonts")
+        from press.fonts import default_fonts_dir
+
+        return target, default_fonts_dir()
     issue, pdf = issue_and_pdf(context, target)
     if not pdf.is_file():
         raise PressError(f"{display_path(pdf)} 不存在，请先运行 press build {display_path(target)} "
@@ -319,6 +323,12 @@ def check(context: click.Context, pdf: Path, issue_folder: Path | None, output_f
     """
     from press.check import FORMATS, check_pdf
 
+    if only and issue_folder is None:
+        from press.check import RULES
+
+        needing = [rule.id for rule in RULES if rule.id in only and rule.needs_source]
+        if needing and len(needing) == len(set(only)):
+            raise click.UsageError(f"--only {','.join(needing)} needs --issue (these checks compare with the source)")
     report = guarded(context, lambda: check_pdf(pdf, issue_folder, only, skip))
     click.echo(FORMATS["json" if as_json else output_format](report))
     if not report.passed:
@@ -355,9 +365,9 @@ def lint(context: click.Context, issue: Path, fix: bool) -> None:
 
 
 @main.command()
-@click.option("--fonts", "fonts_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("fonts"),
-              show_default=True, help="The fonts folder to check.")
-def doctor(fonts_dir: Path) -> None:
+@click.option("--fonts", "fonts_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The fonts folder to check (default: ./fonts, else the one that comes with press).")
+def doctor(fonts_dir: Path | None) -> None:
     """Report what press's speed and output depend on, and how to fix a slow or broken set-up.
 
     \b
@@ -365,8 +375,9 @@ def doctor(fonts_dir: Path) -> None:
       press doctor
     """
     from press.doctor import diagnose, report
+    from press.fonts import default_fonts_dir
 
-    findings = diagnose(fonts_dir)
+    findings = diagnose(fonts_dir or default_fonts_dir())
     click.echo(report(findings))
     if not all(finding.ok for finding in findings):
         sys.exit(1)

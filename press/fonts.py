@@ -13,6 +13,12 @@ FONT_SUFFIXES = (".otf", ".ttf")
 IGNORED = {"\n", "\t", "\r", " ", "\u00a0", "\u200b", "\ufeff"}
 
 
+def default_fonts_dir() -> Path:
+    """fonts/ in the working folder, else the one that comes with press (beside its package)."""
+    here = Path("fonts")
+    return here if here.is_dir() else Path(__file__).resolve().parent.parent / "fonts"
+
+
 @cache
 def covered_characters(fonts_dir: Path) -> frozenset[str]:
     """Every character that at least one font in `fonts_dir` has a glyph for."""

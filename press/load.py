@@ -316,9 +316,12 @@ def read_yaml(path: Path, problems: Problems, text: str | None = None,
         data = yaml.load(text, Loader=loader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
+        reason = getattr(error, "problem", None) or str(error)
+        context = getattr(error, "context", None) or ""
+        if ("flow" in context or "quoted" in context) and getattr(error, "context_mark", None):
+            mark, reason = error.context_mark, f"a bracket or quote opened here is not closed; {reason}"
         line = mark.line + 1 + line_offset if mark else line_offset
         column = mark.column + 1 if mark else 0
-        reason = getattr(error, "problem", None) or str(error)
         message = reason if isinstance(error, StrictYAMLError) else f"YAML 语法错误 (YAML syntax error: {reason})"
         problems.add(path, line, column, message)
         return None, {}

@@ -271,14 +271,17 @@ def _check_definitions(markdown: str, called: set[str], line_offset: int):
 
 BLOCK_OPENERS = {"paragraph_open", "heading_open", "table_open",
                  f"container_{EDITOR_NOTE}_open", f"container_{BOX}_open"}
+PLAIN_BLOCKS = {"bullet_list_open", "ordered_list_open", "blockquote_open", "fence", "code_block"}  # default renderers
 
 
 def _number_blocks(tokens: list[Token], env: dict) -> None:
     """Give each top-level block an id made of the prefix and its line in the file."""
     for token in tokens:
-        if token.level == 0 and token.type in BLOCK_OPENERS and token.map:
+        if token.level == 0 and token.type in BLOCK_OPENERS | PLAIN_BLOCKS and token.map:
             line = token.map[0] + 1 + env["line_offset"]
             token.meta["block_id"] = f"{env['block_prefix']}-L{line}"
+            if token.type in PLAIN_BLOCKS:
+                token.attrSet("id", token.meta["block_id"])
 
 
 def _block_id(token: Token) -> str:
@@ -353,6 +356,8 @@ def _render_heading_close(self, tokens, idx, options, env):
 
 def _render_paragraph_open(self, tokens, idx, options, env):
     token = tokens[idx]
+    if token.hidden:  # a tight list's item: its text without a paragraph
+        return ""
     if token.meta.get("figure"):
         return f'<figure class="figure"{_block_id(token)}>'
     if token.meta.get("table_caption"):
@@ -362,6 +367,8 @@ def _render_paragraph_open(self, tokens, idx, options, env):
 
 
 def _render_paragraph_close(self, tokens, idx, options, env):
+    if tokens[idx].hidden:
+        return "\n" if idx + 1 < len(tokens) and tokens[idx + 1].type == "list_item_close" else ""
     if tokens[idx].meta.get("table_caption"):
         return "</caption>\n"
     return "</figure>\n" if tokens[idx].meta.get("figure") else "</p>\n"

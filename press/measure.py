@@ -1,7 +1,7 @@
 """Typography measured on a built PDF: justification, line breaking, punctuation, Han–Latin gaps.
 
 Takes a `Reading` of a PDF (glyph positions from `pdfread`); returns one
-`Measure` per rule of TYPOGRAPHY.md, each with the share or count that the
+`Measure` per rule of the house typography rules (TYPOGRAPHY.md), each with the share or count that the
 bar applies to and the lines that fail it.  Only body pages (those with a
 numeric page label) are measured.  Body lines are the lines in the body
 text size; everything on a body page counts for line breaking, punctuation

@@ -43,10 +43,16 @@ def watch(folder: Path, output: Path | None, say: Callable[[str], None],
             if settled == after:
                 break
             after = settled
-        edited = changed(before, after)
-        say(f"{clock()} 已修改 {', '.join(display_path(path) for path in edited[:3])}"
-            + (f" 等 {len(edited)} 个文件" if len(edited) > 3 else ""))
+        say(f"{clock()} {what_changed(before, after)}")
         roots, before = rebuild_and_follow(folder, output, say, roots, after, sections)
+
+
+def what_changed(before: Snapshot, after: Snapshot) -> str:
+    """The files a save changed, e.g. 已修改 a.md, 已删除 b.md (at most three named)."""
+    edited = changed(before, after)
+    named = [("已删除 " if path not in after else "已新增 " if path not in before else "已修改 ") + display_path(path)
+             for path in edited[:3]]
+    return "，".join(named) + (f" 等 {len(edited)} 个文件" if len(edited) > 3 else "")
 
 
 def rebuild_and_follow(folder: Path, output: Path | None, say: Callable[[str], None],
@@ -68,11 +74,11 @@ def rebuild(folder: Path, output: Path | None, say: Callable[[str], None], roots
     try:
         built = build(folder, output, lay_out=sections)
     except PressError as error:
-        say(f"{clock()} 构建失败，上次的 PDF 保持不变 (build failed; the last good PDF is kept):\n"
+        say(f"{clock()} 构建失败，已有的 PDF 保持不变 (build failed; a PDF built before, if any, is kept):\n"
             f"{error.format_message()}")
         return roots
     except Exception as error:  # a watcher outlives a bug: report it and wait for the next save
-        say(f"{clock()} 内部错误，上次的 PDF 保持不变 (internal error; the last good PDF is kept): "
+        say(f"{clock()} 内部错误，已有的 PDF 保持不变 (internal error; a PDF built before, if any, is kept): "
             f"{type(error).__name__}: {error}")
         return roots
     size = built.path.stat().st_size

@@ -27,7 +27,7 @@ def test_build_many_issues_in_parallel_reports_each_and_keeps_going(make_issue, 
     assert "building 4 issues, 2 at a time" in result.stderr
     assert "跳过 issues/newsletter.yaml" in result.stderr
     where = broken.relative_to(tmp_path) / "issue.yaml"
-    assert f"✗ issues/2024-08 输入有误 (bad input)\n{where}:2:1: YAML" in result.stderr
+    assert f"✗ issues/2024-08 输入有误 (bad input)\n{where}:1:7: YAML" in result.stderr
     assert [line[:6] for line in result.stderr.splitlines() if line.startswith("[")] == \
         ["[1/4] ", "[2/4] ", "[3/4] ", "[4/4] "]
     assert "Traceback" not in result.stderr
@@ -43,3 +43,17 @@ def test_outcomes_come_back_in_the_order_given(make_issue, tmp_path, monkeypatch
     assert [outcome.status for outcome in outcomes] == [0, 0]
     assert [outcome.pdf.name for outcome in outcomes] == ["test-letter-2024-09.pdf", "test-letter-2024-03.pdf"]
     assert reported == [(1, 2), (2, 2)]
+
+
+def test_two_issues_that_would_write_one_pdf_are_refused_before_any_build(make_issue, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from press.cli import main
+
+    for name in ("2024-05", "copy"):
+        make_issue({"01-a.md": article("甲", "正文。")}, issue_listing(5, ["01-a.md"]), name=name)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build", "issues/2024-05", "issues/copy"])
+    assert result.exit_code == 2
+    assert "issues/copy/issue.yaml: 与 issues/2024-05 的年份和期号相同" in result.stderr
+    assert not (tmp_path / "dist").exists()

@@ -191,3 +191,19 @@ def test_an_issue_of_one_short_article_is_measured_and_passes(make_issue, tmp_pa
     assert "21 of 21 checks passed." in result.output
     line_break = next(line for line in result.output.splitlines() if line.startswith("PASS line-break"))
     assert "; 0 counted" not in line_break  # the body's lines are found (their size is not the cover's)
+
+
+def test_lists_quotes_and_code_blocks_are_text_of_the_source(make_issue, tmp_path):
+    make_issue.use_sample_settings()
+    folder = make_issue.copy_sample()
+    last = folder / "12-2d-materials.md"
+    blocks = "第一段文字。\n\n- 列表项甲\n- 列表项乙\n\n> 引用的话。\n\n```\n代码块\n```\n\n1. 有序甲\n2. 有序乙\n"
+    last.write_text(last.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + blocks, encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--check", str(folder), "-o", str(tmp_path / "x.pdf")])
+    assert result.exit_code == 0, result.output  # they were read as text the source lacks
+    assert "21 of 21 checks passed." in result.output
+
+
+def test_only_checks_that_need_the_source_without_it_is_a_usage_error(sample_build):
+    result = CliRunner().invoke(main, ["check", str(sample_build.path), "--only", "text"])
+    assert result.exit_code == 2 and "needs --issue" in result.output

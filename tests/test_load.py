@@ -47,7 +47,8 @@ def test_yaml_syntax_error_gives_line_and_column(make_issue):
     folder = make_issue({"a.md": article("标题", "正文。")},
                         issue_yaml="year: 2024\nnumber: [5\ndate: 2024-05-01\n")
     found = problems_of(folder)
-    assert len(found) == 1 and found[0].startswith("2024-05/issue.yaml:3:5: YAML 语法错误"), found
+    assert len(found) == 1 and found[0].startswith("2024-05/issue.yaml:2:9: YAML 语法错误"), found  # at the [ left open
+    assert "a bracket or quote opened here is not closed" in found[0]
 
 
 def test_articles_missing_unlisted_and_listed_twice_all_reported_together(make_issue):

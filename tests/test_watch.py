@@ -53,7 +53,7 @@ def test_watch_rebuilds_on_save_and_keeps_the_last_good_pdf(make_issue, tmp_path
         listing = (folder / "issue.yaml").read_text(encoding="utf-8")
         (folder / "issue.yaml").write_text("year: [2024\n", encoding="utf-8")
         report = watcher.next_report()
-        assert "构建失败" in report and "issue.yaml:2:1: YAML" in report
+        assert "构建失败" in report and "issue.yaml:1:7: YAML" in report
         assert output.read_bytes() == edited
 
         (folder / "01-a.md").unlink()
@@ -64,3 +64,12 @@ def test_watch_rebuilds_on_save_and_keeps_the_last_good_pdf(make_issue, tmp_path
         assert watcher.process.poll() is None  # still watching after two failures
     finally:
         watcher.stop()
+
+
+def test_a_save_is_reported_as_a_change_an_addition_or_a_deletion(tmp_path):
+    from press.watch import what_changed
+
+    before = {tmp_path / "a.md": (1, 10), tmp_path / "b.md": (1, 10)}
+    after = {tmp_path / "a.md": (2, 11), tmp_path / "c.md": (1, 5)}
+    assert what_changed(before, after).split("，") == [
+        f"已修改 {tmp_path / 'a.md'}", f"已删除 {tmp_path / 'b.md'}", f"已新增 {tmp_path / 'c.md'}"]
