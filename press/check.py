@@ -256,6 +256,22 @@ def report_github(report: Report, limit: int = 10) -> str:
     return "\n".join(lines)
 
 
+def error_report(error: InputError, pdf: Path, issue: Path | None, output_format: str) -> str | None:
+    """What `--format json` or `github` prints when the PDF or the issue cannot be read (exit 2); None for text."""
+    problems = [{"file": display_path(problem.path), "line": problem.line or None, "column": problem.column or None,
+                 "message": problem.message} for problem in error.problems]
+    if output_format == "json":
+        return json.dumps({"schema": SCHEMA, "pdf": display_path(pdf), "issue": display_path(issue) if issue else None,
+                           "passed": False, "checks": [], "not_run": [], "error": {"problems": problems}},
+                          ensure_ascii=False, indent=2)
+    if output_format == "github":
+        return "\n".join(
+            f"::error file={escape_property(item['file'])}"
+            + (f",line={item['line']}" if item["line"] else "")
+            + f",title={escape_property('press check: input')}::{escape_data(item['message'])}" for item in problems)
+    return None
+
+
 def escape_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 

@@ -321,7 +321,7 @@ def check(context: click.Context, pdf: Path, issue_folder: Path | None, output_f
       press check dist/materials-newsletter-2024-04.pdf --issue issues/2024-04
       press check dist/materials-newsletter-2024-04.pdf --format github --skip file-size
     """
-    from press.check import FORMATS, check_pdf
+    from press.check import FORMATS, check_pdf, error_report
 
     if only and issue_folder is None:
         from press.check import RULES
@@ -329,8 +329,14 @@ def check(context: click.Context, pdf: Path, issue_folder: Path | None, output_f
         needing = [rule.id for rule in RULES if rule.id in only and rule.needs_source]
         if needing and len(needing) == len(set(only)):
             raise click.UsageError(f"--only {','.join(needing)} needs --issue (these checks compare with the source)")
-    report = guarded(context, lambda: check_pdf(pdf, issue_folder, only, skip))
-    click.echo(FORMATS["json" if as_json else output_format](report))
+    output_format = "json" if as_json else output_format
+    try:
+        report = guarded(context, lambda: check_pdf(pdf, issue_folder, only, skip))
+    except InputError as error:  # the PDF or the issue unreadable: still in the format a CI job reads
+        if (shown := error_report(error, pdf, issue_folder, output_format)) is not None:
+            click.echo(shown)
+        raise
+    click.echo(FORMATS[output_format](report))
     if not report.passed:
         sys.exit(1)
 

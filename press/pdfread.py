@@ -9,6 +9,7 @@ footnote's text is a small-size line opening with a small digit (its marker).
 """
 
 import io
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -117,6 +118,7 @@ class Reading:
 def read_pdf(path: Path) -> Reading:
     """Read the PDF at `path`."""
     read_embedded_encodings()
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings about a damaged file: press says it once
     reader = PdfReader(str(path))
     labels = list(reader.page_labels)
     with pdfplumber.open(str(path)) as pdf:

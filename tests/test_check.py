@@ -207,3 +207,19 @@ def test_lists_quotes_and_code_blocks_are_text_of_the_source(make_issue, tmp_pat
 def test_only_checks_that_need_the_source_without_it_is_a_usage_error(sample_build):
     result = CliRunner().invoke(main, ["check", str(sample_build.path), "--only", "text"])
     assert result.exit_code == 2 and "needs --issue" in result.output
+
+
+@pytest.mark.parametrize("output_format", ["json", "github"])
+def test_an_unreadable_pdf_is_reported_in_the_format_asked_for(tmp_path, output_format):
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7 cut short")
+    result = CliRunner().invoke(main, ["check", str(broken), "--format", output_format])
+    assert result.exit_code == 2
+    if output_format == "json":
+        report = json.loads(result.stdout)
+        schema = json.loads(resources.files("press").joinpath("check-report.schema.json").read_text(encoding="utf-8"))
+        jsonschema.validate(report, schema)
+        assert report["passed"] is False and "not a readable PDF" in report["error"]["problems"][0]["message"]
+    else:
+        assert result.stdout.startswith("::error file=") and "not a readable PDF" in result.stdout
+    assert "invalid pdf header" not in result.stderr
