@@ -22,6 +22,7 @@ from press.model import Article, CheckSettings, Issue, MailSettings, Settings, g
 SETTINGS_FILE = "newsletter.yaml"
 ISSUE_FILE = "issue.yaml"
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
+MARKUP_IN_TEXT = re.compile(r"~[^~\s]+~|\^[^^\s]+\^|\*\*[^*]+\*\*|(?<![*\w])\*[^*\s][^*]*\*(?![*\w])|`[^`]+`")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 MAX_IMAGE_BYTES = 50 * 1024 * 1024
@@ -471,6 +472,11 @@ def load_article(path: Path, settings: Settings | None, first_footnote: int,
     meta, lines = read_yaml(path, problems, match.group(1) or "", line_offset=1)
     if not validate(meta, lines, ARTICLE_SCHEMA, path, problems, first_line=1):
         return None
+    for name in ("title", "byline"):
+        if isinstance(meta.get(name), str) and (found := MARKUP_IN_TEXT.search(meta[name])):
+            problems.add(path, lines.get(name, 1), 1, f"{name} 是纯文字，Markdown 记号 {found.group()} 会原样印出 "
+                         f"({name} is plain text: {found.group()} would print as typed; write e.g. MoS₂ with the "
+                         "Unicode subscript, or leave the marks out)")
     if settings and meta["section"] not in settings.sections:
         problems.add(path, lines["section"], 1, f"未知栏目 {meta['section']} (unknown section; "
                      f"known: {'、'.join(settings.sections)})")

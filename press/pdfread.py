@@ -185,17 +185,16 @@ def read_embedded_encodings() -> None:
 
 
 def group_lines(chars: list[dict]) -> list[Line]:
-    """Group glyphs into lines by their top, left to right."""
+    """Group glyphs into lines by their top, left to right; raised and lowered small glyphs join their line."""
     lines: list[list[dict]] = []
     for char in sorted(chars, key=lambda c: (round(c["top"]), c["x0"])):
         for line in lines:
-            if abs(line[0]["top"] - char["top"]) <= LINE_TOLERANCE or (
-                    char["size"] < line[0]["size"] * CALL_RATIO
-                    and line[0]["top"] - 2 <= char["top"] <= line[0]["bottom"]):
+            if abs(line[0]["top"] - char["top"]) <= LINE_TOLERANCE or small_beside(char, line):
                 line.append(char)
                 break
         else:
             lines.append([char])
+    lines = merged_small_lines(lines)
     result = []
     for line in lines:
         line.sort(key=lambda c: c["x0"])
@@ -223,6 +222,35 @@ def led_by_small_digit(line: Line) -> bool:
     return first["text"].isdigit() and first["size"] < line.size * 0.9
 
 
+def small_beside(char: dict, line: list[dict]) -> bool:
+    """A glyph much smaller than a line's largest, standing within the line's height (a call, MoS₂'s 2)."""
+    largest = max(line, key=lambda c: c["size"])
+    return (char["size"] < largest["size"] * CALL_RATIO
+            and min(c["top"] for c in line) - 2 <= char["top"] <= max(c["bottom"] for c in line))
+
+
+def merged_small_lines(lines: list[list[dict]]) -> list[list[dict]]:
+    """Lines of small glyphs only (a superscript met before its line's text) put into the line they overlap."""
+    kept = [line for line in lines if not all_small_within(line, lines)]
+    for line in lines:
+        if line not in kept:
+            home = max(kept, key=lambda other: overlap(line, other))
+            home.extend(line)
+    return kept
+
+
+def all_small_within(line: list[dict], lines: list[list[dict]]) -> bool:
+    """Whether every glyph of a line is small beside, and overlaps, another line's glyphs."""
+    others = [other for other in lines if other is not line and overlap(line, other) > 0]
+    return any(max(c["size"] for c in line) < max(c["size"] for c in other) * CALL_RATIO for other in others)
+
+
+def overlap(line: list[dict], other: list[dict]) -> float:
+    """How far two lines' glyph boxes overlap vertically, in points (0 if they do not)."""
+    return max(0.0, min(max(c["bottom"] for c in line), max(c["bottom"] for c in other))
+               - max(min(c["top"] for c in line), min(c["top"] for c in other)))
+
+
 def dominant_size(lines) -> float:
     """The most common glyph size, counted per glyph: the body text's size."""
     counts: Counter = Counter()
@@ -237,7 +265,8 @@ def small_digit_runs(chars: list[dict], limit: float) -> list[tuple[int, dict]]:
     previous = None
     for char in chars:
         small = char["text"].isdigit() and char["size"] < limit
-        if small and previous is not None and abs(previous["x1"] - char["x0"]) < 1.0:
+        if (small and previous is not None and abs(previous["x1"] - char["x0"]) < 1.0
+                and abs(previous["top"] - char["top"]) < 1.0):  # MoS₂¹³: the lowered 2 is no part of the call
             runs[-1] = (runs[-1][0] + char["text"], runs[-1][1])
         elif small:
             runs.append((char["text"], char))
@@ -422,13 +451,28 @@ def is_embedded(font) -> bool:
 
 
 def contents_entries(page: Page) -> list[tuple[str, int]]:
-    """The (title, printed page number) entries of a contents page."""
-    entries = []
-    for line in page.lines:
+    """The (title, printed page number) entries of a contents page; a title may run over several lines.
+
+    A line without leader dots that stands right above the next line, in its
+    size and at its left edge, is the beginning of that line's title.
+    """
+    entries, beginning = [], ""
+    for line, following in zip(page.lines, [*page.lines[1:], None], strict=True):
         match = TOC_ENTRY.match(line.text.strip())
         if match and re.search(r"[.·…]{3,}", line.text):
-            entries.append((match.group("title").strip(), int(match.group("page"))))
+            entries.append((beginning + match.group("title").strip(), int(match.group("page"))))
+            beginning = ""
+        elif following is not None and continues_into(line, following):
+            beginning += line.text.strip()
+        else:
+            beginning = ""
     return entries
+
+
+def continues_into(line: Line, following: Line) -> bool:
+    """Whether a line runs on into the next: same size, same left edge, the next line down."""
+    return (abs(line.size - following.size) < 0.2 and abs(line.x0 - following.x0) < 1.0
+            and 0 < following.top - line.top < 2.5 * line.size)
 
 
 def squeeze(text: str) -> str:

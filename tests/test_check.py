@@ -4,6 +4,7 @@ The structural checks, one broken variant each, are in test_structure.py.
 """
 
 import json
+import re
 from importlib import resources
 
 import jsonschema
@@ -154,7 +155,8 @@ def test_build_check_exits_one_when_a_check_fails_and_keeps_the_pdf(make_issue, 
 
 
 @pytest.mark.parametrize("note", ["据新华社报道的有关内容。", "ACGT" * 80, "`" + "ACGT" * 80 + "`",
-                                  "https://example.com/" + "ACGT" * 80])
+                                  "https://example.com/" + "ACGT" * 80,
+                                  "Reducing CO~2~ emissions with 2D materials. <https://example.com/co2>"])
 def test_a_han_note_or_one_opening_with_a_long_string_passes_every_check(make_issue, tmp_path, note):
     make_issue.use_sample_settings()
     folder = make_issue.copy_sample()
@@ -223,3 +225,26 @@ def test_an_unreadable_pdf_is_reported_in_the_format_asked_for(tmp_path, output_
     else:
         assert result.stdout.startswith("::error file=") and "not a readable PDF" in result.stdout
     assert "invalid pdf header" not in result.stderr
+
+
+def test_a_call_right_after_a_subscript_or_superscript_is_a_call(make_issue, tmp_path):
+    make_issue.use_sample_settings()
+    folder = make_issue.copy_sample()
+    last = folder / "12-2d-materials.md"
+    text = "研究团队制备了单层 MoS~2~[^a]，其面积达到 10^3^[^b] 量级。\n\n[^a]: 见原文。\n[^b]: 同上。\n"
+    last.write_text(last.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--check", str(folder), "-o", str(tmp_path / "x.pdf")])
+    assert result.exit_code == 0, result.output  # MoS₂¹³ read as one call "213", not raised: no call
+    assert "21 of 21 checks passed." in result.output
+
+
+def test_a_title_that_wraps_in_the_contents_passes(make_issue, tmp_path):
+    make_issue.use_sample_settings()
+    folder = make_issue.copy_sample()
+    last = folder / "12-2d-materials.md"
+    text = last.read_text(encoding="utf-8")
+    title = "瑞典林雪平大学利用国家超级计算机中心的大规模计算和化学剥离方法相结合成功制备出新型二维材料"
+    last.write_text(re.sub(r"^title: .*$", f"title: {title}", text, count=1, flags=re.M), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--check", str(folder), "-o", str(tmp_path / "x.pdf")])
+    assert result.exit_code == 0, result.output  # the entry's first line has no leader dots
+    assert "21 of 21 checks passed." in result.output

@@ -35,3 +35,27 @@ def test_destinations_name_pages_and_places(sample_reading):
     index, x, top = sample_reading.destinations["fn-call-1"]
     assert sample_reading.pages[index].label == "1" and 0 < x < 595 and 0 < top < 842
     assert sample_reading.page_of("article-01-microelectronics-strategy").label == "1"
+
+
+def glyph(text: str, x0: float, top: float, size: float) -> dict:
+    return {"text": text, "x0": x0, "x1": x0 + size * 0.6, "top": top, "bottom": top + size, "size": size}
+
+
+def test_raised_and_lowered_small_glyphs_join_their_line_whichever_comes_first():
+    from press.pdfread import group_lines
+
+    body, small = 10.5, 6.8
+    chars = [glyph("m", 10, 100, body), glyph("2", 16.3, 97, small),  # m², the ² standing highest of all
+             glyph("M", 30, 100, body), glyph("o", 36.3, 100, body), glyph("S", 42.6, 100, body),
+             glyph("2", 48.9, 106, small),  # MoS₂
+             glyph("下", 10, 118.4, body), glyph("行", 20.5, 118.4, body)]
+    lines = group_lines(chars)
+    assert [line.text for line in lines] == ["m2MoS2", "下行"]
+
+
+def test_a_call_right_after_a_subscript_is_read_as_the_call_alone():
+    from press.pdfread import small_digit_runs
+
+    chars = [glyph("S", 0, 100, 10.5), glyph("2", 6.3, 106, 6.8), glyph("1", 10.38, 97, 6.8),
+             glyph("3", 14.46, 97, 6.8)]
+    assert [number for number, _ in small_digit_runs(chars, 10.5 * 0.75)] == [2, 13]
