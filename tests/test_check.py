@@ -154,30 +154,33 @@ def test_build_check_exits_one_when_a_check_fails_and_keeps_the_pdf(make_issue, 
     assert target.is_file()
 
 
-@pytest.mark.parametrize("note", ["据新华社报道的有关内容。", "ACGT" * 80, "`" + "ACGT" * 80 + "`",
-                                  "https://example.com/" + "ACGT" * 80,
-                                  "Reducing CO~2~ emissions with 2D materials. <https://example.com/co2>"])
-def test_a_han_note_or_one_opening_with_a_long_string_passes_every_check(make_issue, tmp_path, note):
+def sample_changed_and_checked(make_issue, tmp_path, change):
+    """`press build --check` of a copy of the sample whose last article's text went through `change`."""
     make_issue.use_sample_settings()
     folder = make_issue.copy_sample()
     last = folder / "12-2d-materials.md"
-    last.write_text(last.read_text(encoding="utf-8").rstrip("\n") + f"\n\n见此注[^99]。\n\n[^99]: {note}\n",
-                    encoding="utf-8")
-    result = CliRunner().invoke(main, ["build", "--check", str(folder), "-o", str(tmp_path / "x.pdf")])
+    last.write_text(change(last.read_text(encoding="utf-8").rstrip("\n")), encoding="utf-8")
+    return CliRunner().invoke(main, ["build", "--check", str(folder), "-o", str(tmp_path / "x.pdf")])
+
+
+def assert_every_check_passes(result) -> None:
     assert result.exit_code == 0, result.output
     assert "21 of 21 checks passed." in result.output
 
 
+@pytest.mark.parametrize("note", ["据新华社报道的有关内容。", "ACGT" * 80, "`" + "ACGT" * 80 + "`",
+                                  "https://example.com/" + "ACGT" * 80,
+                                  "Reducing CO~2~ emissions with 2D materials. <https://example.com/co2>"])
+def test_a_han_note_or_one_opening_with_a_long_string_passes_every_check(make_issue, tmp_path, note):
+    assert_every_check_passes(sample_changed_and_checked(
+        make_issue, tmp_path, lambda text: f"{text}\n\n见此注[^99]。\n\n[^99]: {note}\n"))
+
+
 def test_a_note_called_from_a_tables_first_column_wraps_and_passes_every_check(make_issue, tmp_path):
-    make_issue.use_sample_settings()
-    folder = make_issue.copy_sample()
-    last = folder / "12-2d-materials.md"
     table = "| 甲 | 乙 |\n| --- | --- |\n| 序列[^99] | 二 |\n"
-    note = "这是一个很长的中文脚注，" * 20
-    last.write_text(last.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{table}\n[^99]: {note}\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["build", "--check", str(folder), "-o", str(tmp_path / "x.pdf")])
-    assert result.exit_code == 0, result.output  # the column's nowrap made the note one line 557 mm long
-    assert "21 of 21 checks passed." in result.output
+    note = "这是一个很长的中文脚注，" * 20  # the column's nowrap made it one line 557 mm long
+    assert_every_check_passes(sample_changed_and_checked(
+        make_issue, tmp_path, lambda text: f"{text}\n\n{table}\n[^99]: {note}\n"))
 
 
 @pytest.mark.parametrize("text", [
@@ -196,14 +199,9 @@ def test_an_issue_of_one_short_article_is_measured_and_passes(make_issue, tmp_pa
 
 
 def test_lists_quotes_and_code_blocks_are_text_of_the_source(make_issue, tmp_path):
-    make_issue.use_sample_settings()
-    folder = make_issue.copy_sample()
-    last = folder / "12-2d-materials.md"
     blocks = "第一段文字。\n\n- 列表项甲\n- 列表项乙\n\n> 引用的话。\n\n```\n代码块\n```\n\n1. 有序甲\n2. 有序乙\n"
-    last.write_text(last.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + blocks, encoding="utf-8")
-    result = CliRunner().invoke(main, ["build", "--check", str(folder), "-o", str(tmp_path / "x.pdf")])
-    assert result.exit_code == 0, result.output  # they were read as text the source lacks
-    assert "21 of 21 checks passed." in result.output
+    assert_every_check_passes(sample_changed_and_checked(  # they were read as text the source lacks
+        make_issue, tmp_path, lambda text: f"{text}\n\n{blocks}"))
 
 
 def test_only_checks_that_need_the_source_without_it_is_a_usage_error(sample_build):
@@ -228,23 +226,12 @@ def test_an_unreadable_pdf_is_reported_in_the_format_asked_for(tmp_path, output_
 
 
 def test_a_call_right_after_a_subscript_or_superscript_is_a_call(make_issue, tmp_path):
-    make_issue.use_sample_settings()
-    folder = make_issue.copy_sample()
-    last = folder / "12-2d-materials.md"
-    text = "研究团队制备了单层 MoS~2~[^a]，其面积达到 10^3^[^b] 量级。\n\n[^a]: 见原文。\n[^b]: 同上。\n"
-    last.write_text(last.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + text, encoding="utf-8")
-    result = CliRunner().invoke(main, ["build", "--check", str(folder), "-o", str(tmp_path / "x.pdf")])
-    assert result.exit_code == 0, result.output  # MoS₂¹³ read as one call "213", not raised: no call
-    assert "21 of 21 checks passed." in result.output
+    calls = "研究团队制备了单层 MoS~2~[^a]，其面积达到 10^3^[^b] 量级。\n\n[^a]: 见原文。\n[^b]: 同上。\n"
+    assert_every_check_passes(sample_changed_and_checked(  # MoS₂¹³ was read as one call "213", not raised
+        make_issue, tmp_path, lambda text: f"{text}\n\n{calls}"))
 
 
 def test_a_title_that_wraps_in_the_contents_passes(make_issue, tmp_path):
-    make_issue.use_sample_settings()
-    folder = make_issue.copy_sample()
-    last = folder / "12-2d-materials.md"
-    text = last.read_text(encoding="utf-8")
     title = "瑞典林雪平大学利用国家超级计算机中心的大规模计算和化学剥离方法相结合成功制备出新型二维材料"
-    last.write_text(re.sub(r"^title: .*$", f"title: {title}", text, count=1, flags=re.M), encoding="utf-8")
-    result = CliRunner().invoke(main, ["build", "--check", str(folder), "-o", str(tmp_path / "x.pdf")])
-    assert result.exit_code == 0, result.output  # the entry's first line has no leader dots
-    assert "21 of 21 checks passed." in result.output
+    assert_every_check_passes(sample_changed_and_checked(  # the entry's first line has no leader dots
+        make_issue, tmp_path, lambda text: re.sub(r"^title: .*$", f"title: {title}", text, count=1, flags=re.M)))
