@@ -242,10 +242,10 @@ def mail(context: click.Context, issue: Path, readers_file: Path | None, really_
         return
     try:
         delivery = guarded(context, lambda: mailing.send(loaded, pdf, readers, lambda line: click.echo(line, err=True)))
-    except SystemExit as interrupted:  # Ctrl-C: guarded has said so; say how to go on
+    except KeyboardInterrupt:  # PressGroup says it was interrupted; this says how to go on
         click.echo("再次运行同一命令，只发给尚未收到的读者 (run the same command again: it sends only to "
                    f"those not yet sent; log: {display_path(mailing.log_path(pdf))})", err=True)
-        raise interrupted
+        raise
     click.echo(f"发送 {len(delivery.sent)} 封，跳过已收到的 {len(delivery.skipped)} 位，失败 {len(delivery.failed)} 封 "
                f"(sent {len(delivery.sent)}, already sent {len(delivery.skipped)}, failed {len(delivery.failed)}); "
                f"log: {display_path(mailing.log_path(pdf))}", err=True)
@@ -281,9 +281,6 @@ def guarded(context: click.Context, action):
         return action()
     except (PressError, click.exceptions.Exit, click.Abort):
         raise
-    except KeyboardInterrupt:
-        click.echo(INTERRUPTED, err=True)
-        sys.exit(130)
     except Exception as error:
         if context.obj.get("debug"):
             raise

@@ -18,6 +18,7 @@ import smtplib
 import ssl
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -325,22 +326,18 @@ def send_pending(issue: Issue, pdf: Path, draft: EmailMessage, readers: list[str
     return Delivery(tuple(sent), skipped, tuple(failed))
 
 
+@contextmanager
 def sending_lock(log: Path):
     """An exclusive lock beside the send log for one run: two runs at once would send everyone two copies."""
-    import contextlib
     import fcntl
 
-    @contextlib.contextmanager
-    def held():
-        with log.with_name(log.name + ".lock").open("a") as lock:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise PressError("另一个 press mail 正在发送本期 (another press mail is sending this issue: "
-                                 "wait for it to finish)") from None
-            yield
-
-    return held()
+    with log.with_name(log.name + ".lock").open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PressError("另一个 press mail 正在发送本期 (another press mail is sending this issue: "
+                             "wait for it to finish)") from None
+        yield
 
 
 def personal_copy(draft: EmailMessage, reader: str) -> EmailMessage:

@@ -6,12 +6,12 @@ with every footnote rendered in place as a `float: footnote` element, numbered
 through the issue from `first_number`, together with the problems found.
 """
 
-import html as html_lib
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
-from html import escape
+from html import escape, unescape
+from itertools import takewhile
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
@@ -127,7 +127,7 @@ def _has_content(html: str) -> bool:
     """
     if "<img" in html:
         return True
-    text = html_lib.unescape(re.sub(r"<[^>]*>", "", html))
+    text = unescape(re.sub(r"<[^>]*>", "", html))
     return any(_draws_ink(char) for char in text)
 
 
@@ -400,13 +400,13 @@ LONG_WORD = 20  # characters without a break opportunity
 
 
 def _opens_with_long_word(text: str) -> bool:
-    """Whether a note's text opens with a long run of non-Han characters and no space (a sequence, a URL).
+    """Whether a note's text opens with a long run of half-width characters and no space (a sequence, a URL).
 
     WeasyPrint 70 cannot break such a run right after the note's number
     (overflow-wrap finds no place); the style lets it break anywhere instead.
     """
-    run = re.match(r"[^\s\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]*", text.lstrip()).group()
-    return len(run) >= LONG_WORD
+    run = takewhile(lambda char: not char.isspace() and unicodedata.east_asian_width(char) not in "WF", text.lstrip())
+    return sum(1 for _ in run) >= LONG_WORD
 
 
 def _render_editor_note(self, tokens, idx, options, env):

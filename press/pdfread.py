@@ -231,11 +231,11 @@ def small_beside(char: dict, line: list[dict]) -> bool:
 
 def merged_small_lines(lines: list[list[dict]]) -> list[list[dict]]:
     """Lines of small glyphs only (a superscript met before its line's text) put into the line they overlap."""
-    kept = [line for line in lines if not all_small_within(line, lines)]
-    for line in lines:
-        if line not in kept:
-            home = max(kept, key=lambda other: overlap(line, other))
-            home.extend(line)
+    small = [all_small_within(line, lines) for line in lines]
+    kept = [line for line, is_small in zip(lines, small, strict=True) if not is_small]
+    for line, is_small in zip(lines, small, strict=True):
+        if is_small:
+            max(kept, key=lambda other: overlap(line, other)).extend(line)
     return kept
 
 

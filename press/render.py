@@ -23,9 +23,13 @@ from markupsafe import Markup
 from press import __version__
 from press.cjk import apply_text_rules, space_plain
 from press.errors import InputError, Problem
+from press.load import inside
 from press.model import Issue
 
 TEMPLATE = "issue.html"
+MAX_OUTPUT = {TEMPLATE: 8_000_000, None: 500_000}  # characters a template may make (issue.html; mail bodies)
+TIME_LIMIT = 30.0  # seconds: the sample renders in 0.02 s
+MEMORY_LIMIT = 1 << 30  # bytes of address space a template may add: `'x'.ljust(10**10)` fails, not the machine
 
 
 class TemplateOutside(jinja2.TemplateNotFound):
@@ -45,8 +49,7 @@ class ConfinedLoader(jinja2.FileSystemLoader):
             if os.path.lexists(candidate) and not candidate.is_file():
                 raise TemplateNotAFile(template, str(candidate))
         source, filename, uptodate = super().get_source(environment, template)
-        real = Path(filename).resolve()
-        if not any(real.is_relative_to(Path(root).resolve()) for root in self.searchpath):
+        if not any(inside(Path(filename), Path(root)) for root in self.searchpath):
             raise TemplateOutside(template)
         return source, filename, uptodate
 
@@ -115,7 +118,7 @@ def css_string(text: str) -> Markup:
 def template_path(issue: Issue) -> tuple[Path, ...]:
     """Where templates are looked up, first match wins; a templates/ folder linked out of the issue is refused."""
     own = issue.folder / "templates"
-    if own.is_dir() and not own.resolve().is_relative_to(issue.folder.resolve()):
+    if own.is_dir() and not inside(own, issue.folder):
         raise InputError([Problem(own, 0, 0, "templates 目录链接到本期目录以外，拒绝读取 "
                                              "(the templates folder links outside the issue folder: refused)")])
     return ((own,) if own.is_dir() else ()) + (issue.settings.style_dir,)
@@ -145,13 +148,6 @@ def render_template(issue: Issue, name: str, context: dict) -> str:
         raise InputError([Problem(search_path[0] / name, 0, 0, f"模板输出过长 (the template made {len(text):,} "
                                   f"characters, at most {limit:,}: the sample issue makes 26,000)")])
     return text
-
-
-MAX_OUTPUT = {TEMPLATE: 8_000_000, None: 500_000}  # characters a template may make (issue.html; mail bodies)
-
-
-TIME_LIMIT = 30.0  # seconds: the sample renders in 0.02 s
-MEMORY_LIMIT = 1 << 30  # bytes of address space a template may add: `'x'.ljust(10**10)` fails, not the machine
 
 
 class TemplateTimeout(Exception):
