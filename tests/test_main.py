@@ -1,0 +1,46 @@
+"""The `press` command's entry point: Ctrl-C while press starts is an interruption, not a traceback."""
+
+import importlib.abc
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from press.__main__ import INTERRUPTED_WHILE_STARTING, run
+from tests.conftest import ROOT, SAMPLE
+
+
+class InterruptedImport(importlib.abc.MetaPathFinder):
+    """Raises KeyboardInterrupt when press.cli is imported, as Ctrl-C during the imports does."""
+
+    def find_spec(self, name, path, target=None):
+        if name == "press.cli":
+            raise KeyboardInterrupt
+        return None
+
+
+def test_ctrl_c_during_the_imports_exits_130_with_one_line(monkeypatch, capsys):
+    monkeypatch.delitem(sys.modules, "press.cli", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [InterruptedImport(), *sys.meta_path])
+    with pytest.raises(SystemExit) as stopped:
+        run()
+    assert stopped.value.code == 130
+    assert capsys.readouterr().err == INTERRUPTED_WHILE_STARTING + "\n"
+
+
+@pytest.mark.parametrize("after", [0.05, 0.15, 0.3])
+def test_the_installed_command_interrupted_early_leaves_no_traceback_and_no_file(tmp_path, after):
+    command = Path(sys.executable).with_name("press")
+    target = tmp_path / "快报.pdf"
+    build = subprocess.Popen([str(command), "build", "-q", str(SAMPLE), "-o", str(target)],
+                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    time.sleep(after)
+    build.send_signal(signal.SIGINT)
+    status = build.wait(timeout=60)
+    error = build.stderr.read().decode()
+    assert status in (130, 0), error  # 0 only if the build had already finished
+    assert "Traceback" not in error
+    assert status == 0 or not target.exists()
