@@ -88,6 +88,7 @@ def to_html(markdown: str, first_number: int = 1, line_offset: int = 0,
     problems += _check_stray_calls(markdown, line_offset)
     problems += _check_definitions(markdown, {note.label for note in footnotes}, line_offset)
     problems += _check_links(tokens, line_offset)
+    problems += _check_header_calls(body, line_offset, markdown.splitlines())
     env["press_footnotes"] = {note.label: note for note in footnotes}
     _number_blocks(body, env)
     html = md.renderer.render(body, md.options, env)
@@ -95,6 +96,23 @@ def to_html(markdown: str, first_number: int = 1, line_offset: int = 0,
         problems.append((line_offset + 1, 1, "文章正文为空 (the article has no text)"))
     blocks = [token.meta["block_id"] for token in body if "block_id" in token.meta]
     return Markup(html, footnotes, images, problems, blocks)
+
+
+def _check_header_calls(tokens: list[Token], line_offset: int, lines: list[str]):
+    """Footnote calls in a table's header row: the row repeats on every page the table spans, the note does not."""
+    in_header = False
+    for token in tokens:
+        if token.type in ("thead_open", "thead_close"):
+            in_header = token.type == "thead_open"
+        elif in_header and token.type == "inline":
+            for child in token.children or []:
+                if child.type == "footnote_ref":
+                    label = child.meta["label"]
+                    text = lines[token.map[0]] if token.map[0] < len(lines) else ""
+                    yield (token.map[0] + 1 + line_offset, text.find(f"[^{label}]") + 1 or 1,
+                           f"脚注 [^{label}] 不能放在表头：表格跨页时表头重复，脚注只排一次；"
+                           "请放在表题或表格正文 (a footnote call in a table's header row repeats on every "
+                           "page the table spans, its note does not: put it in the caption or a body cell)")
 
 
 def _check_links(tokens: list[Token], line_offset: int) -> list[tuple[int, int, str]]:
