@@ -56,8 +56,17 @@ def terminated(signal_number: int, frame) -> None:
     raise SystemExit(128 + signal_number)
 
 
+def absolute(context: click.Context, parameter: click.Parameter, value):
+    """An issue folder argument (or several) as absolute paths without `.` or `..` (see load.issue_folder)."""
+    from press.load import issue_folder
+
+    if value is None:
+        return None
+    return tuple(map(issue_folder, value)) if isinstance(value, tuple) else issue_folder(value)
+
+
 @main.command()
-@click.argument("issues", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("issues", nargs=-1, required=True, type=click.Path(path_type=Path), callback=absolute)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the PDF (default: dist/<slug>-<year>-<number>.pdf); one issue only.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the path of each PDF made.")
@@ -151,7 +160,7 @@ def build_many_issues(folders: list[Path], quiet: bool, then_check: bool, jobs: 
 
 
 @main.command()
-@click.argument("issue", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("issue", type=click.Path(exists=True, file_okay=False, path_type=Path), callback=absolute)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the PDF (default: dist/<slug>-<year>-<number>.pdf).")
 def watch(issue: Path, output: Path | None) -> None:
@@ -189,16 +198,17 @@ def preview(context: click.Context, target: Path, dpi: int, folder: Path | None)
       press preview dist/x.pdf --dpi 150 -o review/
     """
     from press.preview import preview as run_preview
+    from press.sources import PREVIEW_SUFFIX
 
     pdf, fonts_dir = built_pdf(context, target)
-    folder = folder or pdf.with_name(f"{pdf.stem}-preview")
+    folder = folder or pdf.with_name(pdf.stem + PREVIEW_SUFFIX)
     made = guarded(context, lambda: run_preview(pdf, folder, dpi, fonts_dir))
     click.echo(f"已生成 {len(made.pages)} 页图片和总览图 (page images and a contact sheet)", err=True)
     click.echo(display_path(made.sheet))
 
 
 @main.command()
-@click.argument("issue", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("issue", type=click.Path(exists=True, file_okay=False, path_type=Path), callback=absolute)
 @click.option("--to", "readers_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The reader list: one address per line (Name <a@b.c> allowed), # for comments.")
 @click.option("--send", "really_send", is_flag=True, help="Send one message per reader through SMTP (needs --to).")
@@ -301,7 +311,7 @@ def check_ids(context: click.Context, parameter: click.Parameter, values: tuple[
 
 @main.command()
 @click.argument("pdf", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--issue", "issue_folder", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--issue", "issue_folder", type=click.Path(file_okay=False, path_type=Path), callback=absolute,
               help="The issue folder the PDF was built from: also compare with the source.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True, help="Report for people, for machines, or as GitHub Actions annotations.")
@@ -339,7 +349,7 @@ def check(context: click.Context, pdf: Path, issue_folder: Path | None, output_f
 
 
 @main.command()
-@click.argument("issue", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("issue", type=click.Path(file_okay=False, path_type=Path), callback=absolute)
 @click.option("--fix", is_flag=True, help="Correct in place what can be corrected safely.")
 @click.pass_context
 def lint(context: click.Context, issue: Path, fix: bool) -> None:

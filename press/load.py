@@ -7,6 +7,7 @@ once as an `InputError`; nothing is rendered from input with problems.
 """
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,7 +136,7 @@ class Problems(list):
 
 def load_issue(folder: Path) -> Issue:
     """Read, validate and model one issue folder; raise InputError listing every problem."""
-    folder = Path(folder)
+    folder = issue_folder(folder)
     problems = Problems()
     if not (folder / ISSUE_FILE).is_file():
         raise InputError([Problem(folder / ISSUE_FILE, 0, 0,
@@ -156,6 +157,12 @@ def load_issue(folder: Path) -> Issue:
     return Issue(settings=settings, folder=folder.resolve(), year=meta["year"],
                  number=meta["number"], date=meta["date"], articles=tuple(articles),
                  sections=group_sections(tuple(articles)))
+
+
+def issue_folder(path: Path) -> Path:
+    """The folder as an absolute path without `.` or `..`: its parent, which holds newsletter.yaml, is then
+    the real one (`press build .` inside the issue folder).  Links are kept, as the editor named them."""
+    return Path(os.path.abspath(path))
 
 
 def inside(path: Path, folder: Path) -> bool:

@@ -40,3 +40,17 @@ def test_bad_input_exits_two_with_file_line_messages_and_no_traceback(make_issue
     assert "2 problems in the input." in result.output
     assert "Traceback" not in result.output
     assert not target.exists()
+
+
+def test_built_checked_and_mailed_from_inside_the_issue_folder(make_issue, monkeypatch):
+    folder = make_issue({"a.md": article("标题", "正文。")})
+    monkeypatch.chdir(folder)
+    runner = CliRunner()
+    for command in (["build", "-q", "."], ["check", "dist/test-letter-2024-05.pdf", "--issue", "."],
+                    ["lint", "."], ["mail", "."], ["mail", "."]):  # the second draft: the first is not a source
+        result = runner.invoke(main, command)
+        assert result.exit_code == 0, (command, result.output)
+    assert sorted(path.name for path in (folder / "dist").iterdir()) == ["test-letter-2024-05.eml",
+                                                                         "test-letter-2024-05.pdf"]
+    result = runner.invoke(main, ["build", "-q", "../2024-05", "-o", "again.pdf"])
+    assert result.exit_code == 0, result.output

@@ -1,5 +1,7 @@
 """Loading an issue folder: the sample loads; every problem is reported with its place."""
 
+from pathlib import Path
+
 import pytest
 
 from press.errors import InputError
@@ -131,3 +133,10 @@ def test_an_image_cut_short_is_refused_and_one_with_data_after_its_end_is_not(tm
         assert raster_problem(whole) is None
         assert raster_problem(tmp_path / f"tail.{suffix}") is None, kind  # a phone's motion photo, a stray byte
         assert raster_problem(tmp_path / f"cut.{suffix}")[0] == "图片文件不完整", kind
+
+
+def test_an_issue_named_from_inside_its_folder_finds_the_newsletter_settings(make_issue, monkeypatch):
+    folder = make_issue({"a.md": article("标题", "正文。")})
+    monkeypatch.chdir(folder)
+    assert load_issue(Path(".")).folder == folder.resolve()
+    assert load_issue(Path("../2024-05/.")).folder == folder.resolve()

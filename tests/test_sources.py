@@ -11,3 +11,20 @@ def test_snapshot_sees_edits_additions_and_removals(tmp_path):
     assert changed(before, snapshot([tmp_path])) == [tmp_path / "a.md", tmp_path / "b.md"]
     (tmp_path / "b.md").unlink()
     assert changed(before, snapshot([tmp_path])) == [tmp_path / "a.md"]
+
+
+def test_what_press_writes_and_hidden_or_backup_files_are_not_sources(tmp_path):
+    sources = ["01-a.md", "issue.yaml", "img/fig.png", "templates/issue.html"]
+    written = ["dist/x.pdf", "x.pdf", "x.eml", "x.pdf.sent.jsonl", "x.pdf.sent.jsonl.lock",
+               "dist/x-preview/page-01.png", ".x.pdf.1a2b.part", ".01-a.md.swp", "01-a.md~", ".git/config"]
+    for name in sources + written:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"1")
+    assert sorted(snapshot([tmp_path])) == sorted(tmp_path / name for name in sources)
+
+
+def test_a_watched_folder_that_is_itself_hidden_is_still_watched(tmp_path):
+    folder = tmp_path / ".issues" / "2024-04"
+    folder.mkdir(parents=True)
+    (folder / "01-a.md").write_text("甲", encoding="utf-8")
+    assert list(snapshot([folder])) == [folder / "01-a.md"]

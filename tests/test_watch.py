@@ -73,3 +73,19 @@ def test_a_save_is_reported_as_a_change_an_addition_or_a_deletion(tmp_path):
     after = {tmp_path / "a.md": (2, 11), tmp_path / "c.md": (1, 5)}
     assert what_changed(before, after).split("，") == [
         f"已修改 {tmp_path / 'a.md'}", f"已删除 {tmp_path / 'b.md'}", f"已新增 {tmp_path / 'c.md'}"]
+
+
+def test_a_pdf_written_inside_the_watched_issue_folder_does_not_start_another_build(make_issue):
+    folder = make_issue({"01-a.md": article("甲文", "第一段正文。")})
+    watcher = Watcher(folder, folder / "dist" / "inside.pdf")
+    try:
+        assert "已生成" in watcher.next_report()
+        (folder / "01-a.md").write_text(article("甲文", "第一段正文，改过了。"), encoding="utf-8")
+        assert "已生成" in watcher.next_report()
+        try:
+            line = watcher.next_report(timeout=3)
+        except AssertionError:  # nothing more reported: the PDF and its part file are not sources
+            line = None
+        assert line is None, f"the watcher rebuilt after writing its own PDF: {line}"
+    finally:
+        watcher.stop()
