@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import yaml
 
@@ -511,7 +512,11 @@ def check_characters(path: Path, text: str, settings: Settings, problems: Proble
 
 
 def check_image(article: Path, src: str, line: int, problems: Problems) -> None:
-    """An image must be a file of a known kind inside the issue folder."""
+    """An image must be a file of a known kind inside the issue folder.
+
+    `src` is the link as Markdown normalised it: 图 1.png arrives as %E5%9B%BE%201.png.
+    """
+    src = unquote(src)
     folder = article.parent.resolve()
     target = (folder / src).resolve()
     if "://" in src or src.startswith("/") or not target.is_relative_to(folder):

@@ -136,3 +136,18 @@ def test_every_footnote_source_is_in_the_pdf(sample_reading):
     assert len(urls) == 12
     for url in urls:
         assert squeeze(url) in notes, url
+
+
+def test_images_with_chinese_names_and_spaces_in_a_chinese_folder_are_placed(make_issue, tmp_path):
+    from PIL import Image
+
+    from press.build import build
+
+    body = "正文。\n\n![图一](<图 1.png>)\n\n![图二](图2.png)\n"
+    from tests.conftest import article
+
+    folder = make_issue({"a.md": article("标题", body)}, name="2024年 第5期")
+    for name, colour in [("图 1.png", (200, 30, 30)), ("图2.png", (30, 30, 200))]:
+        Image.new("RGB", (60, 40), colour).save(folder / name)
+    target = build(folder, tmp_path / "输出 文件.pdf").path
+    assert target.read_bytes().count(b"/Subtype /Image") == 2
