@@ -521,6 +521,9 @@ def check_image(article: Path, src: str, line: int, problems: Problems) -> None:
     target = (folder / src).resolve()
     if "://" in src or src.startswith("/") or not target.is_relative_to(folder):
         problems.add(article, line, 1, f"图片必须在本期目录中 (image must lie in the issue folder: {src})")
+    elif not target.is_file() and "\\" in src:
+        problems.add(article, line, 1, f"找不到图片 {src}：路径中的分隔符请用 / 而不是 \\ "
+                     f"(image file missing: separate folders with /, not \\, e.g. {src.replace(chr(92), '/')})")
     elif not target.is_file():
         problems.add(article, line, 1, f"找不到图片 {src} (image file missing)")
     elif target.suffix.lower() not in IMAGE_SUFFIXES:
