@@ -5,17 +5,16 @@ the `title` and `byline` of their front matter.  `lint_issue` returns findings, 
 line, column (in characters), a bilingual message and a stable rule id; `fix_issue` corrects in
 place what can be corrected safely, leaving every other byte of the files as it was.
 
-Only prose is examined.  `prose` masks the rest first: URLs, code, footnote labels, container
-markers, YAML and Markdown syntax.  Emphasis, ~sub~, ^sup^ and link brackets are transparent (a
-rule looks through them, so `MoS~2~` stays one word); anything else masked ends the context.
-Each rule is a pure function of a `Prose` that returns `Hit`s with offsets; `locate` turns hits
-into findings at file:line:col, and `Source.apply` makes the fixes.
+Only prose is examined (press.prose masks the rest first; emphasis, ~sub~, ^sup^ and link
+brackets are transparent, so `MoS~2~` stays one word).  Each rule is a pure function of a
+`Prose` that returns `Hit`s with offsets; `locate` turns hits into findings at file:line:col,
+and `Source.apply` makes the fixes.
 """
 
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -25,194 +24,30 @@ from press.atomic import replacing
 from press.cjk import is_han, is_latin, needs_space
 from press.errors import InputError, display_path
 from press.load import FRONT_MATTER, ISSUE_FILE, Problems, article_names, load_issue, read_yaml
-from press.markup import FOOTNOTE_DEFINITION, parser
+from press.markup import parser
+from press.prose import (
+    MARK,
+    PROSE_FIELDS,
+    SKIP,
+    SPACES,
+    TEXT,
+    Prose,
+    front_matter_spans,
+    is_chinese,
+    is_fullwidth_alnum,
+    line_starts,
+    prose,
+)
 
-TEXT, MARK, SKIP = 0, 1, 2  # prose; markup a rule looks through; anything else (ends a context)
-PROSE_FIELDS = ("title", "byline")
 FOOTNOTE_RULES = {"(footnote call without text)": "footnote-missing",
                   "(footnote text never called)": "footnote-unused"}  # glosses of press.markup
 FULL_WIDTH = dict(zip(",;:!?()", "，；：！？（）", strict=True))
-SPACES = " \t\u3000"
 HAN_NUMERALS = "一二三四五六七八九十"
 MAX_PASSES = 8  # fixes that make room for other fixes (e.g. ＡＢ → AB → a space) settle in 2–3
 
-LINE_START = re.compile(r"[ \t]*(?:>[ \t]?)*[ \t]*")  # indentation and blockquote marks
-LIST_MARKER = re.compile(r"(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$)")
-HEADING_MARKS = re.compile(r"#{1,6}(?:[ \t]+|$)")
-HEADING_END = re.compile(r"[ \t]+#+[ \t]*$|[ \t]+$")
-URL_CHARS = "[!#-;=?-~\uff0e\uff0f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]"  # and full-width look-alikes
-INLINE = re.compile(rf"""
-    (?P<code>(?P<ticks>`+).*?(?<!`)(?P=ticks)(?!`))
-  | (?P<escape>\\[!-/:-@\[-`{{-~])
-  | (?P<entity>&(?:\#\d{{1,7}}|\#[xX][0-9a-fA-F]{{1,6}}|[A-Za-z][A-Za-z0-9]{{1,31}});)
-  | <(?P<autolink>(?:[A-Za-z][A-Za-z0-9+.-]{{1,31}}:|www\.)[^<>\n]*)>
-  | (?P<note>\[\^[^\]\s]+\])
-  | \]\((?P<destination>[^()\n]*(?:\([^()\n]*\)[^()\n]*)*)\)
-  | (?<![A-Za-z0-9+.-])(?P<url>(?:https?|ftp):{URL_CHARS}+|www\.{URL_CHARS}+)
-  | (?P<mark>[*_~^\[\]]|!(?=\[))
-""", re.X)
-LOOKS_LIKE_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://|www\.|mailto:", re.I)
-LINK_TITLE = re.compile(r"""\s+(?:"[^"]*"|'[^']*'|\([^)]*\))\s*$""")
 HOST_LABEL = re.compile(r"(?!-)[^\W_]+(?:-+[^\W_]+)*$")
 ENUMERATOR = re.compile(rf"[(（][ \t]*(\d{{1,2}}|[{HAN_NUMERALS}]{{1,3}})[ \t]*[)）]"
                         r"|[\u2474-\u2487\u3220-\u3229]")  # ⑴…⒇, ㈠…㈩
-
-
-# Characters ------------------------------------------------------------------------------------
-
-
-def is_fullwidth_alnum(char: str) -> bool:
-    return "０" <= char <= "９" or "Ａ" <= char <= "Ｚ" or "ａ" <= char <= "ｚ"
-
-
-def is_chinese(char: str) -> bool:
-    """Han, CJK punctuation or a full-width mark: a sign that the text around is Chinese."""
-    if not char:
-        return False
-    code = ord(char)
-    return is_han(char) or ((0x3001 <= code <= 0x303F or 0xFF01 <= code <= 0xFF65)
-                            and not is_fullwidth_alnum(char))
-
-
-# Prose: a file's text with everything that is not prose masked ---------------------------------
-
-
-@dataclass
-class Prose:
-    """A file's text, the kind of each of its characters, its blocks and its URLs (offsets)."""
-
-    text: str
-    kinds: bytearray
-    blocks: list[tuple[int, int]] = field(default_factory=list)  # paragraphs, headings, rows, titles
-    urls: list[tuple[int, int]] = field(default_factory=list)
-
-    def near(self, index: int, step: int, spaces: bool = True) -> int | None:
-        """The nearest prose character before (step −1) or after (+1) `index`, looking through
-        markup and, when `spaces`, spaces; None where masked text or a line end comes first."""
-        index += step
-        while 0 <= index < len(self.text) and self.kinds[index] != SKIP:
-            if self.kinds[index] == TEXT and not (spaces and self.text[index] in SPACES):
-                return index
-            index += step
-        return None
-
-    def char(self, index: int | None) -> str:
-        return "" if index is None else self.text[index]
-
-    def mark(self, start: int, end: int, kind: int) -> None:
-        """Raise the kind of a range (prose → markup → masked; never back)."""
-        for index in range(start, end):
-            self.kinds[index] = max(self.kinds[index], kind)
-
-    def block_start(self, index: int) -> int:
-        return next((start for start, end in self.blocks if start <= index < end), 0)
-
-
-def prose(text: str) -> Prose:
-    """Mask an article file (front matter and Markdown body, "\\n" line ends) down to its prose."""
-    result = Prose(text, bytearray([SKIP]) * len(text))
-    body_start = 0
-    if match := FRONT_MATTER.match(text):
-        body_start = match.end()
-        for start, end in front_matter_spans(match.group(1) or ""):
-            result.kinds[match.start(1) + start: match.start(1) + end] = bytes(end - start)
-            result.blocks.append((match.start(1) + start, match.start(1) + end))
-    starts = line_starts(text)
-    first = text.count("\n", 0, body_start)
-    inline: set[int] = set()  # the lines of paragraphs, headings and table rows
-    syntax: dict[int, set[str]] = {}  # line → the syntax it starts with: "list", "heading", "row"
-    for token in parser().parse(text[body_start:], {}):
-        if token.map and token.type in ("list_item_open", "heading_open", "tr_open"):
-            what = {"list_item_open": "list", "tr_open": "row"}.get(token.type, "heading")
-            if what != "heading" or token.markup.startswith("#"):
-                syntax.setdefault(token.map[0] + first, set()).add(what)
-        if token.type == "inline" and token.map:
-            span = range(token.map[0] + first, token.map[1] + first)
-            inline.update(span)
-            block = (starts[span[0]], line_end(text, starts, span[-1]))
-            if block not in result.blocks:
-                result.blocks.append(block)
-    for line in sorted(inline):
-        open_line(result, starts[line], line_end(text, starts, line), syntax.get(line, set()))
-    return result
-
-
-def open_line(result: Prose, start: int, end: int, what: set[str]) -> None:
-    """Make a line of a paragraph, heading or table row prose, except its Markdown syntax."""
-    line = result.text[start:end]
-    position = LINE_START.match(line).end()
-    while "list" in what and (marker := LIST_MARKER.match(line, position)):
-        position = LINE_START.match(line, marker.end()).end()
-    if "heading" in what and (marks := HEADING_MARKS.match(line, position)):
-        position = marks.end()
-    if definition := FOOTNOTE_DEFINITION.match(line):
-        position = max(position, LINE_START.match(line, definition.end()).end())
-    tail = HEADING_END.search(line, position) if "heading" in what else re.search(r"[ \t]+$", line)
-    stop = tail.start() if tail else len(line)
-    result.kinds[start + position: start + stop] = bytes(max(stop - position, 0))
-    if "row" in what:
-        for index in range(start + position, start + stop):
-            if result.text[index] == "|":
-                result.kinds[index] = SKIP
-    mask_inline(result, start + position, start + stop)
-
-
-def mask_inline(result: Prose, start: int, end: int) -> None:
-    """Mask code, URLs, footnote calls, escapes and entities; mark emphasis and link brackets."""
-    position = start
-    while match := INLINE.search(result.text, position, end):
-        kind, stop = (MARK if match.lastgroup == "mark" else SKIP), match.end()
-        if match.group("url"):
-            url_start, stop = match.start("url"), match.start("url") + len(trim_url(match["url"]))
-            result.urls.append((url_start, stop))
-        elif match.group("autolink") is not None:
-            result.urls.append(match.span("autolink"))
-        elif match.group("destination") is not None:
-            destination = match["destination"].strip()
-            if destination.startswith("<") and ">" in destination:
-                destination = destination[1:destination.index(">")]
-            elif title := LINK_TITLE.search(destination):
-                destination = destination[:title.start()]
-            if LOOKS_LIKE_URL.match(destination):
-                offset = match.start("destination") + match["destination"].index(destination)
-                result.urls.append((offset, offset + len(destination)))
-        result.mark(match.start(), stop, kind)
-        position = max(stop, match.start() + 1)
-
-
-def trim_url(url: str) -> str:
-    """A bare URL without the punctuation that ends the sentence around it (as GFM does)."""
-    while url and (url[-1] in "?!.,:;*_~'\"" or (url[-1] == ")" and url.count(")") > url.count("("))):
-        url = url[:-1]
-    return url
-
-
-def front_matter_spans(front: str) -> list[tuple[int, int]]:
-    """Where the title and byline stand in the front matter, when their text is the value itself
-    (a plain or quoted one-line scalar without escapes), so that editing it edits the value."""
-    try:
-        node = yaml.compose(front, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return []
-    spans = []
-    for key, value in node.value if isinstance(node, yaml.MappingNode) else []:
-        if key.value not in PROSE_FIELDS or not isinstance(value, yaml.ScalarNode):
-            continue
-        start, end = value.start_mark.index, value.end_mark.index
-        if value.style in ("'", '"'):
-            start, end = start + 1, end - 1
-        if (value.style in (None, "'", '"') and value.tag == "tag:yaml.org,2002:str"
-                and front[start:end] == value.value and "\n" not in value.value):
-            spans.append((start, end))
-    return spans
-
-
-def line_starts(text: str) -> list[int]:
-    return [0] + [match.end() for match in re.finditer("\n", text)]
-
-
-def line_end(text: str, starts: list[int], line: int) -> int:
-    return starts[line + 1] - 1 if line + 1 < len(starts) else len(text)
 
 
 # Findings --------------------------------------------------------------------------------------

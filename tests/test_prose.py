@@ -1,0 +1,37 @@
+"""An article's prose: what press lint's rules see of a file, and what they never touch."""
+
+from press.prose import MARK, SKIP, TEXT, prose
+
+ARTICLE = """---
+title: 二维材料MoS2综述
+section: 研究进展
+byline: 董金鑫
+---
+
+见 https://example.org/a_b 与 `code,here` 的说明[^1]，**重点**是 MoS~2~。
+
+| 材料 | 用途 |
+| --- | --- |
+
+[^1]: 来源：<https://example.org/x>。
+"""
+
+
+def kinds_of(text, fragment: str) -> set[int]:
+    start = text.text.index(fragment)
+    return set(text.kinds[start:start + len(fragment)])
+
+
+def test_urls_code_and_footnote_labels_are_masked_and_the_urls_are_kept():
+    text = prose(ARTICLE)
+    for fragment in ("https://example.org/a_b", "`code,here`", "[^1]", "section: 研究进展", "| --- |"):
+        assert kinds_of(text, fragment) == {SKIP}, fragment
+    assert [text.text[start:end] for start, end in text.urls] == ["https://example.org/a_b", "https://example.org/x"]
+
+
+def test_the_title_byline_and_paragraph_text_are_prose_and_emphasis_is_looked_through():
+    text = prose(ARTICLE)
+    for fragment in ("二维材料MoS2综述", "董金鑫", "的说明", "重点", "来源："):
+        assert kinds_of(text, fragment) == {TEXT}, fragment
+    assert kinds_of(text, "**") == {MARK} and kinds_of(text, "~2~") == {MARK, TEXT}
+    assert text.kinds[text.text.index("| 材料") ] == SKIP and kinds_of(text, "材料") == {TEXT}
