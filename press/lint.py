@@ -24,7 +24,7 @@ from press.atomic import replacing
 from press.cjk import is_han, is_latin, needs_space
 from press.errors import InputError, display_path
 from press.load import FRONT_MATTER, ISSUE_FILE, Problems, article_names, load_issue, read_yaml
-from press.markup import parser
+from press.markup import CALL_WITHOUT_TEXT, TEXT_NEVER_CALLED, parser
 from press.prose import (
     MARK,
     PROSE_FIELDS,
@@ -39,8 +39,7 @@ from press.prose import (
     prose,
 )
 
-FOOTNOTE_RULES = {"(footnote call without text)": "footnote-missing",
-                  "(footnote text never called)": "footnote-unused"}  # glosses of press.markup
+FOOTNOTE_RULES = {CALL_WITHOUT_TEXT: "footnote-missing", TEXT_NEVER_CALLED: "footnote-unused"}
 FULL_WIDTH = dict(zip(",;:!?()", "，；：！？（）", strict=True))
 HAN_NUMERALS = "一二三四五六七八九十"
 MAX_PASSES = 8  # fixes that make room for other fixes (e.g. ＡＢ → AB → a space) settle in 2–3

@@ -30,6 +30,8 @@ DEEPEST_HEADING = 3  # `###` is the deepest sub-heading an article may use
 STRAY_FOOTNOTE_CALL = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 TABLE_CAPTION = re.compile(r"^\s*(?:续)?表\s*[0-9０-９]")
 FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
+CALL_WITHOUT_TEXT = "(footnote call without text)"  # the glosses press lint reports as its own findings
+TEXT_NEVER_CALLED = "(footnote text never called)"
 
 
 @dataclass
@@ -265,7 +267,7 @@ def _check_stray_calls(markdown: str, line_offset: int):
         for match in STRAY_FOOTNOTE_CALL.finditer(line):
             if match.group(1) not in defined:
                 yield (number + line_offset, match.start() + 1,
-                       f"脚注 [^{match.group(1)}] 没有内容 (footnote call without text)")
+                       f"脚注 [^{match.group(1)}] 没有内容 {CALL_WITHOUT_TEXT}")
 
 
 def _check_definitions(markdown: str, called: set[str], line_offset: int):
@@ -284,7 +286,7 @@ def _check_definitions(markdown: str, called: set[str], line_offset: int):
         seen[label] = number
         if label not in called:
             yield (number + line_offset, 1,
-                   f"脚注 [^{label}] 有内容但正文中没有引用 (footnote text never called)")
+                   f"脚注 [^{label}] 有内容但正文中没有引用 {TEXT_NEVER_CALLED}")
 
 
 BLOCK_OPENERS = {"paragraph_open", "heading_open", "table_open",
