@@ -15,6 +15,9 @@ from itertools import takewhile
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
+from markdown_it.parser_inline import ParserInline
+from markdown_it.rules_inline.state_inline import Scanned, StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -49,6 +52,7 @@ class Markup:
 def parser() -> MarkdownIt:
     """The Markdown dialect of press issue files."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": False})
+    md.inline.__class__ = CjkFriendlyInline
     md.enable("table")
     md.use(footnote_plugin, inline=False)
     md.use(sub_plugin)
@@ -66,6 +70,45 @@ def parser() -> MarkdownIt:
     md.add_render_rule("table_open", _render_table_open)
     return md
 
+
+
+class CjkFriendlyState(StateInline):
+    """Emphasis that opens or closes beside Chinese text: 指出**《法案》**将, 说：**“重点。”**随后.
+
+    CommonMark lets `**` before a punctuation mark open emphasis only after a space or
+    punctuation, which Chinese never writes, so the marks printed as typed.  Here a
+    wide (CJK) character before a run counts for opening as a space would, and one
+    after it for closing (as in the markdown-cjk-friendly proposal).
+    """
+
+    def scanDelims(self, start: int, canSplitWord: bool) -> Scanned:
+        end = start
+        while end < self.posMax and self.src[end] == self.src[start]:
+            end += 1
+        last = self.src[start - 1] if start > 0 else " "
+        after = self.src[end] if end < self.posMax else " "
+        last_space, next_space = isWhiteSpace(ord(last)), isWhiteSpace(ord(after))
+        last_punct = isMdAsciiPunct(ord(last)) or isPunctChar(last)
+        next_punct = isMdAsciiPunct(ord(after)) or isPunctChar(after)
+        left = not next_space and (not next_punct or last_space or last_punct or _wide(last))
+        right = not last_space and (not last_punct or next_space or next_punct or _wide(after))
+        return Scanned(left and (canSplitWord or not right or last_punct),
+                       right and (canSplitWord or not left or next_punct), end - start)
+
+
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+class CjkFriendlyInline(ParserInline):
+    """The inline parser with CjkFriendlyState's emphasis rule."""
+
+    def parse(self, src: str, md: MarkdownIt, env, tokens: list[Token]) -> list[Token]:
+        state = CjkFriendlyState(src, md, env, tokens)
+        self.tokenize(state)
+        for rule in self.ruler2.getRules(""):
+            rule(state)
+        return state.tokens
 
 
 def to_html(markdown: str, first_number: int = 1, line_offset: int = 0,

@@ -1,5 +1,7 @@
 """Markdown dialect: footnotes, blocks, figures, sub/superscript, problems with lines."""
 
+import pytest
+
 from press.markup import to_html
 
 
@@ -69,3 +71,19 @@ def test_a_table_title_above_a_table_is_its_caption():
     html = to_html("表 1 七个项目\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n\n表示同意。\n").html
     assert '<table id="b-L3">\n<caption class="table-caption">表 1 七个项目</caption>' in html
     assert '<p id="b-L7">表示同意。</p>' in html
+
+
+@pytest.mark.parametrize("source, emphasis", [
+    ("报告指出**《关键原材料法案》**将于明年生效。", "<strong>《关键原材料法案》</strong>"),
+    ("他说：**“这是重点。”**随后离开。", "<strong>“这是重点。”</strong>"),
+    ("该项目*（试点阶段）*已启动。", "<em>（试点阶段）</em>"),
+    ("，**“双碳”目标**已写入规划。", "<strong>“双碳”目标</strong>"),
+    ("**重点**是中**文**字", "<strong>重点</strong>是中<strong>文</strong>字"),
+])
+def test_emphasis_opens_and_closes_beside_chinese_punctuation(source, emphasis):
+    html = to_html(source).html
+    assert emphasis in html and "*" not in html
+
+
+def test_emphasis_rules_stay_commonmark_elsewhere():
+    assert to_html("x * y * z，价格_涨_了").html.strip() == '<p id="b-L1">x * y * z，价格_涨_了</p>'
