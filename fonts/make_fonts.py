@@ -45,6 +45,11 @@ BLOCKS = [
     (0xFF00, 0xFFEF),  # Halfwidth and Fullwidth Forms
 ]
 
+# Space widths (font units of 1000 per em).  Pango sets a space in the font of the character
+# before it, whatever the stylesheet's unicode-range says, so a space after a Kai Han character
+# came out 0.35 em wide (WenKai's space) where the Song face's is 0.256 em: Kai gets Song's.
+SPACE_ADVANCE = {"PressKai-Regular.ttf": 256}
+
 # OpenType features kept: shaping, kerning and the punctuation widths (halt, palt).
 # Vertical forms, width variants and other locales' forms are left out: each
 # adds thousands of glyphs that horizontal Simplified Chinese never uses.
@@ -112,6 +117,11 @@ def make(out: str, source: Path, index: int | None, family: str, style: str) -> 
     subsetter.populate(unicodes=wanted_codepoints())
     subsetter.subset(font)
     rename(font, family, style)
+    if out in SPACE_ADVANCE:
+        cmap = font.getBestCmap()
+        for space in {cmap[0x20], cmap[0xA0]}:
+            font["hmtx"][space] = (SPACE_ADVANCE[out], font["hmtx"][space][1])
+    font.recalcTimestamp = False  # the source's dates: the same sources make the same bytes
     font.save(HERE / out)
     print(f"{out}: {len(font.getGlyphOrder())} glyphs, {(HERE / out).stat().st_size // 1024} KiB")
 

@@ -15,10 +15,14 @@ returns it with
   one beside Han text: Pango treats “ ” as ambiguous quotes and never breaks
   beside them, so no line could end in 。” or start with “.
 Both are default-ignorable characters: not drawn, no width.
+* superscript and subscript characters (CO₂, 10⁻⁶) set as <sub>/<sup> of
+  their plain forms, in the face of the text around (the CJK faces have no
+  glyphs for most of them); ¹ ² ³ ⁴ alone are left to the faces, which draw them.
 """
 
 import re
 import unicodedata
+from itertools import groupby
 
 OPENING = "（《「『“‘〈【〔〖［｛"
 CLOSING = "，。、；：？！）》」』”’〉】〕〗］｝"
@@ -38,6 +42,39 @@ BLOCKS = {"p", "li", "ul", "ol", "div", "section", "article", "nav", "main", "h1
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "title"}
 VOID = {"br", "hr", "img", "meta", "link", "col", "input", "source", "wbr"}
 NO_AUTOSPACE_CLASS = "no-autospace"
+
+
+SCRIPT_TAGS = {"<super>": "sup", "<sub>": "sub"}
+KEPT_SCRIPTS = "¹²³⁴"
+
+
+def script_form(char: str) -> tuple[str, str] | None:
+    """("sup" or "sub", the plain character) for a superscript or subscript character: ⁻ → ("sup", "−")."""
+    tag = SCRIPT_TAGS.get(unicodedata.decomposition(char).partition(" ")[0])
+    return (tag, unicodedata.normalize("NFKC", char)) if tag else None
+
+
+SCRIPTS = "".join(char for char in map(chr, [0xB2, 0xB3, 0xB9, *range(0x2070, 0x20A0)]) if script_form(char))
+SCRIPT_RUN = re.compile(f"[{SCRIPTS}]+")
+
+
+def script_pieces(text: str) -> list[tuple[str, str | None]]:
+    """Text cut into plain pieces (tag None) and runs to set as <sup> or <sub> of plain characters.
+
+    10⁻⁶ → [("10", None), ("−6", "sup")]; a run of ¹²³⁴ only stays as it is.
+    """
+    pieces: list[tuple[str, str | None]] = []
+    position = 0
+    for run in SCRIPT_RUN.finditer(text):
+        if all(char in KEPT_SCRIPTS for char in run.group()):
+            continue
+        pieces.append((text[position:run.start()], None))
+        forms = [script_form(char) for char in run.group()]
+        for tag, group in groupby(forms, key=lambda form: form[0]):
+            pieces.append(("".join(plain for _, plain in group), tag))
+        position = run.end()
+    pieces.append((text[position:], None))
+    return [(piece, tag) for piece, tag in pieces if piece]
 
 
 def is_han(char: str) -> bool:
@@ -84,8 +121,9 @@ def apply_text_rules(html: str) -> str:
             previous = ""
         elif part:
             breaks = not any(name in HEADINGS for name, _, _ in stack)
-            text, previous = space_text(part, previous, breaks)
-            out.append(text)
+            for piece, tag in script_pieces(part):
+                text, previous = space_text(piece, previous, breaks)
+                out.append(f"<{tag}>{text}</{tag}>" if tag else text)
     return "".join(out)
 
 

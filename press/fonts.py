@@ -1,13 +1,19 @@
 """The bundled fonts: which characters they cover.
 
-Takes the fonts folder; returns the set of code points that some bundled face
-can draw.  The loader uses it to report, with file:line:col, any character
-that would otherwise fall back to a font outside fonts/ (or to a blank box).
+Takes the fonts folder and the style's stylesheet; returns the set of
+characters some face of the style can draw: for each `@font-face` whose
+source is a `font:` file, that file's characters within the rule's
+`unicode-range`.  The loader uses it to report, with file:line:col, any
+character that would otherwise print as a blank box.
 """
 
+import re
 import struct
+import unicodedata
 from functools import cache
 from pathlib import Path
+
+from press.cjk import script_form
 
 FONT_SUFFIXES = (".otf", ".ttf")
 IGNORED = {"\n", "\t", "\r", " ", "\u00a0", "\u200b", "\ufeff"}
@@ -19,14 +25,54 @@ def default_fonts_dir() -> Path:
     return here if here.is_dir() else Path(__file__).resolve().parent.parent / "fonts"
 
 
+FONT_FACE = re.compile(r"@font-face\s*\{([^}]*)\}", re.I)
+FONT_SOURCE = re.compile(r"""url\(\s*["']?font:([^"')]+)""", re.I)
+UNICODE_RANGE = re.compile(r"unicode-range\s*:\s*([^;}]+)", re.I)
+CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+
+
 @cache
-def covered_characters(fonts_dir: Path) -> frozenset[str]:
-    """Every character that at least one font in `fonts_dir` has a glyph for."""
-    covered: set[str] = set()
-    for path in sorted(fonts_dir.iterdir()):
-        if path.suffix.lower() in FONT_SUFFIXES:
-            covered.update(map(chr, mapped_code_points(path.read_bytes())))
-    return frozenset(covered)
+def covered_characters(fonts_dir: Path, stylesheet: str = "") -> frozenset[str]:
+    """Every character a face of the stylesheet draws (see the module's docstring).
+
+    Without a `font:` face in the stylesheet, every font file in `fonts_dir`, whole.
+    """
+    faces = font_faces(stylesheet)
+    if not faces:
+        faces = [(path.name, None) for path in sorted(fonts_dir.iterdir()) if path.suffix.lower() in FONT_SUFFIXES]
+    covered: set[int] = set()
+    for name, ranges in faces:
+        path = fonts_dir / name
+        if not path.is_file():
+            continue
+        points = mapped_code_points(path.read_bytes())
+        covered.update(points if ranges is None else
+                       (point for point in points if any(low <= point <= high for low, high in ranges)))
+    return frozenset(map(chr, covered))
+
+
+def font_faces(stylesheet: str) -> list[tuple[str, list[tuple[int, int]] | None]]:
+    """(font file name, unicode ranges or None for all) of each `@font-face` with a `font:` source."""
+    faces = []
+    for rule in FONT_FACE.finditer(CSS_COMMENT.sub("", stylesheet)):
+        source = FONT_SOURCE.search(rule.group(1))
+        if source:
+            unicode_range = UNICODE_RANGE.search(rule.group(1))
+            faces.append((source.group(1).strip(), unicode_range and parse_ranges(unicode_range.group(1))))
+    return faces
+
+
+def parse_ranges(text: str) -> list[tuple[int, int]]:
+    """CSS unicode-range values: U+4E00-9FFF, U+3005, U+4?? ."""
+    ranges = []
+    for part in text.split(","):
+        value = part.strip().upper().removeprefix("U+")
+        low, _, high = value.partition("-")
+        try:
+            ranges.append((int(low.replace("?", "0"), 16), int((high or low).replace("?", "F"), 16)))
+        except ValueError:
+            continue
+    return ranges
 
 
 def mapped_code_points(font: bytes) -> set[int]:
@@ -95,13 +141,26 @@ def format_4(font: bytes, start: int) -> set[int]:
     return points
 
 
-def uncovered(text: str, fonts_dir: Path) -> list[tuple[int, int, str]]:
-    """(line, column, character) for each character no bundled font can draw."""
-    covered = covered_characters(fonts_dir)
+def invisible(char: str) -> bool:
+    """A format character or variation selector pasted with the text (U+200E, U+200D, U+FE0F …):
+    WeasyPrint draws nothing for it, so it needs no glyph."""
+    return unicodedata.category(char) == "Cf" or 0xFE00 <= ord(char) <= 0xFE0F
+
+
+def uncovered(text: str, fonts_dir: Path, stylesheet: str = "") -> list[tuple[int, int, str]]:
+    """(line, column, character) for each character no face of the style can draw.
+
+    A superscript or subscript character counts as its plain form, which is what
+    is set (press.cjk sets 10⁻⁶ as 10<sup>−6</sup>).
+    """
+    covered = covered_characters(fonts_dir, stylesheet)
     found = []
     for number, line in enumerate(text.splitlines(), start=1):
         for column, char in enumerate(line, start=1):
-            if char not in covered and char not in IGNORED:
+            if char in covered or char in IGNORED or invisible(char):
+                continue
+            plain = script_form(char)
+            if not (plain and plain[1] in covered):
                 found.append((number, column, char))
     return found
 

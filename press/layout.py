@@ -25,9 +25,8 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from press import footnotes, justify
 from press.errors import InputError, LayoutError, Problem
-from press.model import Footnote, Issue
+from press.model import STYLESHEET, Footnote, Issue
 
-STYLESHEET = "style.css"
 BODY_PAGE = "body"
 MAX_CORRECTIONS = 8
 FORCED = {"page", "left", "right", "recto", "verso"}

@@ -9,6 +9,7 @@ once as an `InputError`; nothing is rendered from input with problems.
 import datetime as dt
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ import yaml
 from press.errors import InputError, Problem
 from press.fonts import uncovered
 from press.markup import to_html
-from press.model import Article, CheckSettings, Issue, MailSettings, Settings, group_sections
+from press.model import STYLESHEET, Article, CheckSettings, Issue, MailSettings, Settings, group_sections
 
 SETTINGS_FILE = "newsletter.yaml"
 ISSUE_FILE = "issue.yaml"
@@ -503,12 +504,21 @@ def load_article(path: Path, settings: Settings | None, first_footnote: int,
                    blocks=tuple(markup.blocks))
 
 
+def stylesheet_text(settings: Settings) -> str:
+    """The style's stylesheet, whose @font-face rules say which face draws which characters ("" if none)."""
+    try:
+        return (settings.style_dir / STYLESHEET).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
 def check_characters(path: Path, text: str, settings: Settings, problems: Problems) -> None:
-    """Every character must be drawable by a font in fonts/."""
-    for line, column, char in uncovered(text, settings.fonts_dir):
-        glyph = f"“{char}” " if char.isprintable() else ""
-        problems.add(path, line, column, f"字体中没有字符 {glyph}(U+{ord(char):04X}: no bundled "
-                     "font has this character)")
+    """Every character must be drawable by a face of the style (fonts from fonts/)."""
+    for line, column, char in uncovered(text, settings.fonts_dir, stylesheet_text(settings)):
+        glyph = f"“{char}” " if char.isprintable() and not char.isspace() else ""
+        name = "" if glyph else f" {unicodedata.name(char, 'an unnamed character')}, invisible"
+        problems.add(path, line, column, f"字体中没有字符 {glyph}(U+{ord(char):04X}{name}: no font of "
+                     "the style has this character)")
 
 
 def check_image(article: Path, src: str, line: int, problems: Problems) -> None:

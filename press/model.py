@@ -37,6 +37,9 @@ class MailSettings:
     retries: int = 3  # attempts more after a temporary failure, per reader
 
 
+STYLESHEET = "style.css"  # in the style's folder
+
+
 @dataclass(frozen=True)
 class Settings:
     """Newsletter-wide settings, written once in `issues/newsletter.yaml`."""

@@ -235,3 +235,8 @@ def test_a_title_that_wraps_in_the_contents_passes(make_issue, tmp_path):
     title = "瑞典林雪平大学利用国家超级计算机中心的大规模计算和化学剥离方法相结合成功制备出新型二维材料"
     assert_every_check_passes(sample_changed_and_checked(  # the entry's first line has no leader dots
         make_issue, tmp_path, lambda text: re.sub(r"^title: .*$", f"title: {title}", text, count=1, flags=re.M)))
+
+
+def test_formulas_and_latin_extended_names_print_and_pass_every_check(make_issue, tmp_path):
+    paragraph = "斯洛文尼亚 Jožef Stefan 研究所与波兰 Łódź 工业大学合作，降低 CO₂ 与 SO₂ 排放，产物含 H₂O。"
+    assert_every_check_passes(sample_changed_and_checked(make_issue, tmp_path, lambda text: f"{text}\n\n{paragraph}\n"))

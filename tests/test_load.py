@@ -93,7 +93,15 @@ def test_missing_image_and_image_outside_the_folder(make_issue):
 
 def test_character_no_bundled_font_has(make_issue):
     found = problems_of(make_issue({"a.md": article("标题", "正文𠀀字。")}))
-    assert found == ["2024-05/a.md:6:3: 字体中没有字符 “𠀀” (U+20000: no bundled font has this character)"]
+    assert found == ["2024-05/a.md:6:3: 字体中没有字符 “𠀀” (U+20000: no font of the style has this character)"]
+
+
+def test_invisible_characters_pasted_with_the_text_need_no_glyph_and_an_invisible_space_is_named(make_issue):
+    pasted = "从左至右\u200e标记、连接\u200d符、变体选择★\ufe0f与词连接\u2060。"
+    assert load_issue(make_issue({"a.md": article("标题", pasted)})).articles[0].title == "标题"
+    found = problems_of(make_issue({"a.md": article("标题", "窄空格\u202f在此。")}))
+    assert found == ["2024-05/a.md:6:4: 字体中没有字符 (U+202F NARROW NO-BREAK SPACE, invisible: "
+                     "no font of the style has this character)"]
 
 
 def test_footnote_problems_name_the_article_file_line(make_issue):
