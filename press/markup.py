@@ -236,6 +236,11 @@ def _collect_footnotes(tokens, env, first_number, line_offset, problems, lines) 
         if any(child.type == "image" for token in inner for child in token.children or []):
             problems.append((line + line_offset, 1,
                              f"脚注 [^{label}] 中不能放图片 (a footnote cannot hold an image)"))
+        if sum(token.type == "paragraph_open" for token in inner) > 1 or any(
+                token.type not in ("paragraph_open", "paragraph_close", "inline") for token in inner):
+            problems.append((line + line_offset, 1,
+                             f"脚注 [^{label}] 只能是一段文字 (a footnote is one paragraph: no second paragraph, "
+                             "list, quote, table or code block; move the rest into the body)"))
     md = parser()
     footnotes = []
     for index, label in enumerate(called):
@@ -345,6 +350,8 @@ def _number_blocks(tokens: list[Token], env: dict) -> None:
             token.meta["block_id"] = f"{env['block_prefix']}-L{line}"
             if token.type in PLAIN_BLOCKS:
                 token.attrSet("id", token.meta["block_id"])
+        if token.type == "ordered_list_open" and (start := token.attrGet("start")) is not None:
+            token.attrSet("style", f"counter-reset: list-item {int(start) - 1};")  # WeasyPrint 70 ignores start
 
 
 def _block_id(token: Token) -> str:

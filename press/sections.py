@@ -40,7 +40,7 @@ CROSSES_SECTIONS = re.compile(
     r":(left|right|blank|first|recto|verso)(?![\w-])|break-(before|after)\s*:\s*(left|right|recto|verso)"
     r"|string(-set)?\s*\(|string-set|target-text|counters\s*\(|counter-increment"
     r"|(?<![\w-])counter\s*\((?!\s*(page|footnote)\s*\))|:nth\((?!\s*1\s+of\s+body\s*\))"
-    r"|counter-reset\s*:(?!\s*page\s+1\s*[;}])|target-counter\s*\((?!\s*attr\(\s*href\b)")
+    r"|counter-reset\s*:(?!\s*(page\s+1|list-item\s+-?\d+)\s*[;}])|target-counter\s*\((?!\s*attr\(\s*href\b)")
 
 
 @dataclass

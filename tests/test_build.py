@@ -151,3 +151,14 @@ def test_images_with_chinese_names_and_spaces_in_a_chinese_folder_are_placed(mak
         Image.new("RGB", (60, 40), colour).save(folder / name)
     target = build(folder, tmp_path / "输出 文件.pdf").path
     assert target.read_bytes().count(b"/Subtype /Image") == 2
+
+
+def test_a_numbered_list_that_starts_at_three_is_printed_from_three(make_issue, tmp_path):
+    from pypdf import PdfReader
+
+    from press.build import build
+    from tests.conftest import article
+
+    folder = make_issue({"a.md": article("标题", "1. 第一项\n2. 第二项\n\n中间一段。\n\n3. 第三项\n4. 第四项\n")})
+    text = PdfReader(build(folder, tmp_path / "list.pdf").path).pages[-1].extract_text()
+    assert re.findall(r"^(\d)\.\s*$", text, flags=re.M) == ["1", "2", "3", "4"]  # markers, read after the items
