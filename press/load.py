@@ -310,7 +310,12 @@ def read_text(path: Path, problems: Problems) -> str | None:
             pass
         problems.add(path, line, column, f"文件不是 UTF-8 编码 (not UTF-8){hint}")
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").translate(LINE_BREAKS)
+
+
+# Line ends other than \n: old Mac files, and what Word and web pages paste (a soft return is
+# U+000B, a line separator U+2028): each starts a new line, as the editor sees it.
+LINE_BREAKS = str.maketrans({"\r": "\n", "\x0b": "\n", "\x0c": "\n", "\x85": "\n", "\u2028": "\n", "\u2029": "\n"})
 
 
 def read_yaml(path: Path, problems: Problems, text: str | None = None,

@@ -68,6 +68,7 @@ def parser() -> MarkdownIt:
     md.add_render_rule("footnote_block_open", lambda *args: "")
     md.add_render_rule("footnote_block_close", lambda *args: "")
     md.add_render_rule("table_open", _render_table_open)
+    md.add_render_rule("softbreak", _render_softbreak)
     return md
 
 
@@ -449,6 +450,25 @@ def _render_image(self, tokens, idx, options, env):
     src = escape(token.attrGet("src") or "")
     alt = escape(self.renderInlineAsText(token.children or [], options, env))
     return f'<img src="{src}" alt="{alt}"><figcaption>{alt}</figcaption>'
+
+
+def _render_softbreak(self, tokens, idx, options, env):
+    """A line end inside a paragraph: nothing between two Chinese characters (a hard-wrapped 硬换\n行
+    must not print as 硬换 行, CSS Text's rule for wide characters), else a space."""
+    before, after = _text_beside(tokens, idx, -1), _text_beside(tokens, idx, 1)
+    return "" if before and after and _wide(before[-1]) and _wide(after[0]) else "\n"
+
+
+def _text_beside(tokens: list[Token], idx: int, step: int) -> str:
+    """The text of the nearest text token before (step −1) or after (+1), through emphasis and calls."""
+    idx += step
+    while 0 <= idx < len(tokens):
+        if tokens[idx].type in ("text", "code_inline") and tokens[idx].content:
+            return tokens[idx].content
+        if tokens[idx].type in ("softbreak", "hardbreak", "image"):
+            return ""
+        idx += step
+    return ""
 
 
 def _render_table_open(self, tokens, idx, options, env):

@@ -240,3 +240,13 @@ def test_a_title_that_wraps_in_the_contents_passes(make_issue, tmp_path):
 def test_formulas_and_latin_extended_names_print_and_pass_every_check(make_issue, tmp_path):
     paragraph = "斯洛文尼亚 Jožef Stefan 研究所与波兰 Łódź 工业大学合作，降低 CO₂ 与 SO₂ 排放，产物含 H₂O。"
     assert_every_check_passes(sample_changed_and_checked(make_issue, tmp_path, lambda text: f"{text}\n\n{paragraph}\n"))
+
+
+def test_a_hard_wrapped_paragraph_prints_without_spaces_between_han_and_passes_every_check(make_issue, tmp_path):
+    paragraph = "该研究团队开发了一种\n新型的二维材料，\n可用于\n**高效催化**\n反应，并在 Nature\n上发表。"
+    result = sample_changed_and_checked(make_issue, tmp_path, lambda text: f"{text}\n\n{paragraph}\n")
+    assert_every_check_passes(result)
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(tmp_path / "x.pdf").pages[-2:])
+    assert "开发了一种新型的二维材料，可用于高效催化反应" in text.replace("\n", "")

@@ -148,3 +148,9 @@ def test_an_issue_named_from_inside_its_folder_finds_the_newsletter_settings(mak
     monkeypatch.chdir(folder)
     assert load_issue(Path(".")).folder == folder.resolve()
     assert load_issue(Path("../2024-05/.")).folder == folder.resolve()
+
+
+def test_line_ends_pasted_from_word_or_the_web_end_lines(make_issue):
+    body = "第一行\u2028第二行\x0b第三行。"
+    issue = load_issue(make_issue({"a.md": article("标题", body)}))
+    assert "第一行第二行第三行。" in issue.articles[0].body_html
