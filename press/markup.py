@@ -135,6 +135,7 @@ def to_html(markdown: str, first_number: int = 1, line_offset: int = 0,
     problems += _check_definitions(markdown, {note.label for note in footnotes}, line_offset)
     problems += _check_links(tokens, line_offset)
     problems += _check_header_calls(body, line_offset, markdown.splitlines())
+    problems += _check_containers(markdown.splitlines(), line_offset)
     env["press_footnotes"] = {note.label: note for note in footnotes}
     _number_blocks(body, env)
     html = md.renderer.render(body, md.options, env)
@@ -142,6 +143,39 @@ def to_html(markdown: str, first_number: int = 1, line_offset: int = 0,
         problems.append((line_offset + 1, 1, "文章正文为空 (the article has no text)"))
     blocks = [token.meta["block_id"] for token in body if "block_id" in token.meta]
     return Markup(html, footnotes, images, problems, blocks)
+
+
+CONTAINER_FENCE = re.compile(r" {0,3}:{3,}[ \t]*(\S*)")
+CODE_FENCE = re.compile(r" {0,3}(```|~~~)")
+
+
+def _check_containers(lines: list[str], line_offset: int):
+    """`::: 编者按` and `::: 框` blocks: a known name, closed, not nested (the plugin would end the
+    outer block at the inner one's end, or run an unclosed block to the end of the article)."""
+    names = f"{EDITOR_NOTE}、{BOX}"
+    opened: list[tuple[int, str]] = []
+    in_code = False
+    for number, line in enumerate(lines, start=line_offset + 1):
+        if CODE_FENCE.match(line):
+            in_code = not in_code
+        fence = None if in_code else CONTAINER_FENCE.match(line)
+        if fence is None:
+            continue
+        name = fence.group(1)
+        if not name:
+            if not opened:
+                yield (number, 1, "多余的 :::，前面没有 ::: 编者按 或 ::: 框 (a closing ::: with no block open)")
+            else:
+                opened.pop()
+        else:
+            if name not in (EDITOR_NOTE, BOX):
+                yield (number, fence.start(1) + 1, f"未知的块 ::: {name}，可用：{names} "
+                       f"(unknown block “{name}”: use {EDITOR_NOTE} or {BOX})")
+            elif opened:
+                yield (number, 1, f"::: {name} 不能放在 ::: {opened[-1][1]} 之内 (blocks cannot be nested)")
+            opened.append((number, name))
+    for number, name in opened:
+        yield (number, 1, f"::: {name} 没有结束的 ::: (the block is not closed: end it with a line ::: )")
 
 
 def _check_header_calls(tokens: list[Token], line_offset: int, lines: list[str]):
