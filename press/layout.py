@@ -24,7 +24,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from press import footnotes, justify
-from press.errors import InputError, LayoutError, Problem
+from press.errors import InputError, LayoutError, Problem, display_path
 from press.model import STYLESHEET, Footnote, Issue
 
 BODY_PAGE = "body"
@@ -155,19 +155,23 @@ def lay_out_verified(issue: Issue, html: "str | HTML", css: str = "",
         if None in blocks or any(block in pushed for block in blocks):
             break
         pushed.extend(blocks)
-    raise unplaceable(layout, misplaced[0])
+    raise unplaceable(issue, layout, misplaced[0])
 
 
-def unplaceable(layout: "Layout", note: Footnote) -> LayoutError:
-    """The error for a footnote whose text press cannot keep on its call's page."""
+def unplaceable(issue: Issue, layout: "Layout", note: Footnote) -> LayoutError:
+    """The error for a footnote whose text press cannot keep on its call's page, at the note's source line."""
+    article = next((article for article in issue.articles if note in article.footnotes), None)
+    where = f"{display_path(article.path)}:{note.line}: " if article else ""
     page = layout.page_of(call_anchor(note))
     if page is None:
-        return LayoutError(f"脚注 {note.number} 的引用不在版面上 (footnote {note.number} is called nowhere in the "
-                           "laid-out pages: does the template print every article's body?)")
-    where = layout.folio(page)
+        return LayoutError(f"{where}脚注 {note.number} 的引用不在版面上 (footnote {note.number} is called nowhere in "
+                           "the laid-out pages: does the template print every article's body?)")
+    folio = layout.folio(page)
+    label = f"第 {folio} 页" if folio else f"PDF 第 {page + 1} 页"
     return LayoutError(
-        f"脚注 {note.number} 无法与其引用排在同一页 (footnote {note.number}, called on page "
-        f"{where or page}, cannot be kept on that page; footnote text: {note.text[:40]!r})")
+        f"{where}脚注 {note.number} 无法与其引用排在同一页（引用在{label}），多半是脚注太长 (footnote "
+        f"{note.number}, called on page {folio or page + 1}, cannot be kept on that page: is it too long "
+        f"for the space below its call? footnote text: {note.text[:40]!r})")
 
 
 def refuse_wide_blocks(issue: Issue, layout: "Layout") -> None:

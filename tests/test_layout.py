@@ -8,7 +8,7 @@ from press.layout import Layout, SandboxFetcher, first_per_stretch, lay_out, lay
 from press.load import load_issue
 from press.model import Footnote
 from press.render import render_html
-from tests.conftest import ROOT, IssueMaker, shifted_sample, weasyprint_footnotes_layout
+from tests.conftest import ROOT, IssueMaker, article, shifted_sample, weasyprint_footnotes_layout
 
 
 def test_fetcher_serves_only_files_inside_its_roots(tmp_path):
@@ -109,3 +109,15 @@ def test_a_footnote_wider_than_the_text_block_is_an_input_error_at_its_line(make
         lay_out_verified(issue, render_html(issue), css=".footnote { white-space: nowrap; }")
     assert [(problem.path.name, problem.line) for problem in raised.value.problems] == [("01-a.md", 8)]
     assert "宽于版心" in raised.value.problems[0].message
+
+
+def test_a_footnote_too_long_for_any_page_is_reported_at_its_source_line(make_issue, tmp_path):
+    from press.build import build
+    from press.errors import LayoutError
+
+    note = "这是一条非常长的脚注。" * 360
+    folder = make_issue({"a.md": article("标题", f"正文第一段[^1]。\n\n[^1]: {note}\n")})
+    with pytest.raises(LayoutError) as caught:
+        build(folder, tmp_path / "long.pdf")
+    assert caught.value.format_message().startswith(f"{folder / 'a.md'}:8: 脚注 1 无法与其引用排在同一页")
+    assert not (tmp_path / "long.pdf").exists()
