@@ -132,10 +132,13 @@ def to_html(markdown: str, first_number: int = 1, line_offset: int = 0,
     images = _collect_images(body, line_offset) + _refused_images(markdown, line_offset)
     problems += _check_headings(body, line_offset)
     problems += _check_stray_calls(markdown, line_offset)
-    problems += _check_definitions(markdown, {note.label for note in footnotes}, line_offset)
+    in_captions = {child.meta["label"] for token in _walk_inline(body) if token.type == "image"
+                   for child in token.children or [] if child.type == "footnote_ref"}
+    problems += _check_definitions(markdown, {note.label for note in footnotes} | in_captions, line_offset)
     problems += _check_links(tokens, line_offset)
     problems += _check_header_calls(body, line_offset, markdown.splitlines())
     problems += _check_containers(markdown.splitlines(), line_offset)
+    problems += _check_images(body, line_offset)
     env["press_footnotes"] = {note.label: note for note in footnotes}
     _number_blocks(body, env)
     html = md.renderer.render(body, md.options, env)
@@ -147,6 +150,22 @@ def to_html(markdown: str, first_number: int = 1, line_offset: int = 0,
 
 CONTAINER_FENCE = re.compile(r" {0,3}:{3,}[ \t]*(\S*)")
 CODE_FENCE = re.compile(r" {0,3}(```|~~~)")
+
+
+def _check_images(tokens: list[Token], line_offset: int):
+    """An image stands alone in its paragraph (it becomes a figure, its text the caption), and its
+    caption calls no footnote (the call would not print)."""
+    for index, token in enumerate(tokens):
+        for child in token.children or [] if token.type == "inline" else []:
+            if child.type != "image":
+                continue
+            line = token.map[0] + 1 + line_offset if token.map else line_offset + 1
+            if not tokens[index - 1].meta.get("figure"):
+                yield (line, 1, "图片须单独成段，成为带图题的插图 (an image must stand alone in its paragraph, "
+                       "where it becomes a figure with its caption)")
+            for call in (grand for grand in child.children or [] if grand.type == "footnote_ref"):
+                yield (line, 1, f"图题中不能引用脚注 [^{call.meta['label']}] (a figure caption cannot call a "
+                       "footnote: put the call in the sentence that refers to the figure)")
 
 
 def _check_containers(lines: list[str], line_offset: int):
