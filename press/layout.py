@@ -25,9 +25,11 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from press import footnotes, justify
 from press.errors import InputError, LayoutError, Problem, display_path
+from press.load import ISSUE_FILE
 from press.model import STYLESHEET, Footnote, Issue
 
 BODY_PAGE = "body"
+COVER_PAGE = "cover"
 MAX_CORRECTIONS = 8
 FORCED = {"page", "left", "right", "recto", "verso"}
 MM = 96 / 25.4  # WeasyPrint lays out in CSS pixels
@@ -148,6 +150,7 @@ def lay_out_verified(issue: Issue, html: "str | HTML", css: str = "",
         layout = lay_out(issue, html, tuple(pushed), css)
         if not pushed:
             refuse_wide_blocks(issue, layout)
+            refuse_long_cover(issue, layout)
         misplaced = misplaced_footnotes(issue, layout, notes)
         if not misplaced:
             return layout
@@ -172,6 +175,16 @@ def unplaceable(issue: Issue, layout: "Layout", note: Footnote) -> LayoutError:
         f"{where}脚注 {note.number} 无法与其引用排在同一页（引用在{label}），多半是脚注太长 (footnote "
         f"{note.number}, called on page {folio or page + 1}, cannot be kept on that page: is it too long "
         f"for the space below its call? footnote text: {note.text[:40]!r})")
+
+
+def refuse_long_cover(issue: Issue, layout: "Layout") -> None:
+    """Raise an InputError when the cover runs onto a second page (too many highlights, or too long)."""
+    if layout.page_names.count(COVER_PAGE) > 1:
+        count = len(issue.highlights)
+        raise InputError([Problem(issue.folder / ISSUE_FILE, 0, 0,
+                                  f"封面排不下，延续到了第二页：本期要目有 {count} 条，请减少 highlight: true 的文章 "
+                                  f"(the cover runs onto a second page: {count} highlighted articles are too many "
+                                  "for it; mark fewer with highlight: true, or shorten their titles)")])
 
 
 def refuse_wide_blocks(issue: Issue, layout: "Layout") -> None:

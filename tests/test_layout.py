@@ -121,3 +121,17 @@ def test_a_footnote_too_long_for_any_page_is_reported_at_its_source_line(make_is
         build(folder, tmp_path / "long.pdf")
     assert caught.value.format_message().startswith(f"{folder / 'a.md'}:8: 脚注 1 无法与其引用排在同一页")
     assert not (tmp_path / "long.pdf").exists()
+
+
+def test_a_cover_too_long_for_one_page_is_an_input_error(make_issue, tmp_path):
+    from press.build import build
+
+    title = "关于新型二维材料在高效催化与储能器件中的应用前景及其产业化路径的综合分析"
+    articles = {f"{n:02d}.md": article(f"{title}之{n}", "正文。", extra="highlight: true\n") for n in range(1, 31)}
+    folder = make_issue(articles)
+    with pytest.raises(InputError) as caught:
+        build(folder, tmp_path / "cover.pdf")
+    assert [str(problem) for problem in caught.value.problems] == [
+        f"{folder / 'issue.yaml'}: 封面排不下，延续到了第二页：本期要目有 30 条，请减少 highlight: true 的文章 "
+        "(the cover runs onto a second page: 30 highlighted articles are too many for it; mark fewer with "
+        "highlight: true, or shorten their titles)"]
