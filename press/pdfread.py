@@ -28,6 +28,8 @@ TOC_ENTRY = re.compile(r"^(?P<title>.*?)[\s.·…]*?(?P<page>\d+)$")
 FOLIO = re.compile(r"^[\s—–\-·]*(\d+)[\s—–\-·]*$")
 SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")
 CALL_DESTINATION = re.compile(r"^fn-call-(\d+)$")
+PRESS_BLOCK = re.compile(r"-L\d+$")  # press names every block of an article <article>-L<line>: with none
+# of its call destinations, a press PDF has no footnote calls (a raised 6 in 10⁻⁶ is a superscript)
 CALL_DISTANCE = 2.0  # points between a call's destination and its first digit
 INVISIBLE = re.compile(r"[\s\u200b\u2060\ufeff]+")
 CMAP_PAIR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
@@ -151,12 +153,12 @@ def read_destinations(reader: PdfReader, sizes: list[tuple[float, float]]) -> di
 
 
 def call_places(destinations: dict[str, tuple[int, float, float]], index: int) -> dict[int, tuple[float, float]] | None:
-    """Where the footnote calls on a page stand (number → x, top); None when the PDF names none."""
+    """Where the footnote calls on a page stand (number → x, top); None for a PDF not made by press."""
     calls = {int(match.group(1)): (x, top) for name, (page, x, top) in destinations.items()
              if (match := CALL_DESTINATION.match(name))
              and page == index}
-    has_any = any(CALL_DESTINATION.match(name) for name in destinations)
-    return calls if has_any else None
+    made_by_press = any(CALL_DESTINATION.match(name) or PRESS_BLOCK.search(name) for name in destinations)
+    return calls if made_by_press else None
 
 
 def read_embedded_encodings() -> None:

@@ -15,7 +15,7 @@ from press import justify, render
 from press.build import build
 from press.check import RULE_IDS, check_pdf
 from press.cli import main
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, article
 
 TYPOGRAPHY = ["justify", "line-break", "punct-squeeze", "han-latin-gap", "page-breaks", "overflow"]
 SOURCE_ONLY = {"article-order", "section-headings", "footnote-count", "text"}
@@ -250,3 +250,11 @@ def test_a_hard_wrapped_paragraph_prints_without_spaces_between_han_and_passes_e
 
     text = "".join(page.extract_text() for page in PdfReader(tmp_path / "x.pdf").pages[-2:])
     assert "开发了一种新型的二维材料，可用于高效催化反应" in text.replace("\n", "")
+
+
+@pytest.mark.parametrize("notes", ["", "见注[^1]。\n\n[^1]: 注文。\n"])
+def test_superscripts_are_not_read_as_footnote_calls(make_issue, tmp_path, notes):
+    make_issue.use_sample_settings()
+    body = f"浓度达 10⁻⁶ mol，溶液含 Fe^3+^ 离子，循环 10^6^ 次，面积 5 m²。\n\n{notes}"
+    folder = make_issue({"a.md": article("上标", body)})
+    assert_every_check_passes(CliRunner().invoke(main, ["build", "--check", str(folder), "-o", str(tmp_path / "x.pdf")]))
