@@ -24,6 +24,7 @@ NO_LINE_END = OPENING
 EDGE_CLUSTER = 0.5  # points: x positions are compared rounded to this
 URL_CONTINUED = re.compile(r"[A-Za-z0-9.-]+\.[A-Za-z]{2,}/[!-;=?-~]*")  # a URL wrapped from the line above
 PARAGRAPH_INDENT = 1.0  # em: a line starting this far right of its block starts a paragraph
+LIST_ITEM = re.compile(r"\s*(?:[•◦▪‣●○■□]|\d{1,3}[.)](?!\d))")  # a line that opens with a list marker starts an item
 
 
 @dataclass
@@ -147,7 +148,7 @@ def outer_edge(positions: Counter, outermost) -> float:
 
 
 def set_finality(lines: list[BodyLine], blocks: list[list[BodyLine]], body_size: float) -> None:
-    """Mark the lines that end a paragraph (the next line is indented, far below, or absent)."""
+    """Mark the lines that end a paragraph (the next line is indented, a list item, far below, or absent)."""
     pitch = line_pitch(lines)
     left_of = {id(item): min(other.line.x0 for other in block) for block in blocks for item in block}
     for index, item in enumerate(lines):
@@ -157,7 +158,7 @@ def set_finality(lines: list[BodyLine], blocks: list[list[BodyLine]], body_size:
             item.final = True
         else:
             indent = following.line.x0 - left_of[id(following)]
-            item.final = indent >= PARAGRAPH_INDENT * body_size
+            item.final = indent >= PARAGRAPH_INDENT * body_size or bool(LIST_ITEM.match(following.line.text))
 
 
 def line_pitch(lines: list[BodyLine]) -> float:

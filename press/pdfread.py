@@ -28,6 +28,8 @@ TOC_ENTRY = re.compile(r"^(?P<title>.*?)[\s.·…]*?(?P<page>\d+)$")
 FOLIO = re.compile(r"^[\s—–\-·]*(\d+)[\s—–\-·]*$")
 SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")
 CALL_DESTINATION = re.compile(r"^fn-call-(\d+)$")
+NOTE_DESTINATION = re.compile(r"^fn-(\d+)$")
+BLOCK_FIRST_LINE = 12.0  # points from a block's top to the top of its first line's glyphs, at most
 PRESS_BLOCK = re.compile(r"-L\d+$")  # press names every block of an article <article>-L<line>: with none
 # of its call destinations, a press PDF has no footnote calls (a raised 6 in 10⁻⁶ is a superscript)
 CALL_DISTANCE = 2.0  # points between a call's destination and its first digit
@@ -127,12 +129,13 @@ def read_pdf(path: Path) -> Reading:
         raw = [(page, group_lines(page.chars)) for page in pdf.pages]
         sizes = [(float(page.width), float(page.height)) for page in pdf.pages]
     destinations = read_destinations(reader, sizes)
-    body_size = text_size([lines for _, lines in raw], labels)
+    body_size = (block_text_size([lines for _, lines in raw], destinations)
+                 or text_size([lines for _, lines in raw], labels))
     pages = []
     for index, (_, lines) in enumerate(raw):
         page = Page(index, labels[index] if index < len(labels) else str(index + 1), lines,
                     size=sizes[index])
-        find_footnotes(page, body_size, call_places(destinations, index))
+        find_footnotes(page, body_size, call_places(destinations, index), note_places(destinations, index))
         pages.append(page)
     catalog = reader.trailer["/Root"]
     language = str(catalog["/Lang"]) if "/Lang" in catalog else None
@@ -150,6 +153,30 @@ def read_destinations(reader: PdfReader, sizes: list[tuple[float, float]]) -> di
             left, top = destination.left or 0, destination.top or 0
             found[str(name)] = (index, float(left), sizes[index][1] - float(top))
     return found
+
+
+def note_places(destinations: dict[str, tuple[int, float, float]], index: int) -> dict[int, tuple[float, float]] | None:
+    """Where the footnote texts on a page begin (number → x, top); None for a PDF not made by press."""
+    if call_places(destinations, index) is None:
+        return None
+    return {int(match.group(1)): (x, top) for name, (page, x, top) in destinations.items()
+            if (match := NOTE_DESTINATION.match(name)) and page == index}
+
+
+def block_text_size(pages: list[list[Line]], destinations: dict[str, tuple[int, float, float]]) -> float:
+    """In a press PDF, the body text's size: the most common size of the first lines of the
+    article blocks (press names each <article>-L<line>; most are paragraphs).  0 in other PDFs.
+
+    Counting glyphs instead lets a long title or a table outweigh a short article's text.
+    """
+    sizes: Counter = Counter()
+    for name, (index, x, top) in destinations.items():
+        if PRESS_BLOCK.search(name) and index < len(pages):
+            first = next((line for line in pages[index] if top - 1 <= line.top <= top + BLOCK_FIRST_LINE
+                          and line.x1 > x), None)
+            if first is not None:
+                sizes[first.size] += 1
+    return max(sizes, key=lambda size: (sizes[size], -size)) if sizes else 0.0
 
 
 def call_places(destinations: dict[str, tuple[int, float, float]], index: int) -> dict[int, tuple[float, float]] | None:
@@ -277,17 +304,22 @@ def small_digit_runs(chars: list[dict], limit: float) -> list[tuple[int, dict]]:
 
 
 def find_footnotes(page: Page, body_size: float,
-                   places: dict[int, tuple[float, float]] | None = None) -> None:
+                   places: dict[int, tuple[float, float]] | None = None,
+                   notes: dict[int, tuple[float, float]] | None = None) -> None:
     """Fill in the page's footnote calls and footnote texts.
 
     `places` are the call destinations on this page; when given, a raised
-    digit run is a call only where a destination stands.
+    digit run is a call only where a destination stands.  `notes` are the
+    note destinations: when given, the footnote area begins at the first
+    (a table's small figures are no notes).
     """
     limit = body_size * CALL_RATIO
+    area_top = min((top for _, top in notes.values()), default=float("inf")) - 1 if notes is not None else 0.0
     note_lines = []
     for number, line in enumerate(page.lines):
         first = line.chars[0]
-        if first["text"].isdigit() and first["size"] < limit and line.size < body_size * 0.95:
+        if (first["text"].isdigit() and first["size"] < limit and line.size < body_size * 0.95
+                and line.top >= area_top):
             note_lines.append(number)
     zone_top = page.lines[note_lines[0]].top if note_lines else float("inf")
     page.notes_top = zone_top

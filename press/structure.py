@@ -277,7 +277,8 @@ def footnote_numbering(evidence: Evidence) -> Measure:
                                  f"(after {expected_next - 1})"))
                 continue
             if number > expected_next:
-                missing = ", ".join(str(n) for n in range(expected_next, number))
+                gap = range(expected_next, number)
+                missing = ", ".join(map(str, gap)) if len(gap) <= 5 else f"{gap[0]}…{gap[-1]} ({len(gap)} numbers)"
                 failures.append((page.label, f"footnote {kind}s jump from {expected_next - 1} to {number}: "
                                  f"{missing} missing"))
             expected_next = number + 1
