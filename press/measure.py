@@ -24,6 +24,8 @@ NO_LINE_END = OPENING
 EDGE_CLUSTER = 0.5  # points: x positions are compared rounded to this
 URL_CONTINUED = re.compile(r"[A-Za-z0-9.-]+\.[A-Za-z]{2,}/[!-;=?-~]*")  # a URL wrapped from the line above
 PARAGRAPH_INDENT = 1.0  # em: a line starting this far right of its block starts a paragraph
+MAX_PITCH = 2.5  # ems from the top of one line of text to the next, at most
+COLUMN_GAP = 1.5  # em: glyphs further apart on one line stand in different columns
 LIST_ITEM = re.compile(r"\s*(?:[•◦▪‣●○■□]|\d{1,3}[.)](?!\d))")  # a line that opens with a list marker starts an item
 
 
@@ -162,9 +164,13 @@ def set_finality(lines: list[BodyLine], blocks: list[list[BodyLine]], body_size:
 
 
 def line_pitch(lines: list[BodyLine]) -> float:
-    """The usual distance between the tops of consecutive body lines."""
+    """The usual distance between the tops of consecutive body lines.
+
+    Steps over MAX_PITCH ems are gaps between blocks (a table, a figure), not lines: in a short
+    article they could be the only steps there are.
+    """
     steps = Counter(round(b.line.top - a.line.top, 1) for a, b in pairwise(lines)
-                    if a.page is b.page and b.line.top > a.line.top)
+                    if a.page is b.page and 0 < b.line.top - a.line.top <= MAX_PITCH * b.line.size)
     return steps.most_common(1)[0][0] if steps else 0.0
 
 
@@ -275,8 +281,10 @@ def han_latin(reading: Reading) -> Measure:
             if (not needs_space(before["text"][-1], after["text"][0]) or not same_size(before, after)
                     or {index, index + 1} & in_url):
                 continue
-            adjacencies += 1
             gap = (after["x0"] - before["x1"]) / max(before["size"], after["size"])
+            if gap > COLUMN_GAP:  # two cells of a table row, not neighbours in a text
+                continue
+            adjacencies += 1
             if low <= gap <= high:
                 good += 1
             else:

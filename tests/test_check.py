@@ -269,3 +269,11 @@ def test_a_short_article_of_a_long_title_a_list_a_table_and_a_figure_passes_ever
     (folder / "figure.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"/>',
                                        encoding="utf-8")
     assert_every_check_passes(CliRunner().invoke(main, ["build", "--check", str(folder), "-o", str(tmp_path / "x.pdf")]))
+
+
+def test_a_two_column_table_whose_first_column_is_long_is_set_and_passes_every_check(make_issue, tmp_path):
+    make_issue.use_sample_settings()
+    table = ("| 机构与研究内容 | 金额 |\n| --- | --- |\n"
+             "| 美国能源部先进材料与制造技术办公室联合多所国家实验室开展的固态电池关键材料研究项目 | 300 万美元 |\n")
+    folder = make_issue({"a.md": article("表格", f"正文。\n\n{table}\n正文最后一段。\n")})
+    assert_every_check_passes(CliRunner().invoke(main, ["build", "--check", str(folder), "-o", str(tmp_path / "x.pdf")]))
