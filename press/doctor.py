@@ -8,12 +8,13 @@ Nothing is changed.
 """
 
 import platform
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 
 from fontTools.ttLib import TTFont, TTLibError
 
-from press.fonts import FONT_SUFFIXES
+from press.fonts import FONT_SUFFIXES, tables_past_end
 
 WEASYPRINT_VERSION = "70.0"  # press/justify.py is made for this version only
 FACES = ("PressSong-Regular.otf", "PressHei-Bold.otf", "PressKai-Regular.ttf")
@@ -81,29 +82,47 @@ def compiled_declarations() -> Finding:
 
 
 def fonts(fonts_dir: Path) -> list[Finding]:
-    """Each bundled face present and readable."""
-    findings = []
+    """Each bundled face present, whole and named as its file says."""
+    if not fonts_dir.is_dir():
+        return [Finding("fonts folder", False, f"no folder {fonts_dir}",
+                        "run press from the repository's root, or give --fonts the folder of the fonts")]
+    restore = "restore it (git checkout -- fonts/, in the repository) or remake it: python fonts/make_fonts.py"
+    findings = [Finding("fonts folder", True, str(fonts_dir))]
     for name in FACES:
         path = fonts_dir / name
-        if not path.is_file():
-            findings.append(Finding(f"font {name}", False, f"missing from {fonts_dir}",
-                                    "restore it from git (git checkout -- fonts/) or remake it: "
-                                    "python fonts/make_fonts.py"))
+        problem = font_problem(path)
+        if problem:
+            findings.append(Finding(f"font {name}", False, problem, restore))
             continue
-        try:
-            font = TTFont(path, lazy=True)
-            glyphs = font["maxp"].numGlyphs
-            font.close()
-        except (TTLibError, OSError, KeyError) as error:
-            findings.append(Finding(f"font {name}", False, f"unreadable: {error}",
-                                    "restore it from git (git checkout -- fonts/)"))
-            continue
+        font = TTFont(path, lazy=True)
+        glyphs = font["maxp"].numGlyphs
+        font.close()
         findings.append(Finding(f"font {name}", True, f"{path.stat().st_size / 1024 / 1024:.1f} MB, {glyphs} glyphs"))
     others = [path.name for path in sorted(fonts_dir.glob("*")) if path.suffix.lower() in FONT_SUFFIXES
-              and path.name not in FACES] if fonts_dir.is_dir() else []
+              and path.name not in FACES]
     if others:
         findings.append(Finding("other fonts", True, ", ".join(others)))
     return findings
+
+
+def font_problem(path: Path) -> str | None:
+    """What is wrong with a bundled face's file: missing, cut short, unreadable, or another face's file."""
+    if not path.is_file():
+        return f"missing from {path.parent}"
+    data = path.read_bytes()
+    try:
+        cut = tables_past_end(data)
+        font = TTFont(path, lazy=True)
+        family = font["name"].getDebugName(1)
+        _ = font["maxp"].numGlyphs  # the tables the build reads first must parse
+        font.close()
+    except (TTLibError, OSError, KeyError, struct.error) as error:
+        return f"unreadable: {error}"
+    if cut:
+        return f"cut short at {len(data)} bytes: its {', '.join(cut)} table(s) end past the end of the file"
+    if family != path.name.split("-")[0]:
+        return f"holds the face {family}, not {path.name.split('-')[0]}: another face saved under this name"
+    return None
 
 
 def report(findings: list[Finding]) -> str:

@@ -100,6 +100,17 @@ def mapped_code_points(font: bytes) -> set[int]:
     return set()
 
 
+def tables_past_end(font: bytes) -> list[str]:
+    """The tags of the tables an sfnt file's directory places past its end (a copy cut short)."""
+    count = struct.unpack_from(">H", font, 4)[0]
+    tags = []
+    for index in range(count):
+        tag, _, offset, length = struct.unpack_from(">4sIII", font, 12 + 16 * index)
+        if offset + length > len(font):
+            tags.append(tag.decode("latin-1").strip())
+    return tags
+
+
 def table_offset(font: bytes, tag: bytes) -> int | None:
     """Where a table starts in an sfnt file, or None."""
     count = struct.unpack_from(">H", font, 4)[0]

@@ -10,9 +10,11 @@ Every resource goes through `SandboxFetcher`, which serves files from the
 issue folder, the style's folder and the fonts folder and refuses the rest.
 """
 
+import logging
 import mimetypes
 import re
 from bisect import bisect_right
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -304,8 +306,11 @@ def lay_out(issue: Issue, html: "str | HTML", pushed: tuple[str, ...] = (), css:
     fetcher = html.url_fetcher
     fonts = font_configuration()
     try:
-        stylesheets = [CSS(filename=str(issue.settings.style_dir / STYLESHEET), url_fetcher=fetcher,
-                           font_config=fonts)]
+        with unloadable_fonts() as unloaded:
+            stylesheets = [CSS(filename=str(issue.settings.style_dir / STYLESHEET), url_fetcher=fetcher,
+                               font_config=fonts)]
+        if unloaded:
+            raise damaged_fonts(issue, unloaded)
         if pushed or css:
             stylesheets.append(CSS(string=pushed_css(pushed) + css, font_config=fonts))
         document = html.render(stylesheets=stylesheets, font_config=fonts)
@@ -317,6 +322,36 @@ def lay_out(issue: Issue, html: "str | HTML", pushed: tuple[str, ...] = (), css:
     layout.pushed = pushed
     layout.fetcher = fetcher
     return layout
+
+
+@contextmanager
+def unloadable_fonts():
+    """Collect the families of the @font-face rules WeasyPrint could not load (it warns and goes on,
+    setting the text in the next face of the stack: a damaged Song file printed the body in bold Hei)."""
+    families: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: families.append(str(record.args[0])) if (
+        record.msg == "Font-face %r cannot be loaded" and record.args) else None
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        yield families
+    finally:
+        logger.removeHandler(handler)
+
+
+def damaged_fonts(issue: Issue, families: list[str]) -> InputError:
+    """The input error for @font-face rules whose font file could not be loaded, at each rule's line."""
+    stylesheet = issue.settings.style_dir / STYLESHEET
+    lines = stylesheet.read_text(encoding="utf-8", errors="replace").splitlines()
+    problems = []
+    for family in dict.fromkeys(families):
+        line = next((number for number, text in enumerate(lines, start=1)
+                     if "font-family" in text and re.search(rf"\b{re.escape(family)}\b", text)), 0)
+        problems.append(Problem(stylesheet, line, 0, f"字体 {family} 无法载入：字体文件损坏或不是字体 (the font file "
+                                f"of {family} cannot be loaded: it is damaged or not a font; `press doctor` "
+                                "names the file and how to restore it)"))
+    return InputError(problems)
 
 
 def parse(issue: Issue, html: str) -> HTML:

@@ -1,8 +1,14 @@
 """Shared fixtures: the sample issue built once, and small issues made on the fly."""
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 from textwrap import dedent
+
+# The tests write nothing under the home folder (a CI runner's may be read-only): press's cache of
+# compiled C declarations goes to a folder of the temporary directory, set before press is imported.
+os.environ.setdefault("PRESS_CACHE_DIR", str(Path(tempfile.gettempdir()) / "press-tests-cache"))
 
 import pytest
 

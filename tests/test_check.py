@@ -163,6 +163,11 @@ def sample_changed_and_checked(make_issue, tmp_path, change):
     return CliRunner().invoke(main, ["build", "--check", str(folder), "-o", str(tmp_path / "x.pdf")])
 
 
+def built_and_checked(folder, tmp_path):
+    """`press build --check` of an issue folder."""
+    return CliRunner().invoke(main, ["build", "--check", str(folder), "-o", str(tmp_path / "x.pdf")])
+
+
 def assert_every_check_passes(result) -> None:
     assert result.exit_code == 0, result.output
     assert "21 of 21 checks passed." in result.output
@@ -257,18 +262,19 @@ def test_superscripts_are_not_read_as_footnote_calls(make_issue, tmp_path, notes
     make_issue.use_sample_settings()
     body = f"浓度达 10⁻⁶ mol，溶液含 Fe^3+^ 离子，循环 10^6^ 次，面积 5 m²。\n\n{notes}"
     folder = make_issue({"a.md": article("上标", body)})
-    assert_every_check_passes(CliRunner().invoke(main, ["build", "--check", str(folder), "-o", str(tmp_path / "x.pdf")]))
+    assert_every_check_passes(built_and_checked(folder, tmp_path))
 
 
 def test_a_short_article_of_a_long_title_a_list_a_table_and_a_figure_passes_every_check(make_issue, tmp_path):
     make_issue.use_sample_settings()
     title = "关于新型二维材料在高效催化与储能器件中的应用前景及其产业化路径和政策环境的综合分析报告（2024 年版）"
     body = ("正文第一段，介绍背景。\n\n- 第一项\n- 第二项\n\n| 年份 | 产量 | 地区 |\n| --- | --- | --- |\n"
-            "| 2021 | 120 万吨 | 中国、美国 |\n| 2022 | 130 万吨 | 欧洲 |\n\n![图 1 材料照片](figure.svg)\n\n正文最后一段。\n")
+            "| 2021 | 120 万吨 | 中国、美国 |\n| 2022 | 130 万吨 | 欧洲 |\n\n"
+            "![图 1 材料照片](figure.svg)\n\n正文最后一段。\n")
     folder = make_issue({"a.md": article(title, body)})
     (folder / "figure.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"/>',
                                        encoding="utf-8")
-    assert_every_check_passes(CliRunner().invoke(main, ["build", "--check", str(folder), "-o", str(tmp_path / "x.pdf")]))
+    assert_every_check_passes(built_and_checked(folder, tmp_path))
 
 
 def test_a_two_column_table_whose_first_column_is_long_is_set_and_passes_every_check(make_issue, tmp_path):
@@ -276,4 +282,4 @@ def test_a_two_column_table_whose_first_column_is_long_is_set_and_passes_every_c
     table = ("| 机构与研究内容 | 金额 |\n| --- | --- |\n"
              "| 美国能源部先进材料与制造技术办公室联合多所国家实验室开展的固态电池关键材料研究项目 | 300 万美元 |\n")
     folder = make_issue({"a.md": article("表格", f"正文。\n\n{table}\n正文最后一段。\n")})
-    assert_every_check_passes(CliRunner().invoke(main, ["build", "--check", str(folder), "-o", str(tmp_path / "x.pdf")]))
+    assert_every_check_passes(built_and_checked(folder, tmp_path))

@@ -42,3 +42,18 @@ def test_an_unwritable_declarations_cache_is_named_with_its_fix():
     assert result.returncode == 1
     assert "PROBLEM compiled C declarations: not loaded" in result.stdout
     assert "fix: make /dev/null/press writable (or set PRESS_CACHE_DIR to a writable folder)" in result.stdout
+
+
+def test_a_font_cut_short_or_saved_under_another_face_s_name_is_a_problem(tmp_path):
+    import shutil
+
+    for name in doctor.FACES:
+        shutil.copy(ROOT / "fonts" / name, tmp_path / name)
+    song = tmp_path / "PressSong-Regular.otf"
+    song.write_bytes(song.read_bytes()[:100_000])
+    shutil.copy(ROOT / "fonts" / "PressHei-Bold.otf", tmp_path / "PressKai-Regular.ttf")
+    findings = {finding.name: finding for finding in doctor.fonts(tmp_path)}
+    assert findings["font PressSong-Regular.otf"].found.startswith("cut short at 100000 bytes")
+    assert findings["font PressKai-Regular.ttf"].found == ("holds the face PressHei, not PressKai: "
+                                                           "another face saved under this name")
+    assert findings["font PressHei-Bold.otf"].ok and findings["fonts folder"].found == str(tmp_path)

@@ -135,3 +135,21 @@ def test_a_cover_too_long_for_one_page_is_an_input_error(make_issue, tmp_path):
         f"{folder / 'issue.yaml'}: 封面排不下，延续到了第二页：本期要目有 30 条，请减少 highlight: true 的文章 "
         "(the cover runs onto a second page: 30 highlighted articles are too many for it; mark fewer with "
         "highlight: true, or shorten their titles)"]
+
+
+def test_a_font_file_weasyprint_cannot_load_is_an_input_error_at_its_font_face_rule(make_issue, tmp_path):
+    import shutil
+
+    from press.build import build
+
+    fonts = tmp_path / "fonts"
+    shutil.copytree(ROOT / "fonts", fonts)
+    (fonts / "PressSong-Regular.otf").write_bytes((ROOT / "fonts" / "PressSong-Regular.otf").read_bytes()[:100_000])
+    make_issue.settings.write_text(make_issue.settings.read_text(encoding="utf-8").replace(
+        str(ROOT / "fonts"), str(fonts)), encoding="utf-8")
+    folder = make_issue({"a.md": article("标题", "正文。")})
+    with pytest.raises(InputError) as caught:
+        build(folder, tmp_path / "x.pdf")
+    [problem] = caught.value.problems
+    assert (problem.path.name, problem.line) == ("style.css", 4) and "字体 PressSong 无法载入" in problem.message
+    assert not (tmp_path / "x.pdf").exists()
