@@ -26,7 +26,7 @@ class PressGroup(click.Group):
             sys.exit(130)
 
 
-INTERRUPTED = "已中断 (interrupted); the previous PDF is unchanged."
+INTERRUPTED = "已中断 (interrupted); nothing half-written is left (a PDF built before is unchanged)."
 
 
 @click.group(cls=PressGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -253,14 +253,22 @@ def mail(context: click.Context, issue: Path, readers_file: Path | None, really_
     try:
         delivery = guarded(context, lambda: mailing.send(loaded, pdf, readers, lambda line: click.echo(line, err=True)))
     except KeyboardInterrupt:  # PressGroup says it was interrupted; this says how to go on
-        click.echo("再次运行同一命令，只发给尚未收到的读者 (run the same command again: it sends only to "
-                   f"those not yet sent; log: {display_path(mailing.log_path(pdf))})", err=True)
+        click.echo(resume_hint(mailing.log_path(pdf)), err=True)
+        raise
+    except SystemExit as stopped:
+        if stopped.code == 128 + signal.SIGTERM:
+            click.echo(resume_hint(mailing.log_path(pdf)), err=True)
         raise
     click.echo(f"发送 {len(delivery.sent)} 封，跳过已收到的 {len(delivery.skipped)} 位，失败 {len(delivery.failed)} 封 "
                f"(sent {len(delivery.sent)}, already sent {len(delivery.skipped)}, failed {len(delivery.failed)}); "
                f"log: {display_path(mailing.log_path(pdf))}", err=True)
     if delivery.failed:
         sys.exit(1)
+
+
+def resume_hint(log: Path) -> str:
+    return ("再次运行同一命令，只发给尚未收到的读者 (run the same command again: it sends only to "
+            f"those not yet sent; log: {display_path(log)})")
 
 
 def built_pdf(context: click.Context, target: Path) -> tuple[Path, Path]:

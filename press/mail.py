@@ -14,6 +14,7 @@ interruption sends to exactly those not yet sent.
 import hashlib
 import json
 import os
+import signal
 import smtplib
 import ssl
 import time
@@ -257,11 +258,25 @@ def reply_code(error: Exception) -> int | None:
 
 
 def about_the_session(error: Exception) -> bool:
-    """Whether a failure concerns the server, the login or the sender rather than one reader or this message.
+    """Whether a failure concerns the server, the login, the sender or the message rather than one reader.
 
-    Then every other reader would fail the same way, so the run stops.
+    Then every other reader would fail the same way, so the run stops.  Only a
+    refused recipient is one reader's failure; a rejection of the message's
+    data (552 too large, 554 refused) would be every reader's, and 421 says
+    the server is closing.
     """
-    return not isinstance(error, (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError))
+    return not isinstance(error, smtplib.SMTPRecipientsRefused) or reply_code(error) == 421
+
+
+@contextmanager
+def signals_deferred():
+    """Hold Ctrl-C and SIGTERM until the block ends (at most the SMTP timeout), then let them act."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
 
 
 def credentials() -> tuple[str, str] | None:
@@ -302,8 +317,9 @@ def send_pending(issue: Issue, pdf: Path, draft: EmailMessage, readers: list[str
             for attempt in range(issue.settings.mail.retries + 1):
                 try:
                     session = session or connect(issue)
-                    session.send_message(message, to_addrs=[address])
-                    record(log, issue_id(issue, pdf), address)
+                    with signals_deferred():  # a message the server took is in the log before Ctrl-C stops
+                        session.send_message(message, to_addrs=[address])
+                        record(log, issue_id(issue, pdf), address)
                     sent.append(address)
                     say(f"已发送 {address} ({len(done) + len(sent)}/{len(readers)})")
                     break

@@ -1,8 +1,12 @@
 """press mail: the .eml draft, and sending through a real SMTP server on 127.0.0.1 (aiosmtpd)."""
 
+import asyncio
 import email
 import os
+import signal
 import socket
+import subprocess
+import sys
 import time
 from email import policy
 from email.header import decode_header, make_header
@@ -31,6 +35,8 @@ class Inbox:
         self.refusing = False
         self.unknown: set[str] = set()  # addresses refused for good (550) at RCPT
         self.asked: list[str] = []  # every RCPT address, in order
+        self.data_reply = ""  # a reply to DATA instead of 250 (the message refused)
+        self.on_data = None  # awaited with the count of messages received, before the 250
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         self.asked.append(address)
@@ -42,7 +48,11 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):
         if self.refusing:
             return "451 4.3.0 Mailbox busy, try again later"
+        if self.data_reply:
+            return self.data_reply
         self.received.append((list(envelope.rcpt_tos), envelope.content))
+        if self.on_data:
+            await self.on_data(len(self.received))
         return "250 OK"
 
 
@@ -134,9 +144,10 @@ def test_every_reader_gets_it_once_across_a_failing_server(built_issue, inbox, m
         if len(inbox.received) == 2:
             inbox.refusing = True
 
-    first = send(issue, pdf, READERS, sleep=sleep_then_fail)
-    assert len(first.sent) == 2 and len(first.failed) == 3
-    assert all(reason.startswith("451") for _, reason in first.failed)
+    with pytest.raises(PressError) as stopped:  # the message itself is refused: every reader would fail alike
+        send(issue, pdf, READERS, sleep=sleep_then_fail)
+    message = stopped.value.message
+    assert message.startswith("发送中止：451") and "2 of 5 readers have the issue" in message
 
     inbox.refusing = False
     second = send(issue, pdf, READERS, sleep=lambda seconds: None)
@@ -386,3 +397,41 @@ def test_a_mail_template_that_reaches_out_or_breaks_is_an_input_error(built_issu
         (templates / "mail.txt").unlink()
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith("Error: issues/2024-04/templates/mail.txt:") and message in result.stderr
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_while_the_server_takes_a_message_lets_it_be_logged_first(built_issue, inbox, tmp_path, stop):
+    root, folder, pdf = built_issue
+    with_mail_settings(root, inbox.port)
+    log_path(pdf).unlink(missing_ok=True)
+    readers = tmp_path / "readers.txt"
+    readers.write_text("\n".join(READERS) + "\n", encoding="utf-8")
+    command = subprocess.Popen([sys.executable, "-m", "press", "mail", str(folder), "--send", "--to", str(readers)],
+                               cwd=root, env={**os.environ, "PRESS_SMTP_USER": ""}, stderr=subprocess.PIPE, text=True)
+
+    async def stop_during_the_second(count):
+        if count == 2:
+            command.send_signal(stop)
+            await asyncio.sleep(0.5)  # the server has the message; the 250 comes after the signal
+
+    inbox.on_data = stop_during_the_second
+    assert command.wait(timeout=60) == 128 + stop
+    assert "run the same command again" in command.stderr.read()
+    issue = load_issue(folder)
+    assert len(already_sent(log_path(pdf), issue_id(issue, pdf))) == len(inbox.received) == 2
+    inbox.on_data = None
+    send(issue, pdf, READERS, sleep=lambda seconds: None)
+    received = sorted(recipient for recipients, _ in inbox.received for recipient in recipients)
+    assert received == sorted(parseaddr(reader)[1] for reader in READERS)  # nobody twice, nobody missed
+
+
+@pytest.mark.parametrize("reply", ["552 5.3.4 Message size exceeds fixed limit", "421 4.3.2 Service shutting down"])
+def test_a_rejected_message_stops_the_run_after_the_first_reader(built_issue, inbox, reply):
+    root, folder, pdf = built_issue
+    with_mail_settings(root, inbox.port, retries=2)
+    log_path(pdf).unlink(missing_ok=True)
+    inbox.data_reply = reply
+    naps = []
+    with pytest.raises(PressError) as raised:
+        send(load_issue(folder), pdf, READERS, sleep=naps.append)
+    assert len(naps) <= 2 and "0 of 5 readers have the issue" in raised.value.message
