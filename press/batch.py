@@ -8,6 +8,8 @@ others; its messages are kept for the report.
 """
 
 import os
+import signal
+import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -98,6 +100,29 @@ def finished(folders: list[Path], then_check: bool, jobs: int) -> Iterator[Outco
         yield from (build_one(folder, then_check) for folder in folders)
         return
     # spawn, not fork: a forked copy of a process that has loaded Pango is not safe to use
-    with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
-        futures = [pool.submit(build_one, folder, then_check) for folder in folders]
+    pool = ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), initializer=unwind_on_sigterm)
+    try:
+        futures = [pool.submit(build_in_worker, folder, then_check) for folder in folders]
         yield from (future.result() for future in as_completed(futures))
+    except BaseException:  # Ctrl-C, SIGTERM: no build starts or ends after it
+        workers = list((getattr(pool, "_processes", None) or {}).values())  # shutdown forgets them
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            worker.terminate()  # it unwinds (unwind_on_sigterm): a PDF being written is discarded
+        raise
+    finally:
+        pool.shutdown(wait=True)
+
+
+def build_in_worker(folder: Path, then_check: bool) -> Outcome:
+    """build_one in a worker process; stopped (SIGTERM, Ctrl-C), the worker ends once the build has unwound
+    (the pool would otherwise go on to the next issue)."""
+    try:
+        return build_one(folder, then_check)
+    except BaseException:
+        os._exit(1)
+
+
+def unwind_on_sigterm() -> None:
+    """In a worker: SIGTERM unwinds like an exception, so that a PDF being written is discarded."""
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))

@@ -57,3 +57,27 @@ def test_two_issues_that_would_write_one_pdf_are_refused_before_any_build(make_i
     assert result.exit_code == 2
     assert "issues/copy/issue.yaml: 与 issues/2024-05 的年份和期号相同" in result.stderr
     assert not (tmp_path / "dist").exists()
+
+
+def test_a_stopped_batch_starts_and_ends_no_build_after_the_signal(make_issue, tmp_path):
+    import signal
+    import time
+
+    for number in range(1, 9):
+        make_issue({"01-a.md": article(f"第{number}期", "这是一段正文，用来占满版面。\n\n" * 300)},
+                   issue_listing(number, ["01-a.md"]),
+                   name=f"2024-{number:02d}")
+    issues = sorted(str(path) for path in (tmp_path / "issues").iterdir() if path.is_dir())
+    batch = subprocess.Popen([sys.executable, "-m", "press", "build", "-j", "2", *issues], cwd=tmp_path,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    for line in batch.stderr:
+        if line.startswith("[1/8]"):
+            break
+    batch.send_signal(signal.SIGTERM)
+    stopped = time.monotonic()
+    assert batch.wait(timeout=60) == 128 + signal.SIGTERM
+    assert time.monotonic() - stopped < 5
+    written = {path.name: path.stat().st_mtime for path in (tmp_path / "dist").iterdir()}
+    assert len(written) < 8 and all(name.endswith(".pdf") for name in written)  # no part file left behind
+    time.sleep(2)
+    assert {path.name: path.stat().st_mtime for path in (tmp_path / "dist").iterdir()} == written
