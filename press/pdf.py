@@ -18,7 +18,6 @@ from press.cffpack import pack_cff_fonts
 from press.layout import Layout, RefusedResource, refused
 from press.model import Issue
 
-PDF_LANGUAGE = "zh-CN"
 FRONT_LABELS = {"cover": "封面", "contents": "目录"}
 
 
@@ -28,7 +27,7 @@ def write_pdf(layout: Layout, issue: Issue, target: Path) -> Path:
     subset_cache.install()
     try:
         with replacing(target) as stream:
-            layout.document.write_pdf(stream, finisher=lambda doc, pdf: finish(layout, pdf))
+            layout.document.write_pdf(stream, finisher=lambda doc, pdf: finish(layout, pdf, issue.settings.language))
             if layout.fetcher is not None and layout.fetcher.refused:  # skipped by WeasyPrint, still refused
                 raise refused(issue, layout.fetcher)
     except RefusedResource:  # an attachment outside the sandbox, asked for while writing
@@ -36,10 +35,11 @@ def write_pdf(layout: Layout, issue: Issue, target: Path) -> Path:
     return target
 
 
-def finish(layout: Layout, pdf: pydyf.PDF) -> None:
-    """Add page labels and the document language to the PDF's catalog; pack the CFF fonts (press.cffpack)."""
+def finish(layout: Layout, pdf: pydyf.PDF, language: str) -> None:
+    """Add page labels and the document language (the newsletter's `language`) to the PDF's catalog; pack the
+    CFF fonts (press.cffpack)."""
     pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(page_labels(layout))})
-    pdf.catalog["Lang"] = pydyf.String(PDF_LANGUAGE)
+    pdf.catalog["Lang"] = pydyf.String(language)
     pack_cff_fonts(pdf)
 
 

@@ -98,7 +98,7 @@ def test_metadata_language_and_page_size(sample_reading):
     assert meta["/Author"] == "中国新材料产业技术创新平台"
     assert meta["/Subject"].startswith("新材料监测快报（MATERIALS NEWSLETTER）2024年第4期。本期要目：")
     assert meta["/CreationDate"].startswith("D:20240401")
-    assert sample_reading.language == "zh-CN"
+    assert sample_reading.language == "zh-Hans"
     width, height = sample_reading.page_size
     assert (round(width), round(height)) == (595, 842)
 

@@ -1,6 +1,7 @@
 """Writing the PDF: atomic replacement, page labels, language, reproducible bytes."""
 
 import pytest
+from pypdf import PdfReader
 
 from press.build import build
 from press.layout import lay_out_verified
@@ -53,7 +54,7 @@ def test_labels_and_language(small, tmp_path):
     issue, layout = small
     reader = PdfReader(str(write_pdf(layout, issue, tmp_path / "out.pdf")))
     assert list(reader.page_labels) == ["封面", "目录", "1"]
-    assert reader.trailer["/Root"]["/Lang"] == "zh-CN"
+    assert reader.trailer["/Root"]["/Lang"] == "zh-Hans"  # the newsletter's language
 
 
 def test_same_input_same_bytes(make_issue, tmp_path):
@@ -82,3 +83,15 @@ def test_same_bytes_from_another_process_folder_hash_seed_and_fontconfig(sample_
     subprocess.run([sys.executable, "-m", "press", "build", "-q", str(copy), "-o", str(target)],
                    cwd=tmp_path, env=environment, check=True, capture_output=True)
     assert target.read_bytes() == sample_build.path.read_bytes()
+
+
+def test_the_pdf_language_is_the_newsletter_s(make_issue, tmp_path):
+    from click.testing import CliRunner
+
+    from press.cli import main
+
+    make_issue.use_sample_settings(extra="language: en-US\n")
+    folder = make_issue({"a.md": article("标题", "正文。")})
+    result = CliRunner().invoke(main, ["build", "--check", str(folder), "-o", str(tmp_path / "x.pdf")])
+    assert "21 of 21 checks passed." in result.output, result.output
+    assert PdfReader(tmp_path / "x.pdf").trailer["/Root"]["/Lang"] == "en-US"
