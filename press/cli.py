@@ -112,6 +112,8 @@ def issue_folders(paths: tuple[Path, ...], quiet: bool) -> list[Path]:
         if paths[0].is_file():
             raise click.BadParameter(f"{paths[0]} is a file: give an issue folder", param_hint="ISSUES")
         return list(paths)
+    if missing := [display_path(path) for path in paths if not path.exists()]:  # a typo, not a glob's entry
+        raise click.BadParameter(f"no such folder: {', '.join(missing)}", param_hint="ISSUES")
     folders = [path for path in paths if (path / "issue.yaml").is_file()]
     for path in paths:
         if path not in folders and not quiet:

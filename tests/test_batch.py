@@ -81,3 +81,11 @@ def test_a_stopped_batch_starts_and_ends_no_build_after_the_signal(make_issue, t
     assert len(written) < 8 and all(name.endswith(".pdf") for name in written)  # no part file left behind
     time.sleep(2)
     assert {path.name: path.stat().st_mtime for path in (tmp_path / "dist").iterdir()} == written
+
+
+def test_a_mistyped_folder_among_several_is_a_usage_error_before_any_build(make_issue, tmp_path):
+    make_issue({"01-a.md": article("甲", "正文。")}, issue_listing(5, ["01-a.md"]), name="2024-05")
+    result = subprocess.run([sys.executable, "-m", "press", "build", "issues/2024-5", "issues/2024-05"],
+                            cwd=tmp_path, capture_output=True, text=True, encoding="utf-8")
+    assert result.returncode == 2 and "no such folder: issues/2024-5" in result.stderr
+    assert not (tmp_path / "dist").exists()
