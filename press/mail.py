@@ -58,11 +58,10 @@ def cover_png(pdf: Path) -> bytes:
     """The first page as a small PNG, for the message body."""
     import io
 
-    from press.preview import render_pages
+    from press.preview import first_page
 
-    images, _ = render_pages(pdf, COVER_DPI)
     buffer = io.BytesIO()
-    images[0].save(buffer, "PNG", optimize=True)
+    first_page(pdf, COVER_DPI).save(buffer, "PNG", optimize=True)
     return buffer.getvalue()
 
 

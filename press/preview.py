@@ -17,6 +17,7 @@ THUMB_WIDTH = 240  # pixels: A4 text is still legible as lines, titles as words
 GAP = 24
 LABEL_HEIGHT = 28
 LABEL_FONT = "PressHei-Bold.otf"
+SHEET = "contact-sheet.png"
 
 
 @dataclass(frozen=True)
@@ -27,37 +28,65 @@ class Preview:
     sheet: Path
 
 
-def render_pages(pdf: Path, dpi: int):
-    """PIL images of every page of `pdf` at `dpi`, with their page labels."""
+def open_pdf(pdf: Path):
+    """The PDF as a PDFium document, and its page labels; an unreadable file is an input error (exit 2)."""
+    import logging
+
     import pypdfium2
     from pypdf import PdfReader
 
-    labels = PdfReader(pdf).page_labels
-    document = pypdfium2.PdfDocument(pdf)
+    from press.errors import InputError, Problem
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings about a damaged file: press says it once
     try:
-        images = [page.render(scale=dpi / 72).to_pil() for page in document]
-    finally:
+        labels = list(PdfReader(pdf).page_labels)
+        document = pypdfium2.PdfDocument(pdf)
+    except Exception as error:  # pypdf and PDFium raise many kinds on a broken or locked file
+        raise InputError([Problem(pdf, 0, 0, f"无法读取 PDF (not a readable PDF): {error}")]) from None
+    if len(document) == 0:
         document.close()
-    return images, labels
+        raise InputError([Problem(pdf, 0, 0, "PDF 没有页面 (the PDF has no pages)")])
+    return document, labels
 
 
-def contact_sheet(images, labels: list[str], fonts_dir: Path):
-    """One image with a labelled thumbnail of every page, SHEET_COLUMNS to a row."""
+def first_page(pdf: Path, dpi: int):
+    """The PIL image of the PDF's first page at `dpi` (the cover)."""
+    document, _ = open_pdf(pdf)
+    with document:
+        return document[0].render(scale=dpi / 72).to_pil()
+
+
+def rendered(document, dpi: int):
+    """Each page in turn: (its image at `dpi`, its thumbnail THUMB_WIDTH wide).
+
+    One page at a time, so memory does not grow with the pages; below the
+    thumbnail's resolution the thumbnail is rendered apart, not enlarged.
+    """
+    from PIL import Image
+
+    for page in document:
+        image = page.render(scale=dpi / 72).to_pil()
+        thumb_scale = THUMB_WIDTH / page.get_width()
+        source = image if dpi / 72 >= thumb_scale else page.render(scale=thumb_scale).to_pil()
+        thumb = source.resize((THUMB_WIDTH, round(source.height * THUMB_WIDTH / source.width)), Image.LANCZOS)
+        yield image, thumb
+
+
+def contact_sheet(thumbs, labels: list[str], fonts_dir: Path):
+    """One image with every page's labelled thumbnail, SHEET_COLUMNS to a row."""
     from PIL import Image, ImageDraw, ImageFont
 
-    scale = THUMB_WIDTH / images[0].width
-    thumb_height = round(images[0].height * scale)
-    rows = ceil(len(images) / SHEET_COLUMNS)
-    columns = min(SHEET_COLUMNS, len(images))
+    thumb_height = max(thumb.height for thumb in thumbs)
+    rows = ceil(len(thumbs) / SHEET_COLUMNS)
+    columns = min(SHEET_COLUMNS, len(thumbs))
     sheet = Image.new("RGB", (GAP + columns * (THUMB_WIDTH + GAP),
                               GAP + rows * (thumb_height + LABEL_HEIGHT + GAP)), "#e8e8e8")
     draw = ImageDraw.Draw(sheet)
     font_path = fonts_dir / LABEL_FONT
     font = ImageFont.truetype(str(font_path), 16) if font_path.is_file() else ImageFont.load_default()
-    for index, (image, label) in enumerate(zip(images, labels, strict=True)):
+    for index, (thumb, label) in enumerate(zip(thumbs, labels, strict=True)):
         x = GAP + (index % SHEET_COLUMNS) * (THUMB_WIDTH + GAP)
         y = GAP + (index // SHEET_COLUMNS) * (thumb_height + LABEL_HEIGHT + GAP)
-        thumb = image.resize((THUMB_WIDTH, round(image.height * scale)), Image.LANCZOS)
         sheet.paste(thumb, (x, y))
         draw.rectangle((x - 1, y - 1, x + THUMB_WIDTH, y + thumb.height), outline="#9a9a9a")
         draw.text((x + THUMB_WIDTH / 2, y + thumb.height + LABEL_HEIGHT / 2), label, fill="#222", font=font,
@@ -66,20 +95,29 @@ def contact_sheet(images, labels: list[str], fonts_dir: Path):
 
 
 def preview(pdf: Path, folder: Path, dpi: int = DEFAULT_DPI, fonts_dir: Path = Path("fonts")) -> Preview:
-    """Write page-NN.png for every page and contact-sheet.png into `folder`; return their paths."""
-    from press.atomic import replacing
+    """Write page-NN.png for every page and contact-sheet.png into `folder`; return their paths.
 
-    images, labels = render_pages(pdf, dpi)
+    The images are made in a hidden folder beside `folder` and moved in only
+    when all are done: an interrupted preview leaves the previous set whole.
+    """
+    import shutil
+    import tempfile
+
+    document, labels = open_pdf(pdf)
     folder.mkdir(parents=True, exist_ok=True)
-    for stale in folder.glob("page-*.png"):  # a shorter issue must not leave old pages behind
-        stale.unlink()
-    pages = []
-    for index, image in enumerate(images, start=1):
-        path = folder / f"page-{index:02d}.png"
-        with replacing(path) as stream:
-            image.save(stream, "PNG", optimize=True)
-        pages.append(path)
-    sheet = folder / "contact-sheet.png"
-    with replacing(sheet) as stream:
-        contact_sheet(images, labels, fonts_dir).save(stream, "PNG", optimize=True)
-    return Preview(tuple(pages), sheet)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        thumbs = []
+        with document:
+            for index, (image, thumb) in enumerate(rendered(document, dpi), start=1):
+                image.save(staging / f"page-{index:02d}.png", "PNG", optimize=True)
+                thumbs.append(thumb)
+        labels = (labels + [str(n) for n in range(len(labels) + 1, len(thumbs) + 1)])[:len(thumbs)]
+        contact_sheet(thumbs, labels, fonts_dir).save(staging / SHEET, "PNG", optimize=True)
+        for stale in folder.glob("page-*.png"):  # a shorter issue must not leave old pages behind
+            stale.unlink()
+        for made in sorted(staging.iterdir()):
+            made.replace(folder / made.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return Preview(tuple(sorted(folder.glob("page-*.png"))), folder / SHEET)

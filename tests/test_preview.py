@@ -44,3 +44,38 @@ def test_the_command_takes_a_pdf_and_refuses_an_unbuilt_issue(sample_build, make
     result = CliRunner().invoke(main, ["preview", str(folder)])
     assert result.exit_code == 1
     assert "请先运行 press build" in result.stderr
+
+
+def test_an_unreadable_pdf_is_an_input_error(tmp_path):
+    for name, data in [("empty.pdf", b""), ("text.pdf", b"not a pdf at all"), ("cut.pdf", b"%PDF-1.7\n1 0 obj\n<<")]:
+        (tmp_path / name).write_bytes(data)
+        result = CliRunner().invoke(main, ["preview", str(tmp_path / name), "-o", str(tmp_path / "out")])
+        assert result.exit_code == 2, result.output
+        assert "无法读取 PDF (not a readable PDF)" in result.stderr and "内部错误" not in result.output
+
+
+def test_an_interrupted_preview_leaves_the_previous_set_whole(sample_build, tmp_path, monkeypatch):
+    import pytest
+
+    from press import preview as previewing
+
+    folder = tmp_path / "preview"
+    before = preview(sample_build.path, folder, dpi=20, fonts_dir=ROOT / "fonts")
+    images = {path.name: path.read_bytes() for path in [*before.pages, before.sheet]}
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(previewing, "contact_sheet", interrupted)  # every page made, then Ctrl-C
+    with pytest.raises(KeyboardInterrupt):
+        preview(sample_build.path, folder, dpi=30, fonts_dir=ROOT / "fonts")
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == images
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["preview"]  # no staging folder left
+
+
+def test_a_low_resolution_still_gives_a_sharp_sheet(sample_build, tmp_path):
+    low = preview(sample_build.path, tmp_path / "low", dpi=20, fonts_dir=ROOT / "fonts")
+    high = preview(sample_build.path, tmp_path / "high", dpi=80, fonts_dir=ROOT / "fonts")
+    (low_width, low_height), (high_width, high_height) = Image.open(low.sheet).size, Image.open(high.sheet).size
+    assert low_width == high_width and abs(low_height - high_height) <= 5  # thumbnails of one size either way
+    assert Image.open(low.pages[0]).width < THUMB_WIDTH  # the sheet's thumbnails were not enlarged from these
