@@ -4,19 +4,22 @@ Takes a loaded `Issue`; returns an `Expected`: the articles and sections with
 the file and line that name them, the footnotes, the metadata, and the text
 of the body as `Chunk`s in reading order.  The chunks are read from the HTML
 that the templates make of the issue (without laying it out), so text the
-templates add (headings, bylines, the 编者按 label) is expected too.  Text is
-compared by its Han characters only; spaces, punctuation and Latin are left
-out because typesetting may change them.  Nothing here reads the PDF.
+templates add (headings, bylines, the 编者按 label, the numbers of a numbered
+list) is expected too.  Text is compared by its letters and digits (Han,
+Latin, figures; full-width forms folded): a changed amount or name fails, while
+spaces, punctuation, sub- and superscripts (set small, like footnote calls) are
+left out because typesetting may change or move them.  Nothing here reads the PDF.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
 
-from press.cjk import VOID, is_han
+from press.cjk import VOID
 from press.model import Issue
 from press.render import render_html
 
@@ -34,13 +37,13 @@ class Source:
 
 @dataclass
 class Chunk:
-    """A block of the body's text: its Han characters and where it is written."""
+    """A block of the body's text: its letters and digits, and where it is written."""
 
-    han: str
+    letters: str
     source: Source
     preview: str  # the block's first characters, as written
     kind: str = "block"  # block, table or figure (the text inside an SVG image)
-    repeated: str = ""  # Han of a table's header, which is repeated on each page the table spans
+    repeated: str = ""  # letters of a table's header, which is repeated on each page the table spans
 
 
 @dataclass(frozen=True)
@@ -65,14 +68,14 @@ class Expected:
     cover: list[str]  # texts the cover shows: title, issue, highlights
     sections: list[Heading]
     articles: list[Heading]
-    footnotes: list[tuple[int, str, Source]]  # number, Han of the text, where defined
+    footnotes: list[tuple[int, str, Source]]  # number, letters of the text, where defined
     chunks: list[Chunk] = field(default_factory=list)
-    running: tuple[str, ...] = ()  # Han of the running heads (newsletter title, issue)
+    running: tuple[str, ...] = ()  # letters of the running heads (newsletter title, issue)
 
 
-def han(text: str) -> str:
-    """Only the Han characters of a text."""
-    return "".join(char for char in text if is_han(char))
+def letters(text: str) -> str:
+    """The letters and digits of a text (Han, Latin, figures), full-width and compatibility forms folded."""
+    return "".join(char for char in unicodedata.normalize("NFKC", text) if char.isalnum())
 
 
 def expected_of(issue: Issue) -> Expected:
@@ -84,7 +87,7 @@ def expected_of(issue: Issue) -> Expected:
                 for section in issue.sections]
     articles = [Heading(article.ident, article.title, Source(article.path, article.title_line),
                         article.section) for article in issue.articles]
-    footnotes = [(note.number, han(note.text), Source(article.path, note.line))
+    footnotes = [(note.number, letters(note.text), Source(article.path, note.line))
                  for article in issue.articles for note in article.footnotes]
     reader = BodyReader(issue, by_ident, {section.ident: section.source for section in sections})
     reader.feed(render_html(issue))
@@ -94,7 +97,7 @@ def expected_of(issue: Issue) -> Expected:
                     language=settings.language, created=issue.date,
                     cover=[settings.title, issue.label_zh, *(a.title for a in issue.highlights)],
                     sections=sections, articles=articles, footnotes=footnotes, chunks=reader.chunks,
-                    running=(han(settings.title), han(issue.label_zh)))
+                    running=(letters(settings.title), letters(issue.label_zh)))
 
 
 class BodyReader(HTMLParser):
@@ -109,6 +112,8 @@ class BodyReader(HTMLParser):
         self.text: list[str] = []
         self.header: list[str] | None = None
         self.skipping = 0  # depth inside a footnote's text
+        self.scripts = 0  # depth inside <sub> or <sup>, set small and left out like footnote calls
+        self.numbers: list[int | None] = []  # per open list: the next item's number (None: bullets)
         self.article: str = ""
         self.section: str = ""
 
@@ -124,6 +129,7 @@ class BodyReader(HTMLParser):
             self.add_image(attributes.get("src") or "")
         if tag in VOID:
             return
+        self.count_list_items(tag, attributes)
         if self.skipping or "footnote" in classes:
             self.skipping += 1
         opens = self.current is None and not self.skipping and self.start_chunk(tag, classes, ident)
@@ -137,18 +143,36 @@ class BodyReader(HTMLParser):
         open_tag, opens = self.stack.pop()
         if self.skipping:
             self.skipping -= 1
+        if open_tag in ("sub", "sup"):
+            self.scripts -= 1
+        if open_tag in ("ol", "ul") and self.numbers:
+            self.numbers.pop()
         if open_tag == "thead" and self.current is not None and self.header is not None:
-            self.current.repeated = han("".join(self.header))
+            self.current.repeated = letters("".join(self.header))
             self.header = None
         if opens and self.current is not None:
             text = "".join(self.text)
-            self.current.han = han(text)
+            self.current.letters = letters(text)
             self.current.preview = " ".join(text.split())[:PREVIEW]
-            if self.current.han:
+            if self.current.letters:
                 self.chunks.append(self.current)
             self.current, self.text = None, []
 
+    def count_list_items(self, tag: str, attributes: dict) -> None:
+        """Follow sub/sup depth and list numbers; a numbered item's marker (3.) is text of the PDF."""
+        if tag in ("sub", "sup"):
+            self.scripts += 1
+        elif tag == "ol":
+            self.numbers.append(int(attributes.get("start") or 1))
+        elif tag == "ul":
+            self.numbers.append(None)
+        elif tag == "li" and self.numbers and self.numbers[-1] is not None:
+            self.handle_data(str(self.numbers[-1]))
+            self.numbers[-1] += 1
+
     def handle_data(self, data):
+        if self.scripts:
+            return
         if self.current is not None and not self.skipping:
             self.text.append(data)
             if self.header is not None:
@@ -182,5 +206,5 @@ class BodyReader(HTMLParser):
             return
         text = "".join(node.text or "" for node in tree.iter() if node.tag.rsplit("}", 1)[-1] in ("text", "tspan"))
         source = self.current.source if self.current else Source(path, 1)
-        if han(text):
-            self.chunks.append(Chunk(han(text), source, text[:PREVIEW], "figure"))
+        if letters(text):
+            self.chunks.append(Chunk(letters(text), source, text[:PREVIEW], "figure"))

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
 
-from press.expected import Chunk, Expected, Source, han
+from press.expected import Chunk, Expected, Source, letters
 from press.measure import Measure, body_pages
 from press.model import CheckSettings
-from press.pdfread import Page, Reading, contents_entries, squeeze
+from press.pdfread import CALL_RATIO, Page, Reading, contents_entries, squeeze
 
 HEADING_RATIO = 1.1  # a heading line is set at least this much larger than the body
 SIZE_TOLERANCE = 1.0  # points of difference allowed in a page's width or height
@@ -385,7 +385,7 @@ def kilobytes(size: int) -> str:
 
 @dataclass
 class Stream:
-    """The Han characters of the body in reading order, each with its page's label."""
+    """The letters and digits of the body in reading order, each with its page's label."""
 
     text: str
     labels: list[str]
@@ -397,19 +397,22 @@ class Stream:
 
 
 def body_stream(reading: Reading, running: tuple[str, ...] = ()) -> Stream:
-    """The Han text of the body pages above their footnote areas, without running heads and folios.
+    """The letters of the body pages above their footnote areas, without running heads, folios and small text.
 
     Running heads are recognised by recurring on most pages; in an issue too
     short for that, a page's first line that reads as the `running` texts is one.
     """
     chars, labels = [], []
     heads = {"".join(running), "".join(reversed(running)), *running}
+    small = reading.body_size * CALL_RATIO  # footnote calls, sub- and superscripts: left out
     for page in body_pages(reading):
         flow = page.flow
-        if flow and han(flow[0].text) in heads:
+        if flow and letters(flow[0].text) in heads:
             flow = flow[1:]
         for line in flow:
-            for glyph in han(line.text):
+            drawn = "".join(char["text"] for char in line.chars  # a .notdef box (cid:N): missing-glyphs' business
+                            if char["size"] >= small and not char["text"].startswith("(cid:"))
+            for glyph in letters(drawn):
                 chars.append(glyph)
                 labels.append(page.label)
     return Stream("".join(chars), labels)
@@ -443,9 +446,9 @@ def locate(stream: str, chunk: Chunk, cursor: int) -> tuple[int, int] | None:
     """Where a chunk's text stands in the stream at or after `cursor`: (start, end), or None."""
     if chunk.kind == "table":
         return locate_table(stream, chunk, cursor)
-    limit = None if len(chunk.han) >= FAR_SEARCH else cursor + SEARCH_WINDOW + len(chunk.han)
-    start = stream.find(chunk.han, cursor, limit)
-    return (start, start + len(chunk.han)) if start >= 0 else None
+    limit = None if len(chunk.letters) >= FAR_SEARCH else cursor + SEARCH_WINDOW + len(chunk.letters)
+    start = stream.find(chunk.letters, cursor, limit)
+    return (start, start + len(chunk.letters)) if start >= 0 else None
 
 
 def locate_table(stream: str, chunk: Chunk, cursor: int) -> tuple[int, int] | None:
@@ -453,10 +456,10 @@ def locate_table(stream: str, chunk: Chunk, cursor: int) -> tuple[int, int] | No
 
     The header row may stand again at the top of each page the table runs onto.
     """
-    start = stream.find(chunk.han[:2], cursor) if len(chunk.han) >= 2 else cursor
+    start = stream.find(chunk.letters[:2], cursor) if len(chunk.letters) >= 2 else cursor
     if start < 0:
         return None
-    wanted, position, header_seen = Counter(chunk.han), start, False
+    wanted, position, header_seen = Counter(chunk.letters), start, False
     while position < len(stream) and sum(wanted.values()):
         if chunk.repeated and stream.startswith(chunk.repeated, position) and header_seen:
             position += len(chunk.repeated)
@@ -483,7 +486,7 @@ def footnote_texts(evidence: Evidence) -> list[tuple]:
     failures = []
     notes = {number: (page, text) for page in evidence.reading.pages for number, text in page.notes.items()}
     for number, wanted, source in evidence.expected.footnotes:
-        if number in notes and han(notes[number][1]) != wanted:
+        if number in notes and letters(notes[number][1]) != wanted:
             page, got = notes[number]
             failures.append((page.label, f"footnote {number} reads “{got[:24]}…”, the source differs",
                              source))

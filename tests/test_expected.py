@@ -1,12 +1,19 @@
 """What the source says a PDF must show: chunks with their source lines, footnotes apart."""
 
-from press.expected import Source, expected_of, han
+from press.expected import Source, expected_of, letters
 from press.load import load_issue
 from tests.conftest import SAMPLE, article
 
 
-def test_han_keeps_only_han_characters():
-    assert han("美 DOC 斥资 85 亿美元（CHIPS）。") == "美斥资亿美元"
+def test_letters_keeps_han_latin_and_figures_and_folds_full_width_forms():
+    assert letters("美 DOC 斥资 85 亿美元（CHIPS）。") == "美DOC斥资85亿美元CHIPS"
+    assert letters("ＧａＮ：１２３％，ﬁ") == "GaN123fi"
+
+
+def test_sub_and_superscripts_are_left_out_and_list_numbers_expected(make_issue):
+    body = "含 MoS~2~ 与 10^6^ 次。\n\n3. 第三项\n4. 第四项\n\n- 甲\n- 乙\n"
+    expected = expected_of(load_issue(make_issue({"a.md": article("标题", body)})))
+    assert [chunk.letters for chunk in expected.chunks][2:4] == ["含MoS与10次", "3第三项4第四项"]
 
 
 def test_chunks_follow_the_body_with_file_and_line(make_issue):
@@ -23,7 +30,7 @@ def test_chunks_follow_the_body_with_file_and_line(make_issue):
     """
     folder = make_issue({"a.md": article("标题一", body, extra="byline: 董金鑫\n")})
     expected = expected_of(load_issue(folder))
-    chunks = [(chunk.kind, chunk.source.path.name, chunk.source.line, chunk.han) for chunk in expected.chunks]
+    chunks = [(chunk.kind, chunk.source.path.name, chunk.source.line, chunk.letters) for chunk in expected.chunks]
     assert chunks == [("block", "a.md", 3, "专题"), ("block", "a.md", 2, "标题一"),
                       ("block", "a.md", 7, "第一段正文"), ("block", "a.md", 9, "小标题"),
                       ("table", "a.md", 11, "机构内容甲乙丙"), ("block", "a.md", 2, "董金鑫")]

@@ -268,3 +268,18 @@ def test_the_size_budget_and_page_size_come_from_the_settings(make_issue, sample
     assert len(failures["page-size"]) == 15
     assert failures["page-size"][0]["message"] == "page is 210 × 297 mm, expected 148 × 210 mm portrait"
 
+
+
+@pytest.mark.parametrize("old, new", [("85 亿美元的直接资金", "58 亿美元的直接资金"), ("（DOC）", "（DOE）"),
+                                      ("85 亿美元的直接资金", "８５ 亿美元的直接资金")])
+def test_a_changed_figure_or_latin_name_fails_text_and_a_full_width_form_does_not(make_issue, sample_pdf, old, new):
+    folder = sample_copy(make_issue)
+    path = folder / "03-doc-intel-chips.md"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    report = check_pdf(sample_pdf, folder)
+    if new.startswith("８"):  # the same figures, typed full-width: the same text
+        assert failing(report) == {}
+    else:
+        assert set(failing(report)) == {"text"} and failing(report)["text"][0]["page"] == "5"
