@@ -11,9 +11,16 @@ from textwrap import dedent
 os.environ.setdefault("PRESS_CACHE_DIR", str(Path(tempfile.gettempdir()) / "press-tests-cache"))
 
 import pytest
+from hypothesis import settings
 
 from press.build import build
 from press.pdfread import read_pdf
+
+# In CI (CI=true) the property tests run the same examples every time: a failure there can be
+# reproduced; elsewhere they explore new ones.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "issues" / "2024-04"
