@@ -73,6 +73,23 @@ def parser() -> MarkdownIt:
 
 
 
+COMMENT = re.compile(r"<!--.*?-->", re.S)
+FENCED = re.compile(r"^ {0,3}(```|~~~).*?^ {0,3}\1[^\n]*$", re.S | re.M)
+
+
+def without_comments(markdown: str) -> str:
+    """The Markdown with its HTML comments (<!-- 编辑备注 -->) blanked, line ends kept so that lines
+    still count; raw HTML is off, so they would print as typed.  Code blocks keep theirs."""
+    fences = [match.span() for match in FENCED.finditer(markdown)]
+
+    def blank(comment: re.Match) -> str:
+        if any(start <= comment.start() < end for start, end in fences):
+            return comment.group()
+        return re.sub(r"[^\n]", "", comment.group())
+
+    return COMMENT.sub(blank, markdown)
+
+
 class CjkFriendlyState(StateInline):
     """Emphasis that opens or closes beside Chinese text: 指出**《法案》**将, 说：**“重点。”**随后.
 
@@ -123,6 +140,7 @@ def to_html(markdown: str, first_number: int = 1, line_offset: int = 0,
     """
     md = parser()
     env: dict = {"block_prefix": block_prefix, "line_offset": line_offset}
+    markdown = without_comments(markdown)
     tokens = md.parse(markdown, env)
     problems: list[tuple[int, int, str]] = []
     footnotes = _collect_footnotes(tokens, env, first_number, line_offset, problems, markdown.splitlines())

@@ -14,7 +14,7 @@ import yaml
 
 from press.cjk import is_han
 from press.load import FRONT_MATTER
-from press.markup import FOOTNOTE_DEFINITION, parser
+from press.markup import COMMENT, FOOTNOTE_DEFINITION, parser
 
 TEXT, MARK, SKIP = 0, 1, 2  # prose; markup a rule looks through; anything else (ends a context)
 PROSE_FIELDS = ("title", "byline")
@@ -115,6 +115,8 @@ def prose(text: str) -> Prose:
                 result.blocks.append(block)
     for line in sorted(inline):
         open_line(result, starts[line], line_end(text, starts, line), syntax.get(line, set()))
+    for comment in COMMENT.finditer(text, body_start):  # an editor's note to self: never printed
+        result.mark(comment.start(), comment.end(), SKIP)
     return result
 
 

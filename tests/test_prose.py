@@ -35,3 +35,8 @@ def test_the_title_byline_and_paragraph_text_are_prose_and_emphasis_is_looked_th
         assert kinds_of(text, fragment) == {TEXT}, fragment
     assert kinds_of(text, "**") == {MARK} and kinds_of(text, "~2~") == {MARK, TEXT}
     assert text.kinds[text.text.index("| 材料") ] == SKIP and kinds_of(text, "材料") == {TEXT}
+
+
+def test_an_html_comment_is_not_prose():
+    text = prose("---\ntitle: 标题\n---\n\n正文<!-- 备注:核实,再改 -->继续。\n")
+    assert kinds_of(text, "<!-- 备注:核实,再改 -->") == {SKIP} and kinds_of(text, "正文") == {TEXT}
