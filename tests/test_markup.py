@@ -101,6 +101,7 @@ def test_the_short_columns_of_a_table_are_kept_on_one_line_when_a_long_one_takes
 
 
 def test_html_comments_are_notes_to_self_never_printed_and_lines_still_count():
-    markup = to_html("正文<!-- 编辑备注：核实数字 -->继续。\n\n<!--\n多行\n备注\n-->\n\n第二段。\n\n```\n<!-- 代码里的 -->\n```\n")
+    markup = to_html("正文<!-- 编辑备注：核实数字 -->继续。\n\n<!--\n多行\n备注\n-->\n\n第二段。\n\n"
+                     "```\n<!-- 代码里的 -->\n```\n")
     assert "编辑备注" not in markup.html and "多行" not in markup.html and "正文继续。" in markup.html
     assert markup.blocks == ["b-L1", "b-L8", "b-L10"] and "&lt;!-- 代码里的 --&gt;" in markup.html

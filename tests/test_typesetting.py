@@ -185,3 +185,20 @@ def test_a_table_caption_stays_on_the_page_of_its_table(typeset):
     assert separated(typeset(body)) == []
     as_paragraphs = body.replace("\n\n|", "\n\n正文。\n\n|")  # the title is no longer right above the table
     assert separated(typeset(as_paragraphs, name="2024-07")) != []
+
+
+def test_a_caption_goes_with_a_table_whose_tall_first_row_starts_the_next_page(typeset):
+    filler = "这是一段用来填满页面的正文，内容不重要，只是为了让表格的表题落在页面底部附近。" * 6
+    rows = "".join(f"| 编号{row} | " + "表格第一行的内容很长很长，" * 12 + " |\n" for row in range(1, 4))
+    table = "表 2 研究内容\n\n| 序号 | 内容 |\n| --- | --- |\n" + rows
+    together, carried = [], 0
+    for step in range(0, 24, 2):  # a line more each time: the caption comes to the foot of the page
+        body = "\n\n".join([filler] * 4) + "多" * 43 * step + "\n\n" + table
+        reading = typeset(body, name=f"2024-{step + 1:02d}")
+        where = {kind: next((page.index, number) for page in reading.pages
+                            for number, line in enumerate(page.flow) if re.match(pattern, line.text))
+                 for kind, pattern in (("caption", r"^表 2 研究内容"), ("table", r"^编号 ?1"))}
+        together.append(where["caption"][0] == where["table"][0])
+        carried += where["caption"][1] <= 1  # the caption opens a page: it went over with its table
+    assert all(together), together
+    assert carried  # the case was met: a caption that would have stood at the foot of a page
