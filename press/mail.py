@@ -26,7 +26,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 
-from press.errors import InputError, PressError, Problem
+from press.errors import InputError, PressError, Problem, display_path
 from press.model import Issue
 from press.sources import snapshot, watched_roots
 
@@ -128,16 +128,19 @@ def ready(issue: Issue, pdf: Path, readers: Path | None = None) -> list[str]:
     newer = sorted(path for path, (modified, _) in inputs.items() if modified > built
                    and Path(path).name not in (MAIL_TEXT, MAIL_HTML) and Path(path).resolve() not in not_sources)
     if newer:
-        reasons.append(f"PDF 比源文件旧 (the PDF is older than {newer[0]}: run press build)")
+        reasons.append(f"PDF 比源文件旧 (the PDF is older than {display_path(newer[0])}: run press build)")
+    from press.structure import kilobytes
+
     if pdf.stat().st_size > issue.settings.check.max_bytes:
-        reasons.append(f"PDF 超过大小上限 ({pdf.stat().st_size / 2**20:.1f} MB, budget "
-                       f"{issue.settings.check.max_bytes / 2**20:.1f} MB)")
+        reasons.append(f"PDF 超过大小上限 ({kilobytes(pdf.stat().st_size)}, budget "
+                       f"{kilobytes(issue.settings.check.max_bytes)})")
     from press.check import check_pdf
 
     report = check_pdf(pdf, issue=issue)
     if not report.passed:
         failed = [check.id for check in report.checks if not check.passed]
-        reasons.append(f"press check 未通过 (press check fails: {', '.join(failed)})")
+        reasons.append(f"press check 未通过 (press check fails: {', '.join(failed)}; see why: press check "
+                       f"{display_path(pdf)} --issue {display_path(issue.folder)})")
     return reasons
 
 
@@ -326,11 +329,7 @@ def send_pending(issue: Issue, pdf: Path, draft: EmailMessage, readers: list[str
                     session = close(session)
                     last_try = not is_temporary(error) or attempt == issue.settings.mail.retries
                     if last_try and about_the_session(error):
-                        raise SendStopped(
-                            f"发送中止：{describe(error)}；已发送 {len(done) + len(sent)}/{len(readers)} 位，"
-                            f"修正后再次运行同一命令即可继续 (stopped: the server or the login failed; "
-                            f"{len(done) + len(sent)} of {len(readers)} readers have the issue; run the same "
-                            "command again to send to the rest)") from None
+                        raise stopped(issue, error, len(done) + len(sent), len(readers)) from None
                     if last_try:
                         failed.append((address, describe(error)))
                         say(f"发送失败 {address}: {describe(error)}")
@@ -377,6 +376,27 @@ def close(session: smtplib.SMTP | None) -> None:
         except (smtplib.SMTPException, OSError):
             session.close()
     return None
+
+
+def stopped(issue: Issue, error: Exception, have: int, readers: int) -> SendStopped:
+    """The error that ends a run: what failed, what to look at, how many have the issue, how to go on."""
+    return SendStopped(
+        f"发送中止：{describe(error)}{session_hint(issue, error)}；已发送 {have}/{readers} 位，修正后再次运行同一命令"
+        f"即可继续 (stopped: the server, the login or the message failed; {have} of {readers} readers have "
+        "the issue; run the same command again to send to the rest)")
+
+
+def session_hint(issue: Issue, error: Exception) -> str:
+    """What to look at when the run stops: the server's address for a connection that failed, the
+    credentials for a refused login."""
+    mail = issue.settings.mail
+    code = reply_code(error)
+    if code in (530, 534, 535) or isinstance(error, smtplib.SMTPAuthenticationError):
+        return " (check PRESS_SMTP_USER and PRESS_SMTP_PASSWORD)"
+    if code is None:
+        return (f" ({mail.host}:{mail.port} with security: {mail.security}; check the host, the port and "
+                "whether the server wants starttls, tls or none)")
+    return ""
 
 
 def describe(error: Exception) -> str:

@@ -3,6 +3,7 @@
 import asyncio
 import email
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -245,7 +246,7 @@ def test_it_refuses_a_stale_pdf_or_one_that_fails_its_checks(built_issue):
     settings.write_text(original.split("mail:")[0] + "check:\n  max_size: 100 KB\n", encoding="utf-8")
     os.utime(settings, (later - 20, later - 20))
     reasons = ready(load_issue(folder), pdf)
-    assert any("budget 0.1 MB" in reason for reason in reasons)
+    assert any(re.search(r"\(\d+ KB, budget 100 KB\)", reason) for reason in reasons)
     assert any("press check fails: file-size" in reason for reason in reasons)
     settings.write_text(original, encoding="utf-8")
     os.utime(settings, (later - 20, later - 20))
@@ -368,6 +369,8 @@ def test_a_server_or_login_failure_stops_the_run_at_once(built_issue, inbox, mon
     message = raised.value.message
     assert ("0 of 5 readers have the issue" in message) if trouble != "user without password" else \
         "PRESS_SMTP_PASSWORD" in message
+    if trouble == "no server":  # where it tried, and what to look at
+        assert f"127.0.0.1:{port} with security: none; check the host, the port" in message
 
 
 def test_two_runs_at_once_do_not_both_send(built_issue, inbox):
