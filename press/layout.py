@@ -16,7 +16,7 @@ import re
 from bisect import bisect_right
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -97,16 +97,25 @@ class SandboxFetcher(URLFetcher):
         return any(path.is_relative_to(root) for root in roots)
 
 
-@cache
-def font_configuration() -> FontConfiguration:
-    """One FontConfiguration per process, reused by every build.
+def font_configuration(fonts_dir: Path) -> FontConfiguration:
+    """One FontConfiguration per state of the fonts folder, reused by every build of a process.
 
-    fontconfig reads press's own fonts.conf (set when press is imported, see
-    press/__init__.py), never /etc/fonts or ~/.config/fontconfig, where a rule
-    (the synthetic oblique of the italic words, say) could change the PDF from
-    one machine to the next.  It names no font folders: the fonts come from
-    fonts/ by @font-face.
+    WeasyPrint loads an @font-face once per configuration (keyed by the rule's
+    text, the same whatever folder `font:` names), so a font file changed
+    under `press watch`, or another fonts folder, needs a configuration of its
+    own.  fontconfig reads press's own fonts.conf (set when press is imported,
+    see press/__init__.py), never /etc/fonts or ~/.config/fontconfig, where a
+    rule (the synthetic oblique of the italic words, say) could change the PDF
+    from one machine to the next.  It names no font folders: the fonts come
+    from fonts/ by @font-face.
     """
+    files = sorted(fonts_dir.glob("*")) if fonts_dir.is_dir() else []
+    return configuration_for(fonts_dir.resolve(), tuple((path.name, path.stat().st_mtime_ns, path.stat().st_size)
+                                                        for path in files if path.is_file()))
+
+
+@lru_cache(maxsize=4)  # a watcher whose fonts change keeps only the last few
+def configuration_for(fonts_dir: Path, state: tuple) -> FontConfiguration:
     return FontConfiguration()
 
 
@@ -304,7 +313,7 @@ def lay_out(issue: Issue, html: "str | HTML", pushed: tuple[str, ...] = (), css:
     if isinstance(html, str):
         html = parse(issue, html)
     fetcher = html.url_fetcher
-    fonts = font_configuration()
+    fonts = font_configuration(issue.settings.fonts_dir)
     try:
         with unloadable_fonts() as unloaded:
             stylesheets = [CSS(filename=str(issue.settings.style_dir / STYLESHEET), url_fetcher=fetcher,

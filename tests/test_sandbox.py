@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from press.build import build
 from press.cli import main
-from press.layout import SandboxFetcher, font_configuration
+from press.layout import SandboxFetcher, configuration_for
 from tests.conftest import ROOT, SAMPLE, article
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="20">\n'
@@ -61,7 +61,7 @@ def outside(urls, *roots) -> list[str]:
 
 
 def test_the_sample_reads_only_its_folder_the_style_and_the_fonts(fetches, tmp_path):
-    font_configuration.cache_clear()  # a new font configuration fetches the fonts again
+    configuration_for.cache_clear()  # a new font configuration fetches the fonts again
     build(SAMPLE, tmp_path / "sample.pdf")
     assert len(fetches["served"]) >= 5, "the sample loads its stylesheet's fonts and pictures through the fetcher"
     assert fetches["refused"] == []
