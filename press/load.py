@@ -500,7 +500,8 @@ def load_article(path: Path, settings: Settings | None, first_footnote: int,
     for line, column, message in markup.problems:
         problems.add(path, line, column, message)
     for src, line in markup.images:
-        check_image(path, src, line, problems)
+        if check_image(path, src, line, problems) and settings:
+            check_svg_text(path, unquote(src), line, settings, problems)
     return Article(ident=ident, path=path.resolve(), title=meta["title"].strip(),
                    section=meta["section"], body_html=markup.html,
                    footnotes=tuple(markup.footnotes), byline=meta.get("byline"),
@@ -526,8 +527,22 @@ def check_characters(path: Path, text: str, settings: Settings, problems: Proble
                      "the style has this character)")
 
 
-def check_image(article: Path, src: str, line: int, problems: Problems) -> None:
-    """An image must be a file of a known kind inside the issue folder.
+def check_svg_text(article: Path, src: str, line: int, settings: Settings, problems: Problems) -> None:
+    """The text an SVG figure draws must be drawable by a face of the style, like the article's own."""
+    target = (article.parent / src).resolve()
+    if target.suffix.lower() != ".svg":
+        return
+    import xml.etree.ElementTree as ElementTree
+
+    root = ElementTree.parse(target).getroot()  # well-formed: check_image parsed it
+    text = "".join(node.text or "" for node in root.iter() if node.tag.rsplit("}", 1)[-1] in ("text", "tspan"))
+    for char in dict.fromkeys(char for _, _, char in uncovered(text, settings.fonts_dir, stylesheet_text(settings))):
+        problems.add(article, line, 1, f"图片 {src} 中的文字有字体中没有的字符 “{char}” (U+{ord(char):04X}: the "
+                     "figure's text would print it as a blank box)")
+
+
+def check_image(article: Path, src: str, line: int, problems: Problems) -> bool:
+    """An image must be a file of a known kind inside the issue folder; whether it is.
 
     `src` is the link as Markdown normalised it: 图 1.png arrives as %E5%9B%BE%201.png.
     """
@@ -550,6 +565,8 @@ def check_image(article: Path, src: str, line: int, problems: Problems) -> None:
         problem = svg_problem(target) if target.suffix.lower() == ".svg" else raster_problem(target)
         if problem:
             problems.add(article, line, 1, f"{problem[0]} {src} ({problem[1]})")
+        return problem is None
+    return False
 
 
 def raster_problem(path: Path) -> tuple[str, str] | None:
