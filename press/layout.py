@@ -25,7 +25,7 @@ from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from press import footnotes, justify
+from press import footnotes, images, justify
 from press.errors import InputError, LayoutError, Problem, display_path
 from press.load import ISSUE_FILE
 from press.model import STYLESHEET, Footnote, Issue
@@ -65,6 +65,9 @@ class SandboxFetcher(URLFetcher):
         content_type, _ = mimetypes.guess_type(path.name)
         if path.suffix in (".otf", ".ttf"):
             content_type = "font/" + path.suffix[1:]
+        data = images.for_print(path)  # a picture wider than the page can show, scaled down
+        if data:  # scaled: not a file: URL, or WeasyPrint would embed the file it names
+            return URLFetcherResponse(f"scaled:{path.as_uri()}", data, {"Content-Type": images.mime_type(data)})
         return URLFetcherResponse(path.as_uri(), path.read_bytes(),
                                   {"Content-Type": content_type or "application/octet-stream"})
 
