@@ -74,8 +74,9 @@ def scaled_issue(work: Path, factor: int) -> Path:
     for path in sorted(SAMPLE.glob("*.md")):
         for copy in range(factor):
             name = path.name if copy == 0 else f"{path.stem}-{copy}.md"
-            if copy:
-                shutil.copy(path, folder / name)
+            if copy:  # more articles, not more highlights: the cover holds the sample's
+                text = path.read_text(encoding="utf-8").replace("highlight: true\n", "")
+                (folder / name).write_text(text, encoding="utf-8")
             listed.append(name)
     (folder / "issue.yaml").write_text("year: 2024\nnumber: 4\ndate: 2024-04-01\narticles:\n"
                                        + "".join(f"  - {name}\n" for name in listed), encoding="utf-8")
