@@ -18,6 +18,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from press.errors import InputError, PressError, Problem, display_path
+from press.model import output_name
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def same_targets(folders: list[Path]) -> list[Problem]:
         if key in first:
             problems.append(Problem(folder / "issue.yaml", 0, 0, f"与 {display_path(first[key])} 的年份和期号相同，"
                                     f"会覆盖同一个 PDF (same year and number as {display_path(first[key])}: both "
-                                    f"would write {key[0]}-{key[1]}-{key[2]:02d}.pdf)"))
+                                    f"would write {output_name(*key)})"))
         else:
             first[key] = folder
     return problems

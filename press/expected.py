@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
-from xml.etree import ElementTree
+from urllib.parse import unquote
 
 from press.cjk import VOID
+from press.load import svg_text
 from press.model import Issue
 from press.render import render_html
 
@@ -197,14 +198,11 @@ class BodyReader(HTMLParser):
 
     def add_image(self, src: str) -> None:
         """An SVG figure's own text is drawn as text: expect it (but do not require it)."""
+        src = unquote(src)  # 图 1.svg is written %E5%9B%BE%201.svg in the HTML
         path = (self.issue.folder / src).resolve()
         if not src.endswith(".svg") or not path.is_relative_to(self.issue.folder) or not path.is_file():
             return
-        try:
-            tree = ElementTree.parse(path)
-        except (ElementTree.ParseError, OSError):
-            return
-        text = "".join(node.text or "" for node in tree.iter() if node.tag.rsplit("}", 1)[-1] in ("text", "tspan"))
+        text = svg_text(path)
         source = self.current.source if self.current else Source(path, 1)
         if letters(text):
             self.chunks.append(Chunk(letters(text), source, text[:PREVIEW], "figure"))

@@ -16,7 +16,7 @@ from pathlib import Path
 from press.cjk import script_form
 
 FONT_SUFFIXES = (".otf", ".ttf")
-IGNORED = {"\n", "\t", "\r", " ", "\u00a0", "\u200b", "\ufeff"}
+IGNORED = {"\n", "\t", "\r", " ", "\u00a0"}  # and every invisible() character
 
 
 def default_fonts_dir() -> Path:

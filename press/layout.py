@@ -29,6 +29,7 @@ from press import footnotes, images, justify
 from press.errors import InputError, LayoutError, Problem, display_path
 from press.load import ISSUE_FILE
 from press.model import STYLESHEET, Footnote, Issue
+from press.sources import snapshot
 
 BODY_PAGE = "body"
 COVER_PAGE = "cover"
@@ -112,9 +113,8 @@ def font_configuration(fonts_dir: Path) -> FontConfiguration:
     from one machine to the next.  It names no font folders: the fonts come
     from fonts/ by @font-face.
     """
-    files = sorted(fonts_dir.glob("*")) if fonts_dir.is_dir() else []
-    return configuration_for(fonts_dir.resolve(), tuple((path.name, path.stat().st_mtime_ns, path.stat().st_size)
-                                                        for path in files if path.is_file()))
+    state = snapshot([fonts_dir]) if fonts_dir.is_dir() else {}
+    return configuration_for(fonts_dir.resolve(), tuple(sorted(state.items())))
 
 
 @lru_cache(maxsize=4)  # a watcher whose fonts change keeps only the last few

@@ -532,13 +532,21 @@ def check_svg_text(article: Path, src: str, line: int, settings: Settings, probl
     target = (article.parent / src).resolve()
     if target.suffix.lower() != ".svg":
         return
-    import xml.etree.ElementTree as ElementTree
-
-    root = ElementTree.parse(target).getroot()  # well-formed: check_image parsed it
-    text = "".join(node.text or "" for node in root.iter() if node.tag.rsplit("}", 1)[-1] in ("text", "tspan"))
+    text = svg_text(target)
     for char in dict.fromkeys(char for _, _, char in uncovered(text, settings.fonts_dir, stylesheet_text(settings))):
         problems.add(article, line, 1, f"图片 {src} 中的文字有字体中没有的字符 “{char}” (U+{ord(char):04X}: the "
                      "figure's text would print it as a blank box)")
+
+
+def svg_text(path: Path) -> str:
+    """The text an SVG file draws (its <text> and <tspan> elements); "" if it cannot be read."""
+    import xml.etree.ElementTree as ElementTree
+
+    try:
+        root = ElementTree.parse(path).getroot()
+    except (ElementTree.ParseError, OSError):
+        return ""
+    return "".join(node.text or "" for node in root.iter() if node.tag.rsplit("}", 1)[-1] in ("text", "tspan"))
 
 
 def check_image(article: Path, src: str, line: int, problems: Problems) -> bool:

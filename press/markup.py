@@ -74,16 +74,32 @@ def parser() -> MarkdownIt:
 
 
 COMMENT = re.compile(r"<!--.*?-->", re.S)
-FENCED = re.compile(r"^ {0,3}(```|~~~).*?^ {0,3}\1[^\n]*$", re.S | re.M)
+CODE_FENCE = re.compile(r" {0,3}(```|~~~)")
+
+
+def code_lines(lines: list[str]) -> set[int]:
+    """The indexes of the lines in fenced code blocks, fences included: text there is code, not Markdown."""
+    code: set[int] = set()
+    fence = None
+    for index, line in enumerate(lines):
+        match = CODE_FENCE.match(line)
+        if fence is None and match:
+            fence = match.group(1)
+        elif fence is not None and match and match.group(1) == fence:
+            fence = None
+            code.add(index)
+        if fence is not None:
+            code.add(index)
+    return code
 
 
 def without_comments(markdown: str) -> str:
     """The Markdown with its HTML comments (<!-- 编辑备注 -->) blanked, line ends kept so that lines
     still count; raw HTML is off, so they would print as typed.  Code blocks keep theirs."""
-    fences = [match.span() for match in FENCED.finditer(markdown)]
+    code = code_lines(markdown.splitlines())
 
     def blank(comment: re.Match) -> str:
-        if any(start <= comment.start() < end for start, end in fences):
+        if markdown.count("\n", 0, comment.start()) in code:
             return comment.group()
         return re.sub(r"[^\n]", "", comment.group())
 
@@ -168,7 +184,6 @@ def to_html(markdown: str, first_number: int = 1, line_offset: int = 0,
 
 
 CONTAINER_FENCE = re.compile(r" {0,3}:{3,}[ \t]*(\S*)")
-CODE_FENCE = re.compile(r" {0,3}(```|~~~)")
 
 
 def _check_images(tokens: list[Token], line_offset: int):
@@ -192,11 +207,10 @@ def _check_containers(lines: list[str], line_offset: int):
     outer block at the inner one's end, or run an unclosed block to the end of the article)."""
     names = f"{EDITOR_NOTE}、{BOX}"
     opened: list[tuple[int, str]] = []
-    in_code = False
-    for number, line in enumerate(lines, start=line_offset + 1):
-        if CODE_FENCE.match(line):
-            in_code = not in_code
-        fence = None if in_code else CONTAINER_FENCE.match(line)
+    code = code_lines(lines)
+    for index, line in enumerate(lines):
+        number = index + line_offset + 1
+        fence = None if index in code else CONTAINER_FENCE.match(line)
         if fence is None:
             continue
         name = fence.group(1)
@@ -379,11 +393,9 @@ def _check_stray_calls(markdown: str, line_offset: int):
     """Footnote calls whose label has no definition anywhere in the file."""
     lines = markdown.splitlines()
     defined = {m.group(1) for line in lines if (m := FOOTNOTE_DEFINITION.match(line))}
-    in_code = False
+    code = code_lines(lines)
     for number, line in enumerate(lines, start=1):
-        if line.lstrip().startswith("```"):
-            in_code = not in_code
-        if in_code or FOOTNOTE_DEFINITION.match(line):
+        if number - 1 in code or FOOTNOTE_DEFINITION.match(line):
             continue
         for match in STRAY_FOOTNOTE_CALL.finditer(line):
             if match.group(1) not in defined:

@@ -40,6 +40,11 @@ class MailSettings:
 STYLESHEET = "style.css"  # in the style's folder
 
 
+def output_name(slug: str, year: int, number: int) -> str:
+    """The file name of an issue's PDF, e.g. materials-newsletter-2024-04.pdf."""
+    return f"{slug}-{year}-{number:02d}.pdf"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Newsletter-wide settings, written once in `issues/newsletter.yaml`."""
@@ -139,7 +144,7 @@ class Issue:
     @property
     def output_name(self) -> str:
         """The PDF's file name, e.g. materials-newsletter-2024-04.pdf."""
-        return f"{self.settings.slug}-{self.year}-{self.number:02d}.pdf"
+        return output_name(self.settings.slug, self.year, self.number)
 
 
 def group_sections(articles: tuple[Article, ...]) -> tuple[Section, ...]:

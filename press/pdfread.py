@@ -30,8 +30,7 @@ SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")
 CALL_DESTINATION = re.compile(r"^fn-call-(\d+)$")
 NOTE_DESTINATION = re.compile(r"^fn-(\d+)$")
 BLOCK_FIRST_LINE = 12.0  # points from a block's top to the top of its first line's glyphs, at most
-PRESS_BLOCK = re.compile(r"-L\d+$")  # press names every block of an article <article>-L<line>: with none
-# of its call destinations, a press PDF has no footnote calls (a raised 6 in 10⁻⁶ is a superscript)
+PRESS_BLOCK = re.compile(r"-L\d+$")  # press names every block of an article <article>-L<line>
 CALL_DISTANCE = 2.0  # points between a call's destination and its first digit
 INVISIBLE = re.compile(r"[\s\u200b\u2060\ufeff]+")
 CMAP_PAIR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
@@ -129,13 +128,18 @@ def read_pdf(path: Path) -> Reading:
         raw = [(page, group_lines(page.chars)) for page in pdf.pages]
         sizes = [(float(page.width), float(page.height)) for page in pdf.pages]
     destinations = read_destinations(reader, sizes)
-    body_size = (block_text_size([lines for _, lines in raw], destinations)
+    press = made_by_press(destinations)
+    body_size = ((press and block_text_size([lines for _, lines in raw], destinations))
                  or text_size([lines for _, lines in raw], labels))
     pages = []
     for index, (_, lines) in enumerate(raw):
         page = Page(index, labels[index] if index < len(labels) else str(index + 1), lines,
                     size=sizes[index])
-        find_footnotes(page, body_size, call_places(destinations, index), note_places(destinations, index))
+        if press:
+            find_footnotes(page, body_size, places(destinations, index, CALL_DESTINATION),
+                           places(destinations, index, NOTE_DESTINATION))
+        else:
+            find_footnotes(page, body_size)
         pages.append(page)
     catalog = reader.trailer["/Root"]
     language = str(catalog["/Lang"]) if "/Lang" in catalog else None
@@ -155,17 +159,24 @@ def read_destinations(reader: PdfReader, sizes: list[tuple[float, float]]) -> di
     return found
 
 
-def note_places(destinations: dict[str, tuple[int, float, float]], index: int) -> dict[int, tuple[float, float]] | None:
-    """Where the footnote texts on a page begin (number → x, top); None for a PDF not made by press."""
-    if call_places(destinations, index) is None:
-        return None
+def made_by_press(destinations: dict[str, tuple[int, float, float]]) -> bool:
+    """Whether the PDF names press's destinations: its blocks (<article>-L<line>) or footnote calls.
+
+    Then its calls and notes are where their destinations are, and nowhere else
+    (a raised 6 in 10⁻⁶ is a superscript); other PDFs are read by glyph sizes alone.
+    """
+    return any(CALL_DESTINATION.match(name) or PRESS_BLOCK.search(name) for name in destinations)
+
+
+def places(destinations: dict[str, tuple[int, float, float]], index: int, pattern: re.Pattern) -> dict:
+    """Number → (x, top) of the destinations on page `index` whose names match `pattern` (fn-call-N, fn-N)."""
     return {int(match.group(1)): (x, top) for name, (page, x, top) in destinations.items()
-            if (match := NOTE_DESTINATION.match(name)) and page == index}
+            if (match := pattern.match(name)) and page == index}
 
 
 def block_text_size(pages: list[list[Line]], destinations: dict[str, tuple[int, float, float]]) -> float:
     """In a press PDF, the body text's size: the most common size of the first lines of the
-    article blocks (press names each <article>-L<line>; most are paragraphs).  0 in other PDFs.
+    article blocks (press names each <article>-L<line>; most are paragraphs); 0 if none is found.
 
     Counting glyphs instead lets a long title or a table outweigh a short article's text.
     """
@@ -177,15 +188,6 @@ def block_text_size(pages: list[list[Line]], destinations: dict[str, tuple[int, 
             if first is not None:
                 sizes[first.size] += 1
     return max(sizes, key=lambda size: (sizes[size], -size)) if sizes else 0.0
-
-
-def call_places(destinations: dict[str, tuple[int, float, float]], index: int) -> dict[int, tuple[float, float]] | None:
-    """Where the footnote calls on a page stand (number → x, top); None for a PDF not made by press."""
-    calls = {int(match.group(1)): (x, top) for name, (page, x, top) in destinations.items()
-             if (match := CALL_DESTINATION.match(name))
-             and page == index}
-    made_by_press = any(CALL_DESTINATION.match(name) or PRESS_BLOCK.search(name) for name in destinations)
-    return calls if made_by_press else None
 
 
 def read_embedded_encodings() -> None:
