@@ -18,6 +18,14 @@ from press.errors import InputError, PressError, display_path
 class PressGroup(click.Group):
     """The command group; Ctrl-C anywhere in a command (its imports too) ends with exit 130, not click's "Aborted!"."""
 
+    def make_context(self, *args, **kwargs) -> click.Context:
+        """Parse the command line; Ctrl-C pressed while it is parsed ends like Ctrl-C later."""
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt:
+            click.echo(INTERRUPTED, err=True)
+            sys.exit(130)
+
     def invoke(self, context: click.Context):
         try:
             return super().invoke(context)

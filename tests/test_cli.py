@@ -1,9 +1,10 @@
 """The command line: build, exit codes, messages without tracebacks."""
 
+import click
 from click.testing import CliRunner
 
 from press import __version__
-from press.cli import main
+from press.cli import INTERRUPTED, main
 from tests.conftest import article
 
 
@@ -20,6 +21,16 @@ def test_build_writes_the_pdf_and_exits_zero(make_issue, tmp_path):
     assert result.exit_code == 0, result.output
     assert target.read_bytes().startswith(b"%PDF-")
     assert "已生成" in result.output
+
+
+def test_ctrl_c_while_the_arguments_are_parsed_exits_130_not_click_aborted(monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(click.Group, "parse_args", interrupted)
+    result = CliRunner().invoke(main, ["build", "issues/2024-04"])
+    assert result.exit_code == 130
+    assert INTERRUPTED in result.output and "Aborted" not in result.output
 
 
 def test_default_output_is_dist_slug_year_number(make_issue, tmp_path, monkeypatch):
