@@ -64,19 +64,19 @@ def same_targets(folders: list[Path]) -> list[Problem]:
 
     Read from the YAML alone, before any build; an unreadable file is left to the build to report.
     """
-    import yaml
+    from press.load import ISSUE_FILE, SETTINGS_FILE, Problems, read_yaml
 
     first: dict[tuple, Path] = {}
     problems = []
     for folder in folders:
+        meta, _ = read_yaml(folder / ISSUE_FILE, Problems())
+        settings, _ = read_yaml(folder.parent / SETTINGS_FILE, Problems())
         try:
-            meta = yaml.safe_load((folder / "issue.yaml").read_text(encoding="utf-8-sig"))
-            settings = yaml.safe_load((folder.parent / "newsletter.yaml").read_text(encoding="utf-8-sig"))
             key = (settings["slug"], int(meta["year"]), int(meta["number"]))
-        except (OSError, ValueError, TypeError, KeyError, yaml.YAMLError):
+        except (ValueError, TypeError, KeyError):
             continue
         if key in first:
-            problems.append(Problem(folder / "issue.yaml", 0, 0, f"与 {display_path(first[key])} 的年份和期号相同，"
+            problems.append(Problem(folder / ISSUE_FILE, 0, 0, f"与 {display_path(first[key])} 的年份和期号相同，"
                                     f"会覆盖同一个 PDF (same year and number as {display_path(first[key])}: both "
                                     f"would write {output_name(*key)})"))
         else:

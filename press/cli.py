@@ -23,15 +23,19 @@ class PressGroup(click.Group):
         try:
             return super().make_context(*args, **kwargs)
         except KeyboardInterrupt:
-            click.echo(INTERRUPTED, err=True)
-            sys.exit(130)
+            interrupted()
 
     def invoke(self, context: click.Context):
         try:
             return super().invoke(context)
         except KeyboardInterrupt:
-            click.echo(INTERRUPTED, err=True)
-            sys.exit(130)
+            interrupted()
+
+
+def interrupted() -> None:
+    """Say that Ctrl-C stopped press, and exit 130."""
+    click.echo(INTERRUPTED, err=True)
+    sys.exit(130)
 
 
 INTERRUPTED = "已中断 (interrupted); nothing half-written is left (a PDF built before is unchanged)."
@@ -122,7 +126,9 @@ def issue_folders(paths: tuple[Path, ...], quiet: bool) -> list[Path]:
         return list(paths)
     if missing := [display_path(path) for path in paths if not path.exists()]:  # a typo, not a glob's entry
         raise click.BadParameter(f"no such folder: {', '.join(missing)}", param_hint="ISSUES")
-    folders = [path for path in paths if (path / "issue.yaml").is_file()]
+    from press.load import ISSUE_FILE
+
+    folders = [path for path in paths if (path / ISSUE_FILE).is_file()]
     for path in paths:
         if path not in folders and not quiet:
             click.echo(f"跳过 {display_path(path)}：不是期刊目录（无 issue.yaml）(skipped: no issue.yaml)", err=True)

@@ -76,7 +76,7 @@ def compose(issue: Issue, pdf: Path, recipient: str | None = None) -> EmailMessa
     if recipient:
         message["To"] = recipient
     message["Date"] = format_datetime(datetime.combine(issue.date, datetime.min.time(), UTC))
-    domain = parseaddr(message["From"])[1].partition("@")[2] or "localhost"
+    domain = sender_domain(message)
     digest = hashlib.sha256(pdf.read_bytes()).hexdigest()[:16]
     message["Message-ID"] = f"<{issue.settings.slug}-{issue.year}-{issue.number:02d}.{digest}@{domain}>"
     message.set_content(render_template(issue, MAIL_TEXT, context))
@@ -90,6 +90,11 @@ def compose(issue: Issue, pdf: Path, recipient: str | None = None) -> EmailMessa
     for index, part in enumerate(part for part in message.walk() if part.is_multipart()):
         part.set_boundary(f"press-{digest}-{index}")  # the same draft, byte for byte, from the same PDF
     return message
+
+
+def sender_domain(message: EmailMessage) -> str:
+    """The domain of the message's From address, for its Message-ID ("localhost" if it has none)."""
+    return parseaddr(message["From"])[1].partition("@")[2] or "localhost"
 
 
 def encoded_words(text: str) -> str:
@@ -363,9 +368,8 @@ def personal_copy(draft: EmailMessage, reader: str) -> EmailMessage:
     message["To"] = reader
     del message["Date"]
     message["Date"] = format_datetime(datetime.now(UTC))
-    domain = parseaddr(draft["From"])[1].partition("@")[2] or "localhost"
     del message["Message-ID"]
-    message["Message-ID"] = make_msgid(domain=domain)
+    message["Message-ID"] = make_msgid(domain=sender_domain(draft))
     return message
 
 
