@@ -22,7 +22,10 @@ Both are default-ignorable characters: not drawn, no width.
 
 import re
 import unicodedata
+from html import escape, unescape
 from itertools import groupby
+
+from press import ids
 
 OPENING = "（《「『“‘〈【〔〖［｛"
 CLOSING = "，。、；：？！）》」』”’〉】〕〗］｝"
@@ -105,26 +108,63 @@ def needs_space(before: str, after: str) -> bool:
 
 
 def apply_text_rules(html: str) -> str:
-    """The document with Han–Latin spaces and word joiners added to its text."""
+    """The document with Han–Latin spaces, word joiners and break marks added to its text, the first of two
+    full-width marks that an inline tag parts (`：<strong>“`) squeezed, and each heading's own text kept
+    for its bookmark."""
     out: list[str] = []
     stack: list[tuple[str, bool, bool]] = []  # (tag name, ends a text flow, text left alone)
     # Headings (and so bookmarks) get spaces but no break marks: those would show in a PDF outline.
     previous = ""  # the last character of text in the current flow
+    last_text = None  # index in `out` of the text that `previous` ends, when a tag has come since
+    headings: list[tuple[int, list[str]]] = []  # open headings: index of the opening tag in `out`, raw text
     for part in TAG.split(html):
         if part.startswith("<"):
             out.append(part)
             previous = "" if starts_flow(part) else previous
             stack, ended = follow(stack, part)
             previous = "" if ended else previous
+            track_headings(part, out, headings)
         elif any(left_alone for _, _, left_alone in stack):
             out.append(part)
             previous = ""
         elif part:
+            for _, raw in headings:
+                raw.append(part)
+            if last_text is not None and previous in FULL_WIDTH_MARKS and part[0] in FULL_WIDTH_MARKS:
+                out[last_text] = squeezed_last(out[last_text])
             breaks = not any(name in HEADINGS for name, _, _ in stack)
             for piece, tag in script_pieces(part):
                 text, previous = space_text(piece, previous, breaks)
                 out.append(f"<{tag}>{text}</{tag}>" if tag else text)
+            last_text = len(out) - 1
+            continue
+        last_text = last_text if previous else None
     return "".join(out)
+
+
+SQUEEZE_CLASS = "press-squeeze"  # layout's own stylesheet sets it with the font's `halt` feature
+BOOKMARK_ATTRIBUTE = "data-bookmark"  # a heading's text as written, for its bookmark (layout's stylesheet)
+
+
+def squeezed_last(text: str) -> str:
+    """A text whose last character, a full-width mark, is set half-width (the first of a pair across a tag)."""
+    return f'{text[:-1]}<span class="{SQUEEZE_CLASS}">{text[-1]}</span>'
+
+
+def track_headings(tag: str, out: list[str], headings: list[tuple[int, list[str]]]) -> None:
+    """At a heading's end, put its text as written into its opening tag (`data-bookmark`): a bookmark made from
+    the laid-out text would flatten 10⁻² to 10−2 and lose the spaces around it."""
+    name = tag_name(tag)
+    if name not in HEADINGS or name == "title" or tag.endswith("/>"):
+        return
+    if not tag.startswith("</"):
+        headings.append((len(out) - 1, []))
+    elif headings:
+        index, raw = headings.pop()
+        text = " ".join(unescape("".join(raw)).split())
+        opening = out[index]
+        if text and BOOKMARK_ATTRIBUTE not in opening:
+            out[index] = f'{opening[:-1]} {BOOKMARK_ATTRIBUTE}="{escape(text)}">'
 
 
 def tag_name(tag: str) -> str:
@@ -135,7 +175,13 @@ def tag_name(tag: str) -> str:
 
 def starts_flow(tag: str) -> bool:
     """Does text on the two sides of this tag belong to different flows (blocks, footnotes)?"""
-    return tag_name(tag) in BLOCKS or 'class="footnote"' in tag or 'class="fn-call-mark"' in tag
+    if tag_name(tag) in BLOCKS:
+        return True
+    classes = CLASSES.search(tag)
+    return classes is not None and bool({ids.NOTE_CLASS, ids.CALL_MARK_CLASS} & set(classes.group(1).split()))
+
+
+CLASSES = re.compile(r'\sclass="([^"]*)"')
 
 
 def follow(stack, tag: str):

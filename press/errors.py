@@ -6,19 +6,37 @@ pipeline at once and makes the command line exit with status 2.
 """
 
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 import click
 
 
+class Kind(StrEnum):
+    """What a problem is about, for the tools that sort problems (press lint reports the footnote kinds as
+    its own findings); most problems are plain input problems."""
+
+    INPUT = "input"
+    FOOTNOTE_MISSING = "footnote-missing"  # a call without text
+    FOOTNOTE_UNUSED = "footnote-unused"  # a text never called
+    FOOTNOTE_TWICE = "footnote-called-twice"
+    FOOTNOTE_DEFINED_TWICE = "footnote-defined-twice"
+    FOOTNOTE_NESTED = "footnote-in-footnote"
+    FOOTNOTE_IMAGE = "footnote-image"
+    FOOTNOTE_SHAPE = "footnote-paragraphs"
+    FOOTNOTE_HEADER = "footnote-in-table-header"
+    TEXT_LOST = "text-lost"  # source text that would not reach the page
+    SYNTAX_PRINTED = "syntax-printed"  # Markdown that would print as typed
+    CHARACTER = "character"  # a character that cannot be printed (no font has it, a control, a bidi override)
+
+
 @dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong in the input, at a place in a file (line/col from 1)."""
+class Place:
+    """A place in a file: line and column from 1, 0 when unknown."""
 
     path: Path
-    line: int
-    column: int
-    message: str
+    line: int = 0
+    column: int = 0
 
     def __str__(self) -> str:
         where = display_path(self.path)
@@ -26,7 +44,25 @@ class Problem:
             where += f":{self.line}"
             if self.column:
                 where += f":{self.column}"
-        return f"{where}: {self.message}"
+        return where
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in the input, at a place in a file (line/col from 1), and its kind."""
+
+    path: Path
+    line: int
+    column: int
+    message: str
+    kind: str = Kind.INPUT
+
+    @property
+    def place(self) -> Place:
+        return Place(self.path, self.line, self.column)
+
+    def __str__(self) -> str:
+        return f"{self.place}: {self.message}"
 
 
 def display_path(path: Path) -> str:

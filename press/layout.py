@@ -13,7 +13,6 @@ issue folder, the style's folder and the fonts folder and refuses the rest.
 import logging
 import mimetypes
 import re
-from bisect import bisect_right
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,10 +24,10 @@ from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from press import footnotes, images, justify
-from press.errors import InputError, LayoutError, Problem, display_path
-from press.load import ISSUE_FILE
-from press.model import STYLESHEET, Footnote, Issue
+from press import footnotes, ids, images, justify
+from press.cjk import BOOKMARK_ATTRIBUTE, SQUEEZE_CLASS
+from press.errors import InputError, Problem
+from press.model import ISSUE_FILE, STYLESHEET, Footnote, Issue
 from press.sources import snapshot
 
 BODY_PAGE = "body"
@@ -165,30 +164,15 @@ def lay_out_verified(issue: Issue, html: "str | HTML", css: str = "",
         if not pushed:
             refuse_wide_blocks(issue, layout)
             refuse_long_cover(issue, layout)
-        misplaced = misplaced_footnotes(issue, layout, notes)
+        misplaced = footnotes.misplaced(issue, layout, notes)
         if not misplaced:
             return layout
-        blocks = [block_to_push(issue, layout, note) for note in first_per_stretch(layout, misplaced)]
+        firsts = footnotes.first_per_stretch(layout, misplaced)
+        blocks = [footnotes.block_to_push(issue, layout, note) for note in firsts]
         if None in blocks or any(block in pushed for block in blocks):
             break
         pushed.extend(blocks)
-    raise unplaceable(issue, layout, misplaced[0])
-
-
-def unplaceable(issue: Issue, layout: "Layout", note: Footnote) -> LayoutError:
-    """The error for a footnote whose text press cannot keep on its call's page, at the note's source line."""
-    article = next((article for article in issue.articles if note in article.footnotes), None)
-    where = f"{display_path(article.path)}:{note.line}: " if article else ""
-    page = layout.page_of(call_anchor(note))
-    if page is None:
-        return LayoutError(f"{where}脚注 {note.number} 的引用不在版面上 (footnote {note.number} is called nowhere in "
-                           "the laid-out pages: does the template print every article's body?)")
-    folio = layout.folio(page)
-    label = f"第 {folio} 页" if folio else f"PDF 第 {page + 1} 页"
-    return LayoutError(
-        f"{where}脚注 {note.number} 无法与其引用排在同一页（引用在{label}），多半是脚注太长 (footnote "
-        f"{note.number}, called on page {folio or page + 1}, cannot be kept on that page: is it too long "
-        f"for the space below its call? footnote text: {note.text[:40]!r})")
+    raise footnotes.unplaceable(issue, layout, misplaced[0])
 
 
 def refuse_long_cover(issue: Issue, layout: "Layout") -> None:
@@ -226,16 +210,16 @@ def wide_blocks(issue: Issue, layout: "Layout") -> list[tuple]:
     block's width and is not reported apart.
     """
     found = list(wide_boxes(issue, layout))
-    called_inside = {ident.replace("fn-call-", "fn-", 1) for *_, element in found
-                     for ident in (child.get("id") or "" for child in element.iter()) if ident.startswith("fn-call-")}
+    called_inside = {ids.note_id(number) for *_, element in found for child in element.iter()
+                     if (number := ids.call_number(child.get("id") or "")) is not None}
     return [(*source, kind, excess) for ident, *source, kind, excess, _ in found if ident not in called_inside]
 
 
 def wide_boxes(issue: Issue, layout: "Layout"):
     """(id, article, source line, kind, excess, element) for each block or note box wider than the text block."""
-    sources = {block: (article, int(block.rsplit("-L", 1)[1]))
+    sources = {block: (article, ids.block_source(block)[1])
                for article in issue.articles for block in article.blocks}
-    sources |= {text_anchor(note): (article, note.line)
+    sources |= {ids.note_id(note.number): (article, note.line)
                 for article in issue.articles for note in article.footnotes}
     seen: set[str] = set()
     for page in layout.document.pages:
@@ -251,54 +235,19 @@ def wide_boxes(issue: Issue, layout: "Layout"):
                     excess = max(excess, child.border_box_x() + child.border_width() - right)
             if excess > WIDTH_TOLERANCE:
                 seen.add(ident)
-                kind = ("脚注" if ident.startswith("fn-") else
+                kind = ("脚注" if ids.note_number(ident) is not None else
                         "表格" if box.element.tag == "table" or box.element.find(".//table") is not None else "内容")
                 yield ident, *sources[ident], kind, excess, box.element
 
 
-def first_per_stretch(layout: "Layout", misplaced: list[Footnote]) -> list[Footnote]:
-    """The first misplaced footnote of each stretch of pages that a forced page break begins.
-
-    A block pushed inside one stretch moves pages only up to the next forced
-    break, so the footnotes of other stretches stay where this layout saw them.
-    """
-    firsts: dict[int, Footnote] = {}
-    for note in misplaced:
-        page = layout.page_of(call_anchor(note)) or 0
-        firsts.setdefault(bisect_right(layout.forced_breaks, page), note)
-    return list(firsts.values())
-
-
-def call_anchor(note: Footnote) -> str:
-    return f"fn-call-{note.number}"
-
-
-def text_anchor(note: Footnote) -> str:
-    return f"fn-{note.number}"
-
-
-def misplaced_footnotes(issue: Issue, layout: "Layout", notes: list[Footnote] | None = None) -> list[Footnote]:
-    """Footnotes (of `notes`, or of the issue) whose text is missing or not on the page of their call."""
-    return [note for note in (issue.footnotes if notes is None else notes)
-            if layout.page_of(text_anchor(note)) is None
-            or layout.page_of(text_anchor(note)) != layout.page_of(call_anchor(note))]
-
-
-def block_to_push(issue: Issue, layout: "Layout", note: Footnote) -> str | None:
-    """The last block that starts on the call's page, unless it is that page's first content.
-
-    Pushing a page's first content would only move the problem to the next page.
-    """
-    page = layout.page_of(call_anchor(note))
-    blocks = issue.blocks
-    on_page = [index for index, block in enumerate(blocks) if layout.page_of(block) == page]
-    if not on_page:
-        return None
-    last = on_page[-1]
-    continued = last > 0 and layout.page_of(blocks[last - 1]) == (page or 0) - 1
-    if last == on_page[0] and not continued:
-        return None
-    return blocks[last]
+# What press's own markup needs, whatever the style: the first of two full-width marks that a tag parts
+# set half-width (cjk.squeezed_last), a heading's bookmark from its text as written (cjk.track_headings),
+# and the comma between two adjacent footnote calls set like the calls.
+PRESS_CSS = f"""
+.{SQUEEZE_CLASS} {{ font-feature-settings: "halt"; }}
+[{BOOKMARK_ATTRIBUTE}] {{ bookmark-label: attr({BOOKMARK_ATTRIBUTE}); }}
+.{ids.CALL_SEPARATOR_CLASS} {{ font-size: 0.65em; line-height: 0; vertical-align: super; }}
+"""
 
 
 def pushed_css(pushed: tuple[str, ...]) -> str:
@@ -323,8 +272,7 @@ def lay_out(issue: Issue, html: "str | HTML", pushed: tuple[str, ...] = (), css:
                                font_config=fonts)]
         if unloaded:
             raise damaged_fonts(issue, unloaded)
-        if pushed or css:
-            stylesheets.append(CSS(string=pushed_css(pushed) + css, font_config=fonts))
+        stylesheets.append(CSS(string=PRESS_CSS + pushed_css(pushed) + css, font_config=fonts))
         document = html.render(stylesheets=stylesheets, font_config=fonts)
     except RefusedResource:
         raise refused(issue, fetcher) from None

@@ -22,9 +22,9 @@ import yaml
 
 from press.atomic import replacing
 from press.cjk import is_han, is_latin, needs_space
-from press.errors import InputError, display_path
+from press.errors import InputError, Kind, display_path
 from press.load import FRONT_MATTER, ISSUE_FILE, Problems, article_names, load_issue, read_yaml
-from press.markup import CALL_WITHOUT_TEXT, TEXT_NEVER_CALLED, parser
+from press.markup import parser
 from press.prose import (
     MARK,
     PROSE_FIELDS,
@@ -39,7 +39,7 @@ from press.prose import (
     prose,
 )
 
-FOOTNOTE_RULES = {CALL_WITHOUT_TEXT: "footnote-missing", TEXT_NEVER_CALLED: "footnote-unused"}
+LOAD_FINDINGS = {Kind.FOOTNOTE_MISSING, Kind.FOOTNOTE_UNUSED, Kind.TEXT_LOST, Kind.SYNTAX_PRINTED}
 FULL_WIDTH = dict(zip(",;:!?()", "，；：！？（）", strict=True))
 HAN_NUMERALS = "一二三四五六七八九十"
 MAX_PASSES = 8  # fixes that make room for other fixes (e.g. ＡＢ → AB → a space) settle in 2–3
@@ -466,19 +466,16 @@ def safe_edits(source: Source, edits: list[Edit]) -> list[Edit]:
 
 
 def footnote_findings(folder: Path) -> list[Finding]:
-    """Load the issue as `press build` does: a footnote call without text or a text never called
-    is a finding; any other problem means the issue cannot be linted (InputError, exit 2)."""
+    """Load the issue as `press build` does: a footnote call without text or a text never called, text the
+    build would lose and Markdown it would print as typed are findings; any other problem means the issue
+    cannot be linted (InputError, exit 2)."""
     try:
         load_issue(folder)
     except InputError as error:
-        findings = []
-        for problem in error.problems:
-            rule = next((rule for gloss, rule in FOOTNOTE_RULES.items()
-                         if problem.message.endswith(gloss)), None)
-            if rule is None:
-                raise
-            findings.append(Finding(problem.path, problem.line, problem.column, problem.message, rule))
-        return findings
+        if any(problem.kind not in LOAD_FINDINGS for problem in error.problems):
+            raise
+        return [Finding(problem.path, problem.line, problem.column, problem.message, problem.kind)
+                for problem in error.problems]
     return []
 
 

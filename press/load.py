@@ -9,7 +9,6 @@ once as an `InputError`; nothing is rendered from input with problems.
 import datetime as dt
 import os
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,13 +16,22 @@ from urllib.parse import unquote
 
 import yaml
 
-from press.errors import InputError, Problem
-from press.fonts import uncovered
+from press import ids, printable
+from press.errors import InputError, Kind, Problem
 from press.markup import to_html
-from press.model import STYLESHEET, Article, CheckSettings, Issue, MailSettings, Settings, group_sections
+from press.model import (
+    ISSUE_FILE,
+    SETTINGS_FILE,
+    STYLESHEET,
+    Article,
+    CheckSettings,
+    Issue,
+    MailSettings,
+    Settings,
+    group_sections,
+)
+from press.sources import not_a_source
 
-SETTINGS_FILE = "newsletter.yaml"
-ISSUE_FILE = "issue.yaml"
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
 MARKUP_IN_TEXT = re.compile(r"~[^~\s]+~|\^[^^\s]+\^|\*\*[^*]+\*\*|(?<![*\w])\*[^*\s][^*]*\*(?![*\w])|`[^`]+`")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -132,8 +140,8 @@ def shown(value: Any, limit: int = 60) -> str:
 class Problems(list):
     """A list of problems that knows which file it is reading."""
 
-    def add(self, path: Path, line: int, column: int, message: str) -> None:
-        self.append(Problem(path, line, column, message))
+    def add(self, path: Path, line: int, column: int, message: str, kind: str = Kind.INPUT) -> None:
+        self.append(Problem(path, line, column, message, kind))
 
 
 def load_issue(folder: Path) -> Issue:
@@ -199,6 +207,9 @@ def load_settings(path: Path, problems: Problems) -> Settings | None:
     if not SLUG.match(data["slug"]):
         problems.add(path, lines["slug"], 1, "slug 只能用小写字母、数字和连字符 (a-z, 0-9, -)")
         return None
+    printed = [(name, data[name], lines.get(name, 1)) for name in ("title", "title_en", "publisher")]
+    printed += [("sections", name, lines.get(f"sections[{index}]", lines.get("sections", 1)))
+                for index, name in enumerate(data["sections"])]
     root = path.parent.parent
     styles_dir = resolve_dir(path, data.get("styles_dir"), root / "styles")
     fonts_dir = resolve_dir(path, data.get("fonts_dir"), root / "fonts")
@@ -208,7 +219,12 @@ def load_settings(path: Path, problems: Problems) -> Settings | None:
         return None
     check = check_settings(data.get("check") or {}, lines, path, problems)
     mail = mail_settings(data["mail"], lines, path, problems) if "mail" in data else MailSettings()
-    if check is None or mail is None:
+    stylesheet = style_text(styles_dir / style)
+    unprintable = [(line, message) for name, value, line in printed
+                   if (message := printable.field_problem(name, value, fonts_dir, stylesheet))]
+    for line, message in unprintable:
+        problems.add(path, line, 1, message, Kind.CHARACTER)
+    if check is None or mail is None or unprintable:
         return None
     return Settings(slug=data["slug"], title=data["title"], title_en=data["title_en"],
                     publisher=data["publisher"], sections=tuple(data["sections"]),
@@ -442,6 +458,9 @@ def article_names(folder: Path, meta: Any, lines: dict[str, int],
         if not isinstance(name, str) or not name.endswith(".md") or "/" in name or "\\" in name:
             problems.add(issue_path, line, 1,
                          f"文章应为本目录下的 .md 文件名 (expected a .md file name here, got {shown(name)})")
+        elif reason := not_a_source(Path(name)):
+            problems.add(issue_path, line, 1, f"文章 {name} {reason[0]}，请改名 (the article's name {reason[1]}: "
+                         "press watch and press mail would not count it; rename it)")
         elif name in seen:
             problems.add(issue_path, line, 1, f"文章 {name} 重复列出，首次在第 {seen[name]} 行 (listed twice)")
         elif not (folder / name).is_file():
@@ -487,18 +506,18 @@ def load_article(path: Path, settings: Settings | None, first_footnote: int,
     if not validate(meta, lines, ARTICLE_SCHEMA, path, problems, first_line=1):
         return None
     for name in ("title", "byline"):
-        if isinstance(meta.get(name), str) and (found := MARKUP_IN_TEXT.search(meta[name])):
-            problems.add(path, lines.get(name, 1), 1, f"{name} 是纯文字，Markdown 记号 {found.group()} 会原样印出 "
-                         f"({name} is plain text: {found.group()} would print as typed; write e.g. MoS₂ with the "
-                         "Unicode subscript, or leave the marks out)")
+        if isinstance(meta.get(name), str):
+            check_field(path, name, meta[name], lines.get(name, 1), settings, problems)
     if settings and meta["section"] not in settings.sections:
         problems.add(path, lines["section"], 1, f"未知栏目 {meta['section']} (unknown section; "
                      f"known: {'、'.join(settings.sections)})")
     body_offset = text[: match.end()].count("\n")
-    ident = f"article-{path.stem}"
+    ident = ids.article_id(path.stem)
     markup = to_html(text[match.end():], first_footnote, body_offset, block_prefix=ident)
-    for line, column, message in markup.problems:
-        problems.add(path, line, column, message)
+    for line, column, message, kind in markup.problems:
+        problems.add(path, line, column, message, kind)
+    if settings:
+        check_decoded(path, markup.decoded, settings, problems)
     for src, line in markup.images:
         if check_image(path, src, line, problems) and settings:
             check_svg_text(path, unquote(src), line, settings, problems)
@@ -512,19 +531,40 @@ def load_article(path: Path, settings: Settings | None, first_footnote: int,
 
 def stylesheet_text(settings: Settings) -> str:
     """The style's stylesheet, whose @font-face rules say which face draws which characters ("" if none)."""
+    return style_text(settings.style_dir)
+
+
+def style_text(style_dir: Path) -> str:
     try:
-        return (settings.style_dir / STYLESHEET).read_text(encoding="utf-8")
+        return (style_dir / STYLESHEET).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return ""
 
 
 def check_characters(path: Path, text: str, settings: Settings, problems: Problems) -> None:
-    """Every character must be drawable by a face of the style (fonts from fonts/)."""
-    for line, column, char in uncovered(text, settings.fonts_dir, stylesheet_text(settings)):
-        glyph = f"“{char}” " if char.isprintable() and not char.isspace() else ""
-        name = "" if glyph else f" {unicodedata.name(char, 'an unnamed character')}, invisible"
-        problems.add(path, line, column, f"字体中没有字符 {glyph}(U+{ord(char):04X}{name}: no font of "
-                     "the style has this character)")
+    """Every character of an article file must print: drawn by a face of the style, no control character
+    or bidirectional override (press.printable)."""
+    for line, column, message in printable.text_problems(text, settings.fonts_dir, stylesheet_text(settings)):
+        problems.add(path, line, column, message, Kind.CHARACTER)
+
+
+def check_decoded(path: Path, decoded: list[tuple[int, int, str]], settings: Settings, problems: Problems) -> None:
+    """The characters the article's entities (`&#x30EDE;`) print must print too."""
+    covered = printable.covered_characters(settings.fonts_dir, stylesheet_text(settings))
+    for line, column, chars in decoded:
+        for char in chars:
+            if message := printable.character_problem(char, covered):
+                problems.add(path, line, column, message, Kind.CHARACTER)
+
+
+def check_field(path: Path, name: str, value: str, line: int, settings: Settings | None, problems: Problems) -> None:
+    """A title or byline is plain text that prints: no Markdown marks, not blank, every character printable."""
+    if found := MARKUP_IN_TEXT.search(value):
+        problems.add(path, line, 1, f"{name} 是纯文字，Markdown 记号 {found.group()} 会原样印出 "
+                     f"({name} is plain text: {found.group()} would print as typed; write e.g. MoS₂ with the "
+                     "Unicode subscript, or leave the marks out)")
+    if settings and (message := printable.field_problem(name, value, settings.fonts_dir, stylesheet_text(settings))):
+        problems.add(path, line, 1, message, Kind.CHARACTER)
 
 
 def check_svg_text(article: Path, src: str, line: int, settings: Settings, problems: Problems) -> None:
@@ -533,9 +573,9 @@ def check_svg_text(article: Path, src: str, line: int, settings: Settings, probl
     if target.suffix.lower() != ".svg":
         return
     text = svg_text(target)
-    for char in dict.fromkeys(char for _, _, char in uncovered(text, settings.fonts_dir, stylesheet_text(settings))):
-        problems.add(article, line, 1, f"图片 {src} 中的文字有字体中没有的字符 “{char}” (U+{ord(char):04X}: the "
-                     "figure's text would print it as a blank box)")
+    found = printable.text_problems(text, settings.fonts_dir, stylesheet_text(settings), scripts_set=False)
+    for message in dict.fromkeys(message for _, _, message in found):
+        problems.add(article, line, 1, f"图片 {src} 中的文字：{message}", Kind.CHARACTER)
 
 
 def svg_text(path: Path) -> str:
@@ -564,6 +604,11 @@ def check_image(article: Path, src: str, line: int, problems: Problems) -> bool:
                      f"(image file missing: separate folders with /, not \\, e.g. {src.replace(chr(92), '/')})")
     elif not target.is_file():
         problems.add(article, line, 1, f"找不到图片 {src} (image file missing)")
+    elif reason := not_a_source(target.relative_to(folder)):
+        problems.add(article, line, 1, f"图片 {src} {reason[0]}，press 不把它当作本期的文件，请改名 (the "
+                     "picture's name "
+                     f"{reason[1]}: press watch would not see it change and press mail would send a PDF older than "
+                     "it; rename it)")
     elif target.suffix.lower() not in IMAGE_SUFFIXES:
         problems.add(article, line, 1, f"不支持的图片格式 {target.suffix} (use PNG, JPEG, GIF, WebP or SVG)")
     elif target.stat().st_size > MAX_IMAGE_BYTES:

@@ -1,9 +1,12 @@
 """Markdown → HTML fragments for one article.
 
 Takes the Markdown body of an article (CommonMark plus footnotes, pipe tables,
-sub/superscript and the 编者按 / 框 blocks; raw HTML off) and returns its HTML
+sub/superscript and the 编者按 / 框 blocks; raw HTML off; link reference
+definitions off, so `[1]: https://…` prints as written) and returns its HTML
 with every footnote rendered in place as a `float: footnote` element, numbered
-through the issue from `first_number`, together with the problems found.
+through the issue from `first_number`, together with the problems found,
+among them what `conservation` finds: source text the HTML would lose, and
+Markdown the HTML would print as typed.
 """
 
 import re
@@ -11,7 +14,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from html import escape, unescape
-from itertools import takewhile
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
@@ -24,17 +26,25 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.subscript import sub_plugin
 from mdit_py_plugins.superscript import superscript_plugin
 
+from press import conservation, footnotes, ids
+from press.errors import Kind
 from press.model import Footnote
+from press.printable import draws_ink
 
 EDITOR_NOTE = "编者按"
 BOX = "框"
+BLOCK_NAMES = (EDITOR_NOTE, BOX)
 HEADING_SHIFT = 2  # h1 is the section, h2 the article title; `#` in a body is h3
 DEEPEST_HEADING = 3  # `###` is the deepest sub-heading an article may use
-STRAY_FOOTNOTE_CALL = re.compile(r"\[\^([^\]\s]+)\](?!:)")
-TABLE_CAPTION = re.compile(r"^\s*(?:续)?表\s*[0-9０-９]")
-FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
-CALL_WITHOUT_TEXT = "(footnote call without text)"  # the glosses press lint reports as its own findings
-TEXT_NEVER_CALLED = "(footnote text never called)"
+MAX_NESTING = 8  # lists and quotes inside one another, at most
+PARSER_NESTING = 100  # markdown-it's own limit (it drops everything past it): far above MAX_NESTING
+TABLE_CAPTION = re.compile(r"^\s*(?:(?:续)?表\s*[0-9０-９]|Table\s+[0-9])")
+IMAGE_SUFFIXES = r"(?:png|jpe?g|gif|svg|webp)"
+SPACED_IMAGE_PATH = re.compile(rf"(!\[[^\]\n]*\]\()[ \t]*([^()<>\n\"']*?[ \t][^()<>\n\"']*?\.{IMAGE_SUFFIXES})[ \t]*\)",
+                               re.IGNORECASE)
+FOOTNOTE_DEFINITION = footnotes.DEFINITION
+
+Problem = tuple[int, int, str, str]  # (line, column, message, kind) in the article's file
 
 
 @dataclass
@@ -44,21 +54,25 @@ class Markup:
     html: str
     footnotes: list[Footnote]
     images: list[tuple[str, int]]  # (src, line) of every image, for the loader to check
-    problems: list[tuple[int, int, str]] = field(default_factory=list)  # (line, col, message)
+    problems: list[Problem] = field(default_factory=list)
     blocks: list[str] = field(default_factory=list)  # ids of the top-level blocks, in order
+    decoded: list[tuple[int, int, str]] = field(default_factory=list)  # (line, column, characters) of each entity
 
 
 @cache
 def parser() -> MarkdownIt:
     """The Markdown dialect of press issue files."""
-    md = MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": False})
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": False,
+                                   "maxNesting": PARSER_NESTING})
     md.inline.__class__ = CjkFriendlyInline
     md.enable("table")
+    md.disable("reference")  # `[说明]: 本文…` and `[1]: https://…` are paragraphs, printed as written
+    md.disable("text_join")  # escapes stay tokens of their own: printed syntax is told from escaped marks
     md.use(footnote_plugin, inline=False)
     md.use(sub_plugin)
     md.use(superscript_plugin)
-    md.use(container_plugin, name=EDITOR_NOTE, render=_render_editor_note)
-    md.use(container_plugin, name=BOX, render=_render_box)
+    md.use(container_plugin, name=EDITOR_NOTE, render=_render_editor_note, validate=_names(EDITOR_NOTE))
+    md.use(container_plugin, name=BOX, render=_render_box, validate=_names(BOX))
     md.add_render_rule("heading_open", _render_heading_open)
     md.add_render_rule("heading_close", _render_heading_close)
     md.add_render_rule("paragraph_open", _render_paragraph_open)
@@ -69,8 +83,28 @@ def parser() -> MarkdownIt:
     md.add_render_rule("footnote_block_close", lambda *args: "")
     md.add_render_rule("table_open", _render_table_open)
     md.add_render_rule("softbreak", _render_softbreak)
+    md.add_render_rule("text_special", lambda self, tokens, idx, options, env: escape(tokens[idx].content))
     return md
 
+
+def _names(name: str):
+    """The container plugin's test of a `:::` line's words: the block's name, then a space, a 【 or nothing."""
+    return lambda params, *args: block_name(params) == name
+
+
+def block_name(params: str) -> str:
+    """The block name a `:::` line gives (`框` of `框 【快报延伸】` and of `框【快报延伸】`), or its first word."""
+    params = params.strip()
+    for name in BLOCK_NAMES:
+        if params == name or params.startswith((name + " ", name + "\t", name + "【", name + "[")):
+            return name
+    return params.split(maxsplit=1)[0] if params else ""
+
+
+def known_block(params: str) -> str:
+    """The name of a `:::` block press knows from the words after its marker, or ""."""
+    name = block_name(params)
+    return name if name in BLOCK_NAMES else ""
 
 
 COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -107,12 +141,13 @@ def without_comments(markdown: str) -> str:
 
 
 class CjkFriendlyState(StateInline):
-    """Emphasis that opens or closes beside Chinese text: 指出**《法案》**将, 说：**“重点。”**随后.
+    """Emphasis that opens or closes beside Chinese text: 指出**《法案》**将, 说：**“重点。”**随后, 并重。**SiC.
 
-    CommonMark lets `**` before a punctuation mark open emphasis only after a space or
-    punctuation, which Chinese never writes, so the marks printed as typed.  Here a
-    wide (CJK) character before a run counts for opening as a space would, and one
-    after it for closing (as in the markdown-cjk-friendly proposal).
+    CommonMark lets `**` beside a punctuation mark open emphasis only after a space or
+    punctuation, and close it only before one, which Chinese never writes, so the marks
+    printed as typed.  Here a CJK character (Han, or CJK punctuation, “ ” included) outside
+    a run counts for opening as a space would, and so does a CJK punctuation mark inside it
+    (as in the markdown-cjk-friendly proposal); the same, mirrored, for closing.
     """
 
     def scanDelims(self, start: int, canSplitWord: bool) -> Scanned:
@@ -124,14 +159,22 @@ class CjkFriendlyState(StateInline):
         last_space, next_space = isWhiteSpace(ord(last)), isWhiteSpace(ord(after))
         last_punct = isMdAsciiPunct(ord(last)) or isPunctChar(last)
         next_punct = isMdAsciiPunct(ord(after)) or isPunctChar(after)
-        left = not next_space and (not next_punct or last_space or last_punct or _wide(last))
-        right = not last_space and (not last_punct or next_space or next_punct or _wide(after))
+        left = not next_space and (not next_punct or last_space or last_punct or is_cjk(last) or is_cjk(after))
+        right = not last_space and (not last_punct or next_space or next_punct or is_cjk(after) or is_cjk(last))
         return Scanned(left and (canSplitWord or not right or last_punct),
                        right and (canSplitWord or not left or next_punct), end - start)
 
 
+CJK_AMBIGUOUS = "“”‘’—…·"  # East Asian width "ambiguous", but Chinese punctuation in Chinese text
+
+
 def _wide(char: str) -> bool:
     return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def is_cjk(char: str) -> bool:
+    """A character of Chinese text: wide (Han, CJK punctuation, full-width forms) or a curly quote, dash, ellipsis."""
+    return _wide(char) or char in CJK_AMBIGUOUS
 
 
 class CjkFriendlyInline(ParserInline):
@@ -145,6 +188,15 @@ class CjkFriendlyInline(ParserInline):
         return state.tokens
 
 
+def bracketed_image_paths(markdown: str) -> str:
+    """`![图 1](chart 1.svg)` as `![图 1](<chart 1.svg>)`: a picture's file name with a space (as phones and
+    Windows name them) works as it is written, where CommonMark would print the whole image as typed."""
+    code = code_lines(markdown.split("\n"))
+    lines = markdown.split("\n")
+    return "\n".join(line if index in code or "`" in line else SPACED_IMAGE_PATH.sub(r"\1<\2>)", line)
+                     for index, line in enumerate(lines))
+
+
 def to_html(markdown: str, first_number: int = 1, line_offset: int = 0,
             block_prefix: str = "b") -> Markup:
     """Render an article body; footnotes are numbered from `first_number`.
@@ -156,56 +208,83 @@ def to_html(markdown: str, first_number: int = 1, line_offset: int = 0,
     """
     md = parser()
     env: dict = {"block_prefix": block_prefix, "line_offset": line_offset}
-    markdown = without_comments(markdown)
+    markdown = bracketed_image_paths(without_comments(markdown))
     tokens = md.parse(markdown, env)
-    problems: list[tuple[int, int, str]] = []
-    footnotes = _collect_footnotes(tokens, env, first_number, line_offset, problems, markdown.splitlines())
-    body = list(_without_footnote_block(tokens))
+    lines = markdown.splitlines()
+    notes, problems = footnotes.collect(tokens, env, first_number, line_offset, lines,
+                                        lambda inner: md.renderer.render(inner, md.options, env))
+    body = list(footnotes.without_definitions(tokens))
     _mark_figures(body)
     body = _move_table_captions(body)
     _mark_narrow_columns(body)
-    images = _collect_images(body, line_offset) + _refused_images(markdown, line_offset)
+    footnotes.mark_adjacent_calls(body)
+    refused = _refused_images(markdown, line_offset)  # the loader reports them
+    images = _collect_images(body, line_offset) + refused
     problems += _check_headings(body, line_offset)
-    problems += _check_stray_calls(markdown, line_offset)
-    in_captions = {child.meta["label"] for token in _walk_inline(body) if token.type == "image"
+    problems += footnotes.stray_calls(lines, code_lines(lines), line_offset)
+    in_captions = {child.meta["label"] for token in footnotes.walk_inline(body) if token.type == "image"
                    for child in token.children or [] if child.type == "footnote_ref"}
-    problems += _check_definitions(markdown, {note.label for note in footnotes} | in_captions, line_offset)
+    problems += footnotes.unused_definitions(lines, {note.label for note in notes} | in_captions, line_offset)
     problems += _check_links(tokens, line_offset)
-    problems += _check_header_calls(body, line_offset, markdown.splitlines())
-    problems += _check_containers(markdown.splitlines(), line_offset)
+    problems += footnotes.header_calls(body, line_offset, lines)
+    problems += _check_containers(lines, line_offset)
     problems += _check_images(body, line_offset)
-    env["press_footnotes"] = {note.label: note for note in footnotes}
+    problems += _check_nesting(tokens, line_offset)
+    env["press_footnotes"] = {note.label: note for note in notes}
     _number_blocks(body, env)
     html = md.renderer.render(body, md.options, env)
     if not _has_content(html):
-        problems.append((line_offset + 1, 1, "文章正文为空 (the article has no text)"))
+        problems.append((line_offset + 1, 1, "文章正文为空 (the article has no text)", Kind.INPUT))
+    source = conservation.read_source(lines, tokens, known_block)
+    if not problems and not refused:  # the safety net for what nothing above caught; the rest follows from those
+        problems += conservation.check(source, lines, tokens, html, notes, line_offset)
     blocks = [token.meta["block_id"] for token in body if "block_id" in token.meta]
-    return Markup(html, footnotes, images, problems, blocks)
+    decoded = [(letter.line + line_offset, letter.column, letter.char) for letter in source.entities]
+    return Markup(html, notes, images, problems, blocks, decoded)
 
 
-CONTAINER_FENCE = re.compile(r" {0,3}:{3,}[ \t]*(\S*)")
+CONTAINER_FENCE = re.compile(r" {0,3}:{3,}[ \t]*(.*)$")
 
 
-def _check_images(tokens: list[Token], line_offset: int):
+def _check_nesting(tokens: list[Token], line_offset: int) -> list[Problem]:
+    """Lists and quotes nest at most MAX_NESTING deep (past the parser's own limit it would drop the rest)."""
+    depth = 0
+    for token in tokens:
+        if token.type in ("bullet_list_open", "ordered_list_open", "blockquote_open"):
+            depth += 1
+            if depth > MAX_NESTING:
+                return [(token.map[0] + 1 + line_offset if token.map else line_offset + 1, 1,
+                         f"列表或引用嵌套超过 {MAX_NESTING} 层 (lists and quotes nest at most {MAX_NESTING} levels "
+                         "deep: "
+                         "flatten the deepest ones)", Kind.INPUT)]
+        elif token.type in ("bullet_list_close", "ordered_list_close", "blockquote_close"):
+            depth -= 1
+    return []
+
+
+def _check_images(tokens: list[Token], line_offset: int) -> list[Problem]:
     """An image stands alone in its paragraph (it becomes a figure, its text the caption), and its
     caption calls no footnote (the call would not print)."""
+    problems = []
     for index, token in enumerate(tokens):
         for child in token.children or [] if token.type == "inline" else []:
             if child.type != "image":
                 continue
             line = token.map[0] + 1 + line_offset if token.map else line_offset + 1
             if not tokens[index - 1].meta.get("figure"):
-                yield (line, 1, "图片须单独成段，成为带图题的插图 (an image must stand alone in its paragraph, "
-                       "where it becomes a figure with its caption)")
+                problems.append((line, 1, "图片须单独成段，成为带图题的插图 (an image must stand alone in its "
+                                 "paragraph, where it becomes a figure with its caption)", Kind.INPUT))
             for call in (grand for grand in child.children or [] if grand.type == "footnote_ref"):
-                yield (line, 1, f"图题中不能引用脚注 [^{call.meta['label']}] (a figure caption cannot call a "
-                       "footnote: put the call in the sentence that refers to the figure)")
+                problems.append((line, 1, f"图题中不能引用脚注 [^{call.meta['label']}] (a figure caption cannot call a "
+                                 "footnote: put the call in the sentence that refers to the figure)", Kind.INPUT))
+    return problems
 
 
-def _check_containers(lines: list[str], line_offset: int):
+def _check_containers(lines: list[str], line_offset: int) -> list[Problem]:
     """`::: 编者按` and `::: 框` blocks: a known name, closed, not nested (the plugin would end the
     outer block at the inner one's end, or run an unclosed block to the end of the article)."""
-    names = f"{EDITOR_NOTE}、{BOX}"
+    names = "、".join(BLOCK_NAMES)
+    problems: list[Problem] = []
     opened: list[tuple[int, str]] = []
     code = code_lines(lines)
     for index, line in enumerate(lines):
@@ -213,41 +292,27 @@ def _check_containers(lines: list[str], line_offset: int):
         fence = None if index in code else CONTAINER_FENCE.match(line)
         if fence is None:
             continue
-        name = fence.group(1)
+        name = block_name(fence.group(1))
         if not name:
             if not opened:
-                yield (number, 1, "多余的 :::，前面没有 ::: 编者按 或 ::: 框 (a closing ::: with no block open)")
+                problems.append((number, 1, "多余的 :::，前面没有 ::: 编者按 或 ::: 框 (a closing ::: with no block "
+                                 "open)", Kind.INPUT))
             else:
                 opened.pop()
-        else:
-            if name not in (EDITOR_NOTE, BOX):
-                yield (number, fence.start(1) + 1, f"未知的块 ::: {name}，可用：{names} "
-                       f"(unknown block “{name}”: use {EDITOR_NOTE} or {BOX})")
-            elif opened:
-                yield (number, 1, f"::: {name} 不能放在 ::: {opened[-1][1]} 之内 (blocks cannot be nested)")
-            opened.append((number, name))
-    for number, name in opened:
-        yield (number, 1, f"::: {name} 没有结束的 ::: (the block is not closed: end it with a line ::: )")
+            continue
+        if name not in BLOCK_NAMES:
+            problems.append((number, fence.start(1) + 1, f"未知的块 ::: {name}，可用：{names} "
+                             f"(unknown block “{name}”: use {EDITOR_NOTE} or {BOX})", Kind.INPUT))
+        elif opened:
+            problems.append((number, 1, f"::: {name} 不能放在 ::: {opened[-1][1]} 之内 (blocks cannot be nested)",
+                             Kind.INPUT))
+        opened.append((number, name))
+    problems += [(number, 1, f"::: {name} 没有结束的 ::: (the block is not closed: end it with a line ::: )",
+                  Kind.INPUT) for number, name in opened]
+    return problems
 
 
-def _check_header_calls(tokens: list[Token], line_offset: int, lines: list[str]):
-    """Footnote calls in a table's header row: the row repeats on every page the table spans, the note does not."""
-    in_header = False
-    for token in tokens:
-        if token.type in ("thead_open", "thead_close"):
-            in_header = token.type == "thead_open"
-        elif in_header and token.type == "inline":
-            for child in token.children or []:
-                if child.type == "footnote_ref":
-                    label = child.meta["label"]
-                    text = lines[token.map[0]] if token.map[0] < len(lines) else ""
-                    yield (token.map[0] + 1 + line_offset, text.find(f"[^{label}]") + 1 or 1,
-                           f"脚注 [^{label}] 不能放在表头：表格跨页时表头重复，脚注只排一次；"
-                           "请放在表题或表格正文 (a footnote call in a table's header row repeats on every "
-                           "page the table spans, its note does not: put it in the caption or a body cell)")
-
-
-def _check_links(tokens: list[Token], line_offset: int) -> list[tuple[int, int, str]]:
+def _check_links(tokens: list[Token], line_offset: int) -> list[Problem]:
     """A problem for each link that is a path (relative or file:), not an address or an #anchor.
 
     WeasyPrint would write a path as the build machine's file:// URL, which
@@ -261,11 +326,9 @@ def _check_links(tokens: list[Token], line_offset: int) -> list[tuple[int, int, 
             if child.type == "link_open" and not href.startswith("#") and (len(scheme) < 2 or scheme == "file"):
                 line = line_offset + (token.map[0] + 1 if token.map else 1)
                 problems.append((line, 1, f"链接应为网址、邮件地址或 #锚点 (a link must be a web or mail address "
-                                          f"or a #anchor; a link to a file does not work in the PDF: {href[:60]})"))
+                                          f"or a #anchor; a link to a file does not work in the PDF: {href[:60]})",
+                                 Kind.INPUT))
     return problems
-
-
-BLANK_SYMBOLS = "\u2800\u3164\uffa0\u115f\u1160\ufffc"  # blank Braille, Hangul fillers, object replacement
 
 
 def _has_content(html: str) -> bool:
@@ -278,148 +341,14 @@ def _has_content(html: str) -> bool:
     if "<img" in html:
         return True
     text = unescape(re.sub(r"<[^>]*>", "", html))
-    return any(_draws_ink(char) for char in text)
+    return any(draws_ink(char) for char in text)
 
 
-def _draws_ink(char: str) -> bool:
-    return not (char.isspace() or unicodedata.category(char)[0] in "CZM" or char in BLANK_SYMBOLS)
-
-
-def _without_footnote_block(tokens: list[Token]):
-    """The tokens of the body, without the footnote definitions at the end."""
-    inside = False
-    for token in tokens:
-        if token.type == "footnote_block_open":
-            inside = True
-        elif token.type == "footnote_block_close":
-            inside = False
-        elif not inside:
-            yield token
-
-
-def _collect_footnotes(tokens, env, first_number, line_offset, problems, lines) -> list[Footnote]:
-    """Number the footnotes in the order of their first call; render their text.
-
-    A second call of a note is a problem, at the column of that call in `lines` (the body's source).
-    """
-    labels = {ident: entry["label"] for ident, entry in env.get("footnotes", {}).get("list", {}).items()}
-    definitions = _definition_tokens(tokens)
-    definition_lines = {line + line_offset for _, line in definitions.values()}
-    called: list[str] = []
-    for token in _walk_inline(tokens):
-        if token.type != "footnote_ref":
-            continue
-        label = labels[token.meta["id"]]
-        if label in called and _line_of(token, line_offset) not in definition_lines:
-            line = _line_of(token, line_offset)
-            problems.append((line, _repeated_call_column(lines, line - line_offset, label),
-                             f"脚注 [^{label}] 被引用了两次 (footnote called twice)"))
-        else:
-            called.append(label)
-    for label, (inner, line) in definitions.items():
-        if any(child.type == "footnote_ref" for token in inner for child in token.children or []):
-            problems.append((line + line_offset, 1,
-                             f"脚注 [^{label}] 的内容中又引用了脚注 (a footnote's text cannot call a footnote)"))
-        if any(child.type == "image" for token in inner for child in token.children or []):
-            problems.append((line + line_offset, 1,
-                             f"脚注 [^{label}] 中不能放图片 (a footnote cannot hold an image)"))
-        if sum(token.type == "paragraph_open" for token in inner) > 1 or any(
-                token.type not in ("paragraph_open", "paragraph_close", "inline") for token in inner):
-            problems.append((line + line_offset, 1,
-                             f"脚注 [^{label}] 只能是一段文字 (a footnote is one paragraph: no second paragraph, "
-                             "list, quote, table or code block; move the rest into the body)"))
-    md = parser()
-    footnotes = []
-    for index, label in enumerate(called):
-        inner, line = definitions[label]
-        text_html = md.renderer.render(inner, md.options, env).strip()
-        text = "".join(child.content for token in inner for child in token.children or []
-                       if child.type in ("text", "code_inline"))
-        footnotes.append(Footnote(first_number + index, label, _strip_paragraph(text_html),
-                                  text, line + line_offset))
-    return footnotes
-
-
-def _repeated_call_column(lines: list[str], number: int, label: str) -> int:
-    """The column of the last call `[^label]` on body line `number` (1 when it cannot be found)."""
-    text = lines[number - 1] if 0 < number <= len(lines) else ""
-    return text.rfind(f"[^{label}]") + 1 or 1
-
-
-def _definition_tokens(tokens: list[Token]) -> dict[str, tuple[list[Token], int]]:
-    """Each called footnote's text tokens and the 1-based line of its definition."""
-    found: dict[str, tuple[list[Token], int]] = {}
-    current: list[Token] | None = None
-    for token in tokens:
-        if token.type == "footnote_open":
-            label, current = token.meta["label"], []
-        elif token.type == "footnote_close":
-            line = next((tok.map[0] + 1 for tok in current if tok.map), 0)
-            found[label] = (current, line)
-            current = None
-        elif current is not None and token.type != "footnote_anchor":
-            current.append(token)
-    return found
-
-
-def _walk_inline(tokens: list[Token]):
-    for token in tokens:
-        if token.children:
-            for child in token.children:
-                child.meta.setdefault("line", token.map[0] + 1 if token.map else 0)
-                yield child
-
-
-def _line_of(token: Token, line_offset: int) -> int:
-    return token.meta.get("line", 0) + line_offset
-
-
-def _strip_paragraph(html: str) -> str:
-    """A footnote's text is inline: drop the <p> wrapper of a one-paragraph note."""
-    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
-        return html[3:-4]
-    return html
-
-
-def _check_headings(tokens: list[Token], line_offset: int):
+def _check_headings(tokens: list[Token], line_offset: int) -> list[Problem]:
     deepest = f"h{DEEPEST_HEADING}"
-    for token in tokens:
-        if token.type == "heading_open" and token.tag > deepest:
-            yield (token.map[0] + 1 + line_offset, 1,
-                   f"小标题最多三级 (sub-headings go at most {DEEPEST_HEADING} levels deep)")
-
-
-def _check_stray_calls(markdown: str, line_offset: int):
-    """Footnote calls whose label has no definition anywhere in the file."""
-    lines = markdown.splitlines()
-    defined = {m.group(1) for line in lines if (m := FOOTNOTE_DEFINITION.match(line))}
-    code = code_lines(lines)
-    for number, line in enumerate(lines, start=1):
-        if number - 1 in code or FOOTNOTE_DEFINITION.match(line):
-            continue
-        for match in STRAY_FOOTNOTE_CALL.finditer(line):
-            if match.group(1) not in defined:
-                yield (number + line_offset, match.start() + 1,
-                       f"脚注 [^{match.group(1)}] 没有内容 {CALL_WITHOUT_TEXT}")
-
-
-def _check_definitions(markdown: str, called: set[str], line_offset: int):
-    """Footnote texts defined twice, or never called."""
-    seen: dict[str, int] = {}
-    for number, line in enumerate(markdown.splitlines(), start=1):
-        match = FOOTNOTE_DEFINITION.match(line)
-        if not match:
-            continue
-        label = match.group(1)
-        if label in seen:
-            yield (number + line_offset, 1,
-                   f"脚注 [^{label}] 重复定义，首次在第 {seen[label] + line_offset} 行 "
-                   "(footnote defined twice)")
-            continue
-        seen[label] = number
-        if label not in called:
-            yield (number + line_offset, 1,
-                   f"脚注 [^{label}] 有内容但正文中没有引用 {TEXT_NEVER_CALLED}")
+    message = f"小标题最多三级 (sub-headings go at most {DEEPEST_HEADING} levels deep)"
+    return [(token.map[0] + 1 + line_offset, 1, message, Kind.INPUT)
+            for token in tokens if token.type == "heading_open" and token.tag > deepest]
 
 
 BLOCK_OPENERS = {"paragraph_open", "heading_open", "table_open",
@@ -431,8 +360,7 @@ def _number_blocks(tokens: list[Token], env: dict) -> None:
     """Give each top-level block an id made of the prefix and its line in the file."""
     for token in tokens:
         if token.level == 0 and token.type in BLOCK_OPENERS | PLAIN_BLOCKS and token.map:
-            line = token.map[0] + 1 + env["line_offset"]
-            token.meta["block_id"] = f"{env['block_prefix']}-L{line}"
+            token.meta["block_id"] = ids.block_id(env["block_prefix"], token.map[0] + 1 + env["line_offset"])
             if token.type in PLAIN_BLOCKS:
                 token.attrSet("id", token.meta["block_id"])
         if token.type == "ordered_list_open" and (start := token.attrGet("start")) is not None:
@@ -528,11 +456,8 @@ def _refused_images(markdown: str, line_offset: int) -> list[tuple[str, int]]:
 
 
 def _collect_images(tokens: list[Token], line_offset: int) -> list[tuple[str, int]]:
-    images = []
-    for token in _walk_inline(tokens):
-        if token.type == "image":
-            images.append((token.attrGet("src") or "", _line_of(token, line_offset)))
-    return images
+    return [(token.attrGet("src") or "", token.meta.get("line", 0) + line_offset)
+            for token in footnotes.walk_inline(tokens) if token.type == "image"]
 
 
 # Render rules ---------------------------------------------------------------
@@ -553,6 +478,7 @@ def _render_paragraph_open(self, tokens, idx, options, env):
     if token.hidden:  # a tight list's item: its text without a paragraph
         return ""
     if token.meta.get("figure"):
+        env["press_figure"] = token.meta.get("block_id")
         return f'<figure class="figure"{_block_id(token)}>'
     if token.meta.get("table_caption"):
         return '<caption class="table-caption">'
@@ -569,24 +495,39 @@ def _render_paragraph_close(self, tokens, idx, options, env):
 
 
 def _render_image(self, tokens, idx, options, env):
+    """A figure's picture and caption; each gets an id when the figure has one, so that the check can tell
+    where the picture stands on its page (from the picture's top to the caption's)."""
     token = tokens[idx]
     src = escape(token.attrGet("src") or "")
     alt = escape(self.renderInlineAsText(token.children or [], options, env))
-    return f'<img src="{src}" alt="{alt}"><figcaption>{alt}</figcaption>'
+    figure = env.pop("press_figure", None)
+    image_id = f' id="{ids.figure_image_id(figure)}"' if figure else ""
+    caption_id = f' id="{ids.figure_caption_id(figure)}"' if figure else ""
+    return f'<img src="{src}" alt="{alt}"{image_id}><figcaption{caption_id}>{alt}</figcaption>'
 
 
 def _render_softbreak(self, tokens, idx, options, env):
-    """A line end inside a paragraph: nothing between two Chinese characters (a hard-wrapped 硬换\n行
-    must not print as 硬换 行, CSS Text's rule for wide characters), else a space."""
+    """A line end inside a paragraph: nothing between two characters of Chinese text (a hard-wrapped 硬换\\n行
+    must not print as 硬换 行, nor “竞争力”\\n放进 as “竞争力” 放进: CSS Text's rule for wide characters, with
+    Chinese quotes counted as such), else a space."""
     before, after = _text_beside(tokens, idx, -1), _text_beside(tokens, idx, 1)
-    return "" if before and after and _wide(before[-1]) and _wide(after[0]) else "\n"
+    if not (before and after):
+        return "\n"
+    last, first = before[-1], after[0]
+    chinese = is_cjk(last) and is_cjk(first) and (_wide(last) or _wide(first))
+    return "" if chinese or _wide_punctuation(last) or _wide_punctuation(first) else "\n"
+
+
+def _wide_punctuation(char: str) -> bool:
+    """A full-width punctuation mark (，。、：（）…), which carries its own space: 认为，\n2030 is 认为，2030."""
+    return _wide(char) and unicodedata.category(char).startswith("P")
 
 
 def _text_beside(tokens: list[Token], idx: int, step: int) -> str:
     """The text of the nearest text token before (step −1) or after (+1), through emphasis and calls."""
     idx += step
     while 0 <= idx < len(tokens):
-        if tokens[idx].type in ("text", "code_inline") and tokens[idx].content:
+        if tokens[idx].type in ("text", "text_special", "code_inline") and tokens[idx].content:
             return tokens[idx].content
         if tokens[idx].type in ("softbreak", "hardbreak", "image"):
             return ""
@@ -599,32 +540,12 @@ def _render_table_open(self, tokens, idx, options, env):
 
 
 def _render_footnote_call(self, tokens, idx, options, env):
-    """The call: an empty marker of the call's place, then the floated note text."""
-    label = tokens[idx].meta["label"]
-    note = env.get("press_footnotes", {}).get(label)
-    if note is None:  # a second call of the same note, or a call inside a note's text: reported as problems
-        return ""
-    opens_long = ' long-first-word' if _opens_with_long_word(note.text) else ""
-    return (f'<span class="fn-call-mark" id="fn-call-{note.number}"></span>'
-            f'<span class="footnote{opens_long}" id="fn-{note.number}">{note.html}</span>')
-
-
-LONG_WORD = 20  # characters without a break opportunity
-
-
-def _opens_with_long_word(text: str) -> bool:
-    """Whether a note's text opens with a long run of half-width characters and no space (a sequence, a URL).
-
-    WeasyPrint 70 cannot break such a run right after the note's number
-    (overflow-wrap finds no place); the style lets it break anywhere instead.
-    """
-    run = takewhile(lambda char: not char.isspace() and unicodedata.east_asian_width(char) not in "WF", text.lstrip())
-    return sum(1 for _ in run) >= LONG_WORD
+    return footnotes.render_call(tokens[idx], env.get("press_footnotes", {}))
 
 
 def _render_editor_note(self, tokens, idx, options, env):
     if tokens[idx].nesting == 1:
-        env["press_run_in"] = f'<span class="editor-note-label">{EDITOR_NOTE}：</span>'
+        env["press_run_in"] = f'<span class="editor-note-label {ids.GENERATED_CLASS}">{EDITOR_NOTE}：</span>'
         return f'<div class="editor-note"{_block_id(tokens[idx])}>'
     return "</div>\n"
 
@@ -633,6 +554,6 @@ def _render_box(self, tokens, idx, options, env):
     token = tokens[idx]
     if token.nesting == -1:
         return "</aside>\n"
-    title = token.info.strip()[len(BOX):].strip()
+    title = token.info.strip()[len(BOX):].strip()  # 框 【快报延伸】 or 框【快报延伸】
     heading = f'<p class="box-title">{escape(title)}</p>' if title else ""
     return f'<aside class="box"{_block_id(token)}>{heading}'

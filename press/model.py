@@ -38,6 +38,8 @@ class MailSettings:
 
 
 STYLESHEET = "style.css"  # in the style's folder
+SETTINGS_FILE = "newsletter.yaml"  # beside the issue folders
+ISSUE_FILE = "issue.yaml"  # in each issue's folder
 
 
 def output_name(slug: str, year: int, number: int) -> str:

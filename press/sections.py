@@ -26,13 +26,13 @@ from dataclasses import dataclass, field
 import cssselect2
 from weasyprint import HTML
 
+from press import footnotes, ids
 from press.errors import PressError
-from press.layout import STYLESHEET, Layout, call_anchor, inspect, lay_out_verified, misplaced_footnotes, parse
+from press.layout import STYLESHEET, Layout, inspect, lay_out_verified, parse
 from press.model import Footnote, Issue
 from press.sources import snapshot, watched_roots
 
 FOLIO_ID = "press-folio-{}"
-CALL_ID = re.compile(r"fn-call-\d+$")
 # What a style may use and still lay out the same section by section: the page counter, the footnote
 # counter, the contents' page references and the first body page's counter reset.  Anything else that
 # carries state from one section to the next makes the whole issue one render.
@@ -87,8 +87,8 @@ class SectionLayouts:
                    f"html {{ counter-reset: footnote {notes_before} }}\n")
             key = digest(inputs, head, css, *map(start_tag, path_to(document.etree_element, element)[:-1]),
                          ET.tostring(element, encoding="unicode"))
-            calls = {node.get("id") for node in element.iter() if CALL_ID.match(node.get("id", ""))}
-            notes = [note for note in issue.footnotes if call_anchor(note) in calls]
+            calls = {number for node in element.iter() if (number := ids.call_number(node.get("id", ""))) is not None}
+            notes = [note for note in issue.footnotes if note.number in calls]
             part = self.part(ident, key, lay_out_section, issue, document, element, css, notes)
             parts.append(part)
             first_page += len(part.document.pages)
@@ -99,7 +99,7 @@ class SectionLayouts:
         front = self.part("front", key, lay_out_verified, issue, with_tree(document, front_tree), notes=[])
         self.kept = {name: self.kept[name] for name in [ident for ident, _ in sections] + ["front"]}
         assembled = assemble(front, parts, first_page - 1)
-        if assembled is None or misplaced_footnotes(issue, assembled):
+        if assembled is None or footnotes.misplaced(issue, assembled):
             return None  # the template puts something else among the body pages, or a footnote moved
         return assembled
 

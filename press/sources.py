@@ -7,7 +7,7 @@ files that differ between two snapshots.
 
 from pathlib import Path
 
-from press.load import SETTINGS_FILE
+from press.model import SETTINGS_FILE
 
 Snapshot = dict[Path, tuple[int, int]]
 
@@ -41,11 +41,25 @@ def snapshot(roots: list[Path]) -> Snapshot:
 
 def is_source(relative: Path) -> bool:
     """Whether a file, named relative to a watched folder, can be read by a build (see PRESS_OUTPUTS)."""
-    if any(part.startswith(".") or part.endswith("~") for part in relative.parts):
-        return False
+    return not_a_source(relative) is None
+
+
+def not_a_source(relative: Path) -> tuple[str, str] | None:
+    """Why a file, named relative to a watched folder, is no source of a build (Chinese, English), or None.
+
+    The build reads nothing that is not a source (the loader, the sandbox's fetcher and the template
+    loader refuse it), so what the watcher and the mailer compare is all a build reads.
+    """
+    if any(part.startswith(".") for part in relative.parts):
+        return "是隐藏文件（名字以 . 开头）", "starts with . (a hidden file, or in a hidden folder)"
+    if any(part.endswith("~") for part in relative.parts):
+        return "是备份文件（名字以 ~ 结尾）", "ends with ~ (an editor's backup)"
     if any(part.endswith(PREVIEW_SUFFIX) for part in relative.parts[:-1]):
-        return False
-    return relative.suffix.lower() not in PRESS_OUTPUTS
+        return (f"在 press preview 的 {PREVIEW_SUFFIX} 文件夹中",
+                f"lies in a {PREVIEW_SUFFIX} folder that press preview writes")
+    if relative.suffix.lower() in PRESS_OUTPUTS:
+        return f"是 press 生成的 {relative.suffix} 文件", f"ends in {relative.suffix}, a file press writes"
+    return None
 
 
 def changed(before: Snapshot, after: Snapshot) -> list[Path]:

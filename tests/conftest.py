@@ -113,7 +113,7 @@ def misplaced_build(maker: IssueMaker, target: Path):
 
     Returns the issue, the misplaced footnote and the PDF's path.
     """
-    from press.layout import misplaced_footnotes
+    from press.footnotes import misplaced as misplaced_footnotes
     from press.load import load_issue
     from press.pdf import write_pdf
     from press.render import render_html

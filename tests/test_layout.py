@@ -4,7 +4,9 @@ import pytest
 
 from press import footnotes
 from press.errors import InputError
-from press.layout import Layout, SandboxFetcher, first_per_stretch, lay_out, lay_out_verified, misplaced_footnotes
+from press.footnotes import first_per_stretch
+from press.footnotes import misplaced as misplaced_footnotes
+from press.layout import Layout, SandboxFetcher, lay_out, lay_out_verified
 from press.load import load_issue
 from press.model import Footnote
 from press.render import render_html

@@ -18,7 +18,7 @@ def test_footnotes_are_numbered_from_the_given_number_in_call_order():
 def test_footnote_problems_carry_file_lines():
     text = "正文[^a]和[^b]。[^a]\n\n[^a]: T.\n[^c]: never\n[^c]: twice\n"
     problems = to_html(text, line_offset=4).problems
-    messages = {(line, column, message.split(" (")[0]) for line, column, message in problems}
+    messages = {(line, column, message.split(" (")[0]) for line, column, message, _ in problems}
     assert (5, 8, "脚注 [^b] 没有内容") in messages
     assert (5, 13, "脚注 [^a] 被引用了两次") in messages
     assert (8, 1, "脚注 [^c] 有内容但正文中没有引用") in messages
@@ -27,14 +27,15 @@ def test_footnote_problems_carry_file_lines():
 
 def test_editor_note_and_box_blocks():
     html = to_html("::: 编者按\n按语正文。\n:::\n\n::: 框 【快报延伸】\n延伸内容。\n:::\n").html
-    assert '<div class="editor-note" id="b-L1"><p><span class="editor-note-label">编者按：</span>按语正文。</p>' in html
+    assert ('<div class="editor-note" id="b-L1"><p><span class="editor-note-label press-generated">编者按：</span>'
+            "按语正文。</p>") in html
     assert '<aside class="box" id="b-L5"><p class="box-title">【快报延伸】</p>' in html
 
 
 def test_lone_image_becomes_a_figure_with_its_caption():
     markup = to_html("前文。\n\n![图 1 销售额占比](chart.svg)\n", line_offset=10)
-    assert ('<figure class="figure" id="b-L13"><img src="chart.svg" alt="图 1 销售额占比">'
-            "<figcaption>图 1 销售额占比</figcaption></figure>") in markup.html
+    assert ('<figure class="figure" id="b-L13"><img src="chart.svg" alt="图 1 销售额占比" id="b-L13-image">'
+            '<figcaption id="b-L13-caption">图 1 销售额占比</figcaption></figure>') in markup.html
     assert markup.images == [("chart.svg", 13)]
 
 
@@ -55,7 +56,7 @@ def test_headings_shift_below_the_article_title_and_depth_is_limited():
     markup = to_html("# 一级\n\n## 二级\n\n#### 四级\n")
     assert '<h3 class="subhead subhead-1" id="b-L1">一级</h3>' in markup.html
     assert '<h4 class="subhead subhead-2" id="b-L3">二级</h4>' in markup.html
-    assert [line for line, _, _ in markup.problems] == [5]
+    assert [line for line, *_ in markup.problems] == [5]
 
 
 def test_empty_body_is_a_problem():

@@ -4,7 +4,8 @@ import pytest
 
 from press import footnotes
 from press.errors import InputError
-from press.layout import lay_out_verified, misplaced_footnotes
+from press.footnotes import misplaced as misplaced_footnotes
+from press.layout import lay_out_verified
 from press.load import load_issue
 from press.pdf import write_pdf
 from press.render import render_html
