@@ -11,7 +11,6 @@ spaces, punctuation, sub- and superscripts (set small, like footnote calls) are
 left out because typesetting may change or move them.  Nothing here reads the PDF.
 """
 
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,21 +18,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
 
+from press import ids
 from press.cjk import VOID
+from press.errors import Place
 from press.load import svg_text
-from press.model import Issue
+from press.model import SETTINGS_FILE, Issue
 from press.render import render_html
 
-BLOCK_ID = re.compile(r"^(?P<article>article-.+)-L(?P<line>\d+)$")
 PREVIEW = 16  # characters of a chunk quoted in messages
-
-
-@dataclass(frozen=True)
-class Source:
-    """A place in the issue's files."""
-
-    path: Path
-    line: int
+Source = Place  # where a chunk, a heading or a footnote is written
 
 
 @dataclass
@@ -45,6 +38,7 @@ class Chunk:
     preview: str  # the block's first characters, as written
     kind: str = "block"  # block, table or figure (the text inside an SVG image)
     repeated: str = ""  # letters of a table's header, which is repeated on each page the table spans
+    ident: str = ""  # the block's id (a figure's: where its picture's text is read in the PDF)
 
 
 @dataclass(frozen=True)
@@ -66,12 +60,15 @@ class Expected:
     author: str
     language: str
     created: date
-    cover: list[str]  # texts the cover shows: title, issue, highlights
+    cover: list[str]  # texts the cover shows: the newsletter's titles, the issue, the publisher
     sections: list[Heading]
     articles: list[Heading]
     footnotes: list[tuple[int, str, Source]]  # number, letters of the text, where defined
     chunks: list[Chunk] = field(default_factory=list)
     running: tuple[str, ...] = ()  # letters of the running heads (newsletter title, issue)
+    highlights: list[Heading] = field(default_factory=list)  # the articles the cover lists, in order
+    subject: str = ""  # the document's subject (the template's description), "" when it sets none
+    settings_file: Path | None = None  # newsletter.yaml, where the settings the cover prints are written
 
 
 def letters(text: str) -> str:
@@ -90,15 +87,46 @@ def expected_of(issue: Issue) -> Expected:
                         article.section) for article in issue.articles]
     footnotes = [(note.number, letters(note.text), Source(article.path, note.line))
                  for article in issue.articles for note in article.footnotes]
+    html = render_html(issue)
     reader = BodyReader(issue, by_ident, {section.ident: section.source for section in sections})
-    reader.feed(render_html(issue))
+    reader.feed(html)
     reader.close()
+    head = HeadReader()
+    head.feed(html)
     settings = issue.settings
-    return Expected(title=f"{settings.title} {issue.label_zh}", author=settings.publisher,
-                    language=settings.language, created=issue.date,
-                    cover=[settings.title, issue.label_zh, *(a.title for a in issue.highlights)],
+    highlighted = {article.ident for article in issue.highlights}
+    return Expected(title=head.title or f"{settings.title} {issue.label_zh}",
+                    author=head.meta.get("author", settings.publisher), language=head.language or settings.language,
+                    created=issue.date,
+                    cover=[settings.title, settings.title_en, issue.label, issue.label_zh, settings.publisher],
                     sections=sections, articles=articles, footnotes=footnotes, chunks=reader.chunks,
-                    running=(letters(settings.title), letters(issue.label_zh)))
+                    running=(letters(settings.title), letters(issue.label_zh)),
+                    highlights=[heading for heading in articles if heading.ident in highlighted],
+                    subject=head.meta.get("description", ""), settings_file=issue.folder.parent / SETTINGS_FILE)
+
+
+class HeadReader(HTMLParser):
+    """The document's title, language and named meta values, as the template wrote them (WeasyPrint puts them
+    into the PDF's information)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.title, self.language, self.meta, self.in_title = "", "", {}, False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "html":
+            self.language = attributes.get("lang") or ""
+        elif tag == "meta" and attributes.get("name"):
+            self.meta.setdefault(attributes["name"].lower(), attributes.get("content") or "")
+        self.in_title = tag == "title"
+
+    def handle_endtag(self, tag):
+        self.in_title = False
+
+    def handle_data(self, data):
+        if self.in_title:
+            self.title += data
 
 
 class BodyReader(HTMLParser):
@@ -131,7 +159,7 @@ class BodyReader(HTMLParser):
         if tag in VOID:
             return
         self.count_list_items(tag, attributes)
-        if self.skipping or "footnote" in classes:
+        if self.skipping or ids.NOTE_CLASS in classes:
             self.skipping += 1
         opens = self.current is None and not self.skipping and self.start_chunk(tag, classes, ident)
         self.stack.append((tag, opens))
@@ -182,10 +210,10 @@ class BodyReader(HTMLParser):
     def start_chunk(self, tag: str, classes: list[str], ident: str) -> bool:
         """Open a chunk if this element is a block of the body; say whether it did."""
         source = None
-        if match := BLOCK_ID.match(ident):
-            article = self.articles.get(match.group("article"))
+        if block := ids.block_source(ident):
+            article = self.articles.get(block[0])
             if article is not None:
-                source = Source(article.path, int(match.group("line")))
+                source = Source(article.path, block[1])
         elif "section-title" in classes and self.section:
             source = self.sections[self.section]
         elif ("article-title" in classes or "byline" in classes) and self.article in self.articles:
@@ -193,7 +221,7 @@ class BodyReader(HTMLParser):
             source = Source(article.path, article.title_line)
         if source is None:
             return False
-        self.current = Chunk("", source, "", "table" if tag == "table" else "block")
+        self.current = Chunk("", source, "", "table" if tag == "table" else "block", ident=ident)
         return True
 
     def add_image(self, src: str) -> None:
@@ -205,4 +233,5 @@ class BodyReader(HTMLParser):
         text = svg_text(path)
         source = self.current.source if self.current else Source(path, 1)
         if letters(text):
-            self.chunks.append(Chunk(letters(text), source, text[:PREVIEW], "figure"))
+            self.chunks.append(Chunk(letters(text), source, text[:PREVIEW], "figure",
+                                     ident=self.current.ident if self.current else ""))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from press.cjk import CLOSING, FULL_WIDTH_MARKS, OPENING, URL, needs_space
-from press.pdfread import CALL_RATIO, FOLIO, Line, Page, Reading
+from press.pdfread import BLOCK_FIRST_LINE, CALL_RATIO, FOLIO, Line, Page, Reading
 
 FLUSH_TOLERANCE = 1.5  # points between a line's end and its block's right edge
 SQUEEZED_ADVANCE = 0.65  # em: the first of two adjacent full-width marks advances at most this
@@ -150,17 +150,36 @@ def outer_edge(positions: Counter, outermost) -> float:
 
 
 def set_finality(lines: list[BodyLine], blocks: list[list[BodyLine]], body_size: float) -> None:
-    """Mark the lines that end a paragraph (the next line is indented, a list item, far below, or absent)."""
+    """Mark the lines that end a paragraph: the next line of text is not the next body line (a caption, a
+    table, a heading stands between), or it is indented, a list item, far below, in another font, the first
+    line of a block press names (its destination stands there), or there is none."""
     pitch = line_pitch(lines)
     left_of = {id(item): min(other.line.x0 for other in block) for block in blocks for item in block}
     for index, item in enumerate(lines):
         following = lines[index + 1] if index + 1 < len(lines) else None
-        if (following is None or dominant_font(following.line) != dominant_font(item.line)
-                or (following.page is item.page and following.line.top - item.line.top > 1.25 * pitch)):
+        if (following is None or not next_in_flow(item, following)
+                or dominant_font(following.line) != dominant_font(item.line)
+                or (following.page is item.page and following.line.top - item.line.top > 1.25 * pitch)
+                or starts_block(following.page, following.line)):
             item.final = True
         else:
             indent = following.line.x0 - left_of[id(following)]
             item.final = indent >= PARAGRAPH_INDENT * body_size or bool(LIST_ITEM.match(following.line.text))
+
+
+def next_in_flow(item: BodyLine, following: BodyLine) -> bool:
+    """Whether no line of text stands between two body lines: the next on its page, or the last of one page
+    and the first of the next."""
+    if following.page is item.page:
+        flow = item.page.flow
+        return flow.index(following.line) == flow.index(item.line) + 1 if item.line in flow else False
+    return (following.page.index == item.page.index + 1 and item.page.flow[-1:] == [item.line]
+            and following.page.flow[:1] == [following.line])
+
+
+def starts_block(page: Page, line: Line) -> bool:
+    """Whether a line is the first of an article's block (a paragraph, a heading …) by the block's destination."""
+    return any(top - 1 <= line.top <= top + BLOCK_FIRST_LINE and line.x1 > x for x, top in page.blocks)
 
 
 def line_pitch(lines: list[BodyLine]) -> float:
@@ -311,30 +330,36 @@ def same_size(one: dict, other: dict) -> bool:
 # Pages ---------------------------------------------------------------------------------
 
 def page_breaks(reading: Reading) -> Measure:
-    """Count of widows, orphans and headings left at the foot of a page."""
+    """Count of widows, orphans and headings left at the foot of a page.
+
+    Each page's last line of text and the next page's first are compared, whatever their size (a table's
+    row, a caption): a paragraph's last line alone at the top of a page whose paragraph began on the page
+    before is a widow, its first line alone at the foot of a page is an orphan, a heading with nothing
+    under it on its page stands at the foot.
+    """
     lines = body_lines(reading)
-    failures = []
-    for before, after in pairwise(lines):
-        if before.page is after.page or before.final:
-            continue
-        if after.final:
-            failures.append((after.page.label, f"widow: a paragraph's last line alone at the top: "
-                             f"{after.line.text[:16]}…"))
-        if starts_paragraph(lines, before):
-            failures.append((before.page.label, f"orphan: a paragraph's first line alone at the foot: "
-                             f"{before.line.text[:16]}…"))
+    finals = {(item.page.index, id(item.line)): item for item in lines}
     pages = body_pages(reading)
-    for page in pages[:-1]:  # the issue's last page may end as it likes
-        flow = [line for line in page.lines if line.size >= reading.body_size * 0.95]
-        if flow and flow[-1].size > reading.body_size * 1.05:
-            failures.append((page.label, f"heading at the foot of the page: {flow[-1].text[:16]}"))
+    failures = []
+    for page, following in pairwise(pages):
+        flow, next_flow = page.flow, following.flow
+        if not flow:
+            continue
+        last = flow[-1]
+        if last.size > reading.body_size * 1.05:
+            failures.append((page.label, f"heading at the foot of the page: {last.text[:16]}"))
+            continue
+        last_item = finals.get((page.index, id(last)))
+        if last_item is None or last_item.final:
+            continue  # the page ends with a paragraph's end (or with no body text)
+        before = finals.get((page.index, id(flow[-2]))) if len(flow) > 1 else None
+        if before is None or before.final or starts_block(page, last):
+            failures.append((page.label, f"orphan: a paragraph's first line alone at the foot: {last.text[:16]}…"))
+        first = finals.get((following.index, id(next_flow[0]))) if next_flow else None
+        if first is not None and first.final and not starts_block(following, first.line):
+            failures.append((following.label, f"widow: a paragraph's last line alone at the top: "
+                             f"{first.line.text[:16]}…"))
     return Measure("page-breaks", len(failures), len(lines), failures)
-
-
-def starts_paragraph(lines: list[BodyLine], item: BodyLine) -> bool:
-    """Is this line the first of its paragraph (the line before it ended one)?"""
-    index = lines.index(item)
-    return index == 0 or lines[index - 1].final
 
 
 def overflow(reading: Reading) -> Measure:
@@ -346,8 +371,9 @@ def overflow(reading: Reading) -> Measure:
     lines = body_lines(reading)
     if not lines:
         return Measure("overflow", 0, 0)
+    starts = [x for page in body_pages(reading) for x, _ in page.blocks]
     if len(lines) >= FEW_LINES:
-        left = outer_edge(Counter(rounded(item.line.x0) for item in lines), min)
+        left = min(starts) if starts else outer_edge(Counter(rounded(item.line.x0) for item in lines), min)
         right = outer_edge(Counter(rounded(ink_end(item.line)) for item in lines), max)
     else:
         left, right = 0.0, reading.page_size[0]

@@ -22,20 +22,20 @@ from pdfminer.pdftypes import PDFStream, resolve1
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
+from press import ids
+
 LINE_TOLERANCE = 2.5  # points between tops of glyphs on one line
 CALL_RATIO = 0.75  # a footnote call or marker is smaller than this share of the body size
 TOC_ENTRY = re.compile(r"^(?P<title>.*?)[\s.·…]*?(?P<page>\d+)$")
 FOLIO = re.compile(r"^[\s—–\-·]*(\d+)[\s—–\-·]*$")
 SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")
-CALL_DESTINATION = re.compile(r"^fn-call-(\d+)$")
-NOTE_DESTINATION = re.compile(r"^fn-(\d+)$")
 BLOCK_FIRST_LINE = 12.0  # points from a block's top to the top of its first line's glyphs, at most
-PRESS_BLOCK = re.compile(r"-L\d+$")  # press names every block of an article <article>-L<line>
 CALL_DISTANCE = 2.0  # points between a call's destination and its first digit
 INVISIBLE = re.compile(r"[\s\u200b\u2060\ufeff]+")
 CMAP_PAIR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
 CMAP_TO_NOTDEF = re.compile(rb"<([0-9a-fA-F]+)>\s+0\b")
 CMAP_CID_CHAR = re.compile(rb"<([0-9a-fA-F]+)>\s+(\d+)\b")
+DRAWN_FORM = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+Do\b")
 CONTENT_TOKEN = re.compile(rb"/(?P<font>[^\s/]+)\s+[-\d.]+\s+Tf|<(?P<hex>[0-9a-fA-F]+)>")
 
 
@@ -62,6 +62,8 @@ class Page:
     notes: dict[int, str] = field(default_factory=dict)  # number → text of the note
     notes_top: float = float("inf")  # where the footnote area begins (top of its first line)
     size: tuple[float, float] = (0.0, 0.0)  # width, height in points
+    figures: dict[str, str] = field(default_factory=dict)  # a figure's block id → the text drawn in its picture
+    blocks: list[tuple[float, float]] = field(default_factory=list)  # (x, top) where a block of an article begins
 
     @property
     def folio(self) -> int | None:
@@ -124,20 +126,22 @@ def read_pdf(path: Path) -> Reading:
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings about a damaged file: press says it once
     reader = PdfReader(str(path))
     labels = list(reader.page_labels)
-    with pdfplumber.open(str(path)) as pdf:
-        raw = [(page, group_lines(page.chars)) for page in pdf.pages]
-        sizes = [(float(page.width), float(page.height)) for page in pdf.pages]
+    sizes = [(float(page.mediabox.width), float(page.mediabox.height)) for page in reader.pages]
     destinations = read_destinations(reader, sizes)
+    regions = figure_regions(destinations)
+    with pdfplumber.open(str(path)) as pdf:
+        sizes = [(float(page.width), float(page.height)) for page in pdf.pages]
+        raw = [split_figures(page.chars, regions.get(index, [])) for index, page in enumerate(pdf.pages)]
     press = made_by_press(destinations)
-    body_size = ((press and block_text_size([lines for _, lines in raw], destinations))
-                 or text_size([lines for _, lines in raw], labels))
+    body_size = ((press and block_text_size([lines for lines, _ in raw], destinations))
+                 or text_size([lines for lines, _ in raw], labels))
     pages = []
-    for index, (_, lines) in enumerate(raw):
+    for index, (lines, figures) in enumerate(raw):
         page = Page(index, labels[index] if index < len(labels) else str(index + 1), lines,
-                    size=sizes[index])
+                    size=sizes[index], figures=figures, blocks=block_starts(destinations, index))
         if press:
-            find_footnotes(page, body_size, places(destinations, index, CALL_DESTINATION),
-                           places(destinations, index, NOTE_DESTINATION))
+            find_footnotes(page, body_size, places(destinations, index, ids.call_number),
+                           places(destinations, index, ids.note_number))
         else:
             find_footnotes(page, body_size)
         pages.append(page)
@@ -165,13 +169,44 @@ def made_by_press(destinations: dict[str, tuple[int, float, float]]) -> bool:
     Then its calls and notes are where their destinations are, and nowhere else
     (a raised 6 in 10⁻⁶ is a superscript); other PDFs are read by glyph sizes alone.
     """
-    return any(CALL_DESTINATION.match(name) or PRESS_BLOCK.search(name) for name in destinations)
+    return any(ids.call_number(name) is not None or ids.is_block(name) for name in destinations)
 
 
-def places(destinations: dict[str, tuple[int, float, float]], index: int, pattern: re.Pattern) -> dict:
-    """Number → (x, top) of the destinations on page `index` whose names match `pattern` (fn-call-N, fn-N)."""
-    return {int(match.group(1)): (x, top) for name, (page, x, top) in destinations.items()
-            if (match := pattern.match(name)) and page == index}
+def places(destinations: dict[str, tuple[int, float, float]], index: int, number_of) -> dict:
+    """Number → (x, top) of the destinations on page `index` that `number_of` reads a number from (fn-call-N, fn-N)."""
+    return {number: (x, top) for name, (page, x, top) in destinations.items()
+            if page == index and (number := number_of(name)) is not None}
+
+
+def block_starts(destinations: dict[str, tuple[int, float, float]], index: int) -> list[tuple[float, float]]:
+    """(x, top) of the article blocks that begin on page `index` (press names them <article>-L<line>)."""
+    return sorted((x, top) for name, (page, x, top) in destinations.items() if page == index and ids.is_block(name))
+
+
+def figure_regions(destinations: dict[str, tuple[int, float, float]]) -> dict[int, list[tuple[str, float, float]]]:
+    """Page index → (block id, top, bottom) of each figure's picture: from its picture's destination down to
+    its caption's (press names them <block>-image and <block>-caption)."""
+    regions: dict[int, list[tuple[str, float, float]]] = {}
+    for name, (page, _, top) in destinations.items():
+        match = ids.FIGURE_IMAGE.match(name)
+        caption = destinations.get(ids.figure_caption_id(match.group("block"))) if match else None
+        if caption is not None and caption[0] == page and caption[2] > top:
+            regions.setdefault(page, []).append((match.group("block"), top, caption[2]))
+    return regions
+
+
+def split_figures(chars: list[dict], regions: list[tuple[str, float, float]]) -> tuple[list[Line], dict[str, str]]:
+    """A page's lines without the glyphs drawn inside its figures' pictures (an SVG chart's labels, set at any
+    size and angle, are no lines of text), and the text of each picture."""
+    inside: dict[str, list[dict]] = {block: [] for block, _, _ in regions}
+    outside = []
+    for char in chars:
+        middle = (char["top"] + char["bottom"]) / 2
+        region = next((block for block, top, bottom in regions if top <= middle <= bottom), None)
+        (inside[region] if region else outside).append(char)
+    figures = {block: "".join(char["text"] for char in sorted(glyphs, key=lambda c: (round(c["top"]), c["x0"])))
+               for block, glyphs in inside.items()}
+    return group_lines(outside), figures
 
 
 def block_text_size(pages: list[list[Line]], destinations: dict[str, tuple[int, float, float]]) -> float:
@@ -182,7 +217,7 @@ def block_text_size(pages: list[list[Line]], destinations: dict[str, tuple[int, 
     """
     sizes: Counter = Counter()
     for name, (index, x, top) in destinations.items():
-        if PRESS_BLOCK.search(name) and index < len(pages):
+        if ids.is_block(name) and index < len(pages):
             first = next((line for line in pages[index] if top - 1 <= line.top <= top + BLOCK_FIRST_LINE
                           and line.x1 > x), None)
             if first is not None:
@@ -371,24 +406,48 @@ def read_outline(reader: PdfReader) -> list[tuple[int, str, int]]:
 
 
 def read_fonts(reader: PdfReader) -> list[Font]:
-    """Every font used on any page, with the characters it drew as .notdef and where."""
+    """Every font used on any page (in its content or a form it draws: WeasyPrint draws SVG figures as forms),
+    with the characters it drew as .notdef and where."""
     fonts: dict[str, Font] = {}
     checked: set[str] = set()
     for index, page in enumerate(reader.pages):
-        resources = page.get("/Resources") or {}
-        for key, font in (resources.get("/Font") or {}).items():
-            font = font.get_object() if isinstance(font, IndirectObject) else font
-            name = str(font.get("/BaseFont", "?")).lstrip("/")
-            known = fonts.setdefault(name, Font(name, False))
-            known.embedded = known.embedded or is_embedded(font)
-            if name not in checked:
-                checked.add(name)
-                known.unreachable = unreachable_cids(font)
-            missing = notdef_characters(font)
-            if missing:
-                for code in codes_drawn(page, str(key)) & set(missing):
-                    known.missing.setdefault(missing[code], []).append(index)
+        for content, resources in content_streams(page):
+            for key, font in (resources.get("/Font") or {}).items():
+                font = font.get_object() if isinstance(font, IndirectObject) else font
+                name = str(font.get("/BaseFont", "?")).lstrip("/")
+                known = fonts.setdefault(name, Font(name, False))
+                known.embedded = known.embedded or is_embedded(font)
+                if name not in checked:
+                    checked.add(name)
+                    known.unreachable = unreachable_cids(font)
+                missing = notdef_characters(font)
+                for code in codes_drawn(content, str(key)) & set(missing):
+                    if index not in known.missing.setdefault(missing[code], []):
+                        known.missing[missing[code]].append(index)
     return sorted(fonts.values(), key=lambda font: font.name)
+
+
+def content_streams(page) -> list[tuple[bytes, dict]]:
+    """(content, resources) of a page and of every form XObject its content draws (`/x3 Do`), forms in forms too.
+
+    WeasyPrint gives every page the same resources, so what a page draws is what its content names.
+    """
+    contents = page.get_contents()
+    found = [(contents.get_data() if contents is not None else b"", page.get("/Resources") or {})]
+    seen: set[int] = set()
+    position = 0
+    while position < len(found):
+        content, resources = found[position]
+        position += 1
+        forms = resources.get("/XObject") or {}
+        for name in dict.fromkeys(DRAWN_FORM.findall(content)):
+            reference = forms.get("/" + name.decode("latin-1"))
+            form = reference.get_object() if reference is not None else None
+            if form is None or form.get("/Subtype") != "/Form" or id(form) in seen:
+                continue
+            seen.add(id(form))
+            found.append((form.get_data(), form.get("/Resources") or resources))
+    return found
 
 
 def unreachable_cids(font) -> int:
@@ -436,11 +495,11 @@ def cff_glyphs_by_cid(data: bytes, subtype: str) -> dict[int, int] | None:
     return {(0 if name == ".notdef" else int(name[3:])): index for index, name in enumerate(top.charset)}
 
 
-def codes_drawn(page, font_key: str) -> set[int]:
-    """The two-byte codes a page's content shows in the font named `font_key` in its resources."""
+def codes_drawn(content: bytes, font_key: str) -> set[int]:
+    """The two-byte codes a content stream shows in the font named `font_key` in its resources."""
     codes: set[int] = set()
-    current, contents = None, page.get_contents()
-    for match in CONTENT_TOKEN.finditer(contents.get_data() if contents is not None else b""):
+    current = None
+    for match in CONTENT_TOKEN.finditer(content):
         if match.group("font"):
             current = "/" + match.group("font").decode()
         elif current == font_key:

@@ -176,7 +176,7 @@ def test_a_hidden_section_heading_fails_section_headings(make_issue, tmp_path):
 
 
 def test_a_character_no_font_has_fails_missing_glyphs(make_issue, tmp_path, monkeypatch):
-    monkeypatch.setattr(load, "uncovered", lambda *args: [])
+    monkeypatch.setattr(load, "check_characters", lambda *args: None)
     folder = make_issue({"a.md": article("缺字", "这里有一个没有字形的字符：\ue000。\n")})
     report = check_pdf(build(folder, tmp_path / "notdef.pdf").path, folder)
     assert set(failing(report)) == {"missing-glyphs"}  # the rest of the text is still read
@@ -254,8 +254,9 @@ def test_a_new_highlight_missing_from_the_cover_fails_front_matter(make_issue, s
                                                              "section: 研究进展\nhighlight: true\n", 1),
                     encoding="utf-8")
     failures = failing(check_pdf(sample_pdf, folder))
-    assert set(failures) == {"front-matter"}
+    assert set(failures) == {"front-matter", "metadata"}  # the PDF's subject lists the highlights too
     assert failures["front-matter"][0]["page"] == "封面"
+    assert failures["metadata"][0]["message"].startswith("subject is")
 
 
 # Settings -------------------------------------------------------------------------------------
