@@ -1,23 +1,44 @@
 """Make the lean font files in fonts/ from the full OFL faces.
 
-Takes: Noto Serif CJK SC, Noto Sans CJK SC (Debian's fonts-noto-cjk, 2022) and
-LXGW WenKai (fonts-lxgw-wenkai).  Returns: OpenType files in this folder,
+Takes: Noto Serif CJK SC, Noto Sans CJK SC (Debian's fonts-noto-cjk, 2022),
+LXGW WenKai (fonts-lxgw-wenkai) and Source Serif 4 Italic (Adobe's npm package
+source-serif 4.5.1, see ITALIC below).  Returns: OpenType files in this folder,
 trimmed to GBK plus the Latin, punctuation and symbol blocks a Simplified-Chinese
-publication needs, renamed PressSong / PressHei / PressKai so that a PDF's
-embedded font names prove where every glyph came from.
+publication needs (the italic: to Latin), renamed PressSong / PressHei / PressKai /
+PressSerif so that a PDF's embedded font names prove where every glyph came from.
 
-Run once by hand (not part of set-up):  python fonts/make_fonts.py
+Run once by hand (not part of set-up):  python fonts/make_fonts.py [file …]
+(only the files named, e.g. PressSerif-Italic.otf; all without arguments).
 """
 
+import hashlib
+import io
+import os
+import sys
 from pathlib import Path
 
 from fontTools import subset
+from fontTools.cffLib import FDArrayIndex, FDSelect, FontDict
+from fontTools.pens.recordingPen import RecordingPen
+from fontTools.pens.t2CharStringPen import T2CharStringPen
+from fontTools.pens.transformPen import TransformPen
 from fontTools.ttLib import TTCollection, TTFont
+from fontTools.ttLib.scaleUpem import scale_upem
 
 HERE = Path(__file__).resolve().parent
 NOTO = Path("/usr/share/fonts/opentype/noto")
 WENKAI = Path("/usr/share/fonts/truetype/lxgw-wenkai")
 SC_INDEX = 2  # Simplified Chinese face inside the Noto CJK collections
+
+# The italic of the Latin in `*…*`: Source Serif 4, Text optical size, Regular weight,
+# Italic (OTF, CFF), version 4.005, the design of Noto Serif CJK's Latin.  From npm:
+#   cd /tmp && npm pack source-serif@4.5.1 && mkdir source-serif &&
+#   tar xzf source-serif-4.5.1.tgz -C source-serif
+# (tarball sha256 19a448df98f4aa777de3452b0a1e29aa7ffe29252fe552c8a2d2531702d80746), or set
+# SOURCE_SERIF to the package's folder.  Licence: OFL-Source-Serif.txt (the package's LICENSE.md).
+SOURCE_SERIF = Path(os.environ.get("SOURCE_SERIF", "/tmp/source-serif/package"))
+ITALIC = SOURCE_SERIF / "OTF" / "SourceSerif4-It.otf"
+ITALIC_SHA256 = "f8062257f4693e438a8e317c9fe2b4393f0d4eed84d897edcbfd733c30a1c1a1"
 
 # (output file, source file, collection index or None, family, style)
 FACES = [
@@ -45,10 +66,20 @@ BLOCKS = [
     (0xFF00, 0xFFEF),  # Halfwidth and Fullwidth Forms
 ]
 
+# The italic's characters: the Latin letters, digits and punctuation of Basic Latin, Latin-1 and
+# Latin Extended-A/B (each also drawn upright by Song or, for Extended-A/B, Kai, so the italic
+# never lets the loader accept a character no upright face has), and the General Punctuation
+# marks Latin text uses, which the Song face draws proportional.  The marks Chinese text uses
+# as its own stay upright in the Han face even inside `*…*`: · ‐ — ― ‘ ’ “ ” … (the Song face
+# sets them as full-width Chinese marks; —— and …… are two of them, kept together).
+ITALIC_BLOCKS = [(0x0020, 0x007E), (0x00A0, 0x00B6), (0x00B8, 0x024F)]  # all but · U+00B7
+LATIN_MARKS = "‑‒–‚„′″‹›‼⁇⁈⁉"
+
 # Space widths (font units of 1000 per em).  Pango sets a space in the font of the character
 # before it, whatever the stylesheet's unicode-range says, so a space after a Kai Han character
 # came out 0.35 em wide (WenKai's space) where the Song face's is 0.256 em: Kai gets Song's.
-SPACE_ADVANCE = {"PressKai-Regular.ttf": 256}
+# The italic's space is Song's too (Source Serif's 233, scaled as below: 254).
+SPACE_ADVANCE = {"PressKai-Regular.ttf": 256, "PressSerif-Italic.otf": 256}
 
 # OpenType features kept: shaping, kerning and the punctuation widths (halt, palt).
 # Vertical forms, width variants and other locales' forms are left out: each
@@ -93,7 +124,7 @@ def rename(font: TTFont, family: str, style: str) -> None:
         if record.nameID in (1, 2, 3, 4, 6, 16, 17, 21, 22):
             names.removeNames(nameID=record.nameID)
     names.setName(family, 1, 3, 1, 0x409)
-    names.setName(style if style in ("Regular", "Bold") else "Regular", 2, 3, 1, 0x409)
+    names.setName(style if style in ("Regular", "Bold", "Italic") else "Regular", 2, 3, 1, 0x409)
     names.setName(f"{postscript};press subset of {original}", 3, 3, 1, 0x409)
     names.setName(full, 4, 3, 1, 0x409)
     names.setName(postscript, 6, 3, 1, 0x409)
@@ -106,6 +137,12 @@ def rename(font: TTFont, family: str, style: str) -> None:
 
 def make(out: str, source: Path, index: int | None, family: str, style: str) -> None:
     font = open_face(source, index)
+    subset_to(font, wanted_codepoints())
+    rename(font, family, style)
+    save(font, out)
+
+
+def subset_to(font: TTFont, points: set[int]) -> None:
     options = subset.Options()
     options.layout_features = FEATURES
     options.name_IDs = ["*"]
@@ -114,9 +151,11 @@ def make(out: str, source: Path, index: int | None, family: str, style: str) -> 
     options.glyph_names = False
     options.hinting = False
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=wanted_codepoints())
+    subsetter.populate(unicodes=points)
     subsetter.subset(font)
-    rename(font, family, style)
+
+
+def save(font: TTFont, out: str) -> None:
     if out in SPACE_ADVANCE:
         cmap = font.getBestCmap()
         for space in {cmap[0x20], cmap[0xA0]}:
@@ -126,6 +165,91 @@ def make(out: str, source: Path, index: int | None, family: str, style: str) -> 
     print(f"{out}: {len(font.getGlyphOrder())} glyphs, {(HERE / out).stat().st_size // 1024} KiB")
 
 
+def make_italic(out: str = "PressSerif-Italic.otf") -> None:
+    """PressSerif Italic: Source Serif 4 Italic, subset to Latin, at the size and vertical
+    metrics of the Song face's Latin (read from PressSong-Regular.otf, made before it),
+    CID-keyed like the CJK faces."""
+    if not ITALIC.is_file():
+        sys.exit(f"{ITALIC} is missing: see ITALIC in fonts/make_fonts.py for where it comes from")
+    if hashlib.sha256(ITALIC.read_bytes()).hexdigest() != ITALIC_SHA256:
+        sys.exit(f"{ITALIC}: not Source Serif 4.005 Italic of npm's source-serif 4.5.1")
+    song = TTFont(HERE / "PressSong-Regular.otf")
+    font = TTFont(ITALIC)
+    points = {point for first, last in ITALIC_BLOCKS for point in range(first, last + 1)}
+    subset_to(font, points | {ord(mark) for mark in LATIN_MARKS})
+    # Noto Serif CJK draws Source Serif's Latin 8.8 % larger (cap height 729 against 670 units of
+    # 1000): the italic is scaled alike, so that italic and upright Latin stand the same height.
+    scale(font, song["OS/2"].sCapHeight / font["OS/2"].sCapHeight)
+    # The Song face's ascent and descent: a line with italics is as tall as one without.
+    for table, names in (("hhea", ("ascent", "descent", "lineGap")),
+                         ("OS/2", ("sTypoAscender", "sTypoDescender", "sTypoLineGap",
+                                   "usWinAscent", "usWinDescent"))):
+        for name in names:
+            setattr(font[table], name, getattr(song[table], name))
+    rename(font, "PressSerif", "Italic")
+    compiled = io.BytesIO()
+    font.recalcTimestamp = False
+    font.save(compiled)
+    font = TTFont(compiled)  # every table but the CFF now refers to glyphs by index, whatever their names
+    cid_keyed(font)
+    save(font, out)
+
+
+def scale(font: TTFont, factor: float) -> None:
+    """Draw every glyph `factor` times larger in the same 1000 units per em, metrics, kerning and
+    all.  Outlines are redrawn from their absolute points (scale_upem rounds each relative move,
+    which shifted points by up to 6 units)."""
+    glyphs = font.getGlyphSet()
+    outlines = {}
+    for name in font.getGlyphOrder():
+        outlines[name] = RecordingPen()
+        glyphs[name].draw(TransformPen(outlines[name], (factor, 0, 0, factor, 0, 0)))
+    scale_upem(font, round(1000 * factor))
+    font["head"].unitsPerEm = 1000
+    cff = font["CFF "].cff
+    top = cff.topDictIndex[0]
+    top.FontMatrix = [0.001, 0, 0, 0.001, 0, 0]
+    for name, outline in outlines.items():
+        charstring = top.CharStrings[name]
+        pen = T2CharStringPen(font["hmtx"][name][0], None)
+        outline.replay(pen)
+        new = pen.getCharString(private=charstring.private, globalSubrs=cff.GlobalSubrs)
+        charstring.program = new.program
+
+
+def cid_keyed(font: TTFont) -> None:
+    """Make a name-keyed CFF CID-keyed (Adobe-Identity-0, CID = glyph index), as the CJK faces
+    are: press.cffpack repacks only CID-keyed fonts to the glyphs a PDF draws.  `font` is read
+    from bytes and only its CFF is decompiled, so the other tables keep their glyph indexes."""
+    cff = font["CFF "].cff
+    top = cff.topDictIndex[0]
+    fd = FontDict()
+    fd.setCFF2(False)
+    fd.Private = top.Private
+    fd.FontName = cff.fontNames[0]
+    top.FDArray = FDArrayIndex()
+    top.FDArray.append(fd)
+    top.FDSelect = FDSelect(None, len(top.charset), 3)
+    top.FDSelect.gidArray = [0] * len(top.charset)
+    names = {name: f"cid{index:05d}" if index else ".notdef" for index, name in enumerate(top.charset)}
+    charstrings = top.CharStrings
+    charstrings.charStrings = {names[name]: value for name, value in charstrings.charStrings.items()}
+    charstrings.fdArray, charstrings.fdSelect = top.FDArray, top.FDSelect
+    top.charset = list(names.values())
+    top.ROS = ("Adobe", "Identity", 0)
+    top.CIDCount = len(top.charset)
+    for key in ("Private", "Encoding"):
+        top.rawDict.pop(key, None)
+        if key in top.__dict__:
+            delattr(top, key)
+    font.setGlyphOrder(top.charset)
+    font["post"].formatType = 3.0
+
+
 if __name__ == "__main__":
+    chosen = set(sys.argv[1:])
     for face in FACES:
-        make(*face)
+        if not chosen or face[0] in chosen:
+            make(*face)
+    if not chosen or "PressSerif-Italic.otf" in chosen:
+        make_italic()

@@ -17,7 +17,7 @@ from fontTools.ttLib import TTFont, TTLibError
 from press.fonts import FONT_SUFFIXES, tables_past_end
 
 WEASYPRINT_VERSION = "70.0"  # press/justify.py is made for this version only
-FACES = ("PressSong-Regular.otf", "PressHei-Bold.otf", "PressKai-Regular.ttf")
+FACES = ("PressSong-Regular.otf", "PressHei-Bold.otf", "PressKai-Regular.ttf", "PressSerif-Italic.otf")
 SETUP = "bash .ci/setup"
 
 

@@ -77,7 +77,7 @@ def test_bookmarks_are_sections_then_articles_at_their_pages(sample_reading, iss
 def test_fonts_embedded_subset_and_all_from_the_fonts_folder(sample_reading):
     families = {path.stem.split("-")[0] for path in (ROOT / "fonts").iterdir()
                 if path.suffix in (".otf", ".ttf")}
-    assert families == {"PressSong", "PressHei", "PressKai"}
+    assert families == {"PressSong", "PressHei", "PressKai", "PressSerif"}
     assert sample_reading.fonts
     for font in sample_reading.fonts:
         assert font.embedded, font.name

@@ -12,7 +12,8 @@ from press.build import build
 from press.check import check_pdf
 from tests.conftest import ROOT, SAMPLE
 
-SOURCES = {"PressSong": "PressSong-Regular.otf", "PressHei-Bold": "PressHei-Bold.otf"}
+SOURCES = {"PressSong": "PressSong-Regular.otf", "PressHei-Bold": "PressHei-Bold.otf",
+           "PressSerif-Italic": "PressSerif-Italic.otf"}
 
 
 def embedded_cff_fonts(path):
