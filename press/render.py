@@ -13,7 +13,7 @@ import signal
 import threading
 from contextlib import contextmanager
 from functools import cache
-from pathlib import Path, PurePath
+from pathlib import Path, PurePath, PurePosixPath
 
 import jinja2
 from jinja2.exceptions import SecurityError
@@ -72,6 +72,12 @@ class PressSandbox(SandboxedEnvironment):
             return False
         return super().is_safe_attribute(obj, attr, value)
 
+    def getattr(self, obj, attribute):
+        return shown_path(super().getattr(obj, attribute))
+
+    def getitem(self, obj, argument):
+        return shown_path(super().getitem(obj, argument))
+
     def call_binop(self, context, operator, left, right):
         if operator == "*":
             count = right if isinstance(left, (str, list, tuple)) else left
@@ -82,6 +88,12 @@ class PressSandbox(SandboxedEnvironment):
         if isinstance(right, int) and abs(right) > self.MAX_EXPONENT:
             raise SecurityError(f"a power above {self.MAX_EXPONENT}")
         return left ** right
+
+
+def shown_path(value):
+    """A path as a template sees it: its name alone (`{{ issue.folder }}` prints 2024-04), so no template prints
+    or reaches the build machine's folders."""
+    return PurePosixPath(value.name) if isinstance(value, PurePath) else value
 
 
 @cache

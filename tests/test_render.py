@@ -30,3 +30,15 @@ def test_issue_templates_override_the_style(make_issue):
     (folder / "templates").mkdir()
     (folder / "templates" / "issue.html").write_text("<p>{{ issue.label_zh }}</p>", encoding="utf-8")
     assert render_html(load_issue(folder)) == "<p>2024 年第 5 期</p>"  # with the Han–Latin spaces of cjk
+
+
+def test_a_template_shows_a_path_by_its_name_only(make_issue):
+    folder = make_issue({"a.md": article("标题", "正文。")})
+    (folder / "templates").mkdir()
+    (folder / "templates" / "issue.html").write_text(
+        "{{ issue.folder }}|{{ issue.articles[0].path }}|{{ settings.styles_dir }}|{{ settings.style_dir }}|"
+        "{{ issue.folder | string }}|{{ '%s' % issue.articles[0].path }}|{{ issue.articles[0].path ~ '' }}",
+        encoding="utf-8")
+    html = render_html(load_issue(folder))
+    assert html == "2024-05|a.md|styles|default|2024-05|a.md|a.md"
+    assert str(folder.parent.parent) not in html

@@ -184,8 +184,8 @@ def test_a_template_cannot_reach_python_or_files_outside(make_issue, tmp_path, m
 
 
 @pytest.mark.parametrize("expression, message", [
-    ("{{ issue.folder.joinpath('/etc/hostname').read_text() }}", "access to attribute 'joinpath' of 'PosixPath'"),
-    ("{{ issue.articles[0].path.write_text('x') }}", "access to attribute 'write_text' of 'PosixPath'"),
+    ("{{ issue.folder.joinpath('/etc/hostname').read_text() }}", "access to attribute 'joinpath' of 'PurePosixPath'"),
+    ("{{ issue.articles[0].path.write_text('x') }}", "has no attribute 'write_text'"),
     ("{% for i in range(10**9) %}x{% endfor %}", "Range too big"),
     ("{{ 'a' * 10**9 }}", "a repetition of more than 1,000,000 items"),
     ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "RecursionError"),
