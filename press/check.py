@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from press import measure, structure
+from press import measure, overlap, structure
 from press.errors import InputError, Problem, display_path
 from press.expected import expected_of
 from press.fonts import family_names
@@ -64,6 +64,7 @@ RULES: tuple[Rule, ...] = (
          needs_source=True),
     Rule("fonts", structure.fonts, "<=", 0, "fonts embedded, subset, from fonts/, glyphs reachable by CID"),
     Rule("missing-glyphs", structure.missing_glyphs, "<=", 0, "characters drawn as blank .notdef boxes"),
+    Rule("overlap", typography(overlap.overlap), "<=", 0, "pages with text drawn over text, or text that cannot be seen"),
     Rule("metadata", structure.metadata, "<=", 0, "title, author, language and creation date"),
     Rule("file-size", structure.file_size, "<=", None, "file size within the budget (default 5 MB)"),
     Rule("justify", typography(measure.justification), ">=", 0.98,

@@ -21,12 +21,14 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint import CSS, HTML
 from weasyprint.document import Document
+from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from press import footnotes, ids, images, justify
 from press.cjk import BOOKMARK_ATTRIBUTE, SQUEEZE_CLASS
-from press.errors import InputError, Problem
+from press.errors import InputError, LayoutError, Problem
+from press.overlap import Glyph, overlap_text, overlapping
 from press.model import ISSUE_FILE, STYLESHEET, Footnote, Issue
 from press.sources import snapshot
 
@@ -35,6 +37,7 @@ COVER_PAGE = "cover"
 MAX_CORRECTIONS = 8
 FORCED = {"page", "left", "right", "recto", "verso"}
 MM = 96 / 25.4  # WeasyPrint lays out in CSS pixels
+PT = 72 / 96  # points in a CSS pixel
 WIDTH_TOLERANCE = 1.0  # CSS pixels
 
 
@@ -164,6 +167,7 @@ def lay_out_verified(issue: Issue, html: "str | HTML", css: str = "",
         if not pushed:
             refuse_wide_blocks(issue, layout)
             refuse_long_cover(issue, layout)
+            refuse_overlapping_text(issue, layout)
         misplaced = footnotes.misplaced(issue, layout, notes)
         if not misplaced:
             return layout
@@ -183,6 +187,43 @@ def refuse_long_cover(issue: Issue, layout: "Layout") -> None:
                                   f"封面排不下，延续到了第二页：本期要目有 {count} 条，请减少 highlight: true 的文章 "
                                   f"(the cover runs onto a second page: {count} highlighted articles are too many "
                                   "for it; mark fewer with highlight: true, or shorten their titles)")])
+
+
+def refuse_overlapping_text(issue: Issue, layout: "Layout") -> None:
+    """Raise an error when text stands on other text on a page: on the cover, the highlights run under what
+    the cover prints below them (an input error: too many or too long); elsewhere a style that places
+    something over the text (a layout error)."""
+    for index, page in enumerate(layout.document.pages):
+        pairs = overlapping(text_boxes(page._page_box))
+        if not pairs:
+            continue
+        if layout.page_names[index] == COVER_PAGE:
+            count = len(issue.highlights)
+            raise InputError([Problem(issue.folder / ISSUE_FILE, 0, 0,
+                                      f"封面排不下：本期要目的 {count} 条与封面下方的文字重叠，请减少 highlight: true 的文章或缩短标题 "
+                                      f"(the cover cannot hold its {count} highlights: they run into the text below "
+                                      f"them, {overlap_text(pairs)}; mark fewer with highlight: true, or shorten "
+                                      "their titles)")])
+        folio = layout.folio(index)
+        raise LayoutError(f"第 {folio or index + 1} 页上文字互相重叠 (text stands on other text on "
+                          f"{'page ' + str(folio) if folio else 'PDF page ' + str(index + 1)}: {overlap_text(pairs)}; "
+                          "does a rule of the style place something over the text?)")
+
+
+def text_boxes(page_box) -> list[Glyph]:
+    """The text boxes of a laid-out page, each as the em box of its run on its baseline (points), for
+    `overlap.overlapping`: a subscript's box reaches no lower than its glyphs do."""
+    found = []
+    for box in page_box.descendants(placeholders=True):  # absolutely positioned boxes too
+        if isinstance(box, boxes.TextBox) and box.text.strip():
+            size = box.style["font_size"]
+            baseline = box.position_y + getattr(box, "baseline", box.height * EM_ASCENT)
+            found.append(Glyph(box.text, box.position_x * PT, (baseline - size * EM_ASCENT) * PT,
+                               (box.position_x + box.width) * PT, (baseline + size * (1 - EM_ASCENT)) * PT, size * PT))
+    return found
+
+
+EM_ASCENT = 0.88  # of the em box above the baseline, in the CJK faces
 
 
 def refuse_wide_blocks(issue: Issue, layout: "Layout") -> None:

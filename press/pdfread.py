@@ -113,6 +113,7 @@ class Reading:
     page_size: tuple[float, float]
     destinations: dict[str, tuple[int, float, float]] = field(default_factory=dict)  # name → page, x, top
     file_size: int = 0
+    path: Path | None = None  # the file read (press.overlap renders its pages)
 
     def page_of(self, destination: str) -> Page | None:
         """The page a named destination points to."""
@@ -149,7 +150,7 @@ def read_pdf(path: Path) -> Reading:
     language = str(catalog["/Lang"]) if "/Lang" in catalog else None
     metadata = {str(key): str(value) for key, value in (reader.metadata or {}).items()}
     return Reading(pages, body_size, read_outline(reader), read_fonts(reader), metadata,
-                   language, sizes[0] if sizes else (0.0, 0.0), destinations, Path(path).stat().st_size)
+                   language, sizes[0] if sizes else (0.0, 0.0), destinations, Path(path).stat().st_size, Path(path))
 
 
 def read_destinations(reader: PdfReader, sizes: list[tuple[float, float]]) -> dict[str, tuple[int, float, float]]:
