@@ -9,7 +9,7 @@ through the issue from `first_number`, together with the problems found.
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from html import escape, unescape
 from itertools import takewhile
 from urllib.parse import urlsplit
@@ -91,23 +91,16 @@ def block_tokens(md: MarkdownIt, markdown: str, env: dict | None = None) -> list
     return tokens
 
 
-CODE_FENCE = re.compile(r" {0,3}(```|~~~)")
-
-
 def code_lines(lines: list[str]) -> set[int]:
-    """The indexes of the lines in fenced code blocks, fences included: text there is code, not Markdown."""
-    code: set[int] = set()
-    fence = None
-    for index, line in enumerate(lines):
-        match = CODE_FENCE.match(line)
-        if fence is None and match:
-            fence = match.group(1)
-        elif fence is not None and match and match.group(1) == fence:
-            fence = None
-            code.add(index)
-        if fence is not None:
-            code.add(index)
-    return code
+    """The indexes of the lines in code blocks, as press's parser reads them: fenced (fences included, at
+    any depth: in a list, a quote, a ::: block) and indented.  Text there is code, not Markdown."""
+    return set(_code_lines("\n".join(lines)))
+
+
+@lru_cache(maxsize=4)  # the checks of one body ask in turn
+def _code_lines(markdown: str) -> frozenset[int]:
+    return frozenset(line for token in block_tokens(parser(), markdown) if token.type in CODE_BLOCKS and token.map
+                     for line in range(*token.map))
 
 
 def without_comments(markdown: str) -> str:

@@ -174,3 +174,14 @@ def test_a_comment_keeps_its_line_ends_and_the_quote_marks_of_its_lines():
 def test_a_comment_before_a_block_leaves_the_block():
     html = to_html("<!-- 待核实 -->::: 框 【快报延伸】\n内容。\n:::\n").html
     assert html == '<aside class="box" id="b-L1"><p class="box-title">【快报延伸】</p><p>内容。</p>\n</aside>\n'
+
+
+@pytest.mark.parametrize("body", [
+    "正文。\n\n    [^9] 缩进的代码\n",
+    "- 项\n  - 子项\n\n    ```\n    [^9]\n    ```\n",  # a fence four spaces in, in a nested list
+    "> ```\n> [^9]\n> ```\n",
+    "````\n```\n[^9]\n```\n````\n",  # a longer fence is closed only by one as long
+    "````\n```\n::: 杂谈\n```\n````\n",
+])
+def test_a_footnote_call_or_a_block_fence_in_any_code_block_is_code(body):
+    assert to_html(body).problems == []
