@@ -23,7 +23,7 @@ import yaml
 from press.atomic import replacing
 from press.cjk import is_han, is_latin, needs_space
 from press.errors import InputError, display_path
-from press.load import FRONT_MATTER, ISSUE_FILE, Problems, article_names, load_issue, read_yaml
+from press.load import FRONT_MATTER, ISSUE_FILE, LINE_BREAKS, Problems, article_names, load_issue, read_yaml
 from press.markup import CALL_WITHOUT_TEXT, TEXT_NEVER_CALLED, parser
 from press.prose import (
     MARK,
@@ -44,6 +44,7 @@ FULL_WIDTH = dict(zip(",;:!?()", "，；：！？（）", strict=True))
 HAN_NUMERALS = "一二三四五六七八九十"
 MAX_PASSES = 8  # fixes that make room for other fixes (e.g. ＡＢ → AB → a space) settle in 2–3
 
+LINE_END = re.compile("(\r\n|[\n" + re.escape("".join(map(chr, LINE_BREAKS))) + "])")  # as press reads files
 HOST_LABEL = re.compile(r"(?!-)[^\W_]+(?:-+[^\W_]+)*$")
 ENUMERATOR = re.compile(rf"[(（][ \t]*(\d{{1,2}}|[{HAN_NUMERALS}]{{1,3}})[ \t]*[)）]"
                         r"|[\u2474-\u2487\u3220-\u3229]")  # ⑴…⒇, ㈠…㈩
@@ -371,7 +372,8 @@ def lint_prose(text: Prose, forms: dict[str, set[str]]) -> list[Hit]:
 
 @dataclass(frozen=True)
 class Source:
-    """A file as it is (BOM, line ends) and as press reads it (no BOM, "\\n" line ends)."""
+    """A file as it is (BOM, line ends) and as press reads it (no BOM, "\\n" line ends: also for the soft
+    returns and line separators of Word and web pages, load.LINE_BREAKS)."""
 
     raw: str
     text: str
@@ -381,7 +383,7 @@ class Source:
     @classmethod
     def of(cls, raw: str) -> "Source":
         bom = 1 if raw.startswith("\ufeff") else 0
-        pieces = re.split(r"(\r\n|\r|\n)", raw[bom:])
+        pieces = LINE_END.split(raw[bom:])
         raw_starts, starts, raw_at, at = [], [], bom, 0
         for line, end in zip(pieces[0::2], [*pieces[1::2], ""], strict=True):
             raw_starts.append(raw_at)

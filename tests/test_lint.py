@@ -155,6 +155,15 @@ def test_source_maps_offsets_to_raw_text():
     assert source.raw_offset(source.text.index("d")) == source.raw.index("d")
 
 
+def test_lint_reads_line_ends_as_the_build_does(make_issue):
+    source = Source.of("a\u2028b\x0bc\x85d\u2029e")  # Word's soft return, line separators
+    assert source.text == "a\nb\nc\nd\ne" and source.raw_offset(source.text.index("e")) == source.raw.index("e")
+    assert lint_body(make_issue, "甲\u2028中国,美国") == [(FIRST + 1, 3, "halfwidth-punct")]
+    body = "正文\u20281) 第一项"  # the build reads a list here: its marker is no bracket in Chinese text
+    assert lint_body(make_issue, body) == []
+    assert fix_body(make_issue, body) == body
+
+
 def test_the_sample_issue_is_clean():
     assert lint_issue(SAMPLE) == []
 
