@@ -5,10 +5,11 @@ the `title` and `byline` of their front matter.  `lint_issue` returns findings, 
 line, column (in characters), a bilingual message and a stable rule id; `fix_issue` corrects in
 place what can be corrected safely, leaving every other byte of the files as it was.
 
-Only prose is examined (press.prose masks the rest first; emphasis, ~sub~, ^sup^ and link
-brackets are transparent, so `MoS~2~` stays one word).  Each rule is a pure function of a
+Only prose is examined, in the text as the build reads it (press.prose takes the comments out as
+the build does and masks the rest; emphasis, ~sub~, ^sup^ and link brackets are transparent, so
+`MoS~2~` stays one word).  Each rule is a pure function of a
 `Prose` that returns `Hit`s with offsets; `locate` turns hits into findings at file:line:col,
-and `Source.apply` makes the fixes.
+`in_file` places their fixes in the file around its comments, and `Source.apply` makes them.
 """
 
 import re
@@ -32,6 +33,7 @@ from press.prose import (
     SPACES,
     TEXT,
     Prose,
+    as_built,
     front_matter_spans,
     is_chinese,
     is_fullwidth_alnum,
@@ -87,13 +89,14 @@ class Finding:
         return f"{display_path(self.path)}:{self.line}:{self.column}: {self.message} [{self.rule}]"
 
 
-def locate(path: Path, text: str, hits: Iterable[Hit]) -> list[Finding]:
-    """The hits as findings at file:line:col."""
-    starts = line_starts(text)
+def locate(path: Path, text: Prose, hits: Iterable[Hit]) -> list[Finding]:
+    """The hits as findings at file:line:col (of the file, comments and all)."""
+    starts = line_starts(text.text)  # a comment's line ends stay: lines are the file's
     findings = []
     for hit in hits:
         line = bisect_right(starts, hit.start)
-        findings.append(Finding(path, line, hit.start - starts[line - 1] + 1, hit.message, hit.rule))
+        line_start = text.origin[starts[line - 1] - 1] + 1 if line > 1 else 0  # after the file's line end
+        findings.append(Finding(path, line, text.origin[hit.start] - line_start + 1, hit.message, hit.rule))
     return findings
 
 
@@ -420,8 +423,13 @@ def compatible(edits: Iterable[Edit]) -> list[Edit]:
     return chosen
 
 
+CODE = ("code_inline", "code_block", "fence")
+
+
 def structure(text: str) -> tuple:
-    """What no fix may change: the front matter's fields and the Markdown's elements."""
+    """What no fix may change: the front matter's fields; the Markdown's elements as the build reads
+    them (without comments), with the text of their syntax (code, link targets, block names); the
+    comments."""
     match = FRONT_MATTER.match(text)
     front = (match.group(1) or "") if match else ""
     try:
@@ -429,12 +437,17 @@ def structure(text: str) -> tuple:
     except yaml.YAMLError:
         return ("broken",)
     fields = sorted((str(k), None if k in PROSE_FIELDS else repr(v)) for k, v in (meta or {}).items())
+    built, origin = as_built(text)
     elements = []
-    for token in parser().parse(text[match.end() if match else 0:], {}):
-        elements.append((token.type, token.tag, token.nesting, token.markup, token.map))
-        elements += [(child.type, child.nesting, child.markup) for child in token.children or []
+    for token in parser().parse(built[match.end() if match else 0:], {}):
+        elements.append((token.type, token.tag, token.nesting, token.markup, token.map, token.info,
+                         token.content if token.type in CODE else ""))
+        elements += [(child.type, child.nesting, child.markup, sorted(child.attrs.items()),
+                      child.content if child.type in CODE else "") for child in token.children or []
                      if child.type != "text"]
-    return fields, len(front_matter_spans(front)), elements
+    comments = [text[kept + 1:next_kept] for kept, next_kept in zip([-1, *origin[:-1]], origin, strict=True)
+                if next_kept > kept + 1]
+    return fields, len(front_matter_spans(front)), elements, comments
 
 
 def fix_text(raw: str, forms: dict[str, set[str]]) -> tuple[str, int]:
@@ -442,28 +455,39 @@ def fix_text(raw: str, forms: dict[str, set[str]]) -> tuple[str, int]:
     fixed = 0
     for _ in range(MAX_PASSES):
         source = Source.of(raw)
-        edits = safe_edits(source, compatible(hit.fix for hit in lint_prose(prose(source.text), forms)
-                                              if hit.fix))
-        if not edits:
+        text = prose(source.text)
+        fixes = safe_fixes(source, [in_file(text, edit) for edit in compatible(
+            hit.fix for hit in lint_prose(text, forms) if hit.fix)])
+        if not fixes:
             break
-        raw, fixed = source.apply(edits), fixed + len(edits)
+        raw, fixed = source.apply(edit for fix in fixes for edit in fix), fixed + len(fixes)
     return raw, fixed
 
 
-def safe_edits(source: Source, edits: list[Edit]) -> list[Edit]:
-    """The edits, or, if together they would change the front matter's fields or the Markdown's
-    structure (a guard: the rules mean never to), those of them that do not, tried one by one."""
+def in_file(text: Prose, edit: Edit) -> list[Edit]:
+    """An edit of the text as built made on the file (Source.text): a comment between the characters it
+    replaces stays, the new text going where the first of them stood; an insertion goes before the
+    character it comes before."""
+    if edit.start == edit.end:
+        return [Edit(text.origin[edit.start], text.origin[edit.start], edit.text)]
+    return [Edit(start, end, "" if index else edit.text)
+            for index, (start, end) in enumerate(text.file_ranges(edit.start, edit.end))]
+
+
+def safe_fixes(source: Source, fixes: list[list[Edit]]) -> list[list[Edit]]:
+    """The fixes (each the edits of one hit), or, if together they would change what structure() holds
+    (a guard: the rules mean never to), those of them that do not, tried one by one."""
     before = structure(source.text)
 
-    def keeps(chosen: list[Edit]) -> bool:
-        return structure(Source.of(source.apply(chosen)).text) == before
+    def keeps(chosen: list[list[Edit]]) -> bool:
+        return structure(Source.of(source.apply(edit for fix in chosen for edit in fix)).text) == before
 
-    if not edits or keeps(edits):
-        return edits
-    kept: list[Edit] = []
-    for edit in edits:
-        if keeps([*kept, edit]):
-            kept.append(edit)
+    if not fixes or keeps(fixes):
+        return fixes
+    kept: list[list[Edit]] = []
+    for fix in fixes:
+        if keeps([*kept, fix]):
+            kept.append(fix)
     return kept
 
 
@@ -498,7 +522,7 @@ def lint_issue(folder: Path) -> list[Finding]:
     texts = {path: prose(Source.read(path).text) for path in paths}
     forms = enumerator_forms(texts.values())
     for path, text in texts.items():
-        findings += locate(path, text.text, lint_prose(text, forms))
+        findings += locate(path, text, lint_prose(text, forms))
     order = {path.name: index for index, path in enumerate(paths)}
     return sorted(findings, key=lambda f: (order.get(f.path.name, -1), f.line, f.column, f.rule))
 

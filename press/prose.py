@@ -1,10 +1,12 @@
 """An article file's prose: its text with everything that is not prose masked, for press lint's rules.
 
 Takes the text of an article file (front matter and Markdown body, "\\n" line ends); gives a
-`Prose`: the text, the kind of each character (TEXT prose, MARK markup a rule looks through:
-emphasis, ~sub~, ^sup^, link brackets; SKIP anything else: URLs, code, footnote labels,
-container markers, YAML and Markdown syntax), its blocks (paragraphs, headings, table rows,
-title and byline) and its URLs, all as offsets into the text.
+`Prose`: the text as the build reads it (the body without its HTML comments, taken out by
+markup.comment_spans as for the build, so that the rules see the build's document), where each of
+its characters stands in the file, the kind of each character (TEXT prose, MARK markup a rule
+looks through: emphasis, ~sub~, ^sup^, link brackets; SKIP anything else: URLs, code, footnote
+labels, container markers, YAML and Markdown syntax), its blocks (paragraphs, headings, table
+rows, title and byline) and its URLs, all as offsets into the text.
 """
 
 import re
@@ -14,7 +16,7 @@ import yaml
 
 from press.cjk import is_han
 from press.load import FRONT_MATTER
-from press.markup import COMMENT, FOOTNOTE_DEFINITION, parser
+from press.markup import FOOTNOTE_DEFINITION, comment_spans, parser
 
 TEXT, MARK, SKIP = 0, 1, 2  # prose; markup a rule looks through; anything else (ends a context)
 PROSE_FIELDS = ("title", "byline")
@@ -60,10 +62,12 @@ def is_chinese(char: str) -> bool:
 
 @dataclass
 class Prose:
-    """A file's text, the kind of each of its characters, its blocks and its URLs (offsets)."""
+    """A file's text as the build reads it, where each of its characters stands in the file, the kind of
+    each character, its blocks and its URLs (offsets into `text`)."""
 
     text: str
     kinds: bytearray
+    origin: list[int]  # the offset in the file of each character of `text`, then the file's length
     blocks: list[tuple[int, int]] = field(default_factory=list)  # paragraphs, headings, rows, titles
     urls: list[tuple[int, int]] = field(default_factory=list)
 
@@ -88,10 +92,36 @@ class Prose:
     def block_start(self, index: int) -> int:
         return next((start for start, end in self.blocks if start <= index < end), 0)
 
+    def file_ranges(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The ranges of the file that hold text[start:end] (more than one where comments come between)."""
+        ranges: list[tuple[int, int]] = []
+        for at in self.origin[start:end]:
+            if ranges and ranges[-1][1] == at:
+                ranges[-1] = (ranges[-1][0], at + 1)
+            else:
+                ranges.append((at, at + 1))
+        return ranges
 
-def prose(text: str) -> Prose:
-    """Mask an article file (front matter and Markdown body, "\\n" line ends) down to its prose."""
-    result = Prose(text, bytearray([SKIP]) * len(text))
+
+def as_built(text: str) -> tuple[str, list[int]]:
+    """An article file's text as the build reads it: the front matter, then the body without its HTML
+    comments (markup.comment_spans, as markup.without_comments takes them out); and the offset in
+    `text` of each of its characters, then the length of `text`."""
+    match = FRONT_MATTER.match(text)
+    body = match.end() if match else 0
+    pieces, origin, last = [], [], 0
+    for start, end in [*comment_spans(text[body:]), (len(text) - body, len(text) - body)]:
+        pieces.append(text[last:body + start])
+        origin += range(last, body + start)
+        last = body + end
+    return "".join(pieces), [*origin, len(text)]
+
+
+def prose(file_text: str) -> Prose:
+    """Mask an article file (front matter and Markdown body, "\\n" line ends) down to its prose, as the
+    build reads it (without its comments)."""
+    text, origin = as_built(file_text)
+    result = Prose(text, bytearray([SKIP]) * len(text), origin)
     body_start = 0
     if match := FRONT_MATTER.match(text):
         body_start = match.end()
@@ -115,8 +145,6 @@ def prose(text: str) -> Prose:
                 result.blocks.append(block)
     for line in sorted(inline):
         open_line(result, starts[line], line_end(text, starts, line), syntax.get(line, set()))
-    for comment in COMMENT.finditer(text, body_start):  # an editor's note to self: never printed
-        result.mark(comment.start(), comment.end(), SKIP)
     return result
 
 

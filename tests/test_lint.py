@@ -5,6 +5,7 @@ from click.testing import CliRunner
 
 from press.cli import main
 from press.lint import Source, fix_issue, lint_issue, url_problem
+from press.markup import to_html
 from tests.conftest import SAMPLE, article
 
 FIRST = 6  # the first body line of a file made by `article`
@@ -114,6 +115,34 @@ def test_footnote_problems_are_findings_not_load_errors(make_issue):
 def test_a_fix_that_would_change_the_markdown_is_not_made(make_issue):
     body = "记为 X^中A^。"  # a space inside ^…^ would end the superscript
     assert lint_body(make_issue, body) == [(FIRST, 6, "han-latin-space")]
+    assert fix_body(make_issue, body) == body
+
+
+@pytest.mark.parametrize(("body", "where", "after"), [
+    ("<!-- 待核实 -->::: 框 【快报延伸】\n正文。\n:::", [], None),  # the build reads a ::: block, not a paragraph
+    ("<!-- 注 -->中国,美国", [(FIRST, 13, "halfwidth-punct")], "<!-- 注 -->中国，美国"),
+    ("<!--\n多行\n-->中国,美国", [(FIRST + 2, 6, "halfwidth-punct")], "<!--\n多行\n-->中国，美国"),
+    ("采用<!-- 注 -->GaN器件", [(FIRST, 2, "han-latin-space"), (FIRST, 15, "han-latin-space")],
+     "采用<!-- 注 --> GaN 器件"),  # the build reads 采用GaN
+    ("中国 <!-- 注 --> ,美国", [(FIRST, 15, "halfwidth-punct")], "中国，<!-- 注 -->美国"),  # the note stays whole
+    ("用 `<!--` 开始,用 `-->` 结束", [(FIRST, 12, "halfwidth-punct")], "用 `<!--` 开始，用 `-->` 结束"),
+    ("A <!--> 中国,美国 --> D", [(FIRST, 2, "han-latin-space"), (FIRST, 11, "halfwidth-punct")],
+     "A <!-->中国，美国 --> D"),
+])
+def test_lint_reads_the_text_the_build_reads_without_comments(make_issue, body, where, after):
+    assert lint_body(make_issue, body) == where
+    assert fix_body(make_issue, body) == (body if after is None else after)
+
+
+def test_a_fix_that_would_change_what_the_build_reads_behind_a_comment_is_not_made(make_issue):
+    body = "１２<!-- -->1. 第一项"  # 12<!-- -->1. would be the list item 121.
+    assert lint_body(make_issue, body) == [(FIRST, 1, "fullwidth-alnum"), (FIRST, 2, "fullwidth-alnum")]
+    fixed = fix_body(make_issue, body)
+    assert fixed == "1２<!-- -->1. 第一项" and "<ol" not in to_html(fixed).html
+
+
+def test_a_fix_inside_what_the_build_reads_as_code_is_not_made(make_issue):
+    body = "见 `中国,\n美国` 的写法"  # one code span over two lines
     assert fix_body(make_issue, body) == body
 
 
