@@ -146,7 +146,7 @@ def comment_spans(markdown: str) -> list[tuple[int, int]]:
         elif token.type == "inline":
             spans += _inline_comments(markdown, [(content.get(line, starts[line]), ends[line]) for line in lines])
         elif token.type == "tr_open":
-            for cell in _cells(markdown, starts[lines[0]], ends[lines[0]]):
+            for cell in table_cells(markdown, starts[lines[0]], ends[lines[0]]):
                 spans += _inline_comments(markdown, [cell])
     for line in sorted(set(range(len(starts))) - covered):  # ::: lines, reference definitions, rules
         spans += _inline_comments(markdown, [(starts[line], ends[line])])
@@ -201,7 +201,7 @@ def _comment_block(state, start_line: int, end_line: int, silent: bool) -> bool:
     return True
 
 
-def _cells(markdown: str, start: int, end: int) -> list[tuple[int, int]]:
+def table_cells(markdown: str, start: int, end: int) -> list[tuple[int, int]]:
     """A table row cut at its unescaped pipes (a code span or comment does not cross them)."""
     cuts = [start - 1, *(match.start() for match in UNESCAPED_PIPE.finditer(markdown, start, end)), end]
     return list(zip([cut + 1 for cut in cuts[:-1]], cuts[1:], strict=True))

@@ -16,7 +16,7 @@ import yaml
 
 from press.cjk import is_han
 from press.load import FRONT_MATTER
-from press.markup import FOOTNOTE_DEFINITION, comment_spans, parser
+from press.markup import FOOTNOTE_DEFINITION, comment_spans, inline_literals, parser, table_cells
 
 TEXT, MARK, SKIP = 0, 1, 2  # prose; markup a rule looks through; anything else (ends a context)
 PROSE_FIELDS = ("title", "byline")
@@ -28,8 +28,7 @@ HEADING_MARKS = re.compile(r"#{1,6}(?:[ \t]+|$)")
 HEADING_END = re.compile(r"[ \t]+#+[ \t]*$|[ \t]+$")
 URL_CHARS = "[!#-;=?-~\uff0e\uff0f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]"  # and full-width look-alikes
 INLINE = re.compile(rf"""
-    (?P<code>(?P<ticks>`+).*?(?<!`)(?P=ticks)(?!`))
-  | (?P<escape>\\[!-/:-@\[-`{{-~])
+    (?P<escape>\\[!-/:-@\[-`{{-~])
   | (?P<entity>&(?:\#\d{{1,7}}|\#[xX][0-9a-fA-F]{{1,6}}|[A-Za-z][A-Za-z0-9]{{1,31}});)
   | <(?P<autolink>(?:[A-Za-z][A-Za-z0-9+.-]{{1,31}}:|www\.)[^<>\n]*)>
   | (?P<note>\[\^[^\]\s]+\])
@@ -132,6 +131,7 @@ def prose(file_text: str) -> Prose:
     first = text.count("\n", 0, body_start)
     inline: set[int] = set()  # the lines of paragraphs, headings and table rows
     syntax: dict[int, set[str]] = {}  # line → the syntax it starts with: "list", "heading", "row"
+    code: list[tuple[int, int]] = []  # code spans, which run across the lines of a paragraph
     for token in parser().parse(text[body_start:], {}):
         if token.map and token.type in ("list_item_open", "heading_open", "tr_open"):
             what = {"list_item_open": "list", "tr_open": "row"}.get(token.type, "heading")
@@ -143,13 +143,16 @@ def prose(file_text: str) -> Prose:
             block = (starts[span[0]], line_end(text, starts, span[-1]))
             if block not in result.blocks:
                 result.blocks.append(block)
+                pieces = table_cells(text, *block) if "row" in syntax.get(span[0], ()) else [block]
+                code += [(start, end) for piece in pieces for kind, start, end in inline_literals(text, *piece)
+                         if kind == "code"]
     for line in sorted(inline):
-        open_line(result, starts[line], line_end(text, starts, line), syntax.get(line, set()))
+        open_line(result, starts[line], line_end(text, starts, line), syntax.get(line, set()), code)
     return result
 
 
-def open_line(result: Prose, start: int, end: int, what: set[str]) -> None:
-    """Make a line of a paragraph, heading or table row prose, except its Markdown syntax."""
+def open_line(result: Prose, start: int, end: int, what: set[str], code: list[tuple[int, int]]) -> None:
+    """Make a line of a paragraph, heading or table row prose, except its Markdown syntax and `code`."""
     line = result.text[start:end]
     position = LINE_START.match(line).end()
     while "list" in what and (marker := LIST_MARKER.match(line, position)):
@@ -165,11 +168,18 @@ def open_line(result: Prose, start: int, end: int, what: set[str]) -> None:
         for index in range(start + position, start + stop):
             if result.text[index] == "|":
                 result.kinds[index] = SKIP
-    mask_inline(result, start + position, start + stop)
+    cuts = [start + position]
+    for low, high in code:
+        if low < start + stop and start + position < high:
+            cuts += [max(low, start + position), min(high, start + stop)]
+            result.mark(cuts[-2], cuts[-1], SKIP)
+    for low, high in zip(cuts[0::2], [*cuts[1::2], start + stop], strict=True):
+        mask_inline(result, low, high)
 
 
 def mask_inline(result: Prose, start: int, end: int) -> None:
-    """Mask code, URLs, footnote calls, escapes and entities; mark emphasis and link brackets."""
+    """Mask URLs, footnote calls, escapes and entities; mark emphasis and link brackets (in text
+    without code)."""
     position = start
     while match := INLINE.search(result.text, position, end):
         kind, stop = (MARK if match.lastgroup == "mark" else SKIP), match.end()

@@ -4,7 +4,7 @@ import pytest
 from click.testing import CliRunner
 
 from press.cli import main
-from press.lint import Source, fix_issue, lint_issue, url_problem
+from press.lint import Source, fix_issue, lint_issue, structure, url_problem
 from press.markup import to_html
 from tests.conftest import SAMPLE, article
 
@@ -41,6 +41,9 @@ FLAGGED = [  # rule, body, where (line, column) of each finding, the body after 
     ("han-latin-space", "二维MoS~2~材料", [(FIRST, 2), (FIRST, 7)], "二维 MoS~2~ 材料"),
     ("han-latin-space", "采用**GaN**器件，**氮化镓**GaN", [(FIRST, 2), (FIRST, 7), (FIRST, 17)],
      "采用 **GaN** 器件，**氮化镓** GaN"),
+    ("halfwidth-punct", "甲 `乙\n丙` 中国,美国 `丁`", [(FIRST + 1, 6)], "甲 `乙\n丙` 中国，美国 `丁`"),  # code spans
+    ("halfwidth-punct", "| `中国 | 美国,日本` |\n| --- | --- |", [(FIRST, 11)],  # end at a cell's edge
+     "| `中国 | 美国，日本` |\n| --- | --- |"),
 ]
 
 
@@ -56,6 +59,7 @@ NOT_FLAGGED = [
     "H~2~O 与 MoS~2~ 的 Ru~2~Si~x~O~y~ 材料，SSAB Zero^®^ 钢，活化能 E~激活~ 较高，10^6^ 吨。",
     "见 <https://example.com/a,b(c)> 与 https://example.com/路径 和 [链接](https://example.com/?a=1,2)。",
     "`中国,美国` 与 ``采用GaN``",
+    "见 `中国,\n美国` 的写法，``代码 `甲,乙`\n丙``。",  # a code span runs across a paragraph's lines
     "```\n中国,美国\"你好\"\n```\n\n    采用GaN器件(1)",
     "::: 编者按\n正文。\n:::\n\n::: 框 【快报延伸】\n正文。\n:::",
     "| 甲 | 乙 |\n| --- | --- |\n| 1 | AMP 公司 |",
@@ -141,9 +145,16 @@ def test_a_fix_that_would_change_what_the_build_reads_behind_a_comment_is_not_ma
     assert fixed == "1２<!-- -->1. 第一项" and "<ol" not in to_html(fixed).html
 
 
-def test_a_fix_inside_what_the_build_reads_as_code_is_not_made(make_issue):
-    body = "见 `中国,\n美国` 的写法"  # one code span over two lines
-    assert fix_body(make_issue, body) == body
+@pytest.mark.parametrize(("before", "after"), [
+    ("见 `中国,美国`", "见 `中国，美国`"),
+    ("```\n中国,美国\n```", "```\n中国，美国\n```"),
+    ("[链接](https://example.com/a,b)", "[链接](https://example.com/a，b)"),
+    ("::: 框 【延伸】\n正文\n:::", "::: 框 【延伸 】\n正文\n:::"),
+    ("正文<!-- 注:核实 -->", "正文<!-- 注：核实 -->"),
+])
+def test_the_guard_holds_code_link_targets_block_names_and_comments(before, after):
+    front = "---\ntitle: 标题\nsection: 专题\n---\n\n"
+    assert structure(front + before) != structure(front + after)
 
 
 def test_front_matter_title_is_checked_and_fixed_keeping_the_yaml(make_issue):
