@@ -13,6 +13,7 @@ the build does and masks the rest; emphasis, ~sub~, ^sup^ and link brackets are 
 """
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ from press.prose import (
 
 FOOTNOTE_RULES = {CALL_WITHOUT_TEXT: "footnote-missing", TEXT_NEVER_CALLED: "footnote-unused"}
 FULL_WIDTH = dict(zip(",;:!?()", "，；：！？（）", strict=True))
+FORMULA_MARKS = "/·%‰′″*'"  # with the symbols (Unicode S*: + = × ~ ^ ° …), what may touch a formula's bracket
 HAN_NUMERALS = "一二三四五六七八九十"
 MAX_PASSES = 8  # fixes that make room for other fixes (e.g. ＡＢ → AB → a space) settle in 2–3
 
@@ -133,6 +135,32 @@ def touches_chinese(text: Prose, index: int) -> bool:
     return is_chinese(text.char(text.near(index, -1))) or is_chinese(text.char(text.near(index, 1)))
 
 
+def in_formula(char: str) -> bool:
+    """A Latin letter or digit, or a symbol of a formula or unit (/ · × + = ~ ^ ° % ′ …)."""
+    return bool(char) and (is_latin(char) or char in FORMULA_MARKS or unicodedata.category(char)[0] == "S")
+
+
+def attached(text: Prose, index: int, step: int) -> bool:
+    """Does the bracket at `index` touch, with no space (markup looked through), a letter, digit or
+    symbol outside it (before an opening one, step −1; after a closing one, +1)?  W/(m·K), f(x),
+    Ni~3~(Ti, Al), Ca(OH)~2~: a bracket of a formula or unit."""
+    return in_formula(text.char(text.near(index, step, spaces=False)))
+
+
+def brackets_are_chinese(text: Prose, opening: int, closing: int) -> bool:
+    """Are a pair of round brackets Chinese?  Yes if one is already full-width or they enclose Han;
+    no if they belong to a formula or unit (attached to it outside) or to Latin text (a Latin letter
+    or digit before them, across spaces: Meeting (IEDM 2024) 论文集); else yes if Chinese stands
+    before or after them: 工艺 (R2R) 联盟, 氮化镓 (GaN) HEMT."""
+    if text.text[opening] == "（" or text.text[closing] == "）" or any(
+            is_han(text.text[i]) and text.kinds[i] == TEXT for i in range(opening + 1, closing)):
+        return True
+    before = text.char(text.near(opening, -1))
+    if attached(text, opening, -1) or attached(text, closing, 1) or (before and is_latin(before)):
+        return False
+    return is_chinese(before) or is_chinese(text.char(text.near(closing, 1)))
+
+
 def bracket_pairs(text: Prose) -> dict[int, int]:
     """Round brackets, half- or full-width, matched within each block (both ways)."""
     pairs: dict[int, int] = {}
@@ -156,7 +184,7 @@ def halfwidth_punct(text: Prose) -> list[Hit]:
             continue
         partner = pairs.get(index)
         if partner is not None:
-            chinese = pair_is_chinese(text, min(index, partner), max(index, partner))
+            chinese = brackets_are_chinese(text, min(index, partner), max(index, partner))
         else:
             chinese = touches_chinese(text, index)
         if chinese:
@@ -193,7 +221,7 @@ def enumerators(text: Prose) -> list[Enumerator]:
         else:
             number = match.group(1)
             form = "full" if match.group()[0] + match.group()[-1] == "（）" else "half"
-            if form == "half" and not (number[0] in HAN_NUMERALS or pair_is_chinese(text, start, end - 1)):
+            if form == "half" and not (number[0] in HAN_NUMERALS or brackets_are_chinese(text, start, end - 1)):
                 continue
         kind = "han" if number[0] in HAN_NUMERALS else "digits"
         found.append(Enumerator(start, end, kind, form, f"（{number}）"))

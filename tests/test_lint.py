@@ -29,6 +29,11 @@ FLAGGED = [  # rule, body, where (line, column) of each finding, the body after 
     ("halfwidth-punct", "论文（文章标题: Two-dimensional materials）",
      [(FIRST, 8)], "论文（文章标题：Two-dimensional materials）"),
     ("halfwidth-punct", "*Science* (文章标题)", [(FIRST, 11), (FIRST, 16)], "*Science*（文章标题）"),
+    ("halfwidth-punct", "工艺 (R2R) 联盟", [(FIRST, 4), (FIRST, 8)], "工艺（R2R）联盟"),  # Latin between two Han
+    ("halfwidth-punct", "美国(USA)发布", [(FIRST, 3), (FIRST, 7)], "美国（USA）发布"),
+    ("halfwidth-punct", "氮化镓 (GaN) HEMT 器件", [(FIRST, 5), (FIRST, 9)], "氮化镓（GaN）HEMT 器件"),  # Han, Latin
+    ("halfwidth-punct", "采用 GaN(氮化镓) 器件", [(FIRST, 7), (FIRST, 11)], "采用 GaN（氮化镓）器件"),  # encloses Han
+    ("halfwidth-punct", "W/(m·K),其中", [(FIRST, 8)], "W/(m·K)，其中"),  # the unit's brackets stay
     ("mixed-forms", "## （1）甲\n\n## (2) 乙", [(FIRST + 2, 4)], "## （1）甲\n\n## （2）乙"),
     ("mixed-forms", "## （1）甲\n\n## ⑵ 乙", [(FIRST + 2, 4)], "## （1）甲\n\n## （2）乙"),
     ("straight-quotes", "他说\"你好\"，又说'再见'。", [(FIRST, 3), (FIRST, 6), (FIRST, 10), (FIRST, 13)],
@@ -66,12 +71,23 @@ NOT_FLAGGED = [
     "1) 第一项\n2) 第二项",
     "正文[^a]。\n\n[^a]: Title: subtitle, 2024. <https://example.com/x?a=1>",
     "转义 \\(不改\\)，实体 &amp;中文，见 https://localhost。",
+    # a formula's or unit's brackets, attached to a letter, digit or symbol outside them
+    "导热系数为 0.5 W/(m·K)，摩尔热容 J/(mol·K)，剂量 mg/(kg·d)。",
+    "析出 Ni~3~(Ti, Al) 相，生成 Ca(OH)~2~ 与 (Al,Ga)N 材料，函数 f(x) 与 g(2)，见（1）。",
+    # the brackets of Latin text: a Latin word or digit before them
+    "收录于 International Electron Devices Meeting (IEDM 2024) 论文集，见 Nature (2024)。",
 ]
 
 
 @pytest.mark.parametrize("body", NOT_FLAGGED)
 def test_not_flagged(make_issue, body):
     assert lint_body(make_issue, body) == []
+
+
+def test_chinese_enumerators_are_still_mixed_forms_beside_formulae(make_issue):
+    body = "步骤(1)完成，函数 f(2) 的值；（3）下一步。\n\n## (4) 目标"
+    assert lint_body(make_issue, body) == [(FIRST, 3, "mixed-forms"), (FIRST + 2, 4, "mixed-forms")]
+    assert fix_body(make_issue, body) == "步骤（1）完成，函数 f(2) 的值；（3）下一步。\n\n## （4）目标"
 
 
 def test_mixed_forms_are_counted_across_the_issue(make_issue):
