@@ -46,6 +46,8 @@ FOOTNOTE_RULES = {CALL_WITHOUT_TEXT: "footnote-missing", TEXT_NEVER_CALLED: "foo
 FULL_WIDTH = dict(zip(",;:!?()", "，；：！？（）", strict=True))
 FORMULA_MARKS = "/·%‰′″*'"  # with the symbols (Unicode S*: + = × ~ ^ ° …), what may touch a formula's bracket
 HAN_NUMERALS = "一二三四五六七八九十"
+KANA = re.compile("[\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff\u31f0-\u31ff\uff66-\uff9d]")  # not ・
+PHRASE_MARKS = dict(zip("「『“‘《〈（(【〔［\"", "」』”’》〉）)】〕］\"", strict=True))  # opening → closing
 MAX_PASSES = 8  # fixes that make room for other fixes (e.g. ＡＢ → AB → a space) settle in 2–3
 
 LINE_END = re.compile("(\r\n|[\n" + re.escape("".join(map(chr, LINE_BREAKS))) + "])")  # as press reads files
@@ -289,13 +291,34 @@ def fullwidth_alnum(text: Prose) -> list[Hit]:
     return hits
 
 
+def japanese(text: Prose) -> set[int]:
+    """The characters of Japanese text: a quoted or bracketed phrase (「…」, “…”, （…） …) that holds
+    kana outside the phrases nested in it, marks and nested phrases included."""
+    found: set[int] = set()
+    for start, end in text.blocks:
+        stack: list[list] = []  # [opening, the mark that closes it, holds kana]
+        for index in range(start, end):
+            char = text.text[index]
+            if text.kinds[index] != TEXT:
+                continue
+            if stack and char == stack[-1][1]:
+                opening, _, kana = stack.pop()
+                found.update(range(opening, index + 1) if kana else ())
+            elif char in PHRASE_MARKS:
+                stack.append([index, PHRASE_MARKS[char], False])
+            elif stack and KANA.match(char):
+                stack[-1][2] = True
+    return found
+
+
 def han_latin_space(text: Prose) -> list[Hit]:
     """One space between Han and a Latin letter or digit: report none (采用GaN, 2300万) and
     more than one (采用  GaN); nothing is added next to punctuation or inside a formula
-    (MoS~2~, E~激活~), only after it (MoS~2~ 材料)."""
+    (MoS~2~, E~激活~), only after it (MoS~2~ 材料); none in Japanese text (「第7次エネルギー基本計画」)."""
     hits = []
+    skipped = japanese(text)
     for index, char in enumerate(text.text):
-        if text.kinds[index] != TEXT or not (is_han(char) or is_latin(char)):
+        if text.kinds[index] != TEXT or not (is_han(char) or is_latin(char)) or index in skipped:
             continue
         after = text.near(index, 1, spaces=False)
         if after is None or not needs_space(char, text.text[after]) or any(
@@ -308,7 +331,7 @@ def han_latin_space(text: Prose) -> list[Hit]:
                         None if position is None else Edit(position, position, " ")))
     for match in re.finditer(f"[{SPACES}]+", text.text):
         start, end = match.span()
-        if match.group() == " " or any(text.kinds[i] != TEXT for i in range(start, end)):
+        if match.group() == " " or start in skipped or any(text.kinds[i] != TEXT for i in range(start, end)):
             continue
         before, after = text.near(start, -1, spaces=False), text.near(end - 1, 1, spaces=False)
         if before is not None and after is not None and needs_space(text.text[before], text.text[after]):

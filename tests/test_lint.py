@@ -84,6 +84,20 @@ def test_not_flagged(make_issue, body):
     assert lint_body(make_issue, body) == []
 
 
+@pytest.mark.parametrize(("body", "columns", "after"), [
+    ("日本发布「第7次エネルギー基本計画」，2025年实施", [23], "日本发布「第7次エネルギー基本計画」，2025 年实施"),
+    ("日本发布“第7次エネルギー基本計画”，2025年实施", [23], "日本发布“第7次エネルギー基本計画”，2025 年实施"),
+    ("日本发布\"第7次エネルギー基本計画\"", [], "日本发布“第7次エネルギー基本計画”"),  # the quotes are fixed
+    ("见《第7次エネルギー基本計画（2025年）》", [], None),  # a phrase inside Japanese text is Japanese
+    ("（日本于2025年发布『第7次エネルギー基本計画』）", [4, 8], "（日本于 2025 年发布『第7次エネルギー基本計画』）"),
+    ("“第7次会议”与「第8次」", [2, 3, 10, 11], "“第 7 次会议”与「第 8 次」"),  # no kana: Chinese
+])
+def test_japanese_text_takes_no_han_latin_space(make_issue, body, columns, after):
+    assert [finding for finding in lint_body(make_issue, body) if finding[2] == "han-latin-space"] == [
+        (FIRST, column, "han-latin-space") for column in columns]
+    assert fix_body(make_issue, body) == (body if after is None else after)
+
+
 def test_chinese_enumerators_are_still_mixed_forms_beside_formulae(make_issue):
     body = "步骤(1)完成，函数 f(2) 的值；（3）下一步。\n\n## (4) 目标"
     assert lint_body(make_issue, body) == [(FIRST, 3, "mixed-forms"), (FIRST + 2, 4, "mixed-forms")]
