@@ -28,8 +28,8 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from press import footnotes, ids, images, justify
 from press.cjk import BOOKMARK_ATTRIBUTE, SQUEEZE_CLASS
 from press.errors import InputError, LayoutError, Problem
-from press.overlap import Glyph, overlap_text, overlapping
 from press.model import ISSUE_FILE, STYLESHEET, Footnote, Issue
+from press.overlap import Glyph, overlap_text, overlapping
 from press.sources import snapshot
 
 BODY_PAGE = "body"

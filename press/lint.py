@@ -5,13 +5,15 @@ the `title` and `byline` of their front matter.  `lint_issue` returns findings, 
 line, column (in characters), a bilingual message and a stable rule id; `fix_issue` corrects in
 place what can be corrected safely, leaving every other byte of the files as it was.
 
-Only prose is examined (press.prose masks the rest first; emphasis, ~sub~, ^sup^ and link
-brackets are transparent, so `MoS~2~` stays one word).  Each rule is a pure function of a
+Only prose is examined, in the text as the build reads it (press.prose takes the comments out as
+the build does and masks the rest; emphasis, ~sub~, ^sup^ and link brackets are transparent, so
+`MoS~2~` stays one word).  Each rule is a pure function of a
 `Prose` that returns `Hit`s with offsets; `locate` turns hits into findings at file:line:col,
-and `Source.apply` makes the fixes.
+`in_file` places their fixes in the file around its comments, and `Source.apply` makes them.
 """
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,7 +25,7 @@ import yaml
 from press.atomic import replacing
 from press.cjk import is_han, is_latin, needs_space
 from press.errors import InputError, Kind, display_path
-from press.load import FRONT_MATTER, ISSUE_FILE, Problems, article_names, load_issue, read_yaml
+from press.load import FRONT_MATTER, ISSUE_FILE, LINE_BREAKS, Problems, article_names, load_issue, read_yaml
 from press.markup import parser
 from press.prose import (
     MARK,
@@ -32,6 +34,7 @@ from press.prose import (
     SPACES,
     TEXT,
     Prose,
+    as_built,
     front_matter_spans,
     is_chinese,
     is_fullwidth_alnum,
@@ -41,9 +44,13 @@ from press.prose import (
 
 LOAD_FINDINGS = {Kind.FOOTNOTE_MISSING, Kind.FOOTNOTE_UNUSED, Kind.TEXT_LOST, Kind.SYNTAX_PRINTED}
 FULL_WIDTH = dict(zip(",;:!?()", "，；：！？（）", strict=True))
+FORMULA_MARKS = "/·%‰′″*'"  # with the symbols (Unicode S*: + = × ~ ^ ° …), what may touch a formula's bracket
 HAN_NUMERALS = "一二三四五六七八九十"
+KANA = re.compile("[\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff\u31f0-\u31ff\uff66-\uff9d]")  # not ・
+PHRASE_MARKS = dict(zip("「『“‘《〈（(【〔［\"", "」』”’》〉）)】〕］\"", strict=True))  # opening → closing
 MAX_PASSES = 8  # fixes that make room for other fixes (e.g. ＡＢ → AB → a space) settle in 2–3
 
+LINE_END = re.compile("(\r\n|[\n" + re.escape("".join(map(chr, LINE_BREAKS))) + "])")  # as press reads files
 HOST_LABEL = re.compile(r"(?!-)[^\W_]+(?:-+[^\W_]+)*$")
 ENUMERATOR = re.compile(rf"[(（][ \t]*(\d{{1,2}}|[{HAN_NUMERALS}]{{1,3}})[ \t]*[)）]"
                         r"|[\u2474-\u2487\u3220-\u3229]")  # ⑴…⒇, ㈠…㈩
@@ -86,13 +93,14 @@ class Finding:
         return f"{display_path(self.path)}:{self.line}:{self.column}: {self.message} [{self.rule}]"
 
 
-def locate(path: Path, text: str, hits: Iterable[Hit]) -> list[Finding]:
-    """The hits as findings at file:line:col."""
-    starts = line_starts(text)
+def locate(path: Path, text: Prose, hits: Iterable[Hit]) -> list[Finding]:
+    """The hits as findings at file:line:col (of the file, comments and all)."""
+    starts = line_starts(text.text)  # a comment's line ends stay: lines are the file's
     findings = []
     for hit in hits:
         line = bisect_right(starts, hit.start)
-        findings.append(Finding(path, line, hit.start - starts[line - 1] + 1, hit.message, hit.rule))
+        line_start = text.origin[starts[line - 1] - 1] + 1 if line > 1 else 0  # after the file's line end
+        findings.append(Finding(path, line, text.origin[hit.start] - line_start + 1, hit.message, hit.rule))
     return findings
 
 
@@ -129,6 +137,32 @@ def touches_chinese(text: Prose, index: int) -> bool:
     return is_chinese(text.char(text.near(index, -1))) or is_chinese(text.char(text.near(index, 1)))
 
 
+def in_formula(char: str) -> bool:
+    """A Latin letter or digit, or a symbol of a formula or unit (/ · × + = ~ ^ ° % ′ …)."""
+    return bool(char) and (is_latin(char) or char in FORMULA_MARKS or unicodedata.category(char)[0] == "S")
+
+
+def attached(text: Prose, index: int, step: int) -> bool:
+    """Does the bracket at `index` touch, with no space (markup looked through), a letter, digit or
+    symbol outside it (before an opening one, step −1; after a closing one, +1)?  W/(m·K), f(x),
+    Ni~3~(Ti, Al), Ca(OH)~2~: a bracket of a formula or unit."""
+    return in_formula(text.char(text.near(index, step, spaces=False)))
+
+
+def brackets_are_chinese(text: Prose, opening: int, closing: int) -> bool:
+    """Are a pair of round brackets Chinese?  Yes if one is already full-width or they enclose Han;
+    no if they belong to a formula or unit (attached to it outside) or to Latin text (a Latin letter
+    or digit before them, across spaces: Meeting (IEDM 2024) 论文集); else yes if Chinese stands
+    before or after them: 工艺 (R2R) 联盟, 氮化镓 (GaN) HEMT."""
+    if text.text[opening] == "（" or text.text[closing] == "）" or any(
+            is_han(text.text[i]) and text.kinds[i] == TEXT for i in range(opening + 1, closing)):
+        return True
+    before = text.char(text.near(opening, -1))
+    if attached(text, opening, -1) or attached(text, closing, 1) or (before and is_latin(before)):
+        return False
+    return is_chinese(before) or is_chinese(text.char(text.near(closing, 1)))
+
+
 def bracket_pairs(text: Prose) -> dict[int, int]:
     """Round brackets, half- or full-width, matched within each block (both ways)."""
     pairs: dict[int, int] = {}
@@ -152,7 +186,7 @@ def halfwidth_punct(text: Prose) -> list[Hit]:
             continue
         partner = pairs.get(index)
         if partner is not None:
-            chinese = pair_is_chinese(text, min(index, partner), max(index, partner))
+            chinese = brackets_are_chinese(text, min(index, partner), max(index, partner))
         else:
             chinese = touches_chinese(text, index)
         if chinese:
@@ -189,7 +223,7 @@ def enumerators(text: Prose) -> list[Enumerator]:
         else:
             number = match.group(1)
             form = "full" if match.group()[0] + match.group()[-1] == "（）" else "half"
-            if form == "half" and not (number[0] in HAN_NUMERALS or pair_is_chinese(text, start, end - 1)):
+            if form == "half" and not (number[0] in HAN_NUMERALS or brackets_are_chinese(text, start, end - 1)):
                 continue
         kind = "han" if number[0] in HAN_NUMERALS else "digits"
         found.append(Enumerator(start, end, kind, form, f"（{number}）"))
@@ -257,13 +291,34 @@ def fullwidth_alnum(text: Prose) -> list[Hit]:
     return hits
 
 
+def japanese(text: Prose) -> set[int]:
+    """The characters of Japanese text: a quoted or bracketed phrase (「…」, “…”, （…） …) that holds
+    kana outside the phrases nested in it, marks and nested phrases included."""
+    found: set[int] = set()
+    for start, end in text.blocks:
+        stack: list[list] = []  # [opening, the mark that closes it, holds kana]
+        for index in range(start, end):
+            char = text.text[index]
+            if text.kinds[index] != TEXT:
+                continue
+            if stack and char == stack[-1][1]:
+                opening, _, kana = stack.pop()
+                found.update(range(opening, index + 1) if kana else ())
+            elif char in PHRASE_MARKS:
+                stack.append([index, PHRASE_MARKS[char], False])
+            elif stack and KANA.match(char):
+                stack[-1][2] = True
+    return found
+
+
 def han_latin_space(text: Prose) -> list[Hit]:
     """One space between Han and a Latin letter or digit: report none (采用GaN, 2300万) and
     more than one (采用  GaN); nothing is added next to punctuation or inside a formula
-    (MoS~2~, E~激活~), only after it (MoS~2~ 材料)."""
+    (MoS~2~, E~激活~), only after it (MoS~2~ 材料); none in Japanese text (「第7次エネルギー基本計画」)."""
     hits = []
+    skipped = japanese(text)
     for index, char in enumerate(text.text):
-        if text.kinds[index] != TEXT or not (is_han(char) or is_latin(char)):
+        if text.kinds[index] != TEXT or not (is_han(char) or is_latin(char)) or index in skipped:
             continue
         after = text.near(index, 1, spaces=False)
         if after is None or not needs_space(char, text.text[after]) or any(
@@ -276,7 +331,7 @@ def han_latin_space(text: Prose) -> list[Hit]:
                         None if position is None else Edit(position, position, " ")))
     for match in re.finditer(f"[{SPACES}]+", text.text):
         start, end = match.span()
-        if match.group() == " " or any(text.kinds[i] != TEXT for i in range(start, end)):
+        if match.group() == " " or start in skipped or any(text.kinds[i] != TEXT for i in range(start, end)):
             continue
         before, after = text.near(start, -1, spaces=False), text.near(end - 1, 1, spaces=False)
         if before is not None and after is not None and needs_space(text.text[before], text.text[after]):
@@ -371,7 +426,8 @@ def lint_prose(text: Prose, forms: dict[str, set[str]]) -> list[Hit]:
 
 @dataclass(frozen=True)
 class Source:
-    """A file as it is (BOM, line ends) and as press reads it (no BOM, "\\n" line ends)."""
+    """A file as it is (BOM, line ends) and as press reads it (no BOM, "\\n" line ends: also for the soft
+    returns and line separators of Word and web pages, load.LINE_BREAKS)."""
 
     raw: str
     text: str
@@ -381,7 +437,7 @@ class Source:
     @classmethod
     def of(cls, raw: str) -> "Source":
         bom = 1 if raw.startswith("\ufeff") else 0
-        pieces = re.split(r"(\r\n|\r|\n)", raw[bom:])
+        pieces = LINE_END.split(raw[bom:])
         raw_starts, starts, raw_at, at = [], [], bom, 0
         for line, end in zip(pieces[0::2], [*pieces[1::2], ""], strict=True):
             raw_starts.append(raw_at)
@@ -418,8 +474,13 @@ def compatible(edits: Iterable[Edit]) -> list[Edit]:
     return chosen
 
 
+CODE = ("code_inline", "code_block", "fence")
+
+
 def structure(text: str) -> tuple:
-    """What no fix may change: the front matter's fields and the Markdown's elements."""
+    """What no fix may change: the front matter's fields; the Markdown's elements as the build reads
+    them (without comments), with the text of their syntax (code, link targets, block names); the
+    comments."""
     match = FRONT_MATTER.match(text)
     front = (match.group(1) or "") if match else ""
     try:
@@ -427,12 +488,17 @@ def structure(text: str) -> tuple:
     except yaml.YAMLError:
         return ("broken",)
     fields = sorted((str(k), None if k in PROSE_FIELDS else repr(v)) for k, v in (meta or {}).items())
+    built, origin = as_built(text)
     elements = []
-    for token in parser().parse(text[match.end() if match else 0:], {}):
-        elements.append((token.type, token.tag, token.nesting, token.markup, token.map))
-        elements += [(child.type, child.nesting, child.markup) for child in token.children or []
+    for token in parser().parse(built[match.end() if match else 0:], {}):
+        elements.append((token.type, token.tag, token.nesting, token.markup, token.map, token.info,
+                         token.content if token.type in CODE else ""))
+        elements += [(child.type, child.nesting, child.markup, sorted(child.attrs.items()),
+                      child.content if child.type in CODE else "") for child in token.children or []
                      if child.type != "text"]
-    return fields, len(front_matter_spans(front)), elements
+    comments = [text[kept + 1:next_kept] for kept, next_kept in zip([-1, *origin[:-1]], origin, strict=True)
+                if next_kept > kept + 1]
+    return fields, len(front_matter_spans(front)), elements, comments
 
 
 def fix_text(raw: str, forms: dict[str, set[str]]) -> tuple[str, int]:
@@ -440,28 +506,39 @@ def fix_text(raw: str, forms: dict[str, set[str]]) -> tuple[str, int]:
     fixed = 0
     for _ in range(MAX_PASSES):
         source = Source.of(raw)
-        edits = safe_edits(source, compatible(hit.fix for hit in lint_prose(prose(source.text), forms)
-                                              if hit.fix))
-        if not edits:
+        text = prose(source.text)
+        fixes = safe_fixes(source, [in_file(text, edit) for edit in compatible(
+            hit.fix for hit in lint_prose(text, forms) if hit.fix)])
+        if not fixes:
             break
-        raw, fixed = source.apply(edits), fixed + len(edits)
+        raw, fixed = source.apply(edit for fix in fixes for edit in fix), fixed + len(fixes)
     return raw, fixed
 
 
-def safe_edits(source: Source, edits: list[Edit]) -> list[Edit]:
-    """The edits, or, if together they would change the front matter's fields or the Markdown's
-    structure (a guard: the rules mean never to), those of them that do not, tried one by one."""
+def in_file(text: Prose, edit: Edit) -> list[Edit]:
+    """An edit of the text as built made on the file (Source.text): a comment between the characters it
+    replaces stays, the new text going where the first of them stood; an insertion goes before the
+    character it comes before."""
+    if edit.start == edit.end:
+        return [Edit(text.origin[edit.start], text.origin[edit.start], edit.text)]
+    return [Edit(start, end, "" if index else edit.text)
+            for index, (start, end) in enumerate(text.file_ranges(edit.start, edit.end))]
+
+
+def safe_fixes(source: Source, fixes: list[list[Edit]]) -> list[list[Edit]]:
+    """The fixes (each the edits of one hit), or, if together they would change what structure() holds
+    (a guard: the rules mean never to), those of them that do not, tried one by one."""
     before = structure(source.text)
 
-    def keeps(chosen: list[Edit]) -> bool:
-        return structure(Source.of(source.apply(chosen)).text) == before
+    def keeps(chosen: list[list[Edit]]) -> bool:
+        return structure(Source.of(source.apply(edit for fix in chosen for edit in fix)).text) == before
 
-    if not edits or keeps(edits):
-        return edits
-    kept: list[Edit] = []
-    for edit in edits:
-        if keeps([*kept, edit]):
-            kept.append(edit)
+    if not fixes or keeps(fixes):
+        return fixes
+    kept: list[list[Edit]] = []
+    for fix in fixes:
+        if keeps([*kept, fix]):
+            kept.append(fix)
     return kept
 
 
@@ -493,7 +570,7 @@ def lint_issue(folder: Path) -> list[Finding]:
     texts = {path: prose(Source.read(path).text) for path in paths}
     forms = enumerator_forms(texts.values())
     for path, text in texts.items():
-        findings += locate(path, text.text, lint_prose(text, forms))
+        findings += locate(path, text, lint_prose(text, forms))
     order = {path.name: index for index, path in enumerate(paths)}
     return sorted(findings, key=lambda f: (order.get(f.path.name, -1), f.line, f.column, f.rule))
 

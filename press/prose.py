@@ -1,10 +1,12 @@
 """An article file's prose: its text with everything that is not prose masked, for press lint's rules.
 
 Takes the text of an article file (front matter and Markdown body, "\\n" line ends); gives a
-`Prose`: the text, the kind of each character (TEXT prose, MARK markup a rule looks through:
-emphasis, ~sub~, ^sup^, link brackets; SKIP anything else: URLs, code, footnote labels,
-container markers, YAML and Markdown syntax), its blocks (paragraphs, headings, table rows,
-title and byline) and its URLs, all as offsets into the text.
+`Prose`: the text as the build reads it (the body without its HTML comments, taken out by
+markup.comment_spans as for the build, so that the rules see the build's document), where each of
+its characters stands in the file, the kind of each character (TEXT prose, MARK markup a rule
+looks through: emphasis, ~sub~, ^sup^, link brackets; SKIP anything else: URLs, code, footnote
+labels, container markers, YAML and Markdown syntax), its blocks (paragraphs, headings, table
+rows, title and byline) and its URLs, all as offsets into the text.
 """
 
 import re
@@ -14,7 +16,7 @@ import yaml
 
 from press.cjk import is_han
 from press.load import FRONT_MATTER
-from press.markup import COMMENT, FOOTNOTE_DEFINITION, parser
+from press.markup import FOOTNOTE_DEFINITION, comment_spans, inline_literals, parser, table_cells
 
 TEXT, MARK, SKIP = 0, 1, 2  # prose; markup a rule looks through; anything else (ends a context)
 PROSE_FIELDS = ("title", "byline")
@@ -26,8 +28,7 @@ HEADING_MARKS = re.compile(r"#{1,6}(?:[ \t]+|$)")
 HEADING_END = re.compile(r"[ \t]+#+[ \t]*$|[ \t]+$")
 URL_CHARS = "[!#-;=?-~\uff0e\uff0f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]"  # and full-width look-alikes
 INLINE = re.compile(rf"""
-    (?P<code>(?P<ticks>`+).*?(?<!`)(?P=ticks)(?!`))
-  | (?P<escape>\\[!-/:-@\[-`{{-~])
+    (?P<escape>\\[!-/:-@\[-`{{-~])
   | (?P<entity>&(?:\#\d{{1,7}}|\#[xX][0-9a-fA-F]{{1,6}}|[A-Za-z][A-Za-z0-9]{{1,31}});)
   | <(?P<autolink>(?:[A-Za-z][A-Za-z0-9+.-]{{1,31}}:|www\.)[^<>\n]*)>
   | (?P<note>\[\^[^\]\s]+\])
@@ -60,10 +61,12 @@ def is_chinese(char: str) -> bool:
 
 @dataclass
 class Prose:
-    """A file's text, the kind of each of its characters, its blocks and its URLs (offsets)."""
+    """A file's text as the build reads it, where each of its characters stands in the file, the kind of
+    each character, its blocks and its URLs (offsets into `text`)."""
 
     text: str
     kinds: bytearray
+    origin: list[int]  # the offset in the file of each character of `text`, then the file's length
     blocks: list[tuple[int, int]] = field(default_factory=list)  # paragraphs, headings, rows, titles
     urls: list[tuple[int, int]] = field(default_factory=list)
 
@@ -88,10 +91,36 @@ class Prose:
     def block_start(self, index: int) -> int:
         return next((start for start, end in self.blocks if start <= index < end), 0)
 
+    def file_ranges(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The ranges of the file that hold text[start:end] (more than one where comments come between)."""
+        ranges: list[tuple[int, int]] = []
+        for at in self.origin[start:end]:
+            if ranges and ranges[-1][1] == at:
+                ranges[-1] = (ranges[-1][0], at + 1)
+            else:
+                ranges.append((at, at + 1))
+        return ranges
 
-def prose(text: str) -> Prose:
-    """Mask an article file (front matter and Markdown body, "\\n" line ends) down to its prose."""
-    result = Prose(text, bytearray([SKIP]) * len(text))
+
+def as_built(text: str) -> tuple[str, list[int]]:
+    """An article file's text as the build reads it: the front matter, then the body without its HTML
+    comments (markup.comment_spans, as markup.without_comments takes them out); and the offset in
+    `text` of each of its characters, then the length of `text`."""
+    match = FRONT_MATTER.match(text)
+    body = match.end() if match else 0
+    pieces, origin, last = [], [], 0
+    for start, end in [*comment_spans(text[body:]), (len(text) - body, len(text) - body)]:
+        pieces.append(text[last:body + start])
+        origin += range(last, body + start)
+        last = body + end
+    return "".join(pieces), [*origin, len(text)]
+
+
+def prose(file_text: str) -> Prose:
+    """Mask an article file (front matter and Markdown body, "\\n" line ends) down to its prose, as the
+    build reads it (without its comments)."""
+    text, origin = as_built(file_text)
+    result = Prose(text, bytearray([SKIP]) * len(text), origin)
     body_start = 0
     if match := FRONT_MATTER.match(text):
         body_start = match.end()
@@ -102,6 +131,7 @@ def prose(text: str) -> Prose:
     first = text.count("\n", 0, body_start)
     inline: set[int] = set()  # the lines of paragraphs, headings and table rows
     syntax: dict[int, set[str]] = {}  # line → the syntax it starts with: "list", "heading", "row"
+    code: list[tuple[int, int]] = []  # code spans, which run across the lines of a paragraph
     for token in parser().parse(text[body_start:], {}):
         if token.map and token.type in ("list_item_open", "heading_open", "tr_open"):
             what = {"list_item_open": "list", "tr_open": "row"}.get(token.type, "heading")
@@ -113,15 +143,16 @@ def prose(text: str) -> Prose:
             block = (starts[span[0]], line_end(text, starts, span[-1]))
             if block not in result.blocks:
                 result.blocks.append(block)
+                pieces = table_cells(text, *block) if "row" in syntax.get(span[0], ()) else [block]
+                code += [(start, end) for piece in pieces for kind, start, end in inline_literals(text, *piece)
+                         if kind == "code"]
     for line in sorted(inline):
-        open_line(result, starts[line], line_end(text, starts, line), syntax.get(line, set()))
-    for comment in COMMENT.finditer(text, body_start):  # an editor's note to self: never printed
-        result.mark(comment.start(), comment.end(), SKIP)
+        open_line(result, starts[line], line_end(text, starts, line), syntax.get(line, set()), code)
     return result
 
 
-def open_line(result: Prose, start: int, end: int, what: set[str]) -> None:
-    """Make a line of a paragraph, heading or table row prose, except its Markdown syntax."""
+def open_line(result: Prose, start: int, end: int, what: set[str], code: list[tuple[int, int]]) -> None:
+    """Make a line of a paragraph, heading or table row prose, except its Markdown syntax and `code`."""
     line = result.text[start:end]
     position = LINE_START.match(line).end()
     while "list" in what and (marker := LIST_MARKER.match(line, position)):
@@ -137,11 +168,18 @@ def open_line(result: Prose, start: int, end: int, what: set[str]) -> None:
         for index in range(start + position, start + stop):
             if result.text[index] == "|":
                 result.kinds[index] = SKIP
-    mask_inline(result, start + position, start + stop)
+    cuts = [start + position]
+    for low, high in code:
+        if low < start + stop and start + position < high:
+            cuts += [max(low, start + position), min(high, start + stop)]
+            result.mark(cuts[-2], cuts[-1], SKIP)
+    for low, high in zip(cuts[0::2], [*cuts[1::2], start + stop], strict=True):
+        mask_inline(result, low, high)
 
 
 def mask_inline(result: Prose, start: int, end: int) -> None:
-    """Mask code, URLs, footnote calls, escapes and entities; mark emphasis and link brackets."""
+    """Mask URLs, footnote calls, escapes and entities; mark emphasis and link brackets (in text
+    without code)."""
     position = start
     while match := INLINE.search(result.text, position, end):
         kind, stop = (MARK if match.lastgroup == "mark" else SKIP), match.end()

@@ -4,7 +4,8 @@ import pytest
 from click.testing import CliRunner
 
 from press.cli import main
-from press.lint import Source, fix_issue, lint_issue, url_problem
+from press.lint import Source, fix_issue, lint_issue, structure, url_problem
+from press.markup import to_html
 from tests.conftest import SAMPLE, article
 
 FIRST = 6  # the first body line of a file made by `article`
@@ -28,6 +29,11 @@ FLAGGED = [  # rule, body, where (line, column) of each finding, the body after 
     ("halfwidth-punct", "论文（文章标题: Two-dimensional materials）",
      [(FIRST, 8)], "论文（文章标题：Two-dimensional materials）"),
     ("halfwidth-punct", "*Science* (文章标题)", [(FIRST, 11), (FIRST, 16)], "*Science*（文章标题）"),
+    ("halfwidth-punct", "工艺 (R2R) 联盟", [(FIRST, 4), (FIRST, 8)], "工艺（R2R）联盟"),  # Latin between two Han
+    ("halfwidth-punct", "美国(USA)发布", [(FIRST, 3), (FIRST, 7)], "美国（USA）发布"),
+    ("halfwidth-punct", "氮化镓 (GaN) HEMT 器件", [(FIRST, 5), (FIRST, 9)], "氮化镓（GaN）HEMT 器件"),  # Han, Latin
+    ("halfwidth-punct", "采用 GaN(氮化镓) 器件", [(FIRST, 7), (FIRST, 11)], "采用 GaN（氮化镓）器件"),  # encloses Han
+    ("halfwidth-punct", "W/(m·K),其中", [(FIRST, 8)], "W/(m·K)，其中"),  # the unit's brackets stay
     ("mixed-forms", "## （1）甲\n\n## (2) 乙", [(FIRST + 2, 4)], "## （1）甲\n\n## （2）乙"),
     ("mixed-forms", "## （1）甲\n\n## ⑵ 乙", [(FIRST + 2, 4)], "## （1）甲\n\n## （2）乙"),
     ("straight-quotes", "他说\"你好\"，又说'再见'。", [(FIRST, 3), (FIRST, 6), (FIRST, 10), (FIRST, 13)],
@@ -40,6 +46,9 @@ FLAGGED = [  # rule, body, where (line, column) of each finding, the body after 
     ("han-latin-space", "二维MoS~2~材料", [(FIRST, 2), (FIRST, 7)], "二维 MoS~2~ 材料"),
     ("han-latin-space", "采用**GaN**器件，**氮化镓**GaN", [(FIRST, 2), (FIRST, 7), (FIRST, 17)],
      "采用 **GaN** 器件，**氮化镓** GaN"),
+    ("halfwidth-punct", "甲 `乙\n丙` 中国,美国 `丁`", [(FIRST + 1, 6)], "甲 `乙\n丙` 中国，美国 `丁`"),  # code spans
+    ("halfwidth-punct", "| `中国 | 美国,日本` |\n| --- | --- |", [(FIRST, 11)],  # end at a cell's edge
+     "| `中国 | 美国，日本` |\n| --- | --- |"),
 ]
 
 
@@ -55,18 +64,44 @@ NOT_FLAGGED = [
     "H~2~O 与 MoS~2~ 的 Ru~2~Si~x~O~y~ 材料，SSAB Zero^®^ 钢，活化能 E~激活~ 较高，10^6^ 吨。",
     "见 <https://example.com/a,b(c)> 与 https://example.com/路径 和 [链接](https://example.com/?a=1,2)。",
     "`中国,美国` 与 ``采用GaN``",
+    "见 `中国,\n美国` 的写法，``代码 `甲,乙`\n丙``。",  # a code span runs across a paragraph's lines
     "```\n中国,美国\"你好\"\n```\n\n    采用GaN器件(1)",
     "::: 编者按\n正文。\n:::\n\n::: 框 【快报延伸】\n正文。\n:::",
     "| 甲 | 乙 |\n| --- | --- |\n| 1 | AMP 公司 |",
     "1) 第一项\n2) 第二项",
     "正文[^a]。\n\n[^a]: Title: subtitle, 2024. <https://example.com/x?a=1>",
     "转义 \\(不改\\)，实体 &amp;中文，见 https://localhost。",
+    # a formula's or unit's brackets, attached to a letter, digit or symbol outside them
+    "导热系数为 0.5 W/(m·K)，摩尔热容 J/(mol·K)，剂量 mg/(kg·d)。",
+    "析出 Ni~3~(Ti, Al) 相，生成 Ca(OH)~2~ 与 (Al,Ga)N 材料，函数 f(x) 与 g(2)，见（1）。",
+    # the brackets of Latin text: a Latin word or digit before them
+    "收录于 International Electron Devices Meeting (IEDM 2024) 论文集，见 Nature (2024)。",
 ]
 
 
 @pytest.mark.parametrize("body", NOT_FLAGGED)
 def test_not_flagged(make_issue, body):
     assert lint_body(make_issue, body) == []
+
+
+@pytest.mark.parametrize(("body", "columns", "after"), [
+    ("日本发布「第7次エネルギー基本計画」，2025年实施", [23], "日本发布「第7次エネルギー基本計画」，2025 年实施"),
+    ("日本发布“第7次エネルギー基本計画”，2025年实施", [23], "日本发布“第7次エネルギー基本計画”，2025 年实施"),
+    ("日本发布\"第7次エネルギー基本計画\"", [], "日本发布“第7次エネルギー基本計画”"),  # the quotes are fixed
+    ("见《第7次エネルギー基本計画（2025年）》", [], None),  # a phrase inside Japanese text is Japanese
+    ("（日本于2025年发布『第7次エネルギー基本計画』）", [4, 8], "（日本于 2025 年发布『第7次エネルギー基本計画』）"),
+    ("“第7次会议”与「第8次」", [2, 3, 10, 11], "“第 7 次会议”与「第 8 次」"),  # no kana: Chinese
+])
+def test_japanese_text_takes_no_han_latin_space(make_issue, body, columns, after):
+    assert [finding for finding in lint_body(make_issue, body) if finding[2] == "han-latin-space"] == [
+        (FIRST, column, "han-latin-space") for column in columns]
+    assert fix_body(make_issue, body) == (body if after is None else after)
+
+
+def test_chinese_enumerators_are_still_mixed_forms_beside_formulae(make_issue):
+    body = "步骤(1)完成，函数 f(2) 的值；（3）下一步。\n\n## (4) 目标"
+    assert lint_body(make_issue, body) == [(FIRST, 3, "mixed-forms"), (FIRST + 2, 4, "mixed-forms")]
+    assert fix_body(make_issue, body) == "步骤（1）完成，函数 f(2) 的值；（3）下一步。\n\n## （4）目标"
 
 
 def test_mixed_forms_are_counted_across_the_issue(make_issue):
@@ -124,6 +159,41 @@ def test_a_fix_that_would_change_the_markdown_is_not_made(make_issue):
     assert fix_body(make_issue, body) == body
 
 
+@pytest.mark.parametrize(("body", "where", "after"), [
+    ("<!-- 待核实 -->::: 框 【快报延伸】\n正文。\n:::", [], None),  # the build reads a ::: block, not a paragraph
+    ("<!-- 注 -->中国,美国", [(FIRST, 13, "halfwidth-punct")], "<!-- 注 -->中国，美国"),
+    ("<!--\n多行\n-->中国,美国", [(FIRST + 2, 6, "halfwidth-punct")], "<!--\n多行\n-->中国，美国"),
+    ("采用<!-- 注 -->GaN器件", [(FIRST, 2, "han-latin-space"), (FIRST, 15, "han-latin-space")],
+     "采用<!-- 注 --> GaN 器件"),  # the build reads 采用GaN
+    ("中国 <!-- 注 --> ,美国", [(FIRST, 15, "halfwidth-punct")], "中国，<!-- 注 -->美国"),  # the note stays whole
+    ("用 `<!--` 开始,用 `-->` 结束", [(FIRST, 12, "halfwidth-punct")], "用 `<!--` 开始，用 `-->` 结束"),
+    ("A <!--> 中国,美国 --> D", [(FIRST, 2, "han-latin-space"), (FIRST, 11, "halfwidth-punct")],
+     "A <!-->中国，美国 --> D"),
+])
+def test_lint_reads_the_text_the_build_reads_without_comments(make_issue, body, where, after):
+    assert lint_body(make_issue, body) == where
+    assert fix_body(make_issue, body) == (body if after is None else after)
+
+
+def test_a_fix_that_would_change_what_the_build_reads_behind_a_comment_is_not_made(make_issue):
+    body = "１２<!-- -->1. 第一项"  # 12<!-- -->1. would be the list item 121.
+    assert lint_body(make_issue, body) == [(FIRST, 1, "fullwidth-alnum"), (FIRST, 2, "fullwidth-alnum")]
+    fixed = fix_body(make_issue, body)
+    assert fixed == "1２<!-- -->1. 第一项" and "<ol" not in to_html(fixed).html
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("见 `中国,美国`", "见 `中国，美国`"),
+    ("```\n中国,美国\n```", "```\n中国，美国\n```"),
+    ("[链接](https://example.com/a,b)", "[链接](https://example.com/a，b)"),
+    ("::: 框 【延伸】\n正文\n:::", "::: 框 【延伸 】\n正文\n:::"),
+    ("正文<!-- 注:核实 -->", "正文<!-- 注：核实 -->"),
+])
+def test_the_guard_holds_code_link_targets_block_names_and_comments(before, after):
+    front = "---\ntitle: 标题\nsection: 专题\n---\n\n"
+    assert structure(front + before) != structure(front + after)
+
+
 def test_front_matter_title_is_checked_and_fixed_keeping_the_yaml(make_issue):
     folder = make_issue({"a.md": article("美发布GaN报告", "正文。"),
                          "b.md": "---\ntitle: '美国,芯片'  # 注释\nsection: 专题\n---\n\n正文。\n"})
@@ -160,6 +230,15 @@ def test_source_maps_offsets_to_raw_text():
     source = Source.of("\ufeffa\r\nb\rc\nd")
     assert source.text == "a\nb\nc\nd"
     assert source.raw_offset(source.text.index("d")) == source.raw.index("d")
+
+
+def test_lint_reads_line_ends_as_the_build_does(make_issue):
+    source = Source.of("a\u2028b\x0bc\x85d\u2029e")  # Word's soft return, line separators
+    assert source.text == "a\nb\nc\nd\ne" and source.raw_offset(source.text.index("e")) == source.raw.index("e")
+    assert lint_body(make_issue, "甲\u2028中国,美国") == [(FIRST + 1, 3, "halfwidth-punct")]
+    body = "正文\u20281) 第一项"  # the build reads a list here: its marker is no bracket in Chinese text
+    assert lint_body(make_issue, body) == []
+    assert fix_body(make_issue, body) == body
 
 
 def test_the_sample_issue_is_clean():

@@ -106,3 +106,83 @@ def test_html_comments_are_notes_to_self_never_printed_and_lines_still_count():
                      "```\n<!-- 代码里的 -->\n```\n")
     assert "编辑备注" not in markup.html and "多行" not in markup.html and "正文继续。" in markup.html
     assert markup.blocks == ["b-L1", "b-L8", "b-L10"] and "&lt;!-- 代码里的 --&gt;" in markup.html
+
+
+def body_of(markdown: str) -> str:
+    """The HTML of a one-paragraph body, without the paragraph's tags."""
+    html = to_html(markdown).html
+    assert html.startswith('<p id="b-L1">') and html.endswith("</p>\n"), html
+    return html[len('<p id="b-L1">'):-len("</p>\n")]
+
+
+@pytest.mark.parametrize("source, html", [
+    ("用 `<!--` 开始注释，用 `-->` 结束注释", "用 <code>&lt;!--</code> 开始注释，用 <code>--&gt;</code> 结束注释"),
+    ("代码 ``<!--\n注释`` 与 `-->` 并存",  # across a line end
+     "代码 <code>&lt;!-- 注释</code> 与 <code>--&gt;</code> 并存"),
+    ("用 ``a ` <!-- b`` -->c", "用 <code>a ` &lt;!-- b</code> --&gt;c"),  # runs of equal length
+    ("`甲<!-- 注 -->乙` 与 <!-- 注 -->丙", "<code>甲&lt;!-- 注 --&gt;乙</code> 与 丙"),
+    ("甲 <!-- 注 `代码` 在注释里 -->乙 `丙`", "甲 乙 <code>丙</code>"),  # the first to open wins
+    ("\\`<!-- 注 -->`", "``"),  # an escaped backtick opens no code span
+    ("\\<!-- 注 -->", "&lt;!-- 注 --&gt;"),  # nor an escaped < a comment
+    ("<https://a.example/`x> <!-- 注 --> `y`",
+     '<a href="https://a.example/%60x">https://a.example/`x</a>  <code>y</code>'),
+    ("A <!--> B 或者 C --> D", "A  B 或者 C --&gt; D"),  # <!--> and <!---> are whole (empty) comments
+    ("A <!---> B 或者 C --> D", "A  B 或者 C --&gt; D"),
+    ("甲<!---->乙<!-- a --->丙", "甲乙丙"),
+    ("<!-- 未完的注释\n正文", "&lt;!-- 未完的注释正文"),  # never closed: no comment, printed as typed
+])
+def test_html_comments_follow_commonmark_and_code_spans_keep_theirs(source, html):
+    assert body_of(source) == html
+
+
+def test_a_code_span_does_not_run_across_a_blank_line():
+    html = to_html("`甲 <!-- 注 -->\n\n乙`").html
+    assert html == '<p id="b-L1">`甲</p>\n<p id="b-L3">乙`</p>\n'
+
+
+def test_code_blocks_keep_their_comments_fenced_anywhere_or_indented():
+    assert to_html("正文。\n\n    <!-- 缩进代码 -->\n").html.endswith("<code>&lt;!-- 缩进代码 --&gt;\n</code></pre>\n")
+    quoted = to_html("> ```\n> <!-- 引用里的代码 -->\n> ```").html
+    assert "<code>&lt;!-- 引用里的代码 --&gt;\n</code>" in quoted
+    assert "&lt;!-- 代码 --&gt;" in to_html("- 项\n\n  ~~~\n  <!-- 代码 -->\n  ~~~").html
+    assert "&lt;!-- x --&gt;" in to_html("````\n```\n<!-- x -->\n```\n````").html  # a longer fence closes later
+
+
+def test_a_list_items_paragraph_indented_four_spaces_is_no_code_block():
+    assert to_html("1. 甲\n\n    续<!-- 注 -->段").html == (
+        '<ol id="b-L1">\n<li>\n<p>甲</p>\n<p>续段</p>\n</li>\n</ol>\n')
+
+
+def test_a_comment_that_starts_a_line_is_a_block_across_blank_lines_and_code_fences():
+    markup = to_html("<!-- 甲\n\n乙 -->\n正文。\n\n<!--\n```\n-->\n正文<!-- 注 -->。\n")
+    assert markup.html == '<p id="b-L4">正文。</p>\n<p id="b-L9">正文。</p>\n'
+
+
+def test_an_inline_comment_ends_within_its_paragraph():
+    html = to_html("正文 <!-- 备注\n# 标题 -->").html  # the heading ends the paragraph: no comment
+    assert html == ('<p id="b-L1">正文 &lt;!-- 备注</p>\n'
+                    '<h3 class="subhead subhead-1" id="b-L2">标题 --&gt;</h3>\n')
+    cells = to_html("| 甲<!-- 注 --> | 乙 <!-- 跨 | 列 --> |\n| --- | --- | --- |\n| 1 | 2 | 3 |").html
+    assert "<th>甲</th>\n<th>乙 &lt;!-- 跨</th>\n<th>列 --&gt;</th>" in cells
+
+
+def test_a_comment_keeps_its_line_ends_and_the_quote_marks_of_its_lines():
+    html = to_html("> 甲 <!-- 注\n> 续 --> 乙\n>\n> 丙\n\n正文").html
+    assert html == ('<blockquote id="b-L1">\n<p>甲乙</p>\n<p>丙</p>\n</blockquote>\n'
+                    '<p id="b-L6">正文</p>\n')
+
+
+def test_a_comment_before_a_block_leaves_the_block():
+    html = to_html("<!-- 待核实 -->::: 框 【快报延伸】\n内容。\n:::\n").html
+    assert html == '<aside class="box" id="b-L1"><p class="box-title">【快报延伸】</p><p>内容。</p>\n</aside>\n'
+
+
+@pytest.mark.parametrize("body", [
+    "正文。\n\n    [^9] 缩进的代码\n",
+    "- 项\n  - 子项\n\n    ```\n    [^9]\n    ```\n",  # a fence four spaces in, in a nested list
+    "> ```\n> [^9]\n> ```\n",
+    "````\n```\n[^9]\n```\n````\n",  # a longer fence is closed only by one as long
+    "````\n```\n::: 杂谈\n```\n````\n",
+])
+def test_a_footnote_call_or_a_block_fence_in_any_code_block_is_code(body):
+    assert to_html(body).problems == []

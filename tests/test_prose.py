@@ -1,5 +1,6 @@
 """An article's prose: what press lint's rules see of a file, and what they never touch."""
 
+from press.markup import without_comments
 from press.prose import MARK, SKIP, TEXT, prose
 
 ARTICLE = """---
@@ -37,6 +38,14 @@ def test_the_title_byline_and_paragraph_text_are_prose_and_emphasis_is_looked_th
     assert text.kinds[text.text.index("| 材料") ] == SKIP and kinds_of(text, "材料") == {TEXT}
 
 
-def test_an_html_comment_is_not_prose():
-    text = prose("---\ntitle: 标题\n---\n\n正文<!-- 备注:核实,再改 -->继续。\n")
-    assert kinds_of(text, "<!-- 备注:核实,再改 -->") == {SKIP} and kinds_of(text, "正文") == {TEXT}
+def test_the_text_is_the_builds_without_comments_and_maps_back_to_the_file():
+    file = "---\ntitle: 标题\n---\n\n正文<!-- 备注:核实,再改 -->继续。\n<!--\n多行\n-->\n\n`<!-- 代码 -->`\n"
+    text = prose(file)
+    body = file.index("正文")
+    assert text.text == file[:body] + without_comments(file[body:])
+    assert text.text[body:] == "正文继续。\n\n\n\n\n`<!-- 代码 -->`\n"
+    assert kinds_of(text, "正文继续") == {TEXT} and kinds_of(text, "`<!-- 代码 -->`") == {SKIP}
+    assert [file[text.origin[index]] for index in range(len(text.text))] == list(text.text)
+    assert text.origin[-1] == len(file)
+    assert text.file_ranges(text.text.index("文"), text.text.index("续") + 1) == [
+        (file.index("文"), file.index("文") + 1), (file.index("继"), file.index("续") + 1)]
