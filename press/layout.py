@@ -200,7 +200,8 @@ def refuse_overlapping_text(issue: Issue, layout: "Layout") -> None:
         if layout.page_names[index] == COVER_PAGE:
             count = len(issue.highlights)
             raise InputError([Problem(issue.folder / ISSUE_FILE, 0, 0,
-                                      f"封面排不下：本期要目的 {count} 条与封面下方的文字重叠，请减少 highlight: true 的文章或缩短标题 "
+                                      f"封面排不下：本期要目的 {count} 条与封面下方的文字重叠，"
+                                      "请减少 highlight: true 的文章或缩短标题 "
                                       f"(the cover cannot hold its {count} highlights: they run into the text below "
                                       f"them, {overlap_text(pairs)}; mark fewer with highlight: true, or shorten "
                                       "their titles)")])

@@ -41,7 +41,8 @@ def test_chunks_follow_the_body_with_file_and_line(make_issue):
 def test_the_sample_expects_its_title_cover_and_every_article():
     expected = expected_of(load_issue(SAMPLE))
     assert expected.title == "新材料监测快报 2024年第4期"
-    assert expected.cover == ["新材料监测快报", "MATERIALS NEWSLETTER", "2024.04", "2024年第4期", "中国新材料产业技术创新平台"]
+    assert expected.cover == ["新材料监测快报", "MATERIALS NEWSLETTER", "2024.04", "2024年第4期",
+                              "中国新材料产业技术创新平台"]
     assert len(expected.highlights) == 7 and expected.subject.startswith("新材料监测快报（MATERIALS NEWSLETTER）")
     assert [heading.title for heading in expected.sections] == ["专题", "战略规划", "项目资助", "行业观察", "研究进展"]
     assert len(expected.articles) == 12 and len(expected.footnotes) == 12
