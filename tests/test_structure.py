@@ -108,8 +108,9 @@ def test_an_unembedded_font_fails_fonts(sample_pdf, tmp_path):
                     descriptor.pop(NameObject(key), None)
 
     report = check_pdf(edited(sample_pdf, tmp_path / "font.pdf", change), SAMPLE)
-    assert set(failing(report)) == {"fonts"}
+    assert set(failing(report)) == {"fonts", "overlap"}  # a viewer without the font draws nothing of that text
     assert re.fullmatch(r"[A-Z]{6}\+PressHei-Bold: not embedded", failing(report)["fonts"][0]["message"])
+    assert "cannot be seen" in failing(report)["overlap"][0]["message"]
 
 
 def test_page_labels_that_differ_from_the_printed_numbers_fail(sample_pdf, tmp_path):
