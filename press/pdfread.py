@@ -265,11 +265,19 @@ def group_lines(chars: list[dict]) -> list[Line]:
     result = []
     for line in lines:
         line.sort(key=lambda c: c["x0"])
-        size = Counter(round(c["size"], 1) for c in line).most_common(1)[0][0]
+        size = line_size(line)
         result.append(Line("".join(c["text"] for c in line), size, min(c["top"] for c in line),
                            line[0]["x0"], max(c["x1"] for c in line), line))
     result.sort(key=lambda line: line.top)
     return result
+
+
+def line_size(chars: list[dict]) -> float:
+    """A line's size: the most common size of its glyphs, footnote calls, sub- and superscripts left out (in a
+    line of 字¹²字¹³… the small digits outnumber the text)."""
+    largest = max(c["size"] for c in chars)
+    sizes = Counter(round(c["size"], 1) for c in chars if c["size"] >= largest * CALL_RATIO - 0.05)
+    return sizes.most_common(1)[0][0]
 
 
 def text_size(pages: list[list[Line]], labels: list[str]) -> float:
@@ -319,10 +327,12 @@ def overlap(line: list[dict], other: list[dict]) -> float:
 
 
 def dominant_size(lines) -> float:
-    """The most common glyph size, counted per glyph: the body text's size."""
+    """The most common glyph size, counted per glyph (calls and other small glyphs beside larger ones left
+    out): the body text's size."""
     counts: Counter = Counter()
     for line in lines:
-        counts.update(round(c["size"], 1) for c in line.chars)
+        largest = max(c["size"] for c in line.chars)
+        counts.update(round(c["size"], 1) for c in line.chars if c["size"] >= largest * CALL_RATIO - 0.05)
     return counts.most_common(1)[0][0] if counts else 0.0
 
 
