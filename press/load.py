@@ -579,14 +579,15 @@ def check_svg_text(article: Path, src: str, line: int, settings: Settings, probl
 
 
 def svg_text(path: Path) -> str:
-    """The text an SVG file draws (its <text> and <tspan> elements); "" if it cannot be read."""
+    """The text an SVG file draws: all the text inside its <text> elements, <tspan>s and the text after them
+    included (`cm<tspan>−2</tspan>）`); "" if it cannot be read."""
     import xml.etree.ElementTree as ElementTree
 
     try:
         root = ElementTree.parse(path).getroot()
     except (ElementTree.ParseError, OSError):
         return ""
-    return "".join(node.text or "" for node in root.iter() if node.tag.rsplit("}", 1)[-1] in ("text", "tspan"))
+    return "".join("".join(node.itertext()) for node in root.iter() if node.tag.rsplit("}", 1)[-1] == "text")
 
 
 def check_image(article: Path, src: str, line: int, problems: Problems) -> bool:
