@@ -32,8 +32,9 @@ from press.model import Footnote
 from press.printable import draws_ink
 
 EDITOR_NOTE = "编者按"
+EDITOR_NOTES = (EDITOR_NOTE, "編者按")  # a Traditional issue writes (and prints) it in its own characters
 BOX = "框"
-BLOCK_NAMES = (EDITOR_NOTE, BOX)
+BLOCK_NAMES = (*EDITOR_NOTES, BOX)
 HEADING_SHIFT = 2  # h1 is the section, h2 the article title; `#` in a body is h3
 DEEPEST_HEADING = 3  # `###` is the deepest sub-heading an article may use
 MAX_NESTING = 8  # lists and quotes inside one another, at most
@@ -71,7 +72,8 @@ def parser() -> MarkdownIt:
     md.use(footnote_plugin, inline=False)
     md.use(sub_plugin)
     md.use(superscript_plugin)
-    md.use(container_plugin, name=EDITOR_NOTE, render=_render_editor_note, validate=_names(EDITOR_NOTE))
+    for name in EDITOR_NOTES:
+        md.use(container_plugin, name=name, render=_render_editor_note, validate=_names(name))
     md.use(container_plugin, name=BOX, render=_render_box, validate=_names(BOX))
     md.add_render_rule("heading_open", _render_heading_open)
     md.add_render_rule("heading_close", _render_heading_close)
@@ -484,8 +486,7 @@ def _check_headings(tokens: list[Token], line_offset: int) -> list[Problem]:
             for token in tokens if token.type == "heading_open" and token.tag > deepest]
 
 
-BLOCK_OPENERS = {"paragraph_open", "heading_open", "table_open",
-                 f"container_{EDITOR_NOTE}_open", f"container_{BOX}_open"}
+BLOCK_OPENERS = {"paragraph_open", "heading_open", "table_open", *(f"container_{name}_open" for name in BLOCK_NAMES)}
 PLAIN_BLOCKS = {"bullet_list_open", "ordered_list_open", "blockquote_open", "fence", "code_block"}  # default renderers
 
 
@@ -678,7 +679,8 @@ def _render_footnote_call(self, tokens, idx, options, env):
 
 def _render_editor_note(self, tokens, idx, options, env):
     if tokens[idx].nesting == 1:
-        env["press_run_in"] = f'<span class="editor-note-label {ids.GENERATED_CLASS}">{EDITOR_NOTE}：</span>'
+        label = block_name(tokens[idx].info)  # 编者按, or 編者按 as a Traditional issue writes it
+        env["press_run_in"] = f'<span class="editor-note-label {ids.GENERATED_CLASS}">{label}：</span>'
         return f'<div class="editor-note"{_block_id(tokens[idx])}>'
     return "</div>\n"
 
