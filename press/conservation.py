@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from html import unescape
 from html.parser import HTMLParser
+from itertools import pairwise
 
 from markdown_it.token import Token
 
@@ -338,8 +339,7 @@ PRINTED_MARKS = (
     (re.compile(r"\]\("), "链接或图片", "link or image syntax (a space in the file name? write ![…](<file name.png>))"),
     (re.compile(r":::"), "::: 块标记", "a ::: block marker (it must stand at the start of its own line)"),
     (re.compile(r"<!--"), "注释", "an HTML comment that is not closed with -->"),
-    (re.compile(r"~[^\s~]+~|~~\S"), "下标或删除线记号 ~",
-     "~ marks (~x~ for a subscript; strikethrough is not supported)"),
+    (re.compile(r"~[^\s~]+~"), "下标记号 ~", "~ marks (~x~ for a subscript)"),
     (re.compile(r"\^[^\s^\[]+\^"), "上标记号 ^", "^ marks (^x^ for a superscript)"),
 )
 
@@ -355,6 +355,11 @@ def printed_syntax(tokens: list[Token], line_offset: int) -> list[Problem]:
             message = syntax_in(child.content, first=paragraph and line == token.map[0] and child is first_text(token))
             if message:
                 problems.append((line + 1 + line_offset, 1, message, Kind.SYNTAX_PRINTED))
+        children = token.children or []
+        if any(a.type == "text" and a.content.endswith("~") and b.type == "sub_open" for a, b in pairwise(children)):
+            problems.append((token.map[0] + 1 + line_offset, 1, printed_mark(
+                "删除线记号 ~~", "~~ for strikethrough, which press does not set: it would print a subscript between "
+                "two tildes", "~~"), Kind.SYNTAX_PRINTED))
     return problems
 
 

@@ -143,16 +143,19 @@ def without_paragraph(html: str) -> str:
     return html
 
 
-def stray_calls(lines: list[str], code: set[int], line_offset: int) -> list[Problem]:
-    """Calls whose label no line of the file defines (`code`: the indexes of lines in code blocks)."""
-    defined = {match.group(1) for line in lines if (match := DEFINITION.match(line))}
+def stray_calls(tokens: list[Token], lines: list[str], line_offset: int) -> list[Problem]:
+    """Calls whose label no definition gives: the parser leaves them in the text as typed (code keeps its own)."""
     problems = []
-    for index, line in enumerate(lines):
-        if index in code or DEFINITION.match(line):
-            continue
-        problems += [(index + 1 + line_offset, match.start() + 1,
-                      f"脚注 [^{match.group(1)}] 没有内容 (footnote call without text)", Kind.FOOTNOTE_MISSING)
-                     for match in STRAY_CALL.finditer(line) if match.group(1) not in defined]
+    for token in tokens:
+        line = token.map[0] if token.map else 0
+        for child in token.children or []:
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type == "text":
+                source = lines[line] if line < len(lines) else ""
+                problems += [(line + 1 + line_offset, source.find(match.group()) + 1 or 1,
+                              f"脚注 [^{match.group(1)}] 没有内容 (footnote call without text)", Kind.FOOTNOTE_MISSING)
+                             for match in STRAY_CALL.finditer(child.content)]
     return problems
 
 

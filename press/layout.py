@@ -30,7 +30,7 @@ from press.cjk import BOOKMARK_ATTRIBUTE, SQUEEZE_CLASS
 from press.errors import InputError, LayoutError, Problem
 from press.model import ISSUE_FILE, STYLESHEET, Footnote, Issue
 from press.overlap import Glyph, overlap_text, overlapping
-from press.sources import snapshot
+from press.sources import not_a_source, snapshot
 
 BODY_PAGE = "body"
 COVER_PAGE = "cover"
@@ -58,6 +58,7 @@ class SandboxFetcher(URLFetcher):
         self.fonts_dir = fonts_dir.resolve()
         self.refused: list[str] = []
         self.served: list[Path] = []
+        self.unreadable: dict[str, str] = {}  # URL → why its file could not be read
 
     def fetch(self, url, headers=None):
         path = self.resolve(url)
@@ -68,26 +69,43 @@ class SandboxFetcher(URLFetcher):
         content_type, _ = mimetypes.guess_type(path.name)
         if path.suffix in (".otf", ".ttf"):
             content_type = "font/" + path.suffix[1:]
-        data = images.for_print(path)  # a picture wider than the page can show, scaled down
-        if data:  # scaled: not a file: URL, or WeasyPrint would embed the file it names
-            return URLFetcherResponse(f"scaled:{path.as_uri()}", data, {"Content-Type": images.mime_type(data)})
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(),
-                                  {"Content-Type": content_type or "application/octet-stream"})
+        try:
+            data = images.for_print(path)  # a picture wider than the page can show, scaled down
+            if data:  # scaled: not a file: URL, or WeasyPrint would embed the file it names
+                return URLFetcherResponse(f"scaled:{path.as_uri()}", data, {"Content-Type": images.mime_type(data)})
+            return URLFetcherResponse(path.as_uri(), path.read_bytes(),
+                                      {"Content-Type": content_type or "application/octet-stream"})
+        except Exception as error:  # an unreadable file (its mode, a disk error): the input's problem
+            self.refused.append(url)
+            self.unreadable[url] = f"{type(error).__name__}: {error}"
+            raise RefusedResource(f"无法读取 (cannot be read): {url}") from error
 
     def reason(self, url: str) -> str:
-        """Why a URL was not served: missing inside the sandbox, or outside it."""
+        """Why a URL was not served: missing inside the sandbox, unreadable, no source of the build, or outside it."""
+        if url in self.unreadable:
+            return f"文件无法读取 (the file cannot be read: {self.unreadable[url]})"
         named = self.candidate(url)
         if named and not named[0].exists() and self.inside(named[0].resolve(), named[1]):
             return "找不到文件 (file not found)"
+        if named and (why := self.not_a_source(named[0].resolve(), named[1])):
+            return f"{why[0]}，不能作为本期的文件，请改名 (the file {why[1]}: no source of a build; rename it)"
         return "拒绝读取允许目录以外的资源 (outside the issue, style and fonts folders: refused)"
 
     def resolve(self, url: str) -> Path | None:
-        """The file a URL names, if it lies inside the sandbox; else None."""
+        """The file a URL names, if it lies inside the sandbox and is a source of the build (not hidden, a
+        backup or press's own output, which press watch and press mail do not count); else None."""
         named = self.candidate(url)
         if named is None:
             return None
         real = named[0].resolve()
-        return real if real.is_file() and self.inside(real, named[1]) else None
+        ok = real.is_file() and self.inside(real, named[1]) and not self.not_a_source(real, named[1])
+        return real if ok else None
+
+    @staticmethod
+    def not_a_source(path: Path, roots: list[Path]) -> tuple[str, str] | None:
+        """Why a file inside the sandbox is no source of a build (see press.sources), or None."""
+        root = next((root for root in roots if path.is_relative_to(root)), None)
+        return not_a_source(path.relative_to(root)) if root else None
 
     def candidate(self, url: str) -> tuple[Path, list[Path]] | None:
         """The path a `font:` or local `file:` URL names and the folders it must lie in."""

@@ -356,7 +356,7 @@ def to_html(markdown: str, first_number: int = 1, line_offset: int = 0,
     refused = _refused_images(markdown, line_offset)  # the loader reports them
     images = _collect_images(body, line_offset) + refused
     problems += _check_headings(body, line_offset)
-    problems += footnotes.stray_calls(lines, code_lines(lines), line_offset)
+    problems += footnotes.stray_calls(body, lines, line_offset)
     in_captions = {child.meta["label"] for token in footnotes.walk_inline(body) if token.type == "image"
                    for child in token.children or [] if child.type == "footnote_ref"}
     problems += footnotes.unused_definitions(lines, {note.label for note in notes} | in_captions, line_offset)
@@ -418,7 +418,7 @@ def _check_images(tokens: list[Token], line_offset: int) -> list[Problem]:
 def _check_containers(lines: list[str], line_offset: int) -> list[Problem]:
     """`::: 编者按` and `::: 框` blocks: a known name, closed, not nested (the plugin would end the
     outer block at the inner one's end, or run an unclosed block to the end of the article)."""
-    names = "、".join(BLOCK_NAMES)
+    names = f"{EDITOR_NOTE}、{BOX}"
     problems: list[Problem] = []
     opened: list[tuple[int, str]] = []
     code = code_lines(lines)

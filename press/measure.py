@@ -365,8 +365,9 @@ def page_breaks(reading: Reading) -> Measure:
 def overflow(reading: Reading) -> Measure:
     """Count of lines on body pages that stick out of the text block (long URLs, wide tables).
 
-    The text block is where most body lines start and end; an issue with too
-    few lines to tell is held to the page's edges instead.
+    The text block starts where press's blocks start (their destinations; else where most body lines
+    start) and ends where most body lines end, or as far from the page's right edge as it starts from its
+    left, whichever is further; an issue with too few lines to tell is held to the page's edges instead.
     """
     lines = body_lines(reading)
     if not lines:
@@ -374,7 +375,8 @@ def overflow(reading: Reading) -> Measure:
     starts = [x for page in body_pages(reading) for x, _ in page.blocks]
     if len(lines) >= FEW_LINES:
         left = min(starts) if starts else outer_edge(Counter(rounded(item.line.x0) for item in lines), min)
-        right = outer_edge(Counter(rounded(ink_end(item.line)) for item in lines), max)
+        right = max(outer_edge(Counter(rounded(ink_end(item.line)) for item in lines), max),
+                    reading.page_size[0] - left)  # quotes or lists ending short must not pull the edge in
     else:
         left, right = 0.0, reading.page_size[0]
     failures, counted = [], 0

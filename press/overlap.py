@@ -80,10 +80,11 @@ def overlap(reading: "Reading") -> "Measure":
 
 
 def overlap_text(pairs: list[tuple[Glyph, Glyph]]) -> str:
-    """The glyphs on top and those under them, as a reader would quote them."""
-    over = "".join(first.text for first, _ in pairs)
-    under = "".join(second.text for _, second in pairs)
-    return f"“{over[:PREVIEW]}” over “{under[:PREVIEW]}”"
+    """The glyphs of the one line and of the other, in reading order, as a reader would quote them."""
+    sides = [sorted(dict.fromkeys(pair[side] for pair in pairs), key=lambda glyph: (glyph.top, glyph.x0))
+             for side in (0, 1)]
+    one, other = ("".join(glyph.text for glyph in side)[:PREVIEW] for side in sides)
+    return f"“{one}” and “{other}” stand on each other"
 
 
 def overlapping(page_glyphs: list[Glyph]) -> list[tuple[Glyph, Glyph]]:

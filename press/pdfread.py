@@ -211,19 +211,25 @@ def split_figures(chars: list[dict], regions: list[tuple[str, float, float]]) ->
 
 
 def block_text_size(pages: list[list[Line]], destinations: dict[str, tuple[int, float, float]]) -> float:
-    """In a press PDF, the body text's size: the most common size of the first lines of the
-    article blocks (press names each <article>-L<line>; most are paragraphs); 0 if none is found.
+    """In a press PDF, the body text's size: the most common size of the first lines of the article blocks
+    (press names each <article>-L<line>), counting only paragraphs' first lines (indented by an indent of
+    one to four ems) where there are any, else every block's; 0 if none is found.
 
-    Counting glyphs instead lets a long title or a table outweigh a short article's text.
+    Counting glyphs instead lets a long title or a table outweigh a short article's text, and counting every
+    block lets an article made of tables outweigh the paragraphs of the others.
     """
     sizes: Counter = Counter()
+    indented: Counter = Counter()
     for name, (index, x, top) in destinations.items():
         if ids.is_block(name) and index < len(pages):
             first = next((line for line in pages[index] if top - 1 <= line.top <= top + BLOCK_FIRST_LINE
                           and line.x1 > x), None)
             if first is not None:
                 sizes[first.size] += 1
-    return max(sizes, key=lambda size: (sizes[size], -size)) if sizes else 0.0
+                if first.size <= first.x0 - x <= 4 * first.size:
+                    indented[first.size] += 1
+    counts = indented or sizes
+    return max(counts, key=lambda size: (counts[size], -size)) if counts else 0.0
 
 
 def read_embedded_encodings() -> None:

@@ -284,3 +284,50 @@ def test_a_two_column_table_whose_first_column_is_long_is_set_and_passes_every_c
              "| 美国能源部先进材料与制造技术办公室联合多所国家实验室开展的固态电池关键材料研究项目 | 300 万美元 |\n")
     folder = make_issue({"a.md": article("表格", f"正文。\n\n{table}\n正文最后一段。\n")})
     assert_every_check_passes(built_and_checked(folder, tmp_path))
+
+
+# Issue 16: a right PDF of an issue nobody has seen passes ---------------------------------------------------
+
+CHART = ('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="240">'
+         '<text x="200" y="24" font-size="20" text-anchor="middle">图表标题（2018—2024）</text>'
+         '<text x="20" y="120" font-size="11" transform="rotate(-90 20 120)">效率（%）</text>'
+         '<text x="200" y="230" font-size="11">电流密度 j（A·cm<tspan dy="-4">−2</tspan><tspan dy="4">）</tspan>'
+         '</text><rect x="60" y="40" width="300" height="160" fill="none" stroke="black"/></svg>')
+LONG = "这是一段比较长的文字，用来让段落占满几行，检查版面在各种情况下都排得整齐，也不会被误报。" * 3
+UNSEEN = {
+    "a Unicode superscript in a title (toc-page, article-order, bookmarks, text)":
+        ({"title": "电导率突破 10⁻² S/cm 的固态电解质"}, LONG),
+    "a zero-width joiner in a title (toc-page)": ({"title": "材料\u200d科学进展"}, LONG),
+    "an SVG figure with text, a rotated label and a 20 px title (text, line-break, titles)":
+        ({}, f"{LONG}\n\n![图 1 效率随电流密度的变化](chart.svg)\n\n{LONG}"),
+    "a two-character byline (justify)": ({"byline": "李华"}, LONG),
+    "an article made of list items (overflow)":
+        ({}, "\n".join(f"- 第 {number} 项：{LONG[:60]}" for number in range(1, 25))),
+    "an article made of quotes (overflow)": ({}, "\n>\n".join(f"> 引文 {number}：{LONG[:70]}" for number in range(12))),
+    "an article made of table rows (overflow)":
+        ({}, "表 1 项目\n\n| 序号 | 名称 | 内容 |\n| --- | --- | --- |\n"
+             + "\n".join(f"| {number} | 项目{number} | {LONG[:50]} |" for number in range(1, 30))),
+    "200 calls in ten short paragraphs (footnote-count, text, page-breaks)":
+        ({}, "\n\n".join("".join(f"字[^{20 * row + column}]" for column in range(20)) + "。" for row in range(10))
+         + "\n\n" + "\n".join(f"[^{number}]: 注{number}。" for number in range(200))),
+    "adjacent footnote calls printed as ²,³ (footnote-numbering, footnote-same-page)":
+        ({}, f"{LONG}两项研究的结论一致[^a][^b]，后者更新[^c] [^d]。\n\n"
+             "[^a]: 甲。\n[^b]: 乙。\n[^c]: 丙。\n[^d]: 丁。"),
+    "a heading followed by a table (page-breaks)":
+        ({}, "\n\n".join([LONG] * 5) + "\n\n# 数据\n\n| 年份 | 产量 |\n| --- | --- |\n"
+             + "\n".join(f"| {2000 + year} | {year} 万吨 |" for year in range(30))),
+    "bold beside Chinese punctuation (punct-squeeze)":
+        ({}, f"{LONG}他说：**“重点。”**随后，**碱性电解（ALK）**：**一是“尺寸”和“质量”并重。**SiC 器件。"),
+}
+
+
+@pytest.mark.parametrize("name", list(UNSEEN))
+def test_what_editors_write_passes_every_check(make_issue, tmp_path, name):
+    """Each was a false alarm on an issue written from README alone, so that press mail refused to send it."""
+    fields, body = UNSEEN[name]
+    make_issue.use_sample_settings()
+    extra = "".join(f"{key}: {value}\n" for key, value in fields.items() if key != "title")
+    folder = make_issue({"a.md": article(fields.get("title", "一篇文章"), body, extra=extra),
+                         "b.md": article("另一篇", LONG, section="研究进展")})
+    (folder / "chart.svg").write_text(CHART, encoding="utf-8")
+    assert_every_check_passes(built_and_checked(folder, tmp_path))

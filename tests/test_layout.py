@@ -155,3 +155,31 @@ def test_a_font_file_weasyprint_cannot_load_is_an_input_error_at_its_font_face_r
     [problem] = caught.value.problems
     assert (problem.path.name, problem.line) == ("style.css", 4) and "字体 PressSong 无法载入" in problem.message
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_file_that_cannot_be_read_while_laying_out_is_an_input_error_at_its_place(make_issue, monkeypatch):
+    from press import images
+
+    def unreadable(path):
+        if path.suffix == ".svg":
+            raise PermissionError(13, "Permission denied")
+        return None
+
+    monkeypatch.setattr(images, "for_print", unreadable)
+    folder = make_issue({"a.md": article("图", "![图 1 图表](chart.svg)\n")})
+    (folder / "chart.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>',
+                                      encoding="utf-8")
+    issue = load_issue(folder)
+    with pytest.raises(InputError) as raised:
+        lay_out_verified(issue, render_html(issue))
+    [problem] = raised.value.problems
+    assert problem.path.name == "a.md" and problem.line == 6
+    assert "the file cannot be read: PermissionError" in problem.message
+
+
+def test_a_cover_whose_highlights_run_into_the_publisher_line_is_an_input_error(make_issue):
+    articles = {f"{number:02d}.md": article(f"第 {number} 篇文章的标题写得比较长一些", "正文。",
+                                            extra="highlight: true\n") for number in range(1, 18)}
+    issue = load_issue(make_issue(articles))
+    with pytest.raises(InputError, match="the cover cannot hold its 17 highlights: they run into the text below"):
+        lay_out_verified(issue, render_html(issue))

@@ -186,3 +186,15 @@ def test_a_comment_before_a_block_leaves_the_block():
 ])
 def test_a_footnote_call_or_a_block_fence_in_any_code_block_is_code(body):
     assert to_html(body).problems == []
+
+
+def test_bold_opens_and_closes_beside_chinese_punctuation_and_latin_letters():
+    html = to_html("**一是“尺寸”和“质量”并重。**SiC 器件，S**“重点”**与**碱性电解（ALK）**：说。\n").html
+    assert "<strong>一是“尺寸”和“质量”并重。</strong>SiC" in html
+    assert "S<strong>“重点”</strong>与<strong>碱性电解（ALK）</strong>：" in html
+
+
+def test_a_line_end_beside_a_chinese_quote_or_full_width_mark_prints_nothing():
+    html = to_html("::: 编者按\n提升“竞争力”\n放进报告，认为，\n2030 年前，\n“新质生产力”\n落地。\n:::\n").html
+    assert "提升“竞争力”放进报告，认为，2030 年前，“新质生产力”落地。" in html
+    assert to_html("He said “yes”\nand left.\n").html == '<p id="b-L1">He said “yes”\nand left.</p>\n'

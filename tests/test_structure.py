@@ -12,9 +12,10 @@ import pytest
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject
 
-from press import load
+from press import layout, load
 from press.build import build
 from press.check import RULE_IDS, check_pdf
+from press.errors import LayoutError
 from press.pdfread import read_pdf, to_unicode
 from tests.conftest import SAMPLE, article, misplaced_build
 
@@ -285,3 +286,83 @@ def test_a_changed_figure_or_latin_name_fails_text_and_a_full_width_form_does_no
         assert failing(report) == {}
     else:
         assert set(failing(report)) == {"text"} and failing(report)["text"][0]["page"] == "5"
+
+
+# Issue 16: what a PDF shows that its source does not say -----------------------------------------------
+
+def test_the_cover_lists_exactly_the_highlighted_articles(make_issue, sample_pdf):
+    folder = sample_copy(make_issue)
+    path = folder / "03-doc-intel-chips.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("highlight: true\n", "", 1), encoding="utf-8")
+    failures = failing(check_pdf(sample_pdf, folder))
+    assert set(failures) == {"front-matter", "metadata"}  # the PDF's subject lists the highlights too
+    [cover] = failures["front-matter"]
+    assert cover["page"] == "封面" and "which is not marked highlight: true" in cover["message"]
+    assert cover["file"].endswith("03-doc-intel-chips.md")
+
+
+def test_every_field_the_cover_prints_from_the_settings_is_compared(make_issue, sample_pdf):
+    folder = sample_copy(make_issue)
+    settings = folder.parent / "newsletter.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("MATERIALS NEWSLETTER", "MATERIAL NEWS"),
+                        encoding="utf-8")
+    failures = failing(check_pdf(sample_pdf, folder))
+    assert set(failures) == {"front-matter", "metadata"}
+    assert failures["front-matter"][0]["message"] == "the cover does not show “MATERIAL NEWS”"
+    assert failures["front-matter"][0]["file"].endswith("newsletter.yaml")
+
+
+def test_another_region_of_the_language_fails_metadata(make_issue, sample_pdf):
+    folder = sample_copy(make_issue, extra_settings="language: zh-Hant\n")
+    failures = failing(check_pdf(sample_pdf, folder))
+    assert set(failures) == {"metadata"}
+    assert failures["metadata"][0]["message"] == "language is zh-Hans, expected zh-Hant"
+
+
+def test_a_figure_whose_svg_text_changed_fails_text(make_issue, tmp_path):
+    make_issue.use_sample_settings()
+    folder = make_issue({"a.md": article("图表", "正文。\n\n![图 1 销量](chart.svg)\n\n正文最后一段。\n")})
+    chart = ('<svg xmlns="http://www.w3.org/2000/svg" width="300" height="120"><text x="10" y="20">汽车销量（万辆）'
+             '</text><text x="20" y="100" transform="rotate(-90 20 100)">2024 年</text></svg>')
+    (folder / "chart.svg").write_text(chart, encoding="utf-8")
+    pdf = build(folder, tmp_path / "chart.pdf").path
+    assert failing(check_pdf(pdf, folder)) == {}
+    (folder / "chart.svg").write_text(chart.replace("汽车", "船舶"), encoding="utf-8")
+    failures = failing(check_pdf(pdf, folder))
+    assert set(failures) == {"text"}
+    assert failures["text"][0]["message"].startswith("the figure's picture does not draw the text of its file")
+
+
+BYLINE_OVER_TEXT = ".article .byline { text-align: left; position: relative; top: -6mm; }"
+
+
+def issue_with_a_byline(make_issue, css: str = ""):
+    make_issue.use_sample_settings(css=css)
+    body = "这是一段正文，写得长一些，好让它占满整整一行还多出一些字来，这样最后一行就从左边开始排。" * 2
+    return make_issue({"a.md": article("署名", body, extra="byline: 李华\n")})
+
+
+def test_text_drawn_over_text_fails_overlap(make_issue, tmp_path, monkeypatch):
+    monkeypatch.setattr(layout, "refuse_overlapping_text", lambda *args: None)  # the build refuses it itself
+    folder = issue_with_a_byline(make_issue, BYLINE_OVER_TEXT)
+    report = check_pdf(build(folder, tmp_path / "over.pdf").path, folder)
+    assert "overlap" in failing(report)  # (the paragraph's last line, under the byline, no longer reads as last)
+    message = failing(report)["overlap"][0]["message"]
+    assert message.startswith("text drawn over other text: “") and "李" in message and "stand on each other" in message
+
+
+def test_text_covered_by_a_box_fails_overlap(make_issue, tmp_path):
+    css = (".editor-note { position: relative; z-index: 2; background: #fff; padding-bottom: 14mm; "
+           "margin-bottom: -14mm; }")
+    folder = sample_copy(make_issue, css=css)
+    report = check_pdf(build(folder, tmp_path / "covered.pdf").path, folder)
+    assert set(failing(report)) == {"overlap"}
+    [covered] = failing(report)["overlap"]
+    assert covered["page"] == "1" and "cannot be seen" in covered["message"]
+
+
+def test_the_build_refuses_text_drawn_over_text(make_issue, tmp_path):
+    folder = issue_with_a_byline(make_issue, BYLINE_OVER_TEXT)
+    with pytest.raises(LayoutError, match="text stands on other text on page"):
+        build(folder, tmp_path / "over.pdf")
+    assert not (tmp_path / "over.pdf").exists()
