@@ -95,3 +95,10 @@ def test_the_pdf_language_is_the_newsletter_s(make_issue, tmp_path):
     result = CliRunner().invoke(main, ["build", "--check", str(folder), "-o", str(tmp_path / "x.pdf")])
     assert "22 of 22 checks passed." in result.output, result.output
     assert PdfReader(tmp_path / "x.pdf").trailer["/Root"]["/Lang"] == "en-US"
+
+
+def test_a_bookmark_reads_as_its_title_is_written(make_issue, tmp_path):
+    title = "电导率突破 10⁻² S/cm 的 CO₂ 电解质"  # set as 10<sup>−2</sup>: WeasyPrint's own label read 10−2S/cm
+    folder = make_issue({"a.md": article(title, "正文。")})
+    path = build(folder, tmp_path / "bookmark.pdf").path
+    assert [item.title for item in PdfReader(path).outline[1]] == [title]
