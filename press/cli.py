@@ -223,14 +223,29 @@ def preview(context: click.Context, target: Path, dpi: int, folder: Path | None)
     click.echo(display_path(made.sheet))
 
 
+def check_ids(context: click.Context, parameter: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    """Check identifiers from repeated or comma-separated options; unknown ones are a usage error."""
+    from press.check import RULE_IDS
+
+    ids = tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+    unknown = [name for name in ids if name not in RULE_IDS]
+    if unknown:
+        raise click.BadParameter(f"unknown check {', '.join(unknown)}; known: {', '.join(RULE_IDS)}")
+    return ids
+
+
 @main.command()
 @click.argument("issue", type=click.Path(exists=True, file_okay=False, path_type=Path), callback=absolute)
 @click.option("--to", "readers_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The reader list: one address per line (Name <a@b.c> allowed), # for comments.")
 @click.option("--send", "really_send", is_flag=True, help="Send one message per reader through SMTP (needs --to).")
 @click.option("--dry-run", is_flag=True, help="With --send: show who would get the issue, send nothing.")
+@click.option("--accept", multiple=True, callback=check_ids, metavar="ID",
+              help="Mail the PDF although this check fails (you read its failures and the PDF is right); recorded "
+                   "in <pdf>.accepted.jsonl. Other checks still hold it back.")
 @click.pass_context
-def mail(context: click.Context, issue: Path, readers_file: Path | None, really_send: bool, dry_run: bool) -> None:
+def mail(context: click.Context, issue: Path, readers_file: Path | None, really_send: bool, dry_run: bool,
+         accept: tuple[str, ...]) -> None:
     """Compose the issue's message (an .eml draft beside the PDF), or send it to every reader.
 
     \b
@@ -238,15 +253,22 @@ def mail(context: click.Context, issue: Path, readers_file: Path | None, really_
       press mail issues/2024-04                           → dist/…-2024-04.eml
       press mail issues/2024-04 --send --to readers.txt --dry-run
       PRESS_SMTP_USER=… PRESS_SMTP_PASSWORD=… press mail issues/2024-04 --send --to readers.txt
+      press mail issues/2024-04 --accept justify     → mail it although justify fails (recorded)
     """
     from press import mail as mailing
 
     if (dry_run or readers_file) and not really_send:
         raise click.UsageError("--to and --dry-run go with --send (without it, press mail writes the draft)")
     loaded, pdf = issue_and_pdf(context, issue)
-    reasons = guarded(context, lambda: mailing.ready(loaded, pdf, readers_file))
-    if reasons:
-        raise PressError("不能发送 (will not send):\n" + "\n".join(f"  {reason}" for reason in reasons))
+    readiness = guarded(context, lambda: mailing.ready(loaded, pdf, readers_file, accept))
+    if readiness.reasons:
+        raise PressError("不能发送 (will not send):\n" + "\n".join(f"  {reason}" for reason in readiness.reasons))
+    if readiness.accepted and not dry_run:
+        log = mailing.record_accepted(loaded, pdf, readiness.accepted, "send" if really_send else "draft")
+        for check in readiness.accepted:
+            count = len(check.failures)
+            click.echo(f"已接受未通过的检查 {check.id}（{count} 处）(accepted the failing check {check.id} as --accept "
+                       f"asks: {count} failures; recorded in {display_path(log)})", err=True)
     if not really_send:
         draft = guarded(context, lambda: mailing.write_draft(mailing.compose(loaded, pdf), pdf.with_suffix(".eml")))
         click.echo(f"已生成邮件草稿 (draft written): {mailing.subject(loaded)}", err=True)
@@ -320,17 +342,6 @@ def guarded(context: click.Context, action):
             raise
         raise PressError(f"内部错误 (internal error): {type(error).__name__}: {error}\n"
                          "Run again with `press --debug build …` for the traceback.") from error
-
-
-def check_ids(context: click.Context, parameter: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
-    """Check identifiers from repeated or comma-separated options; unknown ones are a usage error."""
-    from press.check import RULE_IDS
-
-    ids = tuple(part.strip() for value in values for part in value.split(",") if part.strip())
-    unknown = [name for name in ids if name not in RULE_IDS]
-    if unknown:
-        raise click.BadParameter(f"unknown check {', '.join(unknown)}; known: {', '.join(RULE_IDS)}")
-    return ids
 
 
 @main.command()

@@ -18,9 +18,9 @@ import signal
 import smtplib
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
@@ -119,13 +119,23 @@ def write_draft(message: EmailMessage, target: Path) -> Path:
     return target
 
 
-def ready(issue: Issue, pdf: Path, readers: Path | None = None) -> list[str]:
+@dataclass
+class Readiness:
+    """Whether a PDF may be mailed: why not, and the failing checks the editor accepted (`--accept`)."""
+
+    reasons: list[str] = field(default_factory=list)
+    accepted: list = field(default_factory=list)  # press.check.Check, failing but accepted
+
+
+def ready(issue: Issue, pdf: Path, readers: Path | None = None, accept: Iterable[str] = ()) -> Readiness:
     """Why the PDF must not be sent: missing, older than a source, failing a check, over budget.
 
     The mail templates and the reader list are not sources of the PDF: editing them needs no rebuild.
+    A check named in `accept` may fail (it is returned as accepted, for the log); nothing else may.
     """
     if not pdf.is_file():
-        return [f"{pdf} 不存在 (the PDF is not built: run press build)"]
+        return Readiness([f"{pdf} 不存在 (the PDF is not built: run press build)"])
+    accept = set(accept)
     reasons = []
     built = pdf.stat().st_mtime_ns
     inputs = snapshot(watched_roots(issue.folder, issue.settings.styles_dir, issue.settings.fonts_dir))
@@ -136,17 +146,37 @@ def ready(issue: Issue, pdf: Path, readers: Path | None = None) -> list[str]:
         reasons.append(f"PDF 比源文件旧 (the PDF is older than {display_path(newer[0])}: run press build)")
     from press.structure import kilobytes
 
-    if pdf.stat().st_size > issue.settings.check.max_bytes:
+    if pdf.stat().st_size > issue.settings.check.max_bytes and "file-size" not in accept:
         reasons.append(f"PDF 超过大小上限 ({kilobytes(pdf.stat().st_size)}, budget "
                        f"{kilobytes(issue.settings.check.max_bytes)})")
     from press.check import check_pdf
 
     report = check_pdf(pdf, issue=issue)
-    if not report.passed:
-        failed = [check.id for check in report.checks if not check.passed]
-        reasons.append(f"press check 未通过 (press check fails: {', '.join(failed)}; see why: press check "
-                       f"{display_path(pdf)} --issue {display_path(issue.folder)})")
-    return reasons
+    failed = [check for check in report.checks if not check.passed]
+    if refused := [check.id for check in failed if check.id not in accept]:
+        reasons.append(f"press check 未通过 (press check fails: {', '.join(refused)}; see why: press check "
+                       f"{display_path(pdf)} --issue {display_path(issue.folder)}; if you have read the failures "
+                       "and the PDF is right, --accept names a check to send it anyway)")
+    return Readiness(reasons, [check for check in failed if check.id in accept])
+
+
+def accepted_log(pdf: Path) -> Path:
+    """Where press mail records every failing check an editor accepted, beside the PDF."""
+    return pdf.with_name(pdf.name + ".accepted.jsonl")
+
+
+def record_accepted(issue: Issue, pdf: Path, accepted: list, purpose: str) -> Path:
+    """Append to the accepted-checks log: when, which issue and PDF (its hash), for what (draft or send), and
+    each accepted check with its failures as press check reported them."""
+    entry = {"issue": issue_id(issue, pdf), "pdf": pdf.name, "sha256": hashlib.sha256(pdf.read_bytes()).hexdigest(),
+             "for": purpose, "at": datetime.now(UTC).isoformat(timespec="seconds"),
+             "accepted": {check.id: [failure["message"] for failure in check.failures] for check in accepted}}
+    log = accepted_log(pdf)
+    with log.open("a", encoding="utf-8") as stream:
+        stream.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        stream.flush()
+        os.fsync(stream.fileno())
+    return log
 
 
 def read_readers(path: Path) -> list[str]:

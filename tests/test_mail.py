@@ -2,6 +2,7 @@
 
 import asyncio
 import email
+import json
 import os
 import re
 import signal
@@ -21,7 +22,7 @@ from press.build import build
 from press.cli import main
 from press.errors import InputError, PressError
 from press.load import load_issue
-from press.mail import already_sent, compose, issue_id, log_path, read_readers, ready, send
+from press.mail import accepted_log, already_sent, compose, issue_id, log_path, read_readers, ready, send
 from tests.conftest import IssueMaker
 
 READERS = ["张三 <zhang@example.org>", "li@example.org", "王五 <wang@example.net>", "zhao@example.com",
@@ -235,17 +236,18 @@ def test_a_bad_reader_list_is_an_input_error_at_its_line(tmp_path, monkeypatch, 
 def test_it_refuses_a_stale_pdf_or_one_that_fails_its_checks(built_issue):
     root, folder, pdf = built_issue
     issue = load_issue(folder)
-    assert ready(issue, pdf) == []
+    assert ready(issue, pdf).reasons == []
     article = folder / "06-pet-recycling-report.md"
     later = pdf.stat().st_mtime + 10
     os.utime(article, (later, later))
-    assert any("older than" in reason and "06-pet-recycling-report.md" in reason for reason in ready(issue, pdf))
+    reasons = ready(issue, pdf).reasons
+    assert any("older than" in reason and "06-pet-recycling-report.md" in reason for reason in reasons)
     os.utime(article, (later - 20, later - 20))
     settings = root / "issues" / "newsletter.yaml"
     original = settings.read_text(encoding="utf-8")
     settings.write_text(original.split("mail:")[0] + "check:\n  max_size: 100 KB\n", encoding="utf-8")
     os.utime(settings, (later - 20, later - 20))
-    reasons = ready(load_issue(folder), pdf)
+    reasons = ready(load_issue(folder), pdf).reasons
     assert any(re.search(r"\(\d+ KB, budget 100 KB\)", reason) for reason in reasons)
     assert any("press check fails: file-size" in reason for reason in reasons)
     settings.write_text(original, encoding="utf-8")
@@ -267,6 +269,34 @@ def test_the_command_sends_and_reports(built_issue, inbox, tmp_path, monkeypatch
     assert len(inbox.received) == 2
     again = CliRunner().invoke(main, ["mail", str(folder), "--send", "--to", str(readers)])
     assert "sent 0, already sent 2, failed 0" in again.stderr and len(inbox.received) == 2
+
+
+def test_a_failing_check_is_sent_only_when_accepted_by_name_and_the_acceptance_is_recorded(built_issue, monkeypatch):
+    root, folder, pdf = built_issue
+    settings = root / "issues" / "newsletter.yaml"
+    original = settings.read_text(encoding="utf-8")
+    settings.write_text(original + "check:\n  bars:\n    justify: 1.01\n", encoding="utf-8")  # a bar no PDF meets
+    later = pdf.stat().st_mtime - 20
+    os.utime(settings, (later, later))
+    monkeypatch.chdir(root)
+    accepted = accepted_log(pdf)
+    accepted.unlink(missing_ok=True)
+    try:
+        refused = CliRunner().invoke(main, ["mail", str(folder)])
+        assert refused.exit_code == 1 and "press check fails: justify" in refused.output and "--accept" in refused.output
+        other = CliRunner().invoke(main, ["mail", str(folder), "--accept", "overlap"])
+        assert other.exit_code == 1 and not accepted.exists()  # accepting another check lets nothing through
+        unknown = CliRunner().invoke(main, ["mail", str(folder), "--accept", "justfy"])
+        assert unknown.exit_code == 2 and "unknown check justfy" in unknown.output
+        result = CliRunner().invoke(main, ["mail", str(folder), "--accept", "justify"])
+        assert result.exit_code == 0, result.output
+        assert "accepted the failing check justify as --accept asks" in result.stderr
+        [entry] = [json.loads(line) for line in accepted.read_text(encoding="utf-8").splitlines()]
+        assert entry["for"] == "draft" and list(entry["accepted"]) == ["justify"] and entry["pdf"] == pdf.name
+        assert entry["accepted"]["justify"] == [] and len(entry["sha256"]) == 64  # the bar failed, no line did
+    finally:
+        settings.write_text(original, encoding="utf-8")
+        os.utime(settings, (later, later))
 
 
 def self_signed_certificate(folder):
