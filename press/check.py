@@ -15,14 +15,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from press import measure, overlap, structure
+from press import figures, measure, overlap, structure
 from press.errors import InputError, Problem, display_path
 from press.expected import expected_of
 from press.fonts import family_names
 from press.load import load_issue
 from press.measure import Measure
 from press.model import CheckSettings, Issue
-from press.pdfread import read_pdf
+from press.pdfread import Reading, read_pdf
 from press.structure import Evidence
 
 SCHEMA = "press-check/1"
@@ -62,6 +62,8 @@ RULES: tuple[Rule, ...] = (
          needs_source=True),
     Rule("text", structure.text, "<=", 0, "all the source's text, in order, nothing lost or doubled",
          needs_source=True),
+    Rule("figures", lambda evidence: figures.figures(evidence.reading, evidence.expected), "<=", 0,
+         "every figure in its place, its picture as its file", needs_source=True),
     Rule("fonts", structure.fonts, "<=", 0, "fonts embedded, subset, from fonts/, glyphs reachable by CID"),
     Rule("missing-glyphs", structure.missing_glyphs, "<=", 0, "characters drawn as blank .notdef boxes"),
     Rule("overlap", typography(overlap.overlap), "<=", 0, "no text drawn over text, none hidden"),
@@ -115,16 +117,17 @@ class Report:
 
 
 def check_pdf(path: Path, issue_folder: Path | None = None, only: Iterable[str] = (),
-              skip: Iterable[str] = (), issue: Issue | None = None) -> Report:
+              skip: Iterable[str] = (), issue: Issue | None = None, reading: Reading | None = None) -> Report:
     """Hold the PDF at `path` to the selected rules; compare it with its issue when given.
 
-    Raises InputError when the PDF cannot be read or the issue has problems.
+    `reading` is the PDF read before (to check one PDF against several sources). Raises InputError when
+    the PDF cannot be read or the issue has problems.
     """
     if issue is None and issue_folder is not None:
         issue = load_issue(Path(issue_folder))
     settings = issue.settings.check if issue else CheckSettings()
     thresholds = bar_settings(settings)
-    reading = read(Path(path))
+    reading = reading or read(Path(path))
     evidence = Evidence(reading, settings)
     if issue is not None:
         evidence.expected = expected_of(issue)

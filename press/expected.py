@@ -42,6 +42,15 @@ class Chunk:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A figure: its block's id, its picture's file and where the figure is written."""
+
+    ident: str
+    path: Path
+    source: Source
+
+
+@dataclass(frozen=True)
 class Heading:
     """An article title or a section heading, and where it is written."""
 
@@ -68,6 +77,7 @@ class Expected:
     running: tuple[str, ...] = ()  # letters of the running heads (newsletter title, issue)
     highlights: list[Heading] = field(default_factory=list)  # the articles the cover lists, in order
     subject: str = ""  # the document's subject (the template's description), "" when it sets none
+    figures: list[Figure] = field(default_factory=list)
     settings_file: Path | None = None  # newsletter.yaml, where the settings the cover prints are written
 
 
@@ -102,6 +112,7 @@ def expected_of(issue: Issue) -> Expected:
                     sections=sections, articles=articles, footnotes=footnotes, chunks=reader.chunks,
                     running=(letters(settings.title), letters(issue.label_zh)),
                     highlights=[heading for heading in articles if heading.ident in highlighted],
+                    figures=reader.figures,
                     subject=head.meta.get("description", ""), settings_file=issue.folder.parent / SETTINGS_FILE)
 
 
@@ -136,6 +147,7 @@ class BodyReader(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.issue, self.articles, self.sections = issue, articles, sections
         self.chunks: list[Chunk] = []
+        self.figures: list[Figure] = []
         self.stack: list[tuple[str, bool]] = []  # (tag, opens a chunk)
         self.current: Chunk | None = None
         self.text: list[str] = []
@@ -225,10 +237,14 @@ class BodyReader(HTMLParser):
         return True
 
     def add_image(self, src: str) -> None:
-        """An SVG figure's own text is drawn as text: expect it (but do not require it)."""
+        """A figure's picture is expected in its place; an SVG figure's own text is drawn as text: expect it."""
         src = unquote(src)  # 图 1.svg is written %E5%9B%BE%201.svg in the HTML
         path = (self.issue.folder / src).resolve()
-        if not src.endswith(".svg") or not path.is_relative_to(self.issue.folder) or not path.is_file():
+        if not path.is_relative_to(self.issue.folder) or not path.is_file():
+            return
+        if self.current is not None:
+            self.figures.append(Figure(self.current.ident, path, self.current.source))
+        if path.suffix.lower() != ".svg":
             return
         text = svg_text(path)
         source = self.current.source if self.current else Source(path, 1)

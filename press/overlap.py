@@ -23,7 +23,8 @@ if TYPE_CHECKING:  # the build's layout uses `overlapping` alone, without the PD
 
 RENDER_DPI = 100
 UNSEEN = 24  # the largest difference (of 255) inside a glyph's box that still means nothing of it shows
-SAME_LINE_OVERLAP = 0.7  # share of the narrower glyph two neighbours on one baseline may overlap (a squeezed mark: ½)
+SAME_LINE_OVERLAP = 0.7  # share of the wider glyph two neighbours on one baseline may overlap (a squeezed mark: ½,
+# kerning (L’, AV) less: glyph boxes are their advances, so a narrow mark kerned into a letter overlaps much of itself)
 OTHER_LINE_OVERLAP = 0.3  # share of the smaller glyph box a glyph of another line may cover
 BLANK_SYMBOLS = "\u2800\u3164\uffa0\u115f\u1160\ufffc"
 PREVIEW = 12
@@ -98,7 +99,7 @@ def overlapping(page_glyphs: list[Glyph]) -> list[tuple[Glyph, Glyph]]:
     for line in lines:
         line.sort(key=lambda glyph: glyph.x0)
         for left, right in pairwise(line):
-            width = min(left.x1 - left.x0, right.x1 - right.x0)
+            width = max(left.x1 - left.x0, right.x1 - right.x0)
             if width > 0 and left.x1 - right.x0 > SAME_LINE_OVERLAP * width:
                 found.append((right, left))
     for index, line in enumerate(lines):

@@ -63,6 +63,7 @@ class Page:
     notes_top: float = float("inf")  # where the footnote area begins (top of its first line)
     size: tuple[float, float] = (0.0, 0.0)  # width, height in points
     figures: dict[str, str] = field(default_factory=dict)  # a figure's block id → the text drawn in its picture
+    figure_boxes: dict[str, tuple[float, float]] = field(default_factory=dict)  # block id → top, bottom of its picture
     blocks: list[tuple[float, float]] = field(default_factory=list)  # (x, top) where a block of an article begins
 
     @property
@@ -139,7 +140,8 @@ def read_pdf(path: Path) -> Reading:
     pages = []
     for index, (lines, figures) in enumerate(raw):
         page = Page(index, labels[index] if index < len(labels) else str(index + 1), lines,
-                    size=sizes[index], figures=figures, blocks=block_starts(destinations, index))
+                    size=sizes[index], figures=figures, blocks=block_starts(destinations, index),
+                    figure_boxes={block: (top, bottom) for block, top, bottom in regions.get(index, [])})
         if press:
             find_footnotes(page, body_size, places(destinations, index, ids.call_number),
                            places(destinations, index, ids.note_number))

@@ -1,0 +1,70 @@
+"""Issues nobody tuned press to (tests/corpus): each builds and passes every check; each mutant is caught.
+
+The corpus is nine issues of eight newsletters written from README alone, as different editors would
+(see tests/corpus/README.md).  A right PDF is never held back: every issue passes all of press check's
+rules at their default bars.  A wrong PDF never leaves: every mutant of every issue (tests/mutants.py: a
+sentence, a number, a title, a highlight, a footnote, a picture, the cover's text … changed after the
+build) fails press check against the PDF built before it, or is refused at a file line.
+"""
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from press.build import build
+from press.check import check_pdf
+from press.pdfread import read_pdf
+from tests.mutants import OPERATORS, corpus_issues, killed, mutate
+
+ISSUES = corpus_issues()
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Each corpus issue built once: issue folder → (PDF, its reading)."""
+    folder = tmp_path_factory.mktemp("corpus")
+    pdfs = {}
+    for issue in ISSUES:
+        pdf = build(issue, folder / f"{issue.parent.name}.pdf").path
+        pdfs[issue] = (pdf, read_pdf(pdf))
+    return pdfs
+
+
+def test_the_corpus_holds_at_least_eight_issues_of_several_newsletters_and_languages():
+    assert len(ISSUES) >= 8 and len({issue.parent for issue in ISSUES}) >= 8
+    languages = {line.split(":", 1)[1].strip() for issue in ISSUES
+                 for line in (issue.parent / "newsletter.yaml").read_text(encoding="utf-8").splitlines()
+                 if line.startswith("language:")}
+    assert {"zh-Hant", "en-US"} <= languages
+
+
+@pytest.mark.parametrize("issue", ISSUES, ids=[issue.parent.name for issue in ISSUES])
+def test_an_issue_written_from_readme_passes_every_check(built, issue):
+    pdf, reading = built[issue]
+    report = check_pdf(pdf, issue, reading=reading)
+    failed = {check.id: check.failures[:3] for check in report.checks if not check.passed}
+    assert failed == {}, f"false alarms on {issue}"
+    assert report.not_run == []
+
+
+def test_every_mutant_of_every_corpus_issue_is_caught(built, tmp_path, capsys):
+    totals, kills, survivors = Counter(), Counter(), []
+    for issue in ISSUES:
+        pdf, reading = built[issue]
+        for operator in OPERATORS:
+            mutant = mutate(issue, operator, 0, tmp_path / f"{issue.parent.name}-{operator}")
+            if mutant is None:
+                continue
+            caught, why = killed(pdf, mutant, reading)
+            totals[operator] += 1
+            kills[operator] += caught
+            if not caught:
+                survivors.append(f"{issue.parent.name}: {mutant.what} ({why})")
+    with capsys.disabled():
+        print(f"\nmutation kill rate: {sum(kills.values())} of {sum(totals.values())} "
+              f"({', '.join(f'{operator} {kills[operator]}/{totals[operator]}' for operator in OPERATORS)})")
+    assert survivors == []
+    assert all(totals[operator] >= 2 for operator in OPERATORS), totals  # each operator found something to change
+    assert sum(totals.values()) >= 100
