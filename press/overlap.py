@@ -12,10 +12,12 @@ it with its file).  Nothing here changes the PDF's file.
 """
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from press.cjk import CLOSING, OPENING
 
 if TYPE_CHECKING:  # the build's layout uses `overlapping` alone, without the PDF reader's modules
     from press.measure import Measure
@@ -58,8 +60,22 @@ def glyphs(page: "Page") -> list[Glyph]:
             matrix = char.get("matrix") or (1, 0, 0, 1, 0, 0)
             if abs(matrix[1]) > 1e-3 or abs(matrix[2]) > 1e-3:
                 continue
-            found.append(Glyph(text, char["x0"], char["top"], char["x1"], char["bottom"], char["size"]))
+            found.append(ink_box(Glyph(text, char["x0"], char["top"], char["x1"], char["bottom"], char["size"])))
     return found
+
+
+def ink_box(glyph: Glyph) -> Glyph:
+    """A full-width mark's box where its ink is: a closing mark's left half, an opening one's right half.
+
+    A mark set half-width (`halt`) keeps its full em box in the PDF, shifted: an opening quote after a
+    squeezed full stop has the same box as the stop, while their inks stand side by side (。“).
+    """
+    half = (glyph.x1 - glyph.x0) / 2
+    if glyph.text in CLOSING:
+        return replace(glyph, x1=glyph.x0 + half)
+    if glyph.text in OPENING:
+        return replace(glyph, x0=glyph.x0 + half)
+    return glyph
 
 
 def overlap(reading: "Reading") -> "Measure":

@@ -345,18 +345,22 @@ def dominant_size(lines) -> float:
 
 
 def small_digit_runs(chars: list[dict], limit: float) -> list[tuple[int, dict]]:
-    """Runs of consecutive small digits: (number, first glyph)."""
-    runs: list[tuple[str, dict]] = []
-    previous = None
+    """Runs of small digits standing edge to edge on one height: (number, first glyph).
+
+    Other glyphs between them do not part a run: an opening quote right after a call has its em box start
+    inside the call (its ink is in its right half), so in x order it falls between the call's digits.
+    MoS₂¹³: the lowered 2 is no part of the call.
+    """
+    runs: list[list[dict]] = []
     for char in chars:
-        small = char["text"].isdigit() and char["size"] < limit
-        if (small and previous is not None and abs(previous["x1"] - char["x0"]) < 1.0
-                and abs(previous["top"] - char["top"]) < 1.0):  # MoS₂¹³: the lowered 2 is no part of the call
-            runs[-1] = (runs[-1][0] + char["text"], runs[-1][1])
-        elif small:
-            runs.append((char["text"], char))
-        previous = char if small else None
-    return [(int(text), first) for text, first in runs]
+        if not (char["text"].isdigit() and char["size"] < limit):
+            continue
+        last = runs[-1][-1] if runs else None
+        if last is not None and abs(last["x1"] - char["x0"]) < 1.0 and abs(last["top"] - char["top"]) < 1.0:
+            runs[-1].append(char)
+        else:
+            runs.append([char])
+    return [(int("".join(char["text"] for char in run)), run[0]) for run in runs]
 
 
 def find_footnotes(page: Page, body_size: float,

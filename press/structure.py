@@ -460,7 +460,7 @@ def text(evidence: Evidence) -> Measure:
         if chunk.kind == "figure" and chunk.ident in figures:
             failures += figure_text(chunk, *figures[chunk.ident])
             continue
-        found = locate(stream.text, chunk, cursor)
+        found = locate(stream, chunk, cursor)
         if found is None:
             failures.append((stream.label_at(cursor), f"not in the PDF (lost, or changed since the build): "
                              f"“{chunk.preview}…”", chunk.source))
@@ -487,33 +487,34 @@ def figure_text(chunk: Chunk, page: Page, drawn: str) -> list[tuple]:
              f"“{chunk.preview}…”", chunk.source)]
 
 
-def locate(stream: str, chunk: Chunk, cursor: int) -> tuple[int, int] | None:
+def locate(stream: "Stream", chunk: Chunk, cursor: int) -> tuple[int, int] | None:
     """Where a chunk's text stands in the stream at or after `cursor`: (start, end), or None."""
     if chunk.kind == "table":
         return locate_table(stream, chunk, cursor)
     limit = None if len(chunk.letters) >= FAR_SEARCH else cursor + SEARCH_WINDOW + len(chunk.letters)
-    start = stream.find(chunk.letters, cursor, limit)
+    start = stream.text.find(chunk.letters, cursor, limit)
     return (start, start + len(chunk.letters)) if start >= 0 else None
 
 
-def locate_table(stream: str, chunk: Chunk, cursor: int) -> tuple[int, int] | None:
+def locate_table(stream: "Stream", chunk: Chunk, cursor: int) -> tuple[int, int] | None:
     """A table's text, which the PDF reads row by row across its cells, as a bag of characters.
 
-    The header row may stand again at the top of each page the table runs onto.
+    The header row may stand again at the top of each page the table runs onto (and only there: a row
+    that reads like the header is a row).
     """
-    start = stream.find(chunk.letters[:2], cursor) if len(chunk.letters) >= 2 else cursor
+    text = stream.text
+    start = text.find(chunk.letters[:2], cursor) if len(chunk.letters) >= 2 else cursor
     if start < 0:
         return None
-    wanted, position, header_seen = Counter(chunk.letters), start, False
-    while position < len(stream) and sum(wanted.values()):
-        if chunk.repeated and stream.startswith(chunk.repeated, position) and header_seen:
+    wanted, position = Counter(chunk.letters), start
+    while position < len(text) and sum(wanted.values()):
+        if (chunk.repeated and position > start and text.startswith(chunk.repeated, position)
+                and stream.labels[position] != stream.labels[position - 1]):
             position += len(chunk.repeated)
             continue
-        if chunk.repeated and stream.startswith(chunk.repeated, position):
-            header_seen = True
-        if wanted[stream[position]] <= 0:
+        if wanted[text[position]] <= 0:
             break
-        wanted[stream[position]] -= 1
+        wanted[text[position]] -= 1
         position += 1
     return (start, position) if not sum(wanted.values()) else None
 

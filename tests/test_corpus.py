@@ -8,7 +8,6 @@ build) fails press check against the PDF built before it, or is refused at a fil
 """
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
