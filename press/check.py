@@ -20,7 +20,7 @@ from press.errors import InputError, Problem, display_path
 from press.expected import expected_of
 from press.fonts import family_names
 from press.load import load_issue
-from press.measure import Measure
+from press.measure import Failure, Measure
 from press.model import CheckSettings, Issue
 from press.pdfread import Reading, read_pdf
 from press.structure import Evidence
@@ -175,11 +175,10 @@ def judge(rule: Rule, measured: Measure, threshold: float) -> Check:
                  [failure_dict(failure) for failure in measured.failures])
 
 
-def failure_dict(failure: tuple) -> dict:
-    """(page, message[, source]) as the report's failure record."""
-    page, message, *rest = failure
-    source = rest[0] if rest else None
-    return {"page": page, "message": message,
+def failure_dict(failure: Failure) -> dict:
+    """A failure as the report's record."""
+    source = failure.source
+    return {"page": failure.page, "message": failure.message,
             "file": display_path(source.path) if source else None,
             "line": source.line if source else None}
 

@@ -11,7 +11,7 @@ SVG figure's text is compared by `text`; here it need only stand in its place.
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from press.measure import Measure
+from press.measure import Failure, Measure
 
 if TYPE_CHECKING:
     from press.expected import Expected
@@ -31,16 +31,16 @@ def figures(reading: "Reading", expected: "Expected") -> Measure:
     for figure in expected.figures:
         place = places.get(figure.ident)
         if place is None:
-            failures.append(("", f"the figure {figure.path.name} is not in the PDF", figure.source))
+            failures.append(Failure("", f"the figure {figure.path.name} is not in the PDF", figure.source))
             continue
         if figure.path.suffix.lower() == ".svg":
             continue
         page = place[0]
         picture = drawn.get(figure.ident)
         if picture is None:
-            failures.append((page.label, f"the figure {figure.path.name} shows no picture", figure.source))
+            failures.append(Failure(page.label, f"the figure {figure.path.name} shows no picture", figure.source))
         elif not looks_alike(picture, figure.path):
-            failures.append((page.label, f"the figure's picture is not {figure.path.name} as the file is now "
+            failures.append(Failure(page.label, f"the figure's picture is not {figure.path.name} as the file is now "
                              "(changed since the build?)", figure.source))
     return Measure("figures", len(failures), len(expected.figures), failures)
 

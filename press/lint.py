@@ -24,7 +24,7 @@ import yaml
 
 from press.atomic import replacing
 from press.cjk import is_han, is_latin, needs_space
-from press.errors import InputError, Kind, display_path
+from press.errors import InputError, Kind, Problem
 from press.load import FRONT_MATTER, ISSUE_FILE, LINE_BREAKS, Problems, article_names, load_issue, read_yaml
 from press.markup import parser
 from press.prose import (
@@ -79,18 +79,16 @@ class Hit:
     fix: Edit | None = None
 
 
-@dataclass(frozen=True, order=True)
-class Finding:
-    """A hit placed in its file: line and column from 1, the column counted in characters."""
+class Finding(Problem):
+    """A hit placed in its file, a problem whose kind is the rule's id: line and column from 1, the column
+    counted in characters."""
 
-    path: Path
-    line: int
-    column: int
-    message: str
-    rule: str
+    @property
+    def rule(self) -> str:
+        return self.kind
 
     def __str__(self) -> str:
-        return f"{display_path(self.path)}:{self.line}:{self.column}: {self.message} [{self.rule}]"
+        return f"{self.place}: {self.message} [{self.rule}]"
 
 
 def locate(path: Path, text: Prose, hits: Iterable[Hit]) -> list[Finding]:

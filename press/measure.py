@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from press.cjk import CLOSING, FULL_WIDTH_MARKS, OPENING, URL, needs_space
+from press.errors import Place
 from press.pdfread import BLOCK_FIRST_LINE, CALL_RATIO, FOLIO, Line, Page, Reading
 
 FLUSH_TOLERANCE = 1.5  # points between a line's end and its block's right edge
@@ -29,6 +30,16 @@ COLUMN_GAP = 1.5  # em: glyphs further apart on one line stand in different colu
 LIST_ITEM = re.compile(r"\s*(?:[•◦▪‣●○■□]|\d{1,3}[.)](?!\d))")  # a line that opens with a list marker starts an item
 
 
+@dataclass(frozen=True)
+class Failure:
+    """Where a rule fails: the page's label ("" for the whole document), what is wrong, and the place in the
+    source that says otherwise, when there is one."""
+
+    page: str
+    message: str
+    source: Place | None = None
+
+
 @dataclass
 class Measure:
     """One rule measured: `value` is a share (0…1) or a count; `failures` say where."""
@@ -36,7 +47,7 @@ class Measure:
     rule: str
     value: float
     counted: int
-    failures: list[tuple[str, str]] = field(default_factory=list)  # (page label, what)
+    failures: list[Failure] = field(default_factory=list)
 
 
 @dataclass
@@ -209,7 +220,7 @@ def justification(reading: Reading) -> Measure:
     """Share of non-final body lines that end within FLUSH_TOLERANCE of their block's right edge."""
     lines = [item for item in body_lines(reading) if not item.final]
     short = [item for item in lines if not is_flush(item)]
-    failures = [(item.page.label, f"{item.right_edge - item.line.x1:.1f} pt short: "
+    failures = [Failure(item.page.label, f"{item.right_edge - item.line.x1:.1f} pt short: "
                  f"…{item.line.text[-16:]}") for item in short]
     return Measure("justify", share(len(lines) - len(short), len(lines)), len(lines), failures)
 
@@ -251,11 +262,11 @@ def line_breaking(reading: Reading) -> Measure:
             counted += 1
             first, last = glyphs[0], glyphs[-1]
             if first["text"][0] in NO_LINE_START:  # a glyph may stand for several characters (——)
-                failures.append((page.label, f"line starts with {first['text']}: {line.text[:16]}…"))
+                failures.append(Failure(page.label, f"line starts with {first['text']}: {line.text[:16]}…"))
             elif is_call(first, line, reading.body_size):
-                failures.append((page.label, f"line starts with a footnote call: {line.text[:16]}…"))
+                failures.append(Failure(page.label, f"line starts with a footnote call: {line.text[:16]}…"))
             if last["text"][-1] in NO_LINE_END:
-                failures.append((page.label, f"line ends with {last['text']}: …{line.text[-16:]}"))
+                failures.append(Failure(page.label, f"line ends with {last['text']}: …{line.text[-16:]}"))
     return Measure("line-break", len(failures), counted, failures)
 
 
@@ -281,7 +292,7 @@ def punctuation(reading: Reading) -> Measure:
                     if advance <= SQUEEZED_ADVANCE:
                         squeezed += 1
                     else:
-                        failures.append((page.label, f"{first['text']}{second['text']} takes "
+                        failures.append(Failure(page.label, f"{first['text']}{second['text']} takes "
                                          f"{advance + 1:.2f} em: {line.text[:24]}"))
     return Measure("punct-squeeze", share(squeezed, pairs), pairs, failures)
 
@@ -307,7 +318,7 @@ def han_latin(reading: Reading) -> Measure:
             if low <= gap <= high:
                 good += 1
             else:
-                failures.append((item.page.label, f"{before['text']}|{after['text']} gap {gap:.2f} em: "
+                failures.append(Failure(item.page.label, f"{before['text']}|{after['text']} gap {gap:.2f} em: "
                                  f"{item.line.text[:24]}"))
     return Measure("han-latin-gap", share(good, adjacencies), adjacencies, failures)
 
@@ -347,17 +358,18 @@ def page_breaks(reading: Reading) -> Measure:
             continue
         last = flow[-1]
         if last.size > reading.body_size * 1.05:
-            failures.append((page.label, f"heading at the foot of the page: {last.text[:16]}"))
+            failures.append(Failure(page.label, f"heading at the foot of the page: {last.text[:16]}"))
             continue
         last_item = finals.get((page.index, id(last)))
         if last_item is None or last_item.final:
             continue  # the page ends with a paragraph's end (or with no body text)
         before = finals.get((page.index, id(flow[-2]))) if len(flow) > 1 else None
         if before is None or before.final or starts_block(page, last):
-            failures.append((page.label, f"orphan: a paragraph's first line alone at the foot: {last.text[:16]}…"))
+            failures.append(Failure(page.label, f"orphan: a paragraph's first line alone at the foot: "
+                                    f"{last.text[:16]}…"))
         first = finals.get((following.index, id(next_flow[0]))) if next_flow else None
         if first is not None and first.final and not starts_block(following, first.line):
-            failures.append((following.label, f"widow: a paragraph's last line alone at the top: "
+            failures.append(Failure(following.label, f"widow: a paragraph's last line alone at the top: "
                              f"{first.line.text[:16]}…"))
     return Measure("page-breaks", len(failures), len(lines), failures)
 
@@ -385,7 +397,7 @@ def overflow(reading: Reading) -> Measure:
             counted += 1
             glyphs = visible(line)
             if glyphs and (glyphs[0]["x0"] < left - FLUSH_TOLERANCE or ink_end(line) > right + FLUSH_TOLERANCE):
-                failures.append((page.label, f"outside the text block: {line.text[:24]}"))
+                failures.append(Failure(page.label, f"outside the text block: {line.text[:24]}"))
     return Measure("overflow", len(failures), counted, failures)
 
 

@@ -80,19 +80,19 @@ def ink_box(glyph: Glyph) -> Glyph:
 
 def overlap(reading: "Reading") -> "Measure":
     """Pages with text drawn over text, or text that cannot be seen."""
-    from press.measure import Measure
+    from press.measure import Failure, Measure
 
     failures = []
     unseen = unseen_glyphs(reading.path, reading) if reading.path else {}
     for page in reading.pages:
         if pairs := overlapping(glyphs(page)):
-            failures.append((page.label, f"text drawn over other text: {overlap_text(pairs)} (something placed "
+            failures.append(Failure(page.label, f"text drawn over other text: {overlap_text(pairs)} (something placed "
                              "over the text, or a page too small for what it holds?)"))
         hidden = unseen.get(page.index, [])
         if hidden:
             text = "".join(glyph.text for glyph in hidden)
-            failures.append((page.label, f"{len(hidden)} characters cannot be seen (covered by what is drawn over "
-                             f"them, off the page, or drawn blank): “{text[:PREVIEW]}”"))
+            failures.append(Failure(page.label, f"{len(hidden)} characters cannot be seen (covered by what is drawn "
+                                    f"over them, off the page, or drawn blank): “{text[:PREVIEW]}”"))
     return Measure("overlap", len(failures), len(reading.pages), failures)
 
 

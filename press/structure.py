@@ -16,7 +16,7 @@ from datetime import date
 from itertools import pairwise
 
 from press.expected import Chunk, Expected, Source, letters
-from press.measure import Measure, body_pages
+from press.measure import Failure, Measure, body_pages
 from press.model import CheckSettings
 from press.pdfread import CALL_RATIO, Page, Reading, contents_entries
 
@@ -37,11 +37,6 @@ class Evidence:
     font_families: frozenset[str] | None = None  # families in fonts/; None: any Press… face
 
 
-def where(source: Source | None) -> tuple:
-    """The optional third part of a failure: the source place, if known."""
-    return (source,) if source else ()
-
-
 # Pages --------------------------------------------------------------------------------
 
 def page_size(evidence: Evidence) -> Measure:
@@ -52,7 +47,7 @@ def page_size(evidence: Evidence) -> Measure:
         got_width, got_height = page.size
         if abs(got_width - width) > SIZE_TOLERANCE or abs(got_height - height) > SIZE_TOLERANCE:
             turned = " (landscape)" if got_width > got_height else ""
-            failures.append((page.label, f"page is {millimetres(got_width)} × {millimetres(got_height)} mm"
+            failures.append(Failure(page.label, f"page is {millimetres(got_width)} × {millimetres(got_height)} mm"
                              f"{turned}, expected {millimetres(width)} × {millimetres(height)} mm portrait"))
     return Measure("page-size", len(failures), len(evidence.reading.pages), failures)
 
@@ -67,33 +62,33 @@ def front_matter(evidence: Evidence) -> Measure:
     pages, failures = evidence.reading.pages, []
     cover = pages[0] if pages else None
     if cover is None or cover.label.isdigit() or not cover.lines:
-        failures.append((cover.label if cover else "", "no cover: the first page is not a front page"))
+        failures.append(Failure(cover.label if cover else "", "no cover: the first page is not a front page"))
     contents = contents_pages(evidence.reading)
     if not contents:
-        failures.append(("", "no contents page: no page lists titles with page numbers"))
+        failures.append(Failure("", "no contents page: no page lists titles with page numbers"))
     expected = evidence.expected
     if expected and cover is not None:
         failures += cover_failures(cover, expected)
     if expected and contents:
         listed = letters("".join(page.text for page in contents))
-        failures += [(contents[0].label, f"the contents do not show the section “{section.title}”",
+        failures += [Failure(contents[0].label, f"the contents do not show the section “{section.title}”",
                       section.source) for section in expected.sections if letters(section.title) not in listed]
     return Measure("front-matter", len(failures), 2, failures)
 
 
-def cover_failures(cover: Page, expected: Expected) -> list[tuple]:
+def cover_failures(cover: Page, expected: Expected) -> list[Failure]:
     """What the cover shows otherwise than the source says: a field of the settings missing or changed, a
     highlight missing or out of order, an article listed that is not highlighted."""
     shown = letters(cover.text + "".join(cover.figures.values()))
-    settings = where(Source(expected.settings_file)) if expected.settings_file else ()
-    failures = [(cover.label, f"the cover does not show “{text}”", *settings) for text in expected.cover
+    settings = Source(expected.settings_file) if expected.settings_file else None
+    failures = [Failure(cover.label, f"the cover does not show “{text}”", settings) for text in expected.cover
                 if letters(text) not in shown]
     position = 0
     for article in expected.highlights:
         found = shown.find(letters(article.title), position)
         if found < 0:
             where_else = "out of order" if letters(article.title) in shown else "missing"
-            failures.append((cover.label, f"the cover does not list “{article.title}” among the highlights "
+            failures.append(Failure(cover.label, f"the cover does not list “{article.title}” among the highlights "
                              f"({where_else})", article.source))
         else:
             position = found + len(letters(article.title))
@@ -101,8 +96,8 @@ def cover_failures(cover: Page, expected: Expected) -> list[tuple]:
     for article in expected.articles:
         title = letters(article.title)
         if article not in expected.highlights and title in shown and not any(title in h for h in highlighted):
-            failures.append((cover.label, f"the cover lists “{article.title}”, which is not marked highlight: true",
-                             article.source))
+            failures.append(Failure(cover.label, f"the cover lists “{article.title}”, which is not marked "
+                                    "highlight: true", article.source))
     return failures
 
 
@@ -117,11 +112,12 @@ def page_labels(evidence: Evidence) -> Measure:
     for page in evidence.reading.pages:
         folio = page.folio
         if folio is not None and page.label != str(folio):
-            failures.append((page.label, f"labelled “{page.label}” but page {folio} is printed on it"))
+            failures.append(Failure(page.label, f"labelled “{page.label}” but page {folio} is printed on it"))
         elif folio is None and page.label.isdigit():
-            failures.append((page.label, f"labelled “{page.label}” but no page number is printed on it"))
+            failures.append(Failure(page.label, f"labelled “{page.label}” but no page number is printed on it"))
     shared = Counter(page.label for page in evidence.reading.pages)
-    failures += [(label, f"{count} pages share the label “{label}”") for label, count in shared.items() if count > 1]
+    failures += [Failure(label, f"{count} pages share the label “{label}”")
+                 for label, count in shared.items() if count > 1]
     return Measure("page-labels", len(failures), len(evidence.reading.pages), failures)
 
 
@@ -178,15 +174,15 @@ def toc_page(evidence: Evidence) -> Measure:
             source = sources.get(letters(title))
             page = find_heading(reading, title)
             if page is None:
-                failures.append((contents.label, f"“{title}”: listed on page {number}, but no such title "
-                                 "stands in the body", *where(source)))
+                failures.append(Failure(contents.label, f"“{title}”: listed on page {number}, but no such title "
+                                 "stands in the body", source))
             elif printed_number(page) != str(number):
-                failures.append((contents.label, f"“{title}”: the contents say page {number}, the title "
-                                 f"stands on page {printed_number(page)}", *where(source)))
+                failures.append(Failure(contents.label, f"“{title}”: the contents say page {number}, the title "
+                                 f"stands on page {printed_number(page)}", source))
     if evidence.expected:
         for article in evidence.expected.articles:
             if letters(article.title) not in listed:
-                failures.append(("", f"“{article.title}” is missing from the contents", article.source))
+                failures.append(Failure("", f"“{article.title}” is missing from the contents", article.source))
     return Measure("toc-page", len(failures), counted, failures)
 
 
@@ -197,18 +193,18 @@ def article_order(evidence: Evidence) -> Measure:
     found = {article.ident: find_heading(reading, article.title) for article in articles}
     for article in articles:
         if found[article.ident] is None:
-            failures.append(("", f"“{article.title}”: this article's title is not in the body",
+            failures.append(Failure("", f"“{article.title}”: this article's title is not in the body",
                              article.source))
     placed = [(found[a.ident].index, a) for a in articles if found[a.ident] is not None]
     for (page, article), (next_page, following) in pairwise(placed):
         if next_page < page:
-            failures.append((found[following.ident].label, f"“{following.title}” stands before "
+            failures.append(Failure(found[following.ident].label, f"“{following.title}” stands before "
                              f"“{article.title}” (page {found[article.ident].label}), against the order of "
                              "issue.yaml", following.source))
     entries = [letters(title) for page in contents_pages(reading) for title, _ in contents_entries(page)]
     order = [letters(a.title) for a in articles if letters(a.title) in entries]
     if [entry for entry in entries if entry in order] != order:
-        failures.append((contents_pages(reading)[0].label, "the contents list the articles in another "
+        failures.append(Failure(contents_pages(reading)[0].label, "the contents list the articles in another "
                          "order than issue.yaml"))
     return Measure("article-order", len(failures), len(articles), failures)
 
@@ -220,10 +216,10 @@ def section_headings(evidence: Evidence) -> Measure:
         page = find_heading(reading, section.title)
         article_page = find_heading(reading, section.first_article)
         if page is None:
-            failures.append((article_page.label if article_page else "",
+            failures.append(Failure(article_page.label if article_page else "",
                              f"the heading of section “{section.title}” is not in the body", section.source))
         elif article_page is not None and page.index > article_page.index:
-            failures.append((page.label, f"the heading of section “{section.title}” stands after its first "
+            failures.append(Failure(page.label, f"the heading of section “{section.title}” stands after its first "
                              f"article (page {article_page.label})", section.source))
     return Measure("section-headings", len(failures), len(evidence.expected.sections), failures)
 
@@ -235,10 +231,10 @@ def bookmarks(evidence: Evidence) -> Measure:
         page = find_heading(reading, title)
         target = reading.pages[index].label if 0 <= index < len(reading.pages) else "?"
         if page is not None and page.index != index:
-            failures.append((target, f"bookmark “{title}” points to page {target}, the heading stands on "
+            failures.append(Failure(target, f"bookmark “{title}” points to page {target}, the heading stands on "
                              f"page {page.label}"))
         elif page is None and evidence.expected is None:
-            failures.append((target, f"bookmark “{title}”: no such heading on any page"))
+            failures.append(Failure(target, f"bookmark “{title}”: no such heading on any page"))
     counted = len(reading.outline)
     if evidence.expected:
         marks = Counter((level, letters(title)) for level, title, _ in reading.outline)
@@ -250,12 +246,12 @@ def bookmarks(evidence: Evidence) -> Measure:
             if marks[key] == 0:
                 page = find_heading(reading, heading.title)
                 kind = "section" if level == 1 else "article"
-                failures.append((page.label if page else "", f"no bookmark for the {kind} “{heading.title}”",
+                failures.append(Failure(page.label if page else "", f"no bookmark for the {kind} “{heading.title}”",
                                  heading.source))
             marks[key] -= 1
         titles = {(level, letters(title)): title for level, title, _ in reading.outline}
         extra = [titles[key] + f"” (level {key[0]}" for key, count in marks.items() if count > 0]
-        failures += [("", f"bookmark “{title}) matches no section or article") for title in extra]
+        failures += [Failure("", f"bookmark “{title}) matches no section or article") for title in extra]
     return Measure("bookmarks", len(failures), counted, failures)
 
 
@@ -281,20 +277,21 @@ def footnote_same_page(evidence: Evidence) -> Measure:
     calls, notes = footnote_places(evidence.reading)
     sources, failures = footnote_sources(evidence), []
     for number in sorted(set(calls) | set(notes)):
-        source = where(sources.get(number))
+        source = sources.get(number)
         call_pages = {page.label for page in calls.get(number, [])}
         note_pages = {page.label for page in notes.get(number, [])}
         if not note_pages:
             label = calls[number][0].label
-            failures.append((label, f"footnote {number}: called on page {label}, its text is on no page", *source))
+            failures.append(Failure(label, f"footnote {number}: called on page {label}, its text is on no page",
+                                    source))
         elif not call_pages:
             label = notes[number][0].label
-            failures.append((label, f"footnote {number}: its text stands on page {label}, nothing calls it",
-                             *source))
+            failures.append(Failure(label, f"footnote {number}: its text stands on page {label}, nothing calls it",
+                             source))
         elif not call_pages & note_pages:
             label = calls[number][0].label
-            failures.append((label, f"footnote {number}: called on page {label}, its text stands on page "
-                             f"{notes[number][0].label}", *source))
+            failures.append(Failure(label, f"footnote {number}: called on page {label}, its text stands on page "
+                             f"{notes[number][0].label}", source))
     return Measure("footnote-same-page", len(failures), len(set(calls) | set(notes)), failures)
 
 
@@ -307,13 +304,13 @@ def footnote_numbering(evidence: Evidence) -> Measure:
         expected_next = 1
         for number, page in sequence:
             if number < expected_next:
-                failures.append((page.label, f"footnote {kind} {number} repeated or out of order "
+                failures.append(Failure(page.label, f"footnote {kind} {number} repeated or out of order "
                                  f"(after {expected_next - 1})"))
                 continue
             if number > expected_next:
                 gap = range(expected_next, number)
                 missing = ", ".join(map(str, gap)) if len(gap) <= 5 else f"{gap[0]}…{gap[-1]} ({len(gap)} numbers)"
-                failures.append((page.label, f"footnote {kind}s jump from {expected_next - 1} to {number}: "
+                failures.append(Failure(page.label, f"footnote {kind}s jump from {expected_next - 1} to {number}: "
                                  f"{missing} missing"))
             expected_next = number + 1
     return Measure("footnote-numbering", len(failures), counted, failures)
@@ -328,8 +325,8 @@ def footnote_count(evidence: Evidence) -> Measure:
         if len(found) != len(source):
             missing = [(n, s) for n, _, s in source if n not in found]
             hint = f"; first missing: footnote {missing[0][0]}" if missing else ""
-            failures.append(("", f"the PDF has {len(found)} footnote {kind}, the source {len(source)}{hint}",
-                             *where(missing[0][1] if missing else None)))
+            failures.append(Failure("", f"the PDF has {len(found)} footnote {kind}, the source {len(source)}{hint}",
+                             missing[0][1] if missing else None))
     return Measure("footnote-count", len(failures), len(source), failures)
 
 
@@ -343,13 +340,13 @@ def fonts(evidence: Evidence) -> Measure:
         family = font.family.split("-")[0]
         ours = family in families if families is not None else family.startswith("Press")
         if not font.embedded:
-            failures.append(("", f"{font.name}: not embedded"))
+            failures.append(Failure("", f"{font.name}: not embedded"))
         elif not font.subset:
-            failures.append(("", f"{font.name}: embedded whole, not subset"))
+            failures.append(Failure("", f"{font.name}: embedded whole, not subset"))
         elif not ours:
-            failures.append(("", f"{font.name}: not a font from fonts/"))
+            failures.append(Failure("", f"{font.name}: not a font from fonts/"))
         elif font.unreachable:
-            failures.append(("", f"{font.name}: {font.unreachable} glyphs that viewers following the PDF "
+            failures.append(Failure("", f"{font.name}: {font.unreachable} glyphs that viewers following the PDF "
                                  "standard (MuPDF, Ghostscript) cannot find through the font's CFF charset"))
     return Measure("fonts", len(failures), len(evidence.reading.fonts), failures)
 
@@ -361,7 +358,7 @@ def missing_glyphs(evidence: Evidence) -> Measure:
         for char, indexes in sorted(font.missing.items()):
             pages = [evidence.reading.pages[index].label for index in indexes]
             also = f" (also on pages {', '.join(pages[1:])})" if len(pages) > 1 else ""
-            failures.append((pages[0] if pages else "", f"“{char}” (U+{ord(char[0]):04X}) drawn as a blank box: "
+            failures.append(Failure(pages[0] if pages else "", f"“{char}” (U+{ord(char[0]):04X}) drawn as a blank box: "
                              f"{font.family} has no glyph for it{also}"))
     return Measure("missing-glyphs", len(failures), len(evidence.reading.fonts), failures)
 
@@ -374,20 +371,20 @@ def metadata(evidence: Evidence) -> Measure:
     info = reading.metadata
     for key, name in (("/Title", "title"), ("/Author", "author"), ("/CreationDate", "creation date")):
         if not info.get(key, "").strip():
-            failures.append(("", f"no {name} in the document information"))
+            failures.append(Failure("", f"no {name} in the document information"))
     if not reading.language:
-        failures.append(("", "no document language (/Lang)"))
+        failures.append(Failure("", "no document language (/Lang)"))
     if expected:
         for key, name, wanted in (("/Title", "title", expected.title), ("/Author", "author", expected.author),
                                   ("/Subject", "subject", expected.subject)):
             if (info.get(key) or wanted) and info.get(key, "") != wanted:
-                failures.append(("", f"{name} is “{info.get(key, '')}”, expected “{wanted}”"))
+                failures.append(Failure("", f"{name} is “{info.get(key, '')}”, expected “{wanted}”"))
         created = pdf_date(info.get("/CreationDate", ""))
         if info.get("/CreationDate") and created != expected.created:
-            failures.append(("", f"creation date is {created or info['/CreationDate']}, expected the issue's "
+            failures.append(Failure("", f"creation date is {created or info['/CreationDate']}, expected the issue's "
                              f"date {expected.created.isoformat()}"))
         if reading.language and reading.language.lower() != expected.language.lower():
-            failures.append(("", f"language is {reading.language}, expected {expected.language}"))
+            failures.append(Failure("", f"language is {reading.language}, expected {expected.language}"))
     return Measure("metadata", len(failures), 4, failures)
 
 
@@ -405,8 +402,8 @@ def pdf_date(text: str) -> date | None:
 def file_size(evidence: Evidence) -> Measure:
     """The file's bytes, held to the size budget."""
     size, budget = evidence.reading.file_size, evidence.settings.max_bytes
-    failures = [] if size <= budget else [("", f"the PDF is {kilobytes(size)}, over the budget of "
-                                               f"{kilobytes(budget)} (check: max_size in newsletter.yaml)")]
+    failures = [] if size <= budget else [Failure("", f"the PDF is {kilobytes(size)}, over the budget of "
+                                                      f"{kilobytes(budget)} (check: max_size in newsletter.yaml)")]
     return Measure("file-size", size, 1, failures)
 
 
@@ -462,7 +459,7 @@ def text(evidence: Evidence) -> Measure:
             continue
         found = locate(stream, chunk, cursor)
         if found is None:
-            failures.append((stream.label_at(cursor), f"not in the PDF (lost, or changed since the build): "
+            failures.append(Failure(stream.label_at(cursor), f"not in the PDF (lost, or changed since the build): "
                              f"“{chunk.preview}…”", chunk.source))
             continue
         start, end = found
@@ -478,12 +475,12 @@ def text(evidence: Evidence) -> Measure:
     return Measure("text", len(failures), counted, failures)
 
 
-def figure_text(chunk: Chunk, page: Page, drawn: str) -> list[tuple]:
+def figure_text(chunk: Chunk, page: Page, drawn: str) -> list[Failure]:
     """A figure's picture draws the text of its SVG file, as a bag of letters (its labels stand at any
     place and angle)."""
     if Counter(letters(drawn)) == Counter(chunk.letters):
         return []
-    return [(page.label, f"the figure's picture does not draw the text of its file (changed since the build?): "
+    return [Failure(page.label, f"the figure's picture does not draw the text of its file (changed since the build?): "
              f"“{chunk.preview}…”", chunk.source)]
 
 
@@ -519,22 +516,22 @@ def locate_table(stream: "Stream", chunk: Chunk, cursor: int) -> tuple[int, int]
     return (start, position) if not sum(wanted.values()) else None
 
 
-def unexplained(stream: Stream, start: int, end: int, matched: list[str], source: Source | None) -> tuple:
+def unexplained(stream: Stream, start: int, end: int, matched: list[str], source: Source | None) -> Failure:
     """A failure for PDF text that no block of the source accounts for."""
     extra = stream.text[start:end]
     what = "doubled" if extra in matched else "not in the source (deleted or changed since the build?)"
     preview = extra[:16] + ("…" if len(extra) > 16 else "")
-    return (stream.label_at(start), f"{len(extra)} characters {what}: “{preview}”", *where(source))
+    return Failure(stream.label_at(start), f"{len(extra)} characters {what}: “{preview}”", source)
 
 
-def footnote_texts(evidence: Evidence) -> list[tuple]:
+def footnote_texts(evidence: Evidence) -> list[Failure]:
     """Each footnote's text in the PDF reads as in the source."""
     failures = []
     notes = {number: (page, text) for page in evidence.reading.pages for number, text in page.notes.items()}
     for number, wanted, source in evidence.expected.footnotes:
         if number in notes and letters(notes[number][1]) != wanted:
             page, got = notes[number]
-            failures.append((page.label, f"footnote {number} reads “{got[:24]}…”, the source differs",
+            failures.append(Failure(page.label, f"footnote {number} reads “{got[:24]}…”, the source differs",
                              source))
     return failures
 
