@@ -306,34 +306,54 @@ def killed(pdf: Path, mutant: Mutant, reading) -> tuple[bool, str]:
     return bool(failed), ", ".join(failed) or "press check passed"
 
 
+@dataclass
+class Tally:
+    """Mutants run and caught per operator, and what survived."""
+
+    totals: Counter
+    kills: Counter
+    survivors: list[str]
+
+    def __str__(self) -> str:
+        rows = [f"{operator:<14} {self.kills[operator]:>4} of {self.totals[operator]:<4} killed"
+                for operator in OPERATORS if self.totals[operator]]
+        total, killed_ = sum(self.totals.values()), sum(self.kills.values())
+        return "\n".join([*rows, f"kill rate {killed_} of {total} = {killed_ / max(1, total):.1%}"])
+
+
+def run(built: dict[Path, tuple[Path, object]], seeds: int, into: Path) -> Tally:
+    """Every operator's mutants (`seeds` of each) of every built issue (issue → its PDF and the PDF's reading),
+    checked against the PDF built before them."""
+    tally = Tally(Counter(), Counter(), [])
+    for issue, (pdf, reading) in built.items():
+        for operator in OPERATORS:
+            for seed in range(seeds):
+                mutant = mutate(issue, operator, seed, into / f"{issue.parent.name}-{operator}-{seed}")
+                if mutant is None:
+                    continue
+                caught, why = killed(pdf, mutant, reading)
+                tally.totals[operator] += 1
+                tally.kills[operator] += caught
+                if not caught:
+                    tally.survivors.append(f"{issue.parent.name}: {mutant.what} ({why})")
+    return tally
+
+
 def main() -> None:
     """Build every corpus issue, check each operator's mutants against its PDF, print the kill rate."""
     from press.build import build
     from press.pdfread import read_pdf
 
     seeds = int(sys.argv[1]) if len(sys.argv) > 1 else 1
-    totals: Counter = Counter()
-    kills: Counter = Counter()
     with tempfile.TemporaryDirectory() as temporary:
+        built = {}
         for issue in corpus_issues():
             pdf = build(issue, Path(temporary) / f"{issue.parent.name}.pdf").path
-            reading = read_pdf(pdf)
-            for operator in OPERATORS:
-                for seed in range(seeds):
-                    into = Path(temporary) / f"{issue.parent.name}-{operator}-{seed}"
-                    mutant = mutate(issue, operator, seed, into)
-                    if mutant is None:
-                        continue
-                    caught, why = killed(pdf, mutant, reading)
-                    totals[operator] += 1
-                    kills[operator] += caught
-                    if not caught:
-                        print(f"SURVIVED {issue.parent.name} {mutant.what}: {why}")
-    for operator in OPERATORS:
-        if totals[operator]:
-            print(f"{operator:<14} {kills[operator]:>4} of {totals[operator]:<4} killed")
-    print(f"kill rate {sum(kills.values())} of {sum(totals.values())} = "
-          f"{sum(kills.values()) / max(1, sum(totals.values())):.1%}")
+            built[issue] = (pdf, read_pdf(pdf))
+        tally = run(built, seeds, Path(temporary))
+    for survivor in tally.survivors:
+        print(f"SURVIVED {survivor}")
+    print(tally)
 
 
 if __name__ == "__main__":

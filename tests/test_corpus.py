@@ -7,14 +7,13 @@ sentence, a number, a title, a highlight, a footnote, a picture, the cover's tex
 build) fails press check against the PDF built before it, or is refused at a file line.
 """
 
-from collections import Counter
 
 import pytest
 
 from press.build import build
 from press.check import check_pdf
 from press.pdfread import read_pdf
-from tests.mutants import OPERATORS, corpus_issues, killed, mutate
+from tests.mutants import OPERATORS, corpus_issues, run
 
 ISSUES = corpus_issues()
 pytestmark = pytest.mark.slow
@@ -49,21 +48,9 @@ def test_an_issue_written_from_readme_passes_every_check(built, issue):
 
 
 def test_every_mutant_of_every_corpus_issue_is_caught(built, tmp_path, capsys):
-    totals, kills, survivors = Counter(), Counter(), []
-    for issue in ISSUES:
-        pdf, reading = built[issue]
-        for operator in OPERATORS:
-            mutant = mutate(issue, operator, 0, tmp_path / f"{issue.parent.name}-{operator}")
-            if mutant is None:
-                continue
-            caught, why = killed(pdf, mutant, reading)
-            totals[operator] += 1
-            kills[operator] += caught
-            if not caught:
-                survivors.append(f"{issue.parent.name}: {mutant.what} ({why})")
+    tally = run(built, 1, tmp_path)
     with capsys.disabled():
-        print(f"\nmutation kill rate: {sum(kills.values())} of {sum(totals.values())} "
-              f"({', '.join(f'{operator} {kills[operator]}/{totals[operator]}' for operator in OPERATORS)})")
-    assert survivors == []
-    assert all(totals[operator] >= 2 for operator in OPERATORS), totals  # each operator found something to change
-    assert sum(totals.values()) >= 100
+        print(f"\nmutants of the corpus:\n{tally}")
+    assert tally.survivors == []
+    assert all(tally.totals[operator] >= 2 for operator in OPERATORS), tally.totals  # each found something to change
+    assert sum(tally.totals.values()) >= 100
