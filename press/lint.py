@@ -25,7 +25,16 @@ import yaml
 from press.atomic import replacing
 from press.cjk import is_han, is_latin, needs_space
 from press.errors import InputError, Kind, Problem
-from press.load import FRONT_MATTER, ISSUE_FILE, LINE_BREAKS, Problems, article_names, load_issue, read_yaml
+from press.load import (
+    FRONT_MATTER,
+    ISSUE_FILE,
+    LINE_BREAKS,
+    SETTINGS_FILE,
+    Problems,
+    article_names,
+    load_issue,
+    read_yaml,
+)
 from press.markup import parser
 from press.prose import (
     MARK,
@@ -412,14 +421,23 @@ def url_problem(url: str) -> tuple[int, str] | None:
 # The issue: lint, fix --------------------------------------------------------------------------
 
 
-def lint_prose(text: Prose, forms: dict[str, set[str]]) -> list[Hit]:
-    """Every rule on one text; `forms` are the enumerator forms of the whole issue."""
-    mixed = mixed_forms(text, forms)
-    taken = {index for hit in mixed for index in range(hit.start, hit.end)}
-    hits = [hit for hit in halfwidth_punct(text) if hit.start not in taken]
-    hits += mixed + straight_quotes(text) + fullwidth_alnum(text) + han_latin_space(text)
-    hits += url_malformed(text)
+def lint_prose(text: Prose, forms: dict[str, set[str]], chinese: bool = True) -> list[Hit]:
+    """Every rule on one text; `forms` are the enumerator forms of the whole issue.  In a newsletter
+    written in another language than Chinese (`chinese` false) the rules of Chinese punctuation are not
+    run: `宁德时代 (CATL)` and straight quotes are right in an English sentence."""
+    hits = fullwidth_alnum(text) + han_latin_space(text) + url_malformed(text)
+    if chinese:
+        mixed = mixed_forms(text, forms)
+        taken = {index for hit in mixed for index in range(hit.start, hit.end)}
+        hits += [hit for hit in halfwidth_punct(text) if hit.start not in taken] + mixed + straight_quotes(text)
     return sorted(hits, key=lambda hit: (hit.start, hit.rule))
+
+
+def writes_chinese(folder: Path) -> bool:
+    """Whether the newsletter of an issue folder is written in Chinese (its `language`, zh-Hans by default)."""
+    settings, _ = read_yaml(folder.parent / SETTINGS_FILE, Problems())
+    language = settings.get("language", "zh-Hans") if isinstance(settings, dict) else "zh-Hans"
+    return not isinstance(language, str) or language.lower().startswith("zh")
 
 
 @dataclass(frozen=True)
@@ -499,14 +517,14 @@ def structure(text: str) -> tuple:
     return fields, len(front_matter_spans(front)), elements, comments
 
 
-def fix_text(raw: str, forms: dict[str, set[str]]) -> tuple[str, int]:
+def fix_text(raw: str, forms: dict[str, set[str]], chinese: bool = True) -> tuple[str, int]:
     """A file's text with every safe fix made, and how many were made."""
     fixed = 0
     for _ in range(MAX_PASSES):
         source = Source.of(raw)
         text = prose(source.text)
         fixes = safe_fixes(source, [in_file(text, edit) for edit in compatible(
-            hit.fix for hit in lint_prose(text, forms) if hit.fix)])
+            hit.fix for hit in lint_prose(text, forms, chinese) if hit.fix)])
         if not fixes:
             break
         raw, fixed = source.apply(edit for fix in fixes for edit in fix), fixed + len(fixes)
@@ -567,8 +585,9 @@ def lint_issue(folder: Path) -> list[Finding]:
     paths = article_paths(folder)
     texts = {path: prose(Source.read(path).text) for path in paths}
     forms = enumerator_forms(texts.values())
+    chinese = writes_chinese(folder)
     for path, text in texts.items():
-        findings += locate(path, text, lint_prose(text, forms))
+        findings += locate(path, text, lint_prose(text, forms, chinese))
     order = {path.name: index for index, path in enumerate(paths)}
     return sorted(findings, key=lambda f: (order.get(f.path.name, -1), f.line, f.column, f.rule))
 
@@ -579,10 +598,11 @@ def fix_issue(folder: Path) -> tuple[int, list[Finding]]:
     footnote_findings(folder)
     paths = article_paths(folder)
     forms = enumerator_forms(prose(Source.read(path).text) for path in paths)
+    chinese = writes_chinese(folder)
     total = 0
     for path in paths:
         raw = path.read_bytes().decode("utf-8")
-        fixed_raw, fixed = fix_text(raw, forms)
+        fixed_raw, fixed = fix_text(raw, forms, chinese)
         if fixed:
             write_atomically(path, fixed_raw)
             total += fixed

@@ -293,3 +293,13 @@ def test_cli_exit_two_when_the_issue_cannot_be_loaded(make_issue, tmp_path, file
     assert result.output.startswith("Error: ")
     assert "Traceback" not in result.output
     assert {path: path.read_bytes() for path in folder.glob("*")} == before
+
+
+def test_a_newsletter_in_another_language_gets_no_rules_of_chinese_punctuation(make_issue):
+    settings = make_issue.settings
+    settings.write_text(settings.read_text(encoding="utf-8") + "language: en-US\n", encoding="utf-8")
+    body = 'CATL (宁德时代) said: "exports fell." See 公告2024年第33号 and (1) below.\n'
+    folder = make_issue({"a.md": article("An English newsletter", body)})
+    assert {finding.rule for finding in lint_issue(folder)} == {"han-latin-space"}
+    fix_issue(folder)
+    assert 'CATL (宁德时代) said: "exports fell."' in (folder / "a.md").read_text(encoding="utf-8")
