@@ -389,7 +389,8 @@ def syntax_in(text: str, first: bool) -> str | None:
         return printed_mark("强调记号 *", "* or ** that do not pair (write \\* for an asterisk)", "*")
     if unpaired(prose, "_", intraword_ok=True):
         return printed_mark("强调记号 _", "_ or __ that do not pair (write \\_ for an underscore)", "_")
-    if first and (heading := re.match(r"#{1,6}(?=[^\s#])", text)) and not text[heading.end()].isascii():
+    if (first and (heading := re.match(r"#{1,6}(?=[^\s#])", text)) and not text[heading.end()].isascii()
+            and not re.match(r"#[^#\s]+#", text)):  # a hashtag as Weibo writes it, #碳中和#, is text
         return printed_mark("标题记号 #", "a # heading needs a space after its #", heading.group())
     if DELIMITER_ROW.match(text):
         return printed_mark("表格", "a table that does not read as one: its header row and its --- row need as "
@@ -403,9 +404,12 @@ def printed_mark(chinese: str, english: str, mark: str) -> str:
 
 def unpaired(text: str, mark: str, intraword_ok: bool = False) -> bool:
     """Whether two or more runs of `mark` stand in one printed text where emphasis could have been meant:
-    runs with spaces on both sides are arithmetic, runs inside a word (file_name) are not emphasis."""
+    runs with spaces on both sides are arithmetic, runs inside a word (file_name) are not emphasis, and
+    for `_` runs of three or more are blanks to fill in (姓名____，电话____)."""
     runs = 0
     for run in re.finditer(re.escape(mark) + "+", text):
+        if intraword_ok and len(run.group()) > 2:
+            continue
         before = text[run.start() - 1] if run.start() else " "
         after = text[run.end()] if run.end() < len(text) else " "
         if before.isspace() and after.isspace():

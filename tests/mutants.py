@@ -122,7 +122,7 @@ def alter_han(kind: str, where: Callable[[str, str], bool]):
 def alter_number(folder: Path, rng: random.Random) -> str | None:
     """Change one digit of the body's prose (an amount, a year, a percentage)."""
     choices = [(path, offset) for path in articles(folder)
-               for offset in places(path, body_line("paragraph"), str.isdigit)]
+               for offset in places(path, body_line("paragraph"), lambda char: char in "0123456789")]
     if not choices:
         return None
     path, offset = rng.choice(choices)

@@ -72,6 +72,8 @@ def test_markdown_that_would_print_as_typed_is_refused_at_its_line(markdown, lin
     "*注：本文数据截至 3 月。\n",  # one asterisk, meant as written
     "`**代码**` 与 `[^1]`，以及 <https://example.com/a_b_c>。\n",
     "用 `<!--` 开始注释。\n",
+    "姓名____，电话____。\n",  # blanks to fill in
+    "#碳中和#话题的讨论。\n",  # a hashtag as Weibo writes it
 ])
 def test_escaped_or_literal_marks_are_text(markdown):
     assert problems(markdown) == []
