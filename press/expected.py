@@ -6,9 +6,9 @@ of the body as `Chunk`s in reading order.  The chunks are read from the HTML
 that the templates make of the issue (without laying it out), so text the
 templates add (headings, bylines, the 编者按 label, the numbers of a numbered
 list) is expected too.  Text is compared by its letters and digits (Han,
-Latin, figures; full-width forms folded): a changed amount or name fails, while
-spaces, punctuation, sub- and superscripts (set small, like footnote calls) are
-left out because typesetting may change or move them.  Nothing here reads the PDF.
+Latin, figures; full-width forms folded, sub- and superscripts included): a
+changed amount, name or formula fails, while spaces and punctuation are left out
+because typesetting may change or move them.  Nothing here reads the PDF.
 """
 
 import unicodedata
@@ -153,7 +153,6 @@ class BodyReader(HTMLParser):
         self.text: list[str] = []
         self.header: list[str] | None = None
         self.skipping = 0  # depth inside a footnote's text
-        self.scripts = 0  # depth inside <sub> or <sup>, set small and left out like footnote calls
         self.numbers: list[int | None] = []  # per open list: the next item's number (None: bullets)
         self.article: str = ""
         self.section: str = ""
@@ -184,8 +183,6 @@ class BodyReader(HTMLParser):
         open_tag, opens = self.stack.pop()
         if self.skipping:
             self.skipping -= 1
-        if open_tag in ("sub", "sup"):
-            self.scripts -= 1
         if open_tag in ("ol", "ul") and self.numbers:
             self.numbers.pop()
         if open_tag == "thead" and self.current is not None and self.header is not None:
@@ -200,10 +197,8 @@ class BodyReader(HTMLParser):
             self.current, self.text = None, []
 
     def count_list_items(self, tag: str, attributes: dict) -> None:
-        """Follow sub/sup depth and list numbers; a numbered item's marker (3.) is text of the PDF."""
-        if tag in ("sub", "sup"):
-            self.scripts += 1
-        elif tag == "ol":
+        """Follow list numbers: a numbered item's marker (3.) is text of the PDF."""
+        if tag == "ol":
             self.numbers.append(int(attributes.get("start") or 1))
         elif tag == "ul":
             self.numbers.append(None)
@@ -212,8 +207,6 @@ class BodyReader(HTMLParser):
             self.numbers[-1] += 1
 
     def handle_data(self, data):
-        if self.scripts:
-            return
         if self.current is not None and not self.skipping:
             self.text.append(data)
             if self.header is not None:

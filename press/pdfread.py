@@ -65,6 +65,7 @@ class Page:
     figures: dict[str, str] = field(default_factory=dict)  # a figure's block id → the text drawn in its picture
     figure_boxes: dict[str, tuple[float, float]] = field(default_factory=dict)  # block id → top, bottom of its picture
     blocks: list[tuple[float, float]] = field(default_factory=list)  # (x, top) where a block of an article begins
+    call_glyphs: set[int] = field(default_factory=set)  # id() of the glyphs that print footnote calls
 
     @property
     def folio(self) -> int | None:
@@ -344,8 +345,8 @@ def dominant_size(lines) -> float:
     return counts.most_common(1)[0][0] if counts else 0.0
 
 
-def small_digit_runs(chars: list[dict], limit: float) -> list[tuple[int, dict]]:
-    """Runs of small digits standing edge to edge on one height: (number, first glyph).
+def small_digit_runs(chars: list[dict], limit: float) -> list[tuple[int, list[dict]]]:
+    """Runs of small digits standing edge to edge on one height: (number, the run's glyphs).
 
     Other glyphs between them do not part a run: an opening quote right after a call has its em box start
     inside the call (its ink is in its right half), so in x order it falls between the call's digits.
@@ -360,7 +361,7 @@ def small_digit_runs(chars: list[dict], limit: float) -> list[tuple[int, dict]]:
             runs[-1].append(char)
         else:
             runs.append([char])
-    return [(int("".join(char["text"] for char in run)), run[0]) for run in runs]
+    return [(int("".join(char["text"] for char in run)), run) for run in runs]
 
 
 def find_footnotes(page: Page, body_size: float,
@@ -393,8 +394,10 @@ def find_footnotes(page: Page, body_size: float,
             elif current is not None and abs(line.size - note_size) < 0.3:
                 page.notes[current] += line.text.strip()
         else:
-            page.calls += [value for value, first in small_digit_runs(line.chars, limit)
-                           if is_raised(first, line, body_size) and at_call_place(first, places)]
+            for value, run in small_digit_runs(line.chars, limit):
+                if is_raised(run[0], line, body_size) and at_call_place(run[0], places):
+                    page.calls.append(value)
+                    page.call_glyphs.update(id(char) for char in run)
 
 
 def at_call_place(char: dict, places: dict[int, tuple[float, float]] | None) -> bool:

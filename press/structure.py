@@ -18,7 +18,7 @@ from itertools import pairwise
 from press.expected import Chunk, Expected, Source, letters
 from press.measure import Failure, Measure, body_pages
 from press.model import CheckSettings
-from press.pdfread import CALL_RATIO, Page, Reading, contents_entries
+from press.pdfread import Page, Reading, contents_entries
 
 HEADING_RATIO = 1.1  # a heading line is set at least this much larger than the body
 SIZE_TOLERANCE = 1.0  # points of difference allowed in a page's width or height
@@ -427,7 +427,8 @@ class Stream:
 
 
 def body_stream(reading: Reading, running: tuple[str, ...] = ()) -> Stream:
-    """The letters of the body pages above their footnote areas, without running heads, folios and small text.
+    """The letters of the body pages above their footnote areas, without running heads, folios and the
+    digits of footnote calls (sub- and superscripts are text: MoS₂ reads MoS2, 10⁻⁶ reads 106).
 
     Running heads are recognised by recurring on most pages; in an issue too
     short for that, a page's first line that reads as the `running` texts is one.
@@ -439,9 +440,8 @@ def body_stream(reading: Reading, running: tuple[str, ...] = ()) -> Stream:
         if flow and letters(flow[0].text) in heads:
             flow = flow[1:]
         for line in flow:
-            small = line.size * CALL_RATIO  # footnote calls, sub- and superscripts: left out
             drawn = "".join(char["text"] for char in line.chars  # a .notdef box (cid:N): missing-glyphs' business
-                            if char["size"] >= small and not char["text"].startswith("(cid:"))
+                            if id(char) not in page.call_glyphs and not char["text"].startswith("(cid:"))
             for glyph in letters(drawn):
                 chars.append(glyph)
                 labels.append(page.label)

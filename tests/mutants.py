@@ -132,6 +132,29 @@ def alter_number(folder: Path, rng: random.Random) -> str | None:
     return f"number: {old} → {new} in {path.name}"
 
 
+SCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉"
+
+
+def alter_formula(folder: Path, rng: random.Random) -> str | None:
+    """Change a digit of a formula: in a ~subscript~ or ^superscript^, or a Unicode one (LiCoO₂ → LiCoO₃)."""
+    choices = []
+    for path in articles(folder):
+        text = path.read_text(encoding="utf-8")
+        marked = [match.start(1) + offset for match in re.finditer(r"[~^](\d+)[~^]", text)
+                  for offset in range(len(match.group(1)))]
+        unicode = [offset for offset in places(path, body_line("paragraph"), lambda char: char in SCRIPT_DIGITS)]
+        choices += [(path, offset) for offset in marked + unicode]
+    if not choices:
+        return None
+    path, offset = rng.choice(choices)
+    old = path.read_text(encoding="utf-8")[offset]
+    digits = SCRIPT_DIGITS[:10] if old in SCRIPT_DIGITS[:10] else SCRIPT_DIGITS[10:] if old in SCRIPT_DIGITS else \
+        "0123456789"
+    new = digits[(digits.index(old) + rng.randint(1, 8)) % 10]
+    replace_at(path, offset, 1, new)
+    return f"formula: {old} → {new} in {path.name}"
+
+
 def drop_sentence(folder: Path, rng: random.Random) -> str | None:
     """Delete one sentence (up to its 。) of a paragraph, where it holds no Markdown."""
     choices = []
@@ -256,6 +279,7 @@ OPERATORS: dict[str, Callable[[Path, random.Random], str | None]] = {
     "sentence": drop_sentence,
     "character": alter_han("character", body_line("paragraph")),
     "number": alter_number,
+    "formula": alter_formula,
     "title": alter_han("title", front_field("title")),
     "byline": alter_han("byline", front_field("byline")),
     "heading": alter_han("heading", body_line("heading")),

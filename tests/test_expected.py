@@ -10,10 +10,10 @@ def test_letters_keeps_han_latin_and_figures_and_folds_full_width_forms():
     assert letters("ＧａＮ：１２３％，ﬁ") == "GaN123fi"
 
 
-def test_sub_and_superscripts_are_left_out_and_list_numbers_expected(make_issue):
-    body = "含 MoS~2~ 与 10^6^ 次。\n\n3. 第三项\n4. 第四项\n\n- 甲\n- 乙\n"
+def test_sub_and_superscripts_and_list_numbers_are_expected(make_issue):
+    body = "含 MoS~2~ 与 10^6^ 次，10⁻⁶ 与 CO₂。\n\n3. 第三项\n4. 第四项\n\n- 甲\n- 乙\n"
     expected = expected_of(load_issue(make_issue({"a.md": article("标题", body)})))
-    assert [chunk.letters for chunk in expected.chunks][2:4] == ["含MoS与10次", "3第三项4第四项"]
+    assert [chunk.letters for chunk in expected.chunks][2:4] == ["含MoS2与106次106与CO2", "3第三项4第四项"]
 
 
 def test_chunks_follow_the_body_with_file_and_line(make_issue):
