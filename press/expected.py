@@ -21,7 +21,7 @@ from urllib.parse import unquote
 from press import ids
 from press.cjk import VOID
 from press.errors import Place
-from press.load import svg_text
+from press.images import svg_text
 from press.model import SETTINGS_FILE, Issue
 from press.render import render_html
 

@@ -18,6 +18,7 @@ import yaml
 
 from press import ids, printable
 from press.errors import InputError, Kind, Problem
+from press.images import IMAGE_SUFFIXES, MAX_IMAGE_BYTES, raster_problem, svg_problem, svg_text
 from press.markup import to_html
 from press.model import (
     ISSUE_FILE,
@@ -35,9 +36,6 @@ from press.sources import not_a_source
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
 MARKUP_IN_TEXT = re.compile(r"~[^~\s]+~|\^[^^\s]+\^|\*\*[^*]+\*\*|(?<![*\w])\*[^*\s][^*]*\*(?![*\w])|`[^`]+`")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
-MAX_IMAGE_BYTES = 50 * 1024 * 1024
-MAX_IMAGE_PIXELS = 50_000_000  # a whole A4 page at 600 dpi is 35 million
 
 
 @dataclass(frozen=True)
@@ -578,18 +576,6 @@ def check_svg_text(article: Path, src: str, line: int, settings: Settings, probl
         problems.add(article, line, 1, f"图片 {src} 中的文字：{message}", Kind.CHARACTER)
 
 
-def svg_text(path: Path) -> str:
-    """The text an SVG file draws: all the text inside its <text> elements, <tspan>s and the text after them
-    included (`cm<tspan>−2</tspan>）`); "" if it cannot be read."""
-    import xml.etree.ElementTree as ElementTree
-
-    try:
-        root = ElementTree.parse(path).getroot()
-    except (ElementTree.ParseError, OSError):
-        return ""
-    return "".join("".join(node.itertext()) for node in root.iter() if node.tag.rsplit("}", 1)[-1] == "text")
-
-
 def check_image(article: Path, src: str, line: int, problems: Problems) -> bool:
     """An image must be a file of a known kind inside the issue folder; whether it is.
 
@@ -621,91 +607,6 @@ def check_image(article: Path, src: str, line: int, problems: Problems) -> bool:
             problems.add(article, line, 1, f"{problem[0]} {src} ({problem[1]})")
         return problem is None
     return False
-
-
-def raster_problem(path: Path) -> tuple[str, str] | None:
-    """Why a PNG, JPEG, GIF or WebP file cannot be placed (Chinese, English), from its header alone."""
-    import warnings
-
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
-                width, height = image.size
-                if width * height <= MAX_IMAGE_PIXELS:
-                    decode_check(image, path)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        declared = re.search(r"\((\d+) pixels\)", str(error))  # Pillow stops before giving the size
-        pixels = f"{int(declared.group(1)):,}" if declared else "too many"
-        return "图片像素过多", f"image too large: {pixels} pixels declared, at most {MAX_IMAGE_PIXELS:,}"
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        return "不是可读的图片", "not a readable image file"
-    except CutShort:
-        return "图片文件不完整", "image file cut short or damaged: save or copy it again"
-    if width * height > MAX_IMAGE_PIXELS:
-        return "图片像素过多", (f"image too large: {width} × {height} = {width * height:,} pixels "
-                                f"declared, at most {MAX_IMAGE_PIXELS:,}")
-    return None
-
-
-class CutShort(Exception):
-    """An image file whose header reads but whose data does not decode to the end."""
-
-
-def decode_check(image, path: Path) -> None:
-    """Decode an image (a JPEG at an eighth of its size, which is quick) and raise CutShort if its data breaks off.
-
-    A JPEG must also hold its end-of-image marker after its scan data (a
-    decoder fills a missing tail with grey without a word).  Data after the
-    image's end (a phone's "motion photo", a stray byte) is allowed, as every
-    viewer allows it.
-    """
-    from PIL import ImageFile
-
-    if image.format == "JPEG":
-        data = path.read_bytes()
-        scan = data.find(b"\xff\xda")
-        if scan < 0 or data.find(b"\xff\xd9", scan) < 0:
-            raise CutShort
-    try:
-        if image.format == "PNG":
-            image.verify()  # every chunk's checksum, up to the end chunk
-            return
-        if image.format == "JPEG":
-            image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
-        tolerant, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False  # WeasyPrint sets it
-        try:
-            image.load()
-        finally:
-            ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
-    except (OSError, SyntaxError, ValueError) as error:
-        raise CutShort from error
-
-
-def not_positive(length: str | None) -> bool:
-    """Whether an SVG length attribute is given and is 0 or less (a missing one takes the view box's)."""
-    number = re.match(r"\s*([-+]?(\d+\.?\d*|\.\d+))", length or "")
-    return number is not None and float(number.group(1)) <= 0
-
-
-def svg_problem(path: Path) -> tuple[str, str] | None:
-    """Why an SVG file cannot be placed (Chinese, English): declarations that can expand, or bad XML."""
-    import xml.etree.ElementTree as ElementTree
-
-    data = path.read_bytes()
-    if re.search(rb"<!(DOCTYPE|ENTITY)", data, re.IGNORECASE):
-        return "SVG 中不允许 DOCTYPE 或实体声明", "SVG with a DOCTYPE or entity declarations is refused"
-    try:
-        root = ElementTree.fromstring(data)
-    except ElementTree.ParseError as error:
-        return "SVG 格式错误", f"not well-formed XML: line {error.position[0]}"
-    if not root.tag.endswith("svg"):
-        return "不是 SVG 图片", "the root element is not <svg>"
-    if any(not_positive(root.get(side)) for side in ("width", "height")):
-        return "SVG 尺寸为零", "the SVG's width or height is 0: it would print as nothing"
-    return None
 
 
 def check_section_order(articles: list[Article], settings: Settings, issue_path: Path,
