@@ -24,6 +24,7 @@ import yaml
 
 from press.atomic import replacing
 from press.cjk import is_han, is_latin, needs_space
+from press.dialect import parser
 from press.errors import InputError, Kind, Problem
 from press.load import (
     FRONT_MATTER,
@@ -35,7 +36,6 @@ from press.load import (
     load_issue,
     read_yaml,
 )
-from press.markup import parser
 from press.prose import (
     MARK,
     PROSE_FIELDS,

@@ -2,7 +2,7 @@
 
 Takes the text of an article file (front matter and Markdown body, "\\n" line ends); gives a
 `Prose`: the text as the build reads it (the body without its HTML comments, taken out by
-markup.comment_spans as for the build, so that the rules see the build's document), where each of
+comments.comment_spans as for the build, so that the rules see the build's document), where each of
 its characters stands in the file, the kind of each character (TEXT prose, MARK markup a rule
 looks through: emphasis, ~sub~, ^sup^, link brackets; SKIP anything else: URLs, code, footnote
 labels, container markers, YAML and Markdown syntax), its blocks (paragraphs, headings, table
@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 import yaml
 
 from press.cjk import is_han
+from press.comments import comment_spans, inline_literals, table_cells
+from press.dialect import parser
+from press.footnotes import DEFINITION as FOOTNOTE_DEFINITION
 from press.load import FRONT_MATTER
-from press.markup import FOOTNOTE_DEFINITION, comment_spans, inline_literals, parser, table_cells
 
 TEXT, MARK, SKIP = 0, 1, 2  # prose; markup a rule looks through; anything else (ends a context)
 PROSE_FIELDS = ("title", "byline")
@@ -104,7 +106,7 @@ class Prose:
 
 def as_built(text: str) -> tuple[str, list[int]]:
     """An article file's text as the build reads it: the front matter, then the body without its HTML
-    comments (markup.comment_spans, as markup.without_comments takes them out); and the offset in
+    comments (comments.comment_spans, as comments.without_comments takes them out); and the offset in
     `text` of each of its characters, then the length of `text`."""
     match = FRONT_MATTER.match(text)
     body = match.end() if match else 0

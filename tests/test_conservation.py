@@ -3,7 +3,8 @@
 import pytest
 
 from press import conservation
-from press.markup import known_block, parser, to_html
+from press.dialect import known_block, parser
+from press.markup import to_html
 
 
 def problems(markdown: str) -> list[tuple[int, str, str]]:

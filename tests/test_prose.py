@@ -1,6 +1,6 @@
 """An article's prose: what press lint's rules see of a file, and what they never touch."""
 
-from press.markup import without_comments
+from press.comments import without_comments
 from press.prose import MARK, SKIP, TEXT, prose
 
 ARTICLE = """---
