@@ -72,8 +72,8 @@ def collect(tokens: list[Token], env: dict, first_number: int, line_offset: int,
         inner, line = definitions[label]
         text = "".join(child.content for token in inner for child in token.children or []
                        if child.type in ("text", "text_special", "code_inline"))
-        footnotes.append(Footnote(first_number + index, label, without_paragraph(render(inner).strip()),
-                                  text, line + line_offset))
+        html = without_paragraph(render(inner).strip()).replace("\n", " ")  # WeasyPrint breaks a note's line there
+        footnotes.append(Footnote(first_number + index, label, html, text, line + line_offset))
     return footnotes, problems
 
 

@@ -28,3 +28,17 @@ def test_notes_are_numbered_in_the_order_of_their_first_call():
     markup = to_html("乙[^b]甲[^a]。\n\n[^a]: 甲注。\n[^b]: 乙注。\n", first_number=7)
     numbered = [(note.number, note.label, note.text) for note in markup.footnotes]
     assert numbered == [(7, "b", "乙注。"), (8, "a", "甲注。")]
+
+
+def test_a_note_hard_wrapped_between_latin_words_prints_on_one_line(make_issue, tmp_path):
+    from press.build import build
+    from press.pdfread import read_pdf
+    from tests.conftest import article
+
+    note = "[^1]: Cryo-EM map of apoferritin\ndata set collected at 300 kV.\n"
+    html = to_html(f"正文[^1]。\n\n{note}").footnotes[0].html
+    assert html == "Cryo-EM map of apoferritin data set collected at 300 kV."
+    folder = make_issue({"a.md": article("脚注", f"正文[^1]。\n\n{note}")})
+    page = read_pdf(build(folder, tmp_path / "note.pdf").path).pages[2]
+    notes = [line for line in page.lines if line.top >= page.notes_top and line.size < 9]
+    assert len(notes) == 1, [line.text for line in notes]  # WeasyPrint broke the note's line at the source's line end
