@@ -125,8 +125,7 @@ def apply_text_rules(html: str) -> str:
             previous = "" if ended else previous
             track_headings(part, out, headings)
         elif any(left_alone for _, _, left_alone in stack):
-            out.append(part)
-            previous = ""
+            previous = code_span_text(part, previous, stack, out)
         elif part:
             for _, raw in headings:
                 raw.append(part)
@@ -140,6 +139,25 @@ def apply_text_rules(html: str) -> str:
             continue
         last_text = last_text if previous else None
     return "".join(out)
+
+
+def code_span_text(part: str, previous: str, stack: list, out: list[str]) -> str:
+    """Add the text of an element left alone; return the character text after it is spaced against.
+
+    Inside a code span nothing is added, but the span stands in the sentence like a word: Han text
+    beside it gets its space (`溶液的<code>pH</code>值` → `溶液的 <code>pH</code> 值`).  Other such
+    elements (a code block, the head) end the text flow.
+    """
+    inline = [name for name, _, left_alone in stack if left_alone] == ["code"] and "pre" not in {
+        name for name, _, _ in stack}
+    if not (inline and part):
+        out.append(part)
+        return ""
+    first, last = units(part)[0], units(part)[-1]
+    if previous and out and out[-1].startswith("<code") and needs_space(previous, first):
+        out.insert(len(out) - 1, " ")
+    out.append(part)
+    return "&" if last.startswith("&") and len(last) > 1 else last
 
 
 SQUEEZE_CLASS = "press-squeeze"  # layout's own stylesheet sets it with the font's `halt` feature

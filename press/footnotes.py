@@ -201,12 +201,15 @@ def header_calls(tokens: list[Token], line_offset: int, lines: list[str]) -> lis
 
 def mark_adjacent_calls(tokens: list[Token]) -> None:
     """A call that follows another with nothing but spaces between (`[^a][^b]`, `[^a] [^b]`) is printed
-    after a comma (²,³); the spaces between go."""
+    after a comma (²,³); the spaces between go.  A call stands against the word before it: spaces before
+    it (`GaN [^1]`) go too, or a line could break there and start with the call."""
     for token in tokens:
         children = token.children or []
         for index, child in enumerate(children):
             if child.type != "footnote_ref":
                 continue
+            if index and children[index - 1].type == "text":
+                children[index - 1].content = children[index - 1].content.rstrip(" \t")
             before = index - 1
             while before >= 0 and children[before].type == "text" and not children[before].content.strip():
                 before -= 1

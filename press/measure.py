@@ -251,9 +251,16 @@ def share(part: int, whole: int) -> float:
 # Line breaking -------------------------------------------------------------------
 
 def line_breaking(reading: Reading) -> Measure:
-    """Count of lines that start with a closing mark or a footnote call, or end with an opening mark."""
+    """Count of lines that start with a closing mark or a footnote call, or end with an opening mark.
+
+    A paragraph's first line starts where its source does: a paragraph that opens with a call or a mark
+    was written so, and no line break put it there.
+    """
     failures = []
     counted = 0
+    lines = body_lines(reading)
+    openers = {id(item.line) for before, item in zip([None, *lines[:-1]], lines, strict=True)
+               if before is None or before.final or starts_block(item.page, item.line)}
     for page in body_pages(reading):
         for line in page.lines:
             glyphs = visible(line)
@@ -261,7 +268,9 @@ def line_breaking(reading: Reading) -> Measure:
                 continue
             counted += 1
             first, last = glyphs[0], glyphs[-1]
-            if first["text"][0] in NO_LINE_START:  # a glyph may stand for several characters (——)
+            if id(line) in openers:
+                pass
+            elif first["text"][0] in NO_LINE_START:  # a glyph may stand for several characters (——)
                 failures.append(Failure(page.label, f"line starts with {first['text']}: {line.text[:16]}…"))
             elif is_call(first, line, reading.body_size):
                 failures.append(Failure(page.label, f"line starts with a footnote call: {line.text[:16]}…"))
@@ -279,22 +288,44 @@ def is_call(char: dict, line: Line, body_size: float) -> bool:
 # Punctuation squeeze ---------------------------------------------------------------
 
 def punctuation(reading: Reading) -> Measure:
-    """Share of adjacent full-width mark pairs whose first mark advances ≤ SQUEEZED_ADVANCE em."""
+    """Share of adjacent full-width mark pairs whose first mark advances ≤ SQUEEZED_ADVANCE em.
+
+    Glyphs are taken in the order of their ink (an opening mark's is in its box's right half), and an
+    opening mark set half-width has its box moved half an em back over the glyph before it: its advance
+    begins half an em into its box (“《 in “《规划》”).
+    """
     pairs = squeezed = 0
     failures = []
     for page in body_pages(reading):
         for line in page.lines:
-            glyphs = visible(line)
-            for first, second in pairwise(glyphs):
+            glyphs = sorted(visible(line), key=ink_start)
+            for index, (first, second) in enumerate(pairwise(glyphs)):
                 if first["text"] in FULL_WIDTH_MARKS and second["text"] in FULL_WIDTH_MARKS:
                     pairs += 1
-                    advance = (second["x0"] - first["x0"]) / first["size"]
+                    advance = (pen(glyphs, index + 1) - pen(glyphs, index)) / first["size"]
                     if advance <= SQUEEZED_ADVANCE:
                         squeezed += 1
                     else:
                         failures.append(Failure(page.label, f"{first['text']}{second['text']} takes "
                                          f"{advance + 1:.2f} em: {line.text[:24]}"))
     return Measure("punct-squeeze", share(squeezed, pairs), pairs, failures)
+
+
+def ink_start(glyph: dict) -> float:
+    """Where a glyph's ink begins: an opening mark's in the right half of its box."""
+    return glyph["x0"] + glyph["size"] / 2 if glyph["text"] in OPENING else glyph["x0"]
+
+
+def pen(glyphs: list[dict], index: int) -> float:
+    """Where the pen stood when a glyph was set: its box's start, or half an em into it for an opening mark
+    set half-width (its box reaches back half an em over the glyph before it, beyond the half em by which
+    a closing mark set half-width reaches forward over it: 》（ is no such case, “《 and 。“。 are)."""
+    glyph = glyphs[index]
+    before = glyphs[index - 1] if index else None
+    if glyph["text"] not in OPENING or before is None:
+        return glyph["x0"]
+    reach = before["x1"] - glyph["x0"] - (before["size"] / 2 if before["text"] in CLOSING else 0)
+    return glyph["x0"] + glyph["size"] / 2 if reach > glyph["size"] / 4 else glyph["x0"]
 
 
 # Han–Latin gaps ----------------------------------------------------------------------

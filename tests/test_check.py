@@ -316,6 +316,11 @@ UNSEEN = {
     "a heading followed by a table (page-breaks)":
         ({}, "\n\n".join([LONG] * 5) + "\n\n# 数据\n\n| 年份 | 产量 |\n| --- | --- |\n"
              + "\n".join(f"| {2000 + year} | {year} 万吨 |" for year in range(30))),
+    "quotes around titles and brackets (punct-squeeze)":
+        ({}, f"{LONG}他说：“《规划》指出，（“十四五”）期间……”随后，“《条例》”与（《办法》）。" * 3),
+    "a footnote call after a space, and code beside Han (line-break, han-latin-gap)":
+        ({}, "\n\n".join(f"{LONG[:40 + shift]}采用 GaN [^n{shift}]，溶液的`pH`值为`7.4`。" for shift in range(12))
+         + "\n\n" + "\n".join(f"[^n{shift}]: 注。" for shift in range(12))),
     "bold beside Chinese punctuation (punct-squeeze)":
         ({}, f"{LONG}他说：**“重点。”**随后，**碱性电解（ALK）**：**一是“尺寸”和“质量”并重。**SiC 器件。"),
 }
