@@ -131,6 +131,9 @@ def apply_text_rules(html: str) -> str:
                 raw.append(part)
             if last_text is not None and previous in FULL_WIDTH_MARKS and part[0] in FULL_WIDTH_MARKS:
                 out[last_text] = squeezed_last(out[last_text])
+            if last_text is not None and is_han(previous) and is_latin(units(part)[0][0]):
+                out[last_text] += " "  # the Han–Latin space on the Han side (显 <em>GaN</em>): there
+                previous = " "  # justification keeps it ¼ em, as it does within one run
             breaks = not any(name in HEADINGS for name, _, _ in stack)
             for piece, tag in script_pieces(part):
                 text, previous = space_text(piece, previous, breaks)
