@@ -156,11 +156,11 @@ def code_span_text(part: str, previous: str, stack: list, out: list[str]) -> str
     if not (inline and part):
         out.append(part)
         return ""
-    first, last = units(part)[0], units(part)[-1]
+    first, last = (unit[0] for unit in (units(part)[0], units(part)[-1]))  # an entity (&lt;) counts as &
     if previous and out and out[-1].startswith("<code") and needs_space(previous, first):
         out.insert(len(out) - 1, " ")
     out.append(part)
-    return "&" if last.startswith("&") and len(last) > 1 else last
+    return last
 
 
 SQUEEZE_CLASS = "press-squeeze"  # layout's own stylesheet sets it with the font's `halt` feature

@@ -28,3 +28,8 @@ def test_a_space_between_han_and_latin_across_a_tag_stands_on_the_han_side():
 def test_a_code_span_gets_its_han_latin_spaces_and_keeps_its_text():
     assert (apply_text_rules("<p>溶液的<code>pH 7.4</code>值，<code>代码</code>。</p>")
             == "<p>溶液的 <code>pH 7.4</code> 值，<code>代码</code>。</p>")
+
+
+def test_a_code_span_of_an_escaped_character_is_left_as_it_is():
+    assert apply_text_rules("<p>1<code>&lt;</code>中<code>a&amp;</code>文</p>") == (
+        "<p>1<code>&lt;</code>中 <code>a&amp;</code>文</p>")
