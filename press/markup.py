@@ -19,14 +19,15 @@ from press import conservation, footnotes, ids
 from press.comments import code_lines, without_comments
 from press.dialect import BLOCK_NAMES, BOX, EDITOR_NOTE, block_name, known_block, parser, wide
 from press.errors import Kind
+from press.images import IMAGE_SUFFIXES
 from press.model import Footnote
 from press.printable import draws_ink
 
 DEEPEST_HEADING = 3  # `###` is the deepest sub-heading an article may use
 MAX_NESTING = 8  # lists and quotes inside one another, at most
 TABLE_CAPTION = re.compile(r"^\s*(?:(?:续)?表\s*[0-9０-９]|Table\s+[0-9])")
-IMAGE_SUFFIXES = r"(?:png|jpe?g|gif|svg|webp)"
-SPACED_IMAGE_PATH = re.compile(rf"(!\[[^\]\n]*\]\()[ \t]*([^()<>\n\"']*?[ \t][^()<>\n\"']*?\.{IMAGE_SUFFIXES})[ \t]*\)",
+PICTURE_SUFFIX = "(?:" + "|".join(suffix[1:] for suffix in sorted(IMAGE_SUFFIXES)) + ")"
+SPACED_IMAGE_PATH = re.compile(rf"(!\[[^\]\n]*\]\()[ \t]*([^()<>\n\"']*?[ \t][^()<>\n\"']*?\.{PICTURE_SUFFIX})[ \t]*\)",
                                re.IGNORECASE)
 
 Problem = tuple[int, int, str, str]  # (line, column, message, kind) in the article's file

@@ -11,13 +11,13 @@ A figure's picture is left out: the text an SVG chart draws is the chart's own b
 it with its file).  Nothing here changes the PDF's file.
 """
 
-import unicodedata
 from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from press.cjk import CLOSING, OPENING
+from press.printable import draws_ink
 
 if TYPE_CHECKING:  # the build's layout uses `overlapping` alone, without the PDF reader's modules
     from press.measure import Measure
@@ -28,7 +28,6 @@ UNSEEN = 24  # the largest difference (of 255) inside a glyph's box that still m
 SAME_LINE_OVERLAP = 0.7  # share of the wider glyph two neighbours on one baseline may overlap (a squeezed mark: ½,
 # kerning (L’, AV) less: glyph boxes are their advances, so a narrow mark kerned into a letter overlaps much of itself)
 OTHER_LINE_OVERLAP = 0.3  # share of the smaller glyph box a glyph of another line may cover
-BLANK_SYMBOLS = "\u2800\u3164\uffa0\u115f\u1160\ufffc"
 PREVIEW = 12
 
 
@@ -54,8 +53,7 @@ def glyphs(page: "Page") -> list[Glyph]:
     for line in page.lines:
         for char in line.chars:
             text = char["text"]
-            if (not text.strip() or text.startswith("(cid:") or unicodedata.category(text[0])[0] in "CMZ"
-                    or text in BLANK_SYMBOLS):
+            if not text.strip() or text.startswith("(cid:") or not draws_ink(text[0]):
                 continue
             matrix = char.get("matrix") or (1, 0, 0, 1, 0, 0)
             if abs(matrix[1]) > 1e-3 or abs(matrix[2]) > 1e-3:
