@@ -29,7 +29,8 @@ from itertools import pairwise
 from markdown_it.token import Token
 
 from press import ids
-from press.errors import Kind
+from press.cjk import is_han
+from press.errors import Kind, LineProblem
 from press.model import Footnote
 
 ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -42,7 +43,6 @@ VOID = {"img", "br", "hr", "wbr", "col", "input", "meta", "link", "source"}
 MOST_PROBLEMS = 5  # per article: the first differences say what went wrong
 PREVIEW = 24
 
-Problem = tuple[int, int, str, str]
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class SourceText:
 
 
 def check(source: SourceText, lines: list[str], tokens: list[Token], html: str, notes: list[Footnote],
-          line_offset: int) -> list[Problem]:
+          line_offset: int) -> list[LineProblem]:
     """Every problem of text lost or Markdown printed, at file lines (`line_offset` lines precede the body),
     one per line at most."""
     found = lost_or_added(source.letters, html_letters(html, notes, line_offset), lines, line_offset)
@@ -286,13 +286,13 @@ def html_letters(html: str, notes: list[Footnote], line_offset: int) -> list[tup
 
 
 def lost_or_added(source: list[Letter], printed: list[tuple[int, str]], lines: list[str],
-                  line_offset: int) -> list[Problem]:
+                  line_offset: int) -> list[LineProblem]:
     """Problems where the letters of the source and of the HTML differ (not merely in order)."""
     wanted, got = "".join(letter.char for letter in source), "".join(char for _, char in printed)
     if wanted == got or Counter(wanted) == Counter(got):
         return []
     missing, extra = Counter(wanted) - Counter(got), Counter(got) - Counter(wanted)
-    problems: list[Problem] = []
+    problems: list[LineProblem] = []
     matcher = SequenceMatcher(None, wanted, got, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag in ("delete", "replace") and take(missing, wanted[i1:i2]):
@@ -344,7 +344,7 @@ PRINTED_MARKS = (
 )
 
 
-def printed_syntax(tokens: list[Token], line_offset: int) -> list[Problem]:
+def printed_syntax(tokens: list[Token], line_offset: int) -> list[LineProblem]:
     """Markdown marks left in the text that would print as typed; an escaped mark (\\*) is text."""
     problems = []
     for index, token in enumerate(tokens):
@@ -421,6 +421,4 @@ def unpaired(text: str, mark: str, intraword_ok: bool = False) -> bool:
 
 
 def has_han(text: str) -> bool:
-    from press.cjk import is_han
-
     return any(is_han(char) for char in text)

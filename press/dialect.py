@@ -100,8 +100,9 @@ class CjkFriendlyState(StateInline):
         last_space, next_space = isWhiteSpace(ord(last)), isWhiteSpace(ord(after))
         last_punct = isMdAsciiPunct(ord(last)) or isPunctChar(last)
         next_punct = isMdAsciiPunct(ord(after)) or isPunctChar(after)
-        left = not next_space and (not next_punct or last_space or last_punct or is_cjk(last) or is_cjk(after))
-        right = not last_space and (not last_punct or next_space or next_punct or is_cjk(after) or is_cjk(last))
+        chinese = in_chinese_text(last) or in_chinese_text(after)  # either side: 指出**《  并重。**SiC
+        left = not next_space and (not next_punct or last_space or last_punct or chinese)
+        right = not last_space and (not last_punct or next_space or next_punct or chinese)
         return Scanned(left and (canSplitWord or not right or last_punct),
                        right and (canSplitWord or not left or next_punct), end - start)
 
@@ -113,7 +114,7 @@ def wide(char: str) -> bool:
     return unicodedata.east_asian_width(char) in ("W", "F")
 
 
-def is_cjk(char: str) -> bool:
+def in_chinese_text(char: str) -> bool:
     """A character of Chinese text: wide (Han, CJK punctuation, full-width forms) or a curly quote, dash, ellipsis."""
     return wide(char) or char in CJK_AMBIGUOUS
 
@@ -189,7 +190,7 @@ def _render_softbreak(self, tokens, idx, options, env):
     if not (before and after):
         return "\n"
     last, first = before[-1], after[0]
-    chinese = is_cjk(last) and is_cjk(first) and (wide(last) or wide(first))
+    chinese = in_chinese_text(last) and in_chinese_text(first) and (wide(last) or wide(first))
     return "" if chinese or _wide_punctuation(last) or _wide_punctuation(first) else "\n"
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+LineProblem = tuple[int, int, str, str]  # (line, column, message, kind) in a file, before the file is named
+
 
 class Kind(StrEnum):
     """What a problem is about, for the tools that sort problems (press lint reports the footnote kinds as

@@ -21,7 +21,6 @@ import re
 import textwrap
 import unicodedata
 from bisect import bisect_right
-from html import escape
 from itertools import takewhile
 from typing import TYPE_CHECKING
 
@@ -29,7 +28,7 @@ from markdown_it.token import Token
 from weasyprint.layout import block
 
 from press import ids
-from press.errors import Kind, LayoutError, display_path
+from press.errors import Kind, LayoutError, LineProblem, display_path
 from press.justify import WEASYPRINT_VERSION, WeasyPrintMismatch
 from press.model import Footnote, Issue
 
@@ -40,17 +39,16 @@ STRAY_CALL = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
 LONG_WORD = 20  # characters without a break opportunity
 
-Problem = tuple[int, int, str, str]  # (line, column, message, kind) in the article's file
 
 
 # The source --------------------------------------------------------------------------------------
 
 
 def collect(tokens: list[Token], env: dict, first_number: int, line_offset: int, lines: list[str],
-            render) -> tuple[list[Footnote], list[Problem]]:
+            render) -> tuple[list[Footnote], list[LineProblem]]:
     """Number the footnotes in the order of their first call and render their text with `render(tokens)`;
     also every problem of their calls and definitions.  `lines` are the body's source lines."""
-    problems: list[Problem] = []
+    problems: list[LineProblem] = []
     labels = {ident: entry["label"] for ident, entry in env.get("footnotes", {}).get("list", {}).items()}
     definitions = definition_tokens(tokens)
     definition_lines = {line + line_offset for _, line in definitions.values()}
@@ -77,7 +75,7 @@ def collect(tokens: list[Token], env: dict, first_number: int, line_offset: int,
     return footnotes, problems
 
 
-def definition_problems(label: str, inner: list[Token], line: int) -> list[Problem]:
+def definition_problems(label: str, inner: list[Token], line: int) -> list[LineProblem]:
     """What a note's text may not hold: a call, an image, more than one paragraph (or a list, a table …)."""
     problems = []
     children = [child for token in inner for child in token.children or []]
@@ -143,7 +141,7 @@ def without_paragraph(html: str) -> str:
     return html
 
 
-def stray_calls(tokens: list[Token], lines: list[str], line_offset: int) -> list[Problem]:
+def stray_calls(tokens: list[Token], lines: list[str], line_offset: int) -> list[LineProblem]:
     """Calls whose label no definition gives: the parser leaves them in the text as typed (code keeps its own)."""
     problems = []
     for token in tokens:
@@ -159,7 +157,7 @@ def stray_calls(tokens: list[Token], lines: list[str], line_offset: int) -> list
     return problems
 
 
-def unused_definitions(lines: list[str], called: set[str], line_offset: int) -> list[Problem]:
+def unused_definitions(lines: list[str], called: set[str], line_offset: int) -> list[LineProblem]:
     """Footnote texts defined twice, or never called."""
     seen: dict[str, int] = {}
     problems = []
@@ -180,7 +178,7 @@ def unused_definitions(lines: list[str], called: set[str], line_offset: int) -> 
     return problems
 
 
-def header_calls(tokens: list[Token], line_offset: int, lines: list[str]) -> list[Problem]:
+def header_calls(tokens: list[Token], line_offset: int, lines: list[str]) -> list[LineProblem]:
     """Calls in a table's header row: the row repeats on every page the table spans, the note does not."""
     problems, in_header = [], False
     for token in tokens:
@@ -241,10 +239,6 @@ def opens_with_long_word(text: str) -> bool:
     """
     run = takewhile(lambda char: not char.isspace() and unicodedata.east_asian_width(char) not in "WF", text.lstrip())
     return sum(1 for _ in run) >= LONG_WORD
-
-
-def escape_text(text: str) -> str:
-    return escape(text, quote=False)
 
 
 # The line layout: WeasyPrint's adapter -----------------------------------------------------------

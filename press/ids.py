@@ -19,7 +19,6 @@ BLOCK = re.compile(r"^(?P<article>.+)-L(?P<line>\d+)$")
 CALL = re.compile(r"^fn-call-(\d+)$")
 NOTE = re.compile(r"^fn-(\d+)$")
 FIGURE_IMAGE = re.compile(r"^(?P<block>.+-L\d+)-image$")
-FIGURE_CAPTION = re.compile(r"^(?P<block>.+-L\d+)-caption$")
 UNSAFE = re.compile(r"[^A-Za-z0-9-]")
 
 

@@ -558,7 +558,7 @@ def safe_fixes(source: Source, fixes: list[list[Edit]]) -> list[list[Edit]]:
     return kept
 
 
-def footnote_findings(folder: Path) -> list[Finding]:
+def load_findings(folder: Path) -> list[Finding]:
     """Load the issue as `press build` does: a footnote call without text or a text never called, text the
     build would lose and Markdown it would print as typed are findings; any other problem means the issue
     cannot be linted (InputError, exit 2)."""
@@ -581,7 +581,7 @@ def article_paths(folder: Path) -> list[Path]:
 def lint_issue(folder: Path) -> list[Finding]:
     """Every finding in an issue's article files, in reading order."""
     folder = Path(folder)
-    findings = footnote_findings(folder)
+    findings = load_findings(folder)
     paths = article_paths(folder)
     texts = {path: prose(Source.read(path).text) for path in paths}
     forms = enumerator_forms(texts.values())
@@ -595,7 +595,7 @@ def lint_issue(folder: Path) -> list[Finding]:
 def fix_issue(folder: Path) -> tuple[int, list[Finding]]:
     """Fix what can be fixed safely, file by file; return how many fixes and what remains."""
     folder = Path(folder)
-    footnote_findings(folder)
+    load_findings(folder)
     paths = article_paths(folder)
     forms = enumerator_forms(prose(Source.read(path).text) for path in paths)
     chinese = writes_chinese(folder)

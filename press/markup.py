@@ -18,7 +18,7 @@ from markdown_it.token import Token
 from press import conservation, footnotes, ids
 from press.comments import code_lines, without_comments
 from press.dialect import BLOCK_NAMES, BOX, EDITOR_NOTE, block_name, known_block, parser, wide
-from press.errors import Kind
+from press.errors import Kind, LineProblem
 from press.images import IMAGE_SUFFIXES
 from press.model import Footnote
 from press.printable import draws_ink
@@ -30,7 +30,6 @@ PICTURE_SUFFIX = "(?:" + "|".join(suffix[1:] for suffix in sorted(IMAGE_SUFFIXES
 SPACED_IMAGE_PATH = re.compile(rf"(!\[[^\]\n]*\]\()[ \t]*([^()<>\n\"']*?[ \t][^()<>\n\"']*?\.{PICTURE_SUFFIX})[ \t]*\)",
                                re.IGNORECASE)
 
-Problem = tuple[int, int, str, str]  # (line, column, message, kind) in the article's file
 
 
 @dataclass
@@ -40,7 +39,7 @@ class Markup:
     html: str
     footnotes: list[Footnote]
     images: list[tuple[str, int]]  # (src, line) of every image, for the loader to check
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[LineProblem] = field(default_factory=list)
     blocks: list[str] = field(default_factory=list)  # ids of the top-level blocks, in order
     decoded: list[tuple[int, int, str]] = field(default_factory=list)  # (line, column, characters) of each entity
 
@@ -103,7 +102,7 @@ def to_html(markdown: str, first_number: int = 1, line_offset: int = 0,
 CONTAINER_FENCE = re.compile(r" {0,3}:{3,}[ \t]*(.*)$")
 
 
-def _check_nesting(tokens: list[Token], line_offset: int) -> list[Problem]:
+def _check_nesting(tokens: list[Token], line_offset: int) -> list[LineProblem]:
     """Lists and quotes nest at most MAX_NESTING deep (past the parser's own limit it would drop the rest)."""
     depth = 0
     for token in tokens:
@@ -119,7 +118,7 @@ def _check_nesting(tokens: list[Token], line_offset: int) -> list[Problem]:
     return []
 
 
-def _check_images(tokens: list[Token], line_offset: int) -> list[Problem]:
+def _check_images(tokens: list[Token], line_offset: int) -> list[LineProblem]:
     """An image stands alone in its paragraph (it becomes a figure, its text the caption), and its
     caption calls no footnote (the call would not print)."""
     problems = []
@@ -137,11 +136,11 @@ def _check_images(tokens: list[Token], line_offset: int) -> list[Problem]:
     return problems
 
 
-def _check_containers(lines: list[str], line_offset: int) -> list[Problem]:
+def _check_containers(lines: list[str], line_offset: int) -> list[LineProblem]:
     """`::: 编者按` and `::: 框` blocks: a known name, closed, not nested (the plugin would end the
     outer block at the inner one's end, or run an unclosed block to the end of the article)."""
     names = f"{EDITOR_NOTE}、{BOX}"
-    problems: list[Problem] = []
+    problems: list[LineProblem] = []
     opened: list[tuple[int, str]] = []
     code = code_lines(lines)
     for index, line in enumerate(lines):
@@ -169,7 +168,7 @@ def _check_containers(lines: list[str], line_offset: int) -> list[Problem]:
     return problems
 
 
-def _check_links(tokens: list[Token], line_offset: int) -> list[Problem]:
+def _check_links(tokens: list[Token], line_offset: int) -> list[LineProblem]:
     """A problem for each link that is a path (relative or file:), not an address or an #anchor.
 
     WeasyPrint would write a path as the build machine's file:// URL, which
@@ -201,7 +200,7 @@ def _has_content(html: str) -> bool:
     return any(draws_ink(char) for char in text)
 
 
-def _check_headings(tokens: list[Token], line_offset: int) -> list[Problem]:
+def _check_headings(tokens: list[Token], line_offset: int) -> list[LineProblem]:
     deepest = f"h{DEEPEST_HEADING}"
     message = f"小标题最多三级 (sub-headings go at most {DEEPEST_HEADING} levels deep)"
     return [(token.map[0] + 1 + line_offset, 1, message, Kind.INPUT)

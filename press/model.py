@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from press import ids
+
 A4 = (595.276, 841.89)  # points
 
 
@@ -157,5 +159,5 @@ def group_sections(articles: tuple[Article, ...]) -> tuple[Section, ...]:
             last = sections[-1]
             sections[-1] = Section(last.ident, last.name, (*last.articles, article))
         else:
-            sections.append(Section(f"section-{len(sections) + 1}", article.section, (article,)))
+            sections.append(Section(ids.section_id(len(sections) + 1), article.section, (article,)))
     return tuple(sections)
