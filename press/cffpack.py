@@ -24,7 +24,7 @@ import pydyf
 from fontTools.cffLib import CFFFontSet
 from fontTools.ttLib import TTFont
 
-from press.subset_cache import identity
+from press.fonts import font_identity
 
 # hb-subset.h flags
 NO_HINTING, DESUBROUTINIZE, NOTDEF_OUTLINE = 0x1, 0x4, 0x40
@@ -144,7 +144,7 @@ def pack_cff_fonts(pdf: pydyf.PDF) -> None:
 
 def packed(font_file: bytes, keep: list[int]) -> bytes | None:
     """The bare CID-keyed CFF of `font_file` with glyphs `keep`, reused while the same font and glyphs recur."""
-    key = (identity(font_file), tuple(keep))
+    key = (font_identity(font_file), tuple(keep))
     if key not in _packed:
         cff = _bare_cff(font_file, keep)
         _packed[key] = cff and _with_charset(cff, keep)

@@ -10,6 +10,7 @@ character that would otherwise print as a blank box.
 import re
 import struct
 import unicodedata
+import zlib
 from functools import cache
 from pathlib import Path
 
@@ -194,3 +195,14 @@ def family_names(fonts_dir: Path) -> frozenset[str]:
                 names.add(family.replace(" ", "-"))
             font.close()
     return frozenset(names)
+
+
+def font_identity(content: bytes) -> tuple[int, bytes | int]:
+    """What tells one font file from another: length and table directory (with every table's checksum).
+
+    A file that is not a single sfnt (a collection, say) is told by a CRC-32 of all its bytes.
+    """
+    if content[:4] in (b"\x00\x01\x00\x00", b"OTTO", b"true") and len(content) >= 12:
+        tables = struct.unpack_from(">H", content, 4)[0]
+        return len(content), content[: 12 + 16 * tables]
+    return len(content), zlib.crc32(content)

@@ -25,11 +25,9 @@ from itertools import takewhile
 from typing import TYPE_CHECKING
 
 from markdown_it.token import Token
-from weasyprint.layout import block
 
 from press import ids
 from press.errors import Kind, LayoutError, LineProblem, display_path
-from press.justify import WEASYPRINT_VERSION, WeasyPrintMismatch
 from press.model import Footnote, Issue
 
 if TYPE_CHECKING:
@@ -246,7 +244,7 @@ def opens_with_long_word(text: str) -> bool:
 REPORT_TO_FIT_LINE = "report = not context.in_column and can_break_now and not could_break_before"
 NEVER_REPORT = "report = False"
 
-_original_linebox_layout = block._linebox_layout
+_original_linebox_layout = None  # WeasyPrint is imported when a layout needs it, not with the loader
 _patched_linebox_layout = None
 
 
@@ -261,19 +259,29 @@ def install() -> None:
     sample's length (174 pages): without it 4 footnotes land a page late and `lay_out_verified` needs
     5 full layouts to correct them; with it, none, and one layout suffices.
     """
-    global _patched_linebox_layout
+    global _original_linebox_layout, _patched_linebox_layout
+    from weasyprint.layout import block
+
     if _patched_linebox_layout is None:
+        _original_linebox_layout = block._linebox_layout
         _patched_linebox_layout = patched(_original_linebox_layout)
     block._linebox_layout = _patched_linebox_layout
 
 
 def uninstall() -> None:
     """Give WeasyPrint its own footnote placement back (for tests that compare)."""
-    block._linebox_layout = _original_linebox_layout
+    from weasyprint.layout import block
+
+    if _original_linebox_layout is not None:
+        block._linebox_layout = _original_linebox_layout
 
 
 def patched(function):
     """The function compiled again from its source with the reporting rule replaced."""
+    from weasyprint.layout import block
+
+    from press.justify import WEASYPRINT_VERSION, WeasyPrintMismatch
+
     lines, first_line = inspect.getsourcelines(function)
     source = "\n" * (first_line - 1) + textwrap.dedent("".join(lines))  # tracebacks keep WeasyPrint's lines
     if source.count(REPORT_TO_FIT_LINE) != 1:

@@ -11,11 +11,11 @@ a hit gives exactly the bytes a new subset would, so the PDF is
 byte-identical either way.
 """
 
-import struct
-import zlib
 from collections import OrderedDict
 
 from weasyprint.pdf import fonts
+
+from press.fonts import font_identity as identity
 
 MAX_ENTRIES = 32
 
@@ -44,14 +44,3 @@ def cached_subset(self, to_unicode, hinting):
     _subsets[key] = self.file_content
     while len(_subsets) > MAX_ENTRIES:
         _subsets.popitem(last=False)
-
-
-def identity(content: bytes) -> tuple[int, bytes | int]:
-    """What tells one font file from another: length and table directory (with every table's checksum).
-
-    A file that is not a single sfnt (a collection, say) is told by a CRC-32 of all its bytes.
-    """
-    if content[:4] in (b"\x00\x01\x00\x00", b"OTTO", b"true") and len(content) >= 12:
-        tables = struct.unpack_from(">H", content, 4)[0]
-        return len(content), content[: 12 + 16 * tables]
-    return len(content), zlib.crc32(content)

@@ -4,7 +4,10 @@ The structural checks, one broken variant each, are in test_structure.py.
 """
 
 import json
+import os
 import re
+import subprocess
+import sys
 from importlib import resources
 
 import jsonschema
@@ -15,7 +18,7 @@ from press import justify, render
 from press.build import build
 from press.check import RULE_IDS, check_pdf
 from press.cli import main
-from tests.conftest import SAMPLE, article
+from tests.conftest import ROOT, SAMPLE, article
 
 TYPOGRAPHY = ["justify", "line-break", "punct-squeeze", "han-latin-gap", "page-breaks", "overflow"]
 SOURCE_ONLY = {"article-order", "section-headings", "footnote-count", "text", "figures"}
@@ -336,3 +339,14 @@ def test_what_editors_write_passes_every_check(make_issue, tmp_path, name):
                          "b.md": article("另一篇", LONG, section="研究进展")})
     (folder / "chart.svg").write_text(CHART, encoding="utf-8")
     assert_every_check_passes(built_and_checked(folder, tmp_path))
+
+
+def test_checking_never_imports_weasyprint(sample_build):
+    # press check runs where no layout is needed (a distributor's CI); WeasyPrint's import alone costs
+    # about 0.15 s of every check, and a rule that used it would make the check depend on the layout engine.
+    script = ("import sys; from pathlib import Path; from press.check import check_pdf; "
+              f"report = check_pdf(Path({str(sample_build.path)!r}), Path({str(SAMPLE)!r})); "
+              "print(sorted(name for name in sys.modules if name.startswith('weasyprint')))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.stdout.strip() == "[]"
