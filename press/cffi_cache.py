@@ -1,4 +1,4 @@
-"""WeasyPrint's C declarations parsed once per machine instead of once per process.
+"""C declarations (WeasyPrint's and press's own) parsed once per machine instead of once per process.
 
 `weasyprint.text.ffi` declares some 450 lines of Pango, HarfBuzz and
 fontconfig prototypes with `cffi.FFI().cdef(...)`, which runs pycparser on
@@ -10,6 +10,9 @@ takes the declarations from WeasyPrint's own source, loads their compiled form
 from press's cache (writing it the first time), and runs WeasyPrint's module
 unchanged with that FFI.  Anything unexpected (another WeasyPrint, an
 unwritable cache) falls back to WeasyPrint's ordinary import.
+
+`declared_ffi()` does the same for press's own declarations (the HarfBuzz
+subsetter bindings of press.cffpack), so a build never imports pycparser.
 
 The cache lives in `$PRESS_CACHE_DIR`, else `$XDG_CACHE_HOME/press`, else
 `~/.cache/press`; its file name carries a hash of the declarations and the
@@ -76,6 +79,18 @@ class PrebuiltLoader(importlib.abc.Loader):
             cffi.FFI = plain
 
 
+def declared_ffi(declarations: str):
+    """An FFI with these C declarations: compiled and cached where possible, else parsed as usual."""
+    try:
+        return load_compiled(compiled_module(declarations))
+    except Exception:  # any failure here only costs speed
+        import cffi
+
+        ffi = cffi.FFI()
+        ffi.cdef(declarations)
+        return ffi
+
+
 def compiled_ffi(source: str):
     """The FFI of the module's declarations, compiled and cached; None if anything is unexpected."""
     try:
@@ -97,7 +112,7 @@ def compiled_module(declarations: str) -> Path:
     import cffi
 
     key = hashlib.sha256(f"{declarations}\0{cffi.__version__}\0{sys.version}".encode()).hexdigest()[:20]
-    path = cache_dir() / f"weasyprint_ffi_{key}.py"
+    path = cache_dir() / f"ffi_{key}.py"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         builder = cffi.FFI()

@@ -24,6 +24,7 @@ import pydyf
 from fontTools.cffLib import CFFFontSet
 from fontTools.ttLib import TTFont
 
+from press.cffi_cache import declared_ffi
 from press.fonts import font_identity
 
 # hb-subset.h flags
@@ -33,33 +34,33 @@ _HB = None
 _packed: OrderedDict[tuple, bytes | None] = OrderedDict()  # (font identity, glyphs kept) → packed CFF
 MAX_PACKED = 16
 
+HARFBUZZ_DECLARATIONS = """
+typedef struct hb_blob_t hb_blob_t; typedef struct hb_face_t hb_face_t;
+typedef struct hb_set_t hb_set_t; typedef struct hb_subset_input_t hb_subset_input_t;
+typedef uint32_t hb_codepoint_t; typedef uint32_t hb_tag_t;
+hb_blob_t *hb_blob_create(const char *data, unsigned int length, int mode,
+                          void *user_data, void *destroy);
+void hb_blob_destroy(hb_blob_t *blob);
+const char *hb_blob_get_data(hb_blob_t *blob, unsigned int *length);
+hb_face_t *hb_face_create(hb_blob_t *blob, unsigned int index);
+void hb_face_destroy(hb_face_t *face);
+unsigned int hb_face_get_glyph_count(const hb_face_t *face);
+hb_blob_t *hb_face_reference_table(const hb_face_t *face, hb_tag_t tag);
+hb_tag_t hb_tag_from_string(const char *str, int len);
+void hb_set_add(hb_set_t *set, hb_codepoint_t codepoint);
+hb_subset_input_t *hb_subset_input_create_or_fail(void);
+void hb_subset_input_destroy(hb_subset_input_t *input);
+hb_set_t *hb_subset_input_glyph_set(hb_subset_input_t *input);
+void hb_subset_input_set_flags(hb_subset_input_t *input, unsigned int value);
+hb_face_t *hb_subset_or_fail(hb_face_t *source, const hb_subset_input_t *input);
+"""
+
 
 def _harfbuzz():
     """Own cffi bindings (WeasyPrint's lack hb_blob_create); None without libharfbuzz-subset."""
     global _HB
     if _HB is None:
-        import cffi
-        ffi = cffi.FFI()
-        ffi.cdef("""
-            typedef struct hb_blob_t hb_blob_t; typedef struct hb_face_t hb_face_t;
-            typedef struct hb_set_t hb_set_t; typedef struct hb_subset_input_t hb_subset_input_t;
-            typedef uint32_t hb_codepoint_t; typedef uint32_t hb_tag_t;
-            hb_blob_t *hb_blob_create(const char *data, unsigned int length, int mode,
-                                      void *user_data, void *destroy);
-            void hb_blob_destroy(hb_blob_t *blob);
-            const char *hb_blob_get_data(hb_blob_t *blob, unsigned int *length);
-            hb_face_t *hb_face_create(hb_blob_t *blob, unsigned int index);
-            void hb_face_destroy(hb_face_t *face);
-            unsigned int hb_face_get_glyph_count(const hb_face_t *face);
-            hb_blob_t *hb_face_reference_table(const hb_face_t *face, hb_tag_t tag);
-            hb_tag_t hb_tag_from_string(const char *str, int len);
-            void hb_set_add(hb_set_t *set, hb_codepoint_t codepoint);
-            hb_subset_input_t *hb_subset_input_create_or_fail(void);
-            void hb_subset_input_destroy(hb_subset_input_t *input);
-            hb_set_t *hb_subset_input_glyph_set(hb_subset_input_t *input);
-            void hb_subset_input_set_flags(hb_subset_input_t *input, unsigned int value);
-            hb_face_t *hb_subset_or_fail(hb_face_t *source, const hb_subset_input_t *input);
-        """)
+        ffi = declared_ffi(HARFBUZZ_DECLARATIONS)
         try:
             _HB = ffi, ffi.dlopen("libharfbuzz.so.0"), ffi.dlopen("libharfbuzz-subset.so.0")
         except OSError:
