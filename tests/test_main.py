@@ -74,3 +74,27 @@ def test_the_installed_command_interrupted_early_leaves_no_traceback_and_no_file
     assert status in (130, 0), error  # 0 only if the build had already finished
     assert "Traceback" not in error
     assert status == 0 or not target.exists()
+
+
+def test_the_command_leaves_with_its_exit_code_and_everything_it_wrote(tmp_path):
+    # run() ends the process with os._exit once the command is done: output still reaches a pipe,
+    # exit handlers still run, and each outcome keeps its exit code.
+    command = str(Path(sys.executable).with_name("press"))
+    built = subprocess.run([command, "build", str(SAMPLE), "-o", str(tmp_path / "a.pdf")], cwd=ROOT,
+                           capture_output=True, text=True)
+    assert built.returncode == 0 and built.stdout.strip() == str(tmp_path / "a.pdf")
+    assert "已生成" in built.stderr
+    missing = subprocess.run([command, "build", str(tmp_path / "nowhere")], cwd=ROOT, capture_output=True, text=True)
+    assert missing.returncode == 2 and "issue.yaml" in missing.stderr
+    usage = subprocess.run([command, "build", "--no-such-option"], capture_output=True, text=True)
+    assert usage.returncode == 2 and "No such option" in usage.stderr
+
+
+def test_leaving_runs_the_exit_handlers_and_maps_codes_as_system_exit_does(tmp_path):
+    marker = tmp_path / "handler-ran"
+    script = ("import atexit, pathlib, sys; from press.__main__ import leave; "
+              f"atexit.register(pathlib.Path({str(marker)!r}).touch); print('said', end=''); leave(eval(sys.argv[1]))")
+    for argument, code, error in (("None", 0, ""), ("4", 4, ""), ("'no issue'", 1, "no issue\n")):
+        done = subprocess.run([sys.executable, "-c", script, argument], capture_output=True, text=True)
+        assert (done.returncode, done.stdout, done.stderr) == (code, "said", error) and marker.exists()
+        marker.unlink()
