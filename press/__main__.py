@@ -7,6 +7,12 @@ KeyboardInterrupt fly during the imports is not enough: raised inside one of
 importlib's weakref callbacks it is printed as an "Exception ignored" traceback
 and swallowed, and the build then runs on.
 
+Python's cyclic garbage collector runs every 50 000 new objects instead of
+every 700: imports and a laid-out issue are trees of objects that live until
+the end, and walking them again and again took 0.2 s of the sample's build
+and 2.8 s (11 %) of an issue 16 times as long (0.04 s and 0.4 s now, for
+20 MB more memory at 16×).
+
 When the command is done, `leave()` ends the process without tearing the
 interpreter down: freeing a laid-out issue's boxes one object at a time took
 0.1 s of every cold build, after the PDF was already in place.
@@ -14,15 +20,18 @@ interpreter down: freeing a laid-out issue's boxes one object at a time took
 
 import atexit
 import contextlib
+import gc
 import os
 import signal
 import sys
 
 INTERRUPTED_WHILE_STARTING = "已中断 (interrupted while starting); nothing was written."
+YOUNG_OBJECTS_BETWEEN_COLLECTIONS = 50_000
 
 
 def run() -> None:
     """Import and run the command line; exit 130 quietly on Ctrl-C during the imports."""
+    gc.set_threshold(YOUNG_OBJECTS_BETWEEN_COLLECTIONS, *gc.get_threshold()[1:])
     pressed = []
     previous = signal.getsignal(signal.SIGINT)
     if previous is signal.default_int_handler:

@@ -98,3 +98,10 @@ def test_leaving_runs_the_exit_handlers_and_maps_codes_as_system_exit_does(tmp_p
         done = subprocess.run([sys.executable, "-c", script, argument], capture_output=True, text=True)
         assert (done.returncode, done.stdout, done.stderr) == (code, "said", error) and marker.exists()
         marker.unlink()
+
+
+def test_the_command_collects_cyclic_garbage_rarely():
+    script = ("import atexit, gc, sys; from press.__main__ import run; "
+              "atexit.register(lambda: print(gc.get_threshold()[0])); sys.argv = ['press', '--version']; run()")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "50000"
