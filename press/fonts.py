@@ -1,9 +1,10 @@
 """The bundled fonts: which characters they cover.
 
-Takes the fonts folder and the style's stylesheet; returns the set of
-characters some face of the style can draw: for each `@font-face` whose
-source is a `font:` file, that file's characters within the rule's
-`unicode-range`.  The loader uses it to report, with file:line:col, any
+Takes the fonts folder and the style's stylesheet; returns the characters
+some face of the style can draw (a `Coverage`: ranges of code points, read
+from the cmap tables' own ranges and intersected with the rules' ranges,
+never expanded into a set): for each `@font-face` whose source is a `font:`
+file, that file's characters within the rule's `unicode-range`.  The loader uses it to report, with file:line:col, any
 character that would otherwise print as a blank box.
 """
 
@@ -11,6 +12,8 @@ import re
 import struct
 import unicodedata
 import zlib
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 
@@ -32,8 +35,42 @@ UNICODE_RANGE = re.compile(r"unicode-range\s*:\s*([^;}]+)", re.I)
 CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 
 
+Ranges = list[tuple[int, int]]  # (first, last) code points, both included
+
+
+class Coverage:
+    """A set of characters held as sorted, disjoint ranges of code points; `char in coverage` bisects."""
+
+    def __init__(self, ranges: Iterable[tuple[int, int]]):
+        merged: Ranges = []
+        for first, last in sorted(ranges):
+            if merged and first <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+            else:
+                merged.append((first, last))
+        self.ranges = merged
+        self.firsts = [first for first, _ in merged]
+
+    def __contains__(self, char: str) -> bool:
+        point = ord(char)
+        index = bisect_right(self.firsts, point) - 1
+        return index >= 0 and point <= self.ranges[index][1]
+
+    def __iter__(self) -> Iterator[str]:
+        for first, last in self.ranges:
+            yield from map(chr, range(first, last + 1))
+
+    def __len__(self) -> int:
+        return sum(last - first + 1 for first, last in self.ranges)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Coverage) and self.ranges == other.ranges
+
+    __hash__ = None
+
+
 @cache
-def covered_characters(fonts_dir: Path, stylesheet: str = "") -> frozenset[str]:
+def covered_characters(fonts_dir: Path, stylesheet: str = "") -> Coverage:
     """Every character a face of the stylesheet draws (see the module's docstring).
 
     Without a `font:` face in the stylesheet, every font file in `fonts_dir`, whole.
@@ -41,15 +78,20 @@ def covered_characters(fonts_dir: Path, stylesheet: str = "") -> frozenset[str]:
     faces = font_faces(stylesheet)
     if not faces:
         faces = [(path.name, None) for path in sorted(fonts_dir.iterdir()) if path.suffix.lower() in FONT_SUFFIXES]
-    covered: set[int] = set()
+    covered: Ranges = []
     for name, ranges in faces:
         path = fonts_dir / name
         if not path.is_file():
             continue
-        points = mapped_code_points(path.read_bytes())
-        covered.update(points if ranges is None else
-                       (point for point in points if any(low <= point <= high for low, high in ranges)))
-    return frozenset(map(chr, covered))
+        mapped = code_point_ranges(path.read_bytes())
+        covered += mapped if ranges is None else intersection(mapped, ranges)
+    return Coverage(covered)
+
+
+def intersection(ranges: Ranges, within: Ranges) -> Ranges:
+    """The parts of `ranges` that lie in `within` (a rule's few unicode-range values)."""
+    return [(max(first, low), min(last, high)) for first, last in ranges for low, high in within
+            if max(first, low) <= min(last, high)]
 
 
 def font_faces(stylesheet: str) -> list[tuple[str, list[tuple[int, int]] | None]]:
@@ -77,14 +119,19 @@ def parse_ranges(text: str) -> list[tuple[int, int]]:
 
 
 def mapped_code_points(font: bytes) -> set[int]:
-    """The code points an OpenType font's Unicode cmap maps to a glyph other than .notdef.
+    """The code points an OpenType font's Unicode cmap maps to a glyph other than .notdef."""
+    return {point for first, last in code_point_ranges(font) for point in range(first, last + 1)}
+
+
+def code_point_ranges(font: bytes) -> Ranges:
+    """The ranges of code points an OpenType font's Unicode cmap maps to a glyph other than .notdef.
 
     Reads the cmap table directly (formats 12 and 4), 20 times faster than
     decompiling it with fontTools, which matters on every cold build.
     """
     cmap = table_offset(font, b"cmap")
     if cmap is None:
-        return set()
+        return []
     count = struct.unpack_from(">H", font, cmap + 2)[0]
     subtables = {}
     for index in range(count):
@@ -98,7 +145,7 @@ def mapped_code_points(font: bytes) -> set[int]:
                 return format_12(font, start)
             if form == 4:
                 return format_4(font, start)
-    return set()
+    return []
 
 
 def tables_past_end(font: bytes) -> list[str]:
@@ -122,16 +169,15 @@ def table_offset(font: bytes, tag: bytes) -> int | None:
     return None
 
 
-def format_12(font: bytes, start: int) -> set[int]:
+def format_12(font: bytes, start: int) -> Ranges:
     """Segmented coverage: groups of (first, last, first glyph)."""
     groups = struct.unpack_from(">I", font, start + 12)[0]
-    points: set[int] = set()
-    for first, last, glyph in struct.iter_unpack(">III", font[start + 16: start + 16 + 12 * groups]):
-        points.update(range(first + (glyph == 0), last + 1))
-    return points
+    return [(first + (glyph == 0), last)
+            for first, last, glyph in struct.iter_unpack(">III", font[start + 16: start + 16 + 12 * groups])
+            if first + (glyph == 0) <= last]
 
 
-def format_4(font: bytes, start: int) -> set[int]:
+def format_4(font: bytes, start: int) -> Ranges:
     """Segment mapping to delta values (the BMP-only cmap)."""
     segments = struct.unpack_from(">H", font, start + 6)[0] // 2
     ends = struct.unpack_from(f">{segments}H", font, start + 14)
@@ -139,18 +185,25 @@ def format_4(font: bytes, start: int) -> set[int]:
     deltas = struct.unpack_from(f">{segments}h", font, start + 16 + 4 * segments)
     range_at = start + 16 + 6 * segments
     offsets = struct.unpack_from(f">{segments}H", font, range_at)
-    points: set[int] = set()
+    ranges: Ranges = []
     for index, (first, last, delta, offset) in enumerate(zip(starts, ends, deltas, offsets, strict=True)):
-        for point in range(first, min(last, 0xFFFE) + 1):
-            if offset:
-                where = range_at + 2 * index + offset + 2 * (point - first)
-                glyph = struct.unpack_from(">H", font, where)[0]
-                glyph = (glyph + delta) & 0xFFFF if glyph else 0
-            else:
-                glyph = (point + delta) & 0xFFFF
-            if glyph:
-                points.add(point)
-    return points
+        last = min(last, 0xFFFE)
+        if not offset:  # glyph = point + delta: one point at most maps to glyph 0
+            ranges += [(low, high) for low, high in without_point((first, last), -delta & 0xFFFF) if low <= high]
+            continue
+        for point in range(first, last + 1):
+            glyph = struct.unpack_from(">H", font, range_at + 2 * index + offset + 2 * (point - first))[0]
+            if glyph and (glyph + delta) & 0xFFFF:
+                ranges.append((point, point))
+    return ranges
+
+
+def without_point(bounds: tuple[int, int], point: int) -> Ranges:
+    """The range `bounds` with `point` taken out (one or two ranges)."""
+    first, last = bounds
+    if not first <= point <= last:
+        return [bounds]
+    return [(first, point - 1), (point + 1, last)]
 
 
 def invisible(char: str) -> bool:

@@ -7,9 +7,11 @@ import struct
 from fontTools.ttLib import TTFont
 
 from press.fonts import (
+    Coverage,
     covered_characters,
     font_faces,
     format_4,
+    intersection,
     mapped_code_points,
     parse_ranges,
     table_offset,
@@ -28,7 +30,7 @@ def test_fonts_cover_every_gbk_character():
             with contextlib.suppress(UnicodeDecodeError):
                 gbk.add(bytes([lead, trail]).decode("gbk"))
     assert len(gbk) > 21000
-    assert gbk - covered == set()
+    assert {char for char in gbk if char not in covered} == set()
 
 
 def test_uncovered_reports_line_and_column():
@@ -46,7 +48,8 @@ def test_the_cmap_reader_agrees_with_fonttools_in_both_formats():
         record = next(index for index, table in enumerate(font["cmap"].tables) if table is bmp)
         offset = struct.unpack_from(">I", data, cmap_at + 4 + 8 * record + 4)[0]
         expected = {point for point, glyph in bmp.cmap.items() if glyph != ".notdef"}
-        assert format_4(data, cmap_at + offset) == expected, path.name
+        assert {point for first, last in format_4(data, cmap_at + offset) for point in range(first, last + 1)} \
+            == expected, path.name
 
 
 STYLE = (ROOT / "styles" / "default" / "style.css").read_text(encoding="utf-8")
@@ -56,7 +59,7 @@ def test_coverage_is_what_the_style_s_faces_draw_within_their_unicode_ranges():
     everything = covered_characters(FONTS)
     styled = covered_characters(FONTS, STYLE)
     assert "Ά" in everything and "Ά" not in styled  # only Kai has it, and the style gives Kai no Greek
-    assert {"Ł", "ř", "中", "α", "A"} <= styled
+    assert all(char in styled for char in "Łř中αA")
     assert uncovered("CO₂ 与 10⁻⁶，Ά", FONTS, STYLE) == [(1, 12, "Ά")]  # scripts count as their plain forms
 
 
@@ -139,3 +142,18 @@ def test_latin_in_italics_comes_from_the_italic_face_and_han_stays_upright_in_th
         for char in han:
             assert char["fontname"].split("+")[1] == han_face, (start, char["fontname"])
             assert char["matrix"][1:3] == (0, 0), (start, char["matrix"])  # no synthetic slant
+
+
+def test_coverage_answers_at_the_edges_of_its_ranges_as_a_set_would():
+    coverage = Coverage([(0x61, 0x63), (0x4E00, 0x4E01), (0x64, 0x64), (0x4E03, 0x4E03)])
+    assert coverage.ranges == [(0x61, 0x64), (0x4E00, 0x4E01), (0x4E03, 0x4E03)]  # adjacent ranges merge
+    members = {"a", "b", "c", "d", "一", "丁", "七"}
+    for point in range(0x5F, 0x4E05):
+        assert (chr(point) in coverage) == (chr(point) in members), hex(point)
+    assert set(coverage) == members and len(coverage) == len(members)
+    assert "`" not in Coverage([])
+
+
+def test_unicode_ranges_cut_a_face_s_coverage_without_listing_its_characters():
+    assert intersection([(0x20, 0x7E), (0x4E00, 0x9FFF)], [(0x41, 0x5A), (0x9F00, 0xA000)]) == [
+        (0x41, 0x5A), (0x9F00, 0x9FFF)]
