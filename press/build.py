@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from press.drawing import PageDrawings
 from press.layout import Layout, lay_out_verified
 from press.load import load_issue
 from press.model import Issue
@@ -31,11 +32,13 @@ class Built:
 
 def build(folder: Path, output: Path | None = None,
           say: Callable[[str], None] = lambda message: None,
-          lay_out: Callable[[Issue, str], Layout] = lay_out_verified) -> Built:
+          lay_out: Callable[[Issue, str], Layout] = lay_out_verified,
+          drawings: PageDrawings | None = None) -> Built:
     """Build one issue's PDF; raise InputError or LayoutError without touching the output.
 
     `lay_out` makes the verified layout (`press watch` passes one that keeps
-    unchanged sections between builds, see press.sections).
+    unchanged sections between builds, see press.sections); `drawings` keeps
+    the pages' drawings between builds (press.drawing).
     """
     started = time.perf_counter()
     issue = load_issue(Path(folder))
@@ -46,5 +49,5 @@ def build(folder: Path, output: Path | None = None,
     say(f"排版完成：{len(layout.document.pages)} 页" +
         (f"（为使脚注与引用同页，{len(layout.pushed)} 处移至下页）" if layout.pushed else ""))
     target = output or DIST / issue.output_name
-    write_pdf(layout, issue, target)
+    write_pdf(layout, issue, target, drawings)
     return Built(issue, layout, Path(target), time.perf_counter() - started)

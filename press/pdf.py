@@ -8,6 +8,7 @@ equal to the printed folios (封面 and 目录 before page 1) and the language,
 and it repacks the CJK fonts so that every viewer finds their glyphs.
 """
 
+from contextlib import nullcontext
 from pathlib import Path
 
 import pydyf
@@ -15,18 +16,22 @@ import pydyf
 from press import subset_cache
 from press.atomic import replacing
 from press.cffpack import pack_cff_fonts
+from press.drawing import PageDrawings, replaying
 from press.layout import Layout, RefusedResource, refused
 from press.model import Issue
 
 FRONT_LABELS = {"cover": "封面", "contents": "目录"}
 
 
-def write_pdf(layout: Layout, issue: Issue, target: Path) -> Path:
-    """Write the PDF to `target` atomically; return the target's path."""
+def write_pdf(layout: Layout, issue: Issue, target: Path, drawings: PageDrawings | None = None) -> Path:
+    """Write the PDF to `target` atomically; return the target's path.
+
+    With `drawings` (press watch), pages drawn by an earlier write are replayed, not drawn again.
+    """
     target = Path(target)
     subset_cache.install()
     try:
-        with replacing(target) as stream:
+        with replacing(target) as stream, replaying(drawings) if drawings is not None else nullcontext():
             layout.document.write_pdf(stream, finisher=lambda doc, pdf: finish(layout, pdf, issue.settings.language))
             if layout.fetcher is not None and layout.fetcher.refused:  # skipped by WeasyPrint, still refused
                 raise refused(issue, layout.fetcher)

@@ -27,6 +27,7 @@ import cssselect2
 from weasyprint import HTML
 
 from press import footnotes, ids
+from press.drawing import PageDrawings
 from press.errors import PressError
 from press.layout import STYLESHEET, Layout, inspect, lay_out_verified, parse
 from press.model import Footnote, Issue
@@ -61,6 +62,7 @@ class SectionLayouts:
 
     kept: dict[str, Kept] = field(default_factory=dict)
     laid_out: list[str] = field(default_factory=list)
+    drawings: PageDrawings = field(default_factory=PageDrawings)  # the kept pages' drawings, for the writer
 
     def __call__(self, issue: Issue, html: str) -> Layout:
         self.laid_out = []

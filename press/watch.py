@@ -72,7 +72,7 @@ def rebuild(folder: Path, output: Path | None, say: Callable[[str], None], roots
             sections: SectionLayouts) -> list[Path]:
     """One build, reported in one line (or its problems); returns the roots to watch from now on."""
     try:
-        built = build(folder, output, lay_out=sections)
+        built = build(folder, output, lay_out=sections, drawings=sections.drawings)
     except PressError as error:
         say(f"{clock()} 构建失败，已有的 PDF 保持不变 (build failed; a PDF built before, if any, is kept):\n"
             f"{error.format_message()}")

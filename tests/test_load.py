@@ -154,3 +154,20 @@ def test_line_ends_pasted_from_word_or_the_web_end_lines(make_issue):
     body = "第一行\u2028第二行\x0b第三行。"
     issue = load_issue(make_issue({"a.md": article("标题", body)}))
     assert "第一行第二行第三行。" in issue.articles[0].body_html
+
+
+def test_a_reload_converts_again_only_the_article_an_edit_changed(make_issue, monkeypatch):
+    from press import load
+
+    converted = []
+    original = load.to_html
+    monkeypatch.setattr(load, "to_html", lambda body, *arguments, **options:
+                        converted.append(body) or original(body, *arguments, **options))
+    load.article_markup.cache_clear()
+    folder = make_issue({"01-a.md": article("甲文", "甲乙丙丁。"), "02-b.md": article("乙文", "戊己庚辛。")})
+    first = load.load_issue(folder)
+    assert len(converted) == 2
+    (folder / "02-b.md").write_text(article("乙文", "戊己庚辛壬。"), encoding="utf-8")
+    second = load.load_issue(folder)
+    assert len(converted) == 3 and "壬" in converted[-1]
+    assert second.articles[0] == first.articles[0] and "壬" in second.articles[1].body_html
