@@ -19,7 +19,7 @@ import smtplib
 import ssl
 import time
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -251,12 +251,35 @@ def already_sent(log: Path, message_id: str) -> set[str]:
 
 def record(log: Path, message_id: str, address: str) -> None:
     """Append one delivery to the log and make it durable before the next message goes."""
-    entry = json.dumps({"issue": message_id, "to": address.lower(),
-                        "at": datetime.now(UTC).isoformat(timespec="seconds")}, ensure_ascii=False)
-    with log.open("a", encoding="utf-8") as stream:
-        stream.write(entry + "\n")
-        stream.flush()
-        os.fsync(stream.fileno())
+    append_durably(log, (log_line(message_id, address) + "\n").encode("utf-8"))
+
+
+def log_line(message_id: str, address: str) -> str:
+    """The log's entry for one delivery, as `record` writes it (and as an editor adds it by hand)."""
+    return json.dumps({"issue": message_id, "to": address.lower(),
+                       "at": datetime.now(UTC).isoformat(timespec="seconds")}, ensure_ascii=False)
+
+
+def append_durably(path: Path, data: bytes) -> None:
+    """Append `data` and fsync it; a write that fails (a full disk) is cut off again and raised.
+
+    No torn line is left behind by a failed write: a line added by hand afterwards would
+    join it and be lost.
+    """
+    handle = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        start = os.lseek(handle, 0, os.SEEK_END)
+        try:
+            written = memoryview(data)
+            while written:
+                written = written[os.write(handle, written):]
+            os.fsync(handle)
+        except OSError:
+            with suppress(OSError):
+                os.ftruncate(handle, start)
+            raise
+    finally:
+        os.close(handle)
 
 
 def connect(issue: Issue) -> smtplib.SMTP:
@@ -277,6 +300,13 @@ def connect(issue: Issue) -> smtplib.SMTP:
 
 class SendStopped(PressError):
     """The server or the login failed: no reader can get the issue now, so the run stops (exit 1)."""
+
+
+class NotLogged(PressError):
+    """The server took a message but the log could not record it: the run stops at once (exit 1).
+
+    Not an OSError, so no retry takes it for a lost connection and sends the message again.
+    """
 
 
 def is_temporary(error: Exception) -> bool:
@@ -356,7 +386,7 @@ def send_pending(issue: Issue, pdf: Path, draft: EmailMessage, readers: list[str
                     session = session or connect(issue)
                     with signals_deferred():  # a message the server took is in the log before Ctrl-C stops
                         session.send_message(message, to_addrs=[address])
-                        record(log, issue_id(issue, pdf), address)
+                        logged(log, issue_id(issue, pdf), address, len(done) + len(sent) + 1, len(readers))
                     sent.append(address)
                     say(f"已发送 {address} ({len(done) + len(sent)}/{len(readers)})")
                     break
@@ -373,6 +403,26 @@ def send_pending(issue: Issue, pdf: Path, draft: EmailMessage, readers: list[str
     finally:
         close(session)
     return Delivery(tuple(sent), skipped, tuple(failed))
+
+
+def logged(log: Path, message_id: str, address: str, have: int, readers: int) -> None:
+    """Record a message the server accepted; a log that cannot be written stops the run (NotLogged)."""
+    try:
+        record(log, message_id, address)
+    except OSError as error:
+        raise not_logged(log, log_line(message_id, address), address, error, have, readers) from None
+
+
+def not_logged(log: Path, line: str, address: str, error: OSError, have: int, readers: int) -> NotLogged:
+    """The error that ends a run whose log failed: who has the issue unrecorded, and the line to add by hand."""
+    import shlex
+
+    return NotLogged(
+        f"发送记录写入失败，已停止：{address} 已收到本期但未记入 {display_path(log)} ({error.strerror or error})\n"
+        f"(stopped: the send log could not be written; {address} was sent the issue but is not in the log; "
+        f"{have} of {readers} readers have the issue. Free space for the log, then add the line below to it, so "
+        f"that {address} is not sent the issue again, and run the same command to send to the rest:)\n"
+        f"  printf '%s\\n' {shlex.quote(line)} >> {shlex.quote(display_path(log))}")
 
 
 @contextmanager

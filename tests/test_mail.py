@@ -5,6 +5,7 @@ import email
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -469,3 +470,59 @@ def test_a_rejected_message_stops_the_run_after_the_first_reader(built_issue, in
     with pytest.raises(PressError) as raised:
         send(load_issue(folder), pdf, READERS, sleep=naps.append)
     assert len(naps) <= 2 and "0 of 5 readers have the issue" in raised.value.message
+
+
+SIZE_LIMITED = ("import resource, runpy, sys; limit = int(sys.argv.pop(1)); "
+                "resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)); "
+                "runpy.run_module('press', run_name='__main__', alter_sys=True)")  # Python ignores SIGXFSZ: EFBIG
+FULL_TMPFS = 'mount -t tmpfs -o size=4k tmpfs "$0" && printf x > "$0/filler" && exec "$@"'  # its one page taken
+
+
+def on_a_full_disk(how: str, log, arguments: list[str], disk) -> list[str]:
+    """`python -m press ARGUMENTS` run so that the send log cannot grow: past 150 bytes (a file-size limit:
+    the second entry is torn), or at all (the log links to `disk`, there a 4 KB tmpfs already full, mounted
+    in a namespace of its own)."""
+    if how == "file-size limit":
+        return [sys.executable, "-c", SIZE_LIMITED, "150", *arguments]
+    disk.mkdir()
+    log.symlink_to(disk / "sent.jsonl")
+    mountable = subprocess.run(["unshare", "-rm", "sh", "-c", FULL_TMPFS, str(disk), "true"], capture_output=True) \
+        if shutil.which("unshare") else None
+    if not mountable or mountable.returncode:
+        log.unlink()
+        pytest.skip("cannot mount a tmpfs here (unshare -rm refused)")
+    return ["unshare", "-rm", "sh", "-c", FULL_TMPFS, str(disk), sys.executable, "-m", "press", *arguments]
+
+
+@pytest.mark.parametrize("how, logged", [("file-size limit", 1), ("full tmpfs", 0)])
+def test_a_log_that_cannot_be_written_stops_the_run_and_nobody_gets_it_twice(built_issue, inbox, tmp_path, how,
+                                                                               logged):
+    root, folder, pdf = built_issue
+    with_mail_settings(root, inbox.port, retries=3)
+    log = log_path(pdf)
+    log.unlink(missing_ok=True)
+    readers = tmp_path / "readers.txt"
+    readers.write_text("\n".join(READERS) + "\n", encoding="utf-8")
+    command = on_a_full_disk(how, log, ["mail", str(folder), "--send", "--to", str(readers)],
+                             tmp_path / "disk")
+    try:
+        run = subprocess.run(command, cwd=root, env={**os.environ, "PRESS_SMTP_USER": ""}, capture_output=True,
+                             text=True, timeout=120)
+        unlogged = parseaddr(READERS[logged])[1]
+        assert run.returncode == 1, run.stderr
+        assert [recipients for recipients, _ in inbox.received] == [[parseaddr(reader)[1]] for reader in
+                                                                    READERS[:logged + 1]]  # each once, then stop
+        assert f"{unlogged} was sent the issue but is not in the log" in run.stderr
+        assert "check the host" not in run.stderr and "internal error" not in run.stderr
+        assert f"{logged + 1} of 5 readers have the issue" in run.stderr
+        issue = load_issue(folder)
+        assert len(already_sent(log, issue_id(issue, pdf))) == logged  # the torn entry was cut off
+        [by_hand] = [line.strip() for line in run.stderr.splitlines() if line.strip().startswith("printf")]
+        assert by_hand.endswith("sent.jsonl")
+        subprocess.run(["sh", "-c", by_hand], cwd=root, check=True)  # the editor frees space and does as told
+        rest = send(issue, pdf, READERS, sleep=lambda seconds: None)
+        assert len(rest.sent) == 5 - logged - 1 and len(rest.skipped) == logged + 1
+        received = sorted(recipient for recipients, _ in inbox.received for recipient in recipients)
+        assert received == sorted(parseaddr(reader)[1] for reader in READERS)  # nobody twice, nobody missed
+    finally:
+        log.unlink(missing_ok=True)
