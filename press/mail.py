@@ -261,14 +261,16 @@ def log_line(message_id: str, address: str) -> str:
 
 
 def append_durably(path: Path, data: bytes) -> None:
-    """Append `data` and fsync it; a write that fails (a full disk) is cut off again and raised.
+    """Append `data` on a line of its own and fsync it; a write that fails (a full disk) is cut off and raised.
 
-    No torn line is left behind by a failed write: a line added by hand afterwards would
-    join it and be lost.
+    A torn line (a write cut short by a kill) would swallow the entry written after it, so
+    `data` starts on a new line; and a failed write leaves no torn line of its own.
     """
-    handle = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    handle = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         start = os.lseek(handle, 0, os.SEEK_END)
+        if start and os.pread(handle, 1, start - 1) != b"\n":
+            data = b"\n" + data
         try:
             written = memoryview(data)
             while written:

@@ -526,3 +526,15 @@ def test_a_log_that_cannot_be_written_stops_the_run_and_nobody_gets_it_twice(bui
         assert received == sorted(parseaddr(reader)[1] for reader in READERS)  # nobody twice, nobody missed
     finally:
         log.unlink(missing_ok=True)
+
+
+def test_a_torn_last_line_in_the_log_is_skipped_and_the_next_entry_starts_a_line_of_its_own(built_issue, inbox):
+    root, folder, pdf = built_issue
+    with_mail_settings(root, inbox.port)
+    issue = load_issue(folder)
+    whole = json.dumps({"issue": issue_id(issue, pdf), "to": "zhang@example.org", "at": "2024-04-01T00:00:00+00:00"})
+    log_path(pdf).write_text(whole + "\n" + whole[:30], encoding="utf-8")  # killed while writing the second entry
+    delivery = send(issue, pdf, READERS[:3], sleep=lambda seconds: None)
+    assert len(delivery.sent) == 2 and len(delivery.skipped) == 1
+    assert already_sent(log_path(pdf), issue_id(issue, pdf)) == {"zhang@example.org", "li@example.org",
+                                                                  "wang@example.net"}
