@@ -71,10 +71,11 @@ def compose(issue: Issue, pdf: Path, recipient: str | None = None) -> EmailMessa
 
     context = {"issue": issue, "settings": issue.settings, "subject": subject(issue), "cover_cid": "cover"}
     message = EmailMessage()
-    message["Subject"] = subject(issue)
-    message["From"] = issue.settings.mail.sender or formataddr((issue.settings.title, "newsletter@localhost"))
+    message["Subject"] = header("Subject", subject(issue))
+    message["From"] = header("From", issue.settings.mail.sender
+                             or formataddr((issue.settings.title, "newsletter@localhost")))
     if recipient:
-        message["To"] = recipient
+        message["To"] = header("To", recipient)
     message["Date"] = format_datetime(datetime.combine(issue.date, datetime.min.time(), UTC))
     domain = sender_domain(message)
     digest = hashlib.sha256(pdf.read_bytes()).hexdigest()[:16]
@@ -83,13 +84,28 @@ def compose(issue: Issue, pdf: Path, recipient: str | None = None) -> EmailMessa
     message.add_alternative(render_template(issue, MAIL_HTML, context), subtype="html")
     message.get_payload()[1].add_related(cover_png(pdf), "image", "png", cid="<cover>", filename="cover.png",
                                          disposition="inline")
-    message.add_attachment(pdf.read_bytes(), "application", "pdf", filename=attachment_name(issue))
+    message.add_attachment(pdf.read_bytes(), "application", "pdf",
+                           filename=header("Content-Disposition", attachment_name(issue)))
     attachment = message.get_payload()[-1]  # older clients read the name from Content-Type, RFC 2047-encoded
     del attachment["Content-Type"]
     attachment.set_raw("Content-Type", f'application/pdf;\n name="{encoded_words(attachment_name(issue))}"')
     for index, part in enumerate(part for part in message.walk() if part.is_multipart()):
         part.set_boundary(f"press-{digest}-{index}")  # the same draft, byte for byte, from the same PDF
     return message
+
+
+def header(name: str, value: str) -> str:
+    """A header's value from the settings or the reader list, refused if it holds a line break or a control
+    character: a second line would be a header of its own (header injection), and the email package raises.
+
+    The loaders refuse such values at their line; this guards every header press builds.
+    """
+    from press.printable import breaks_line
+
+    if breaks_line(value):
+        raise PressError(f"邮件头 {name} 中有换行或控制字符，拒绝生成邮件 (the {name} header would hold a line break "
+                         f"or a control character: {value!r})")
+    return value
 
 
 def sender_domain(message: EmailMessage) -> str:
@@ -182,6 +198,7 @@ def record_accepted(issue: Issue, pdf: Path, accepted: list, purpose: str) -> Pa
 def read_readers(path: Path) -> list[str]:
     """The reader list: one address per line, # comments; every bad line is an input error with its line."""
     from press.load import Problems, read_text
+    from press.printable import breaks_line
 
     problems = Problems()
     text = read_text(path, problems)
@@ -194,7 +211,7 @@ def read_readers(path: Path) -> list[str]:
         if not entry:
             continue
         address = parseaddr(entry)[1]
-        if not valid_address(address) or not one_reader(entry, address):
+        if not valid_address(address) or not one_reader(entry, address) or breaks_line(entry):
             problems.append(Problem(path, number, 1, f"邮件地址无效 (not an e-mail address: {entry!r})"))
         elif address.lower() in first_line:
             problems.append(Problem(path, number, 1, f"地址重复，首次在第 {first_line[address.lower()]} 行 "
@@ -447,7 +464,7 @@ def personal_copy(draft: EmailMessage, reader: str) -> EmailMessage:
 
     message = copy.deepcopy(draft)
     del message["To"]
-    message["To"] = reader
+    message["To"] = header("To", reader)
     del message["Date"]
     message["Date"] = format_datetime(datetime.now(UTC))
     del message["Message-ID"]

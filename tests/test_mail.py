@@ -225,6 +225,7 @@ def test_dry_run_lists_who_would_get_it_and_sends_nothing(built_issue, inbox, tm
     ("a@example.org, b@example.org\n", "readers.txt:1:1: 邮件地址无效"),
     ("Bcc: x@example.org\n", "readers.txt:1:1: 邮件地址无效"),
     ("<c@example.org\n", "readers.txt:1:1: 邮件地址无效"),
+    ("a@example.org\n张三\x01 <c@example.org>\n", "readers.txt:2:1: 邮件地址无效"),  # a control character
 ])
 def test_a_bad_reader_list_is_an_input_error_at_its_line(tmp_path, monkeypatch, text, message):
     monkeypatch.chdir(tmp_path)
@@ -538,3 +539,46 @@ def test_a_torn_last_line_in_the_log_is_skipped_and_the_next_entry_starts_a_line
     assert len(delivery.sent) == 2 and len(delivery.skipped) == 1
     assert already_sent(log_path(pdf), issue_id(issue, pdf)) == {"zhang@example.org", "li@example.org",
                                                                   "wang@example.net"}
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("from", "新材料监测快报\\n <newsletter@example.org>", "from 中有换行或控制字符"),
+    ("from", "newsletter@example.org\\r\\nBcc: everyone@example.org", "from 中有换行或控制字符"),
+    ("from", "新材料监测快报\\u2028 <newsletter@example.org>", "from 中有换行或控制字符"),
+    ("title", "新材料\\n监测快报", "title 中有换行"),
+])
+def test_a_line_break_in_a_header_from_the_settings_is_an_input_error_at_its_line(built_issue, monkeypatch, field,
+                                                                                  value, message):
+    root, folder, pdf = built_issue
+    settings = root / "issues" / "newsletter.yaml"
+    original = settings.read_text(encoding="utf-8")
+    text = original.split("mail:")[0] + "mail:\n  from: 新材料监测快报 <newsletter@example.org>\n"
+    lines = [f'{field}: "{value}"' if line.startswith(f"{field}:") else
+             f'  {field}: "{value}"' if line.startswith(f"  {field}:") else line for line in text.splitlines()]
+    number = next(index for index, line in enumerate(lines, start=1) if f'{field}: "' in line)
+    settings.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    earlier = pdf.stat().st_mtime - 10
+    os.utime(settings, (earlier, earlier))  # as after a build: only the line break stands in the way
+    monkeypatch.chdir(root)
+    try:
+        result = CliRunner().invoke(main, ["mail", str(folder)])
+    finally:
+        settings.write_text(original, encoding="utf-8")
+        os.utime(settings, (earlier, earlier))
+    assert result.exit_code == 2, result.output
+    assert f"issues/newsletter.yaml:{number}:1: {message}" in result.stderr and "internal error" not in result.stderr
+
+
+def test_no_header_is_written_with_a_line_break_whatever_reaches_compose(built_issue):
+    from dataclasses import replace
+
+    from press.mail import personal_copy
+
+    _, folder, pdf = built_issue
+    issue = load_issue(folder)
+    injected = replace(issue.settings.mail, sender="a@example.org\nBcc: b@example.org")
+    for settings in (replace(issue.settings, title="新材料\n监测快报"), replace(issue.settings, mail=injected)):
+        with pytest.raises(PressError, match="line break"):
+            compose(replace(issue, settings=settings), pdf)
+    with pytest.raises(PressError, match="the To header would hold a line break"):
+        personal_copy(compose(issue, pdf), "li@example.org\r\nBcc: everyone@example.org")
