@@ -8,7 +8,8 @@ older clients read).  `ready` refuses a PDF that is older than its sources,
 fails `press check` or exceeds the size budget.  `send` delivers one copy per
 reader over SMTP, at a set rate, retrying temporary failures, and appends each
 delivered address to a log beside the PDF, so that a second run after an
-interruption sends to exactly those not yet sent.
+interruption sends to exactly those not yet sent; a log that cannot be written
+stops the run at once (a message the server took is never sent again).
 """
 
 import hashlib
