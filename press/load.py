@@ -271,6 +271,9 @@ def mail_settings(data: Any, lines: dict[str, int], path: Path, problems: Proble
     if "@" not in data["from"]:
         problems.add(path, nested.get("from", 0), 1,
                      f"发件人地址不对 (from must hold an address, got {shown(data['from'])})")
+    elif printable.breaks_line(data["from"]):
+        problems.add(path, nested.get("from", 0), 1, "from 中有换行或控制字符 (from holds a line break or a control "
+                     "character: write the sender on one line, e.g. 新材料监测快报 <newsletter@example.org>)")
     rate = data.get("per_minute", 30)
     if isinstance(rate, bool) or rate <= 0:
         problems.add(path, nested.get("per_minute", 0), 1, f"per_minute 应大于 0 (must be > 0, got {shown(rate)})")

@@ -8,7 +8,8 @@ older clients read).  `ready` refuses a PDF that is older than its sources,
 fails `press check` or exceeds the size budget.  `send` delivers one copy per
 reader over SMTP, at a set rate, retrying temporary failures, and appends each
 delivered address to a log beside the PDF, so that a second run after an
-interruption sends to exactly those not yet sent.
+interruption sends to exactly those not yet sent; a log that cannot be written
+stops the run at once (a message the server took is never sent again).
 """
 
 import hashlib
@@ -19,7 +20,7 @@ import smtplib
 import ssl
 import time
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -71,10 +72,11 @@ def compose(issue: Issue, pdf: Path, recipient: str | None = None) -> EmailMessa
 
     context = {"issue": issue, "settings": issue.settings, "subject": subject(issue), "cover_cid": "cover"}
     message = EmailMessage()
-    message["Subject"] = subject(issue)
-    message["From"] = issue.settings.mail.sender or formataddr((issue.settings.title, "newsletter@localhost"))
+    message["Subject"] = header("Subject", subject(issue))
+    message["From"] = header("From", issue.settings.mail.sender
+                             or formataddr((issue.settings.title, "newsletter@localhost")))
     if recipient:
-        message["To"] = recipient
+        message["To"] = header("To", recipient)
     message["Date"] = format_datetime(datetime.combine(issue.date, datetime.min.time(), UTC))
     domain = sender_domain(message)
     digest = hashlib.sha256(pdf.read_bytes()).hexdigest()[:16]
@@ -83,13 +85,28 @@ def compose(issue: Issue, pdf: Path, recipient: str | None = None) -> EmailMessa
     message.add_alternative(render_template(issue, MAIL_HTML, context), subtype="html")
     message.get_payload()[1].add_related(cover_png(pdf), "image", "png", cid="<cover>", filename="cover.png",
                                          disposition="inline")
-    message.add_attachment(pdf.read_bytes(), "application", "pdf", filename=attachment_name(issue))
+    message.add_attachment(pdf.read_bytes(), "application", "pdf",
+                           filename=header("Content-Disposition", attachment_name(issue)))
     attachment = message.get_payload()[-1]  # older clients read the name from Content-Type, RFC 2047-encoded
     del attachment["Content-Type"]
     attachment.set_raw("Content-Type", f'application/pdf;\n name="{encoded_words(attachment_name(issue))}"')
     for index, part in enumerate(part for part in message.walk() if part.is_multipart()):
         part.set_boundary(f"press-{digest}-{index}")  # the same draft, byte for byte, from the same PDF
     return message
+
+
+def header(name: str, value: str) -> str:
+    """A header's value from the settings or the reader list, refused if it holds a line break or a control
+    character: a second line would be a header of its own (header injection), and the email package raises.
+
+    The loaders refuse such values at their line; this guards every header press builds.
+    """
+    from press.printable import breaks_line
+
+    if breaks_line(value):
+        raise PressError(f"邮件头 {name} 中有换行或控制字符，拒绝生成邮件 (the {name} header would hold a line break "
+                         f"or a control character: {value!r})")
+    return value
 
 
 def sender_domain(message: EmailMessage) -> str:
@@ -182,6 +199,7 @@ def record_accepted(issue: Issue, pdf: Path, accepted: list, purpose: str) -> Pa
 def read_readers(path: Path) -> list[str]:
     """The reader list: one address per line, # comments; every bad line is an input error with its line."""
     from press.load import Problems, read_text
+    from press.printable import breaks_line
 
     problems = Problems()
     text = read_text(path, problems)
@@ -194,7 +212,7 @@ def read_readers(path: Path) -> list[str]:
         if not entry:
             continue
         address = parseaddr(entry)[1]
-        if not valid_address(address) or not one_reader(entry, address):
+        if not valid_address(address) or not one_reader(entry, address) or breaks_line(entry):
             problems.append(Problem(path, number, 1, f"邮件地址无效 (not an e-mail address: {entry!r})"))
         elif address.lower() in first_line:
             problems.append(Problem(path, number, 1, f"地址重复，首次在第 {first_line[address.lower()]} 行 "
@@ -251,12 +269,37 @@ def already_sent(log: Path, message_id: str) -> set[str]:
 
 def record(log: Path, message_id: str, address: str) -> None:
     """Append one delivery to the log and make it durable before the next message goes."""
-    entry = json.dumps({"issue": message_id, "to": address.lower(),
-                        "at": datetime.now(UTC).isoformat(timespec="seconds")}, ensure_ascii=False)
-    with log.open("a", encoding="utf-8") as stream:
-        stream.write(entry + "\n")
-        stream.flush()
-        os.fsync(stream.fileno())
+    append_durably(log, (log_line(message_id, address) + "\n").encode("utf-8"))
+
+
+def log_line(message_id: str, address: str) -> str:
+    """The log's entry for one delivery, as `record` writes it (and as an editor adds it by hand)."""
+    return json.dumps({"issue": message_id, "to": address.lower(),
+                       "at": datetime.now(UTC).isoformat(timespec="seconds")}, ensure_ascii=False)
+
+
+def append_durably(path: Path, data: bytes) -> None:
+    """Append `data` on a line of its own and fsync it; a write that fails (a full disk) is cut off and raised.
+
+    A torn line (a write cut short by a kill) would swallow the entry written after it, so
+    `data` starts on a new line; and a failed write leaves no torn line of its own.
+    """
+    handle = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        start = os.lseek(handle, 0, os.SEEK_END)
+        if start and os.pread(handle, 1, start - 1) != b"\n":
+            data = b"\n" + data
+        try:
+            written = memoryview(data)
+            while written:
+                written = written[os.write(handle, written):]
+            os.fsync(handle)
+        except OSError:
+            with suppress(OSError):
+                os.ftruncate(handle, start)
+            raise
+    finally:
+        os.close(handle)
 
 
 def connect(issue: Issue) -> smtplib.SMTP:
@@ -277,6 +320,13 @@ def connect(issue: Issue) -> smtplib.SMTP:
 
 class SendStopped(PressError):
     """The server or the login failed: no reader can get the issue now, so the run stops (exit 1)."""
+
+
+class NotLogged(PressError):
+    """The server took a message but the log could not record it: the run stops at once (exit 1).
+
+    Not an OSError, so no retry takes it for a lost connection and sends the message again.
+    """
 
 
 def is_temporary(error: Exception) -> bool:
@@ -356,7 +406,7 @@ def send_pending(issue: Issue, pdf: Path, draft: EmailMessage, readers: list[str
                     session = session or connect(issue)
                     with signals_deferred():  # a message the server took is in the log before Ctrl-C stops
                         session.send_message(message, to_addrs=[address])
-                        record(log, issue_id(issue, pdf), address)
+                        logged(log, issue_id(issue, pdf), address, len(done) + len(sent) + 1, len(readers))
                     sent.append(address)
                     say(f"已发送 {address} ({len(done) + len(sent)}/{len(readers)})")
                     break
@@ -373,6 +423,26 @@ def send_pending(issue: Issue, pdf: Path, draft: EmailMessage, readers: list[str
     finally:
         close(session)
     return Delivery(tuple(sent), skipped, tuple(failed))
+
+
+def logged(log: Path, message_id: str, address: str, have: int, readers: int) -> None:
+    """Record a message the server accepted; a log that cannot be written stops the run (NotLogged)."""
+    try:
+        record(log, message_id, address)
+    except OSError as error:
+        raise not_logged(log, log_line(message_id, address), address, error, have, readers) from None
+
+
+def not_logged(log: Path, line: str, address: str, error: OSError, have: int, readers: int) -> NotLogged:
+    """The error that ends a run whose log failed: who has the issue unrecorded, and the line to add by hand."""
+    import shlex
+
+    return NotLogged(
+        f"发送记录写入失败，已停止：{address} 已收到本期但未记入 {display_path(log)} ({error.strerror or error})\n"
+        f"(stopped: the send log could not be written; {address} was sent the issue but is not in the log; "
+        f"{have} of {readers} readers have the issue. Free space for the log, then add the line below to it, so "
+        f"that {address} is not sent the issue again, and run the same command to send to the rest:)\n"
+        f"  printf '%s\\n' {shlex.quote(line)} >> {shlex.quote(display_path(log))}")
 
 
 @contextmanager
@@ -395,7 +465,7 @@ def personal_copy(draft: EmailMessage, reader: str) -> EmailMessage:
 
     message = copy.deepcopy(draft)
     del message["To"]
-    message["To"] = reader
+    message["To"] = header("To", reader)
     del message["Date"]
     message["Date"] = format_datetime(datetime.now(UTC))
     del message["Message-ID"]

@@ -76,6 +76,12 @@ def text_problems(text: str, fonts_dir: Path, stylesheet: str, scripts_set: bool
 UNCOVERED = "字体中没有字符"
 
 
+def breaks_line(text: str) -> bool:
+    """Whether text holds a line break of any kind (\\n, \\r, U+2028 …) or a control character other than a tab:
+    a mail header's value must not (a second line is a second header to a server, or an error)."""
+    return any((unicodedata.category(char) == "Cc" and char != "\t") or char in "\u2028\u2029" for char in text)
+
+
 def field_problem(name: str, value: str, fonts_dir: Path, stylesheet: str) -> str | None:
     """Why a one-line field's decoded value (a title, a byline, a section's name) cannot be printed, or None."""
     if not any(draws_ink(char) for char in value):

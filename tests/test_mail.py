@@ -5,6 +5,7 @@ import email
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -224,6 +225,7 @@ def test_dry_run_lists_who_would_get_it_and_sends_nothing(built_issue, inbox, tm
     ("a@example.org, b@example.org\n", "readers.txt:1:1: 邮件地址无效"),
     ("Bcc: x@example.org\n", "readers.txt:1:1: 邮件地址无效"),
     ("<c@example.org\n", "readers.txt:1:1: 邮件地址无效"),
+    ("a@example.org\n张三\x01 <c@example.org>\n", "readers.txt:2:1: 邮件地址无效"),  # a control character
 ])
 def test_a_bad_reader_list_is_an_input_error_at_its_line(tmp_path, monkeypatch, text, message):
     monkeypatch.chdir(tmp_path)
@@ -469,3 +471,114 @@ def test_a_rejected_message_stops_the_run_after_the_first_reader(built_issue, in
     with pytest.raises(PressError) as raised:
         send(load_issue(folder), pdf, READERS, sleep=naps.append)
     assert len(naps) <= 2 and "0 of 5 readers have the issue" in raised.value.message
+
+
+SIZE_LIMITED = ("import resource, runpy, sys; limit = int(sys.argv.pop(1)); "
+                "resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)); "
+                "runpy.run_module('press', run_name='__main__', alter_sys=True)")  # Python ignores SIGXFSZ: EFBIG
+FULL_TMPFS = 'mount -t tmpfs -o size=4k tmpfs "$0" && printf x > "$0/filler" && exec "$@"'  # its one page taken
+
+
+def on_a_full_disk(how: str, log, arguments: list[str], disk) -> list[str]:
+    """`python -m press ARGUMENTS` run so that the send log cannot grow: past 150 bytes (a file-size limit:
+    the second entry is torn), or at all (the log links to `disk`, there a 4 KB tmpfs already full, mounted
+    in a namespace of its own)."""
+    if how == "file-size limit":
+        return [sys.executable, "-c", SIZE_LIMITED, "150", *arguments]
+    disk.mkdir()
+    log.symlink_to(disk / "sent.jsonl")
+    mountable = subprocess.run(["unshare", "-rm", "sh", "-c", FULL_TMPFS, str(disk), "true"], capture_output=True) \
+        if shutil.which("unshare") else None
+    if not mountable or mountable.returncode:
+        log.unlink()
+        pytest.skip("cannot mount a tmpfs here (unshare -rm refused)")
+    return ["unshare", "-rm", "sh", "-c", FULL_TMPFS, str(disk), sys.executable, "-m", "press", *arguments]
+
+
+@pytest.mark.parametrize("how, logged", [("file-size limit", 1), ("full tmpfs", 0)])
+def test_a_log_that_cannot_be_written_stops_the_run_and_nobody_gets_it_twice(built_issue, inbox, tmp_path, how,
+                                                                               logged):
+    root, folder, pdf = built_issue
+    with_mail_settings(root, inbox.port, retries=3)
+    log = log_path(pdf)
+    log.unlink(missing_ok=True)
+    readers = tmp_path / "readers.txt"
+    readers.write_text("\n".join(READERS) + "\n", encoding="utf-8")
+    command = on_a_full_disk(how, log, ["mail", str(folder), "--send", "--to", str(readers)],
+                             tmp_path / "disk")
+    try:
+        run = subprocess.run(command, cwd=root, env={**os.environ, "PRESS_SMTP_USER": ""}, capture_output=True,
+                             text=True, timeout=120)
+        unlogged = parseaddr(READERS[logged])[1]
+        assert run.returncode == 1, run.stderr
+        assert [recipients for recipients, _ in inbox.received] == [[parseaddr(reader)[1]] for reader in
+                                                                    READERS[:logged + 1]]  # each once, then stop
+        assert f"{unlogged} was sent the issue but is not in the log" in run.stderr
+        assert "check the host" not in run.stderr and "internal error" not in run.stderr
+        assert f"{logged + 1} of 5 readers have the issue" in run.stderr
+        issue = load_issue(folder)
+        assert len(already_sent(log, issue_id(issue, pdf))) == logged  # the torn entry was cut off
+        [by_hand] = [line.strip() for line in run.stderr.splitlines() if line.strip().startswith("printf")]
+        assert by_hand.endswith("sent.jsonl")
+        subprocess.run(["sh", "-c", by_hand], cwd=root, check=True)  # the editor frees space and does as told
+        rest = send(issue, pdf, READERS, sleep=lambda seconds: None)
+        assert len(rest.sent) == 5 - logged - 1 and len(rest.skipped) == logged + 1
+        received = sorted(recipient for recipients, _ in inbox.received for recipient in recipients)
+        assert received == sorted(parseaddr(reader)[1] for reader in READERS)  # nobody twice, nobody missed
+    finally:
+        log.unlink(missing_ok=True)
+
+
+def test_a_torn_last_line_in_the_log_is_skipped_and_the_next_entry_starts_a_line_of_its_own(built_issue, inbox):
+    root, folder, pdf = built_issue
+    with_mail_settings(root, inbox.port)
+    issue = load_issue(folder)
+    whole = json.dumps({"issue": issue_id(issue, pdf), "to": "zhang@example.org", "at": "2024-04-01T00:00:00+00:00"})
+    log_path(pdf).write_text(whole + "\n" + whole[:30], encoding="utf-8")  # killed while writing the second entry
+    delivery = send(issue, pdf, READERS[:3], sleep=lambda seconds: None)
+    assert len(delivery.sent) == 2 and len(delivery.skipped) == 1
+    assert already_sent(log_path(pdf), issue_id(issue, pdf)) == {"zhang@example.org", "li@example.org",
+                                                                  "wang@example.net"}
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("from", "新材料监测快报\\n <newsletter@example.org>", "from 中有换行或控制字符"),
+    ("from", "newsletter@example.org\\r\\nBcc: everyone@example.org", "from 中有换行或控制字符"),
+    ("from", "新材料监测快报\\u2028 <newsletter@example.org>", "from 中有换行或控制字符"),
+    ("title", "新材料\\n监测快报", "title 中有换行"),
+])
+def test_a_line_break_in_a_header_from_the_settings_is_an_input_error_at_its_line(built_issue, monkeypatch, field,
+                                                                                  value, message):
+    root, folder, pdf = built_issue
+    settings = root / "issues" / "newsletter.yaml"
+    original = settings.read_text(encoding="utf-8")
+    text = original.split("mail:")[0] + "mail:\n  from: 新材料监测快报 <newsletter@example.org>\n"
+    lines = [f'{field}: "{value}"' if line.startswith(f"{field}:") else
+             f'  {field}: "{value}"' if line.startswith(f"  {field}:") else line for line in text.splitlines()]
+    number = next(index for index, line in enumerate(lines, start=1) if f'{field}: "' in line)
+    settings.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    earlier = pdf.stat().st_mtime - 10
+    os.utime(settings, (earlier, earlier))  # as after a build: only the line break stands in the way
+    monkeypatch.chdir(root)
+    try:
+        result = CliRunner().invoke(main, ["mail", str(folder)])
+    finally:
+        settings.write_text(original, encoding="utf-8")
+        os.utime(settings, (earlier, earlier))
+    assert result.exit_code == 2, result.output
+    assert f"issues/newsletter.yaml:{number}:1: {message}" in result.stderr and "internal error" not in result.stderr
+
+
+def test_no_header_is_written_with_a_line_break_whatever_reaches_compose(built_issue):
+    from dataclasses import replace
+
+    from press.mail import personal_copy
+
+    _, folder, pdf = built_issue
+    issue = load_issue(folder)
+    injected = replace(issue.settings.mail, sender="a@example.org\nBcc: b@example.org")
+    for settings in (replace(issue.settings, title="新材料\n监测快报"), replace(issue.settings, mail=injected)):
+        with pytest.raises(PressError, match="line break"):
+            compose(replace(issue, settings=settings), pdf)
+    with pytest.raises(PressError, match="the To header would hold a line break"):
+        personal_copy(compose(issue, pdf), "li@example.org\r\nBcc: everyone@example.org")
