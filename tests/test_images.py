@@ -105,8 +105,11 @@ def test_a_photo_goes_into_the_pdf_as_a_jpeg_and_a_diagram_lossless_the_same_byt
     folder = make_issue({"a.md": article("照片", "正文。\n\n![图 1 照片](photo.png)\n\n![图 2 图表](chart.png)\n")})
     grainy((2400, 1800)).save(folder / "photo.png")
     diagram((800, 600)).save(folder / "chart.png")
-    first = build(folder, tmp_path / "first.pdf").path
+    said = []
+    first = build(folder, tmp_path / "first.pdf", say=said.append).path
     assert embedded(first) == [(800, 600, "/FlateDecode"), (2000, 1500, "/DCTDecode")]
     assert first.stat().st_size < (folder / "photo.png").stat().st_size / 4
+    [note] = [line for line in said if "photo.png" in line]  # the build says what it did; the chart is not named
+    assert "以 JPEG 嵌入" in note and "2400 × 1800 PNG" in note and "→ 2000 × 1500 JPEG" in note
     images.CACHE.clear()  # made again, not taken from the cache
     assert build(folder, tmp_path / "second.pdf").path.read_bytes() == first.read_bytes()
