@@ -6,7 +6,8 @@ image, cut short, a decompression bomb, an SVG with entities or of size zero), f
 it is small enough and may stay as it is (an SVG, a JPEG, a diagram), else the picture made for print:
 turned upright by its EXIF orientation, scaled to MAX_WIDTH pixels wide when wider (about 300 dpi across
 the whole text block), and saved as a JPEG at print quality when it is a photograph held in a lossless
-format (PNG, WebP: see `photographic`), else in its own format (PNG for GIF and WebP).  A phone's
+format (PNG, WebP: see `photographic`) and its name does not end in `.lossless` (`sem.lossless.png`),
+else in its own format (PNG for GIF and WebP).  A phone's
 4000 × 3000 photo otherwise went into the PDF whole (six of them made 42 MB), and one saved as PNG made a
 6 MB PDF even at 2000 px.  The same file gives the same bytes; what was made is kept by the file's
 content, so `press watch` makes it once.
@@ -24,6 +25,7 @@ MAX_IMAGE_PIXELS = 50_000_000  # a whole A4 page at 600 dpi is 35 million
 MAX_WIDTH = 2000  # pixels: 160 mm of text block at 317 dpi
 RASTER = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
 JPEG_QUALITY = 90
+LOSSLESS_NAME = ".lossless"  # micrograph.lossless.png: a photograph the editor keeps lossless
 SAMPLE_SIDE = 512  # pixels: the longer side of the sample `photographic` counts colours in
 MANY_COLOURS = 4096  # a photo's sample has tens of thousands; a diagram's or screenshot's, hundreds
 FLAT_SHARE = 0.25  # the most one colour may cover of a photo (a diagram's or screenshot's background: > ½)
@@ -47,7 +49,7 @@ def for_print(path: Path) -> Printed:
     """What to embed for the image at `path` (see the module's docstring)."""
     if path.suffix.lower() not in RASTER:
         return Printed()
-    return cached(path.read_bytes())
+    return cached(path.read_bytes(), jpeg_allowed=not path.stem.lower().endswith(LOSSLESS_NAME))
 
 
 def mime_type(data: bytes) -> str:
@@ -55,27 +57,28 @@ def mime_type(data: bytes) -> str:
     return "image/jpeg" if data[:2] == b"\xff\xd8" else "image/png"
 
 
-CACHE: dict[bytes, Printed] = {}  # content hash → Printed, oldest first
+CACHE: dict[tuple[bytes, bool], Printed] = {}  # (content hash, JPEG allowed) → Printed, oldest first
 
 
-def cached(data: bytes) -> Printed:
-    """`made(data)`, kept by the content's hash (press watch embeds the same pictures build after build)."""
-    key = hashlib.sha256(data).digest()
+def cached(data: bytes, jpeg_allowed: bool) -> Printed:
+    """`made(data, …)`, kept by the content's hash (press watch embeds the same pictures build after build)."""
+    key = (hashlib.sha256(data).digest(), jpeg_allowed)
     if key not in CACHE:
         if len(CACHE) >= CACHE_SIZE:
             del CACHE[next(iter(CACHE))]
-        CACHE[key] = made(data)
+        CACHE[key] = made(data, jpeg_allowed)
     return CACHE[key]
 
 
-def made(data: bytes) -> Printed:
-    """The picture in `data` made for print, or Printed() if the file can be embedded as it is."""
+def made(data: bytes, jpeg_allowed: bool) -> Printed:
+    """The picture in `data` made for print, or Printed() if the file can be embedded as it is; a photo is
+    made a JPEG only when `jpeg_allowed` (its file is not named *.lossless.png)."""
     from PIL import Image
 
     with Image.open(io.BytesIO(data)) as picture:
         if getattr(picture, "is_animated", False):
             return Printed()
-        photo = photographic(picture)
+        photo = jpeg_allowed and photographic(picture)
         if picture.width <= MAX_WIDTH and not photo:
             return Printed()
         fitted = upright_and_fitted(picture)

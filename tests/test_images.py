@@ -113,3 +113,11 @@ def test_a_photo_goes_into_the_pdf_as_a_jpeg_and_a_diagram_lossless_the_same_byt
     assert "以 JPEG 嵌入" in note and "2400 × 1800 PNG" in note and "→ 2000 × 1500 JPEG" in note
     images.CACHE.clear()  # made again, not taken from the cache
     assert build(folder, tmp_path / "second.pdf").path.read_bytes() == first.read_bytes()
+
+
+def test_a_photo_named_lossless_stays_lossless(tmp_path):
+    grainy((800, 600)).save(tmp_path / "micrograph.lossless.png")
+    assert for_print(tmp_path / "micrograph.lossless.png").data == UNCHANGED
+    grainy((2400, 1800)).save(tmp_path / "wide.Lossless.png")
+    with Image.open(io.BytesIO(for_print(tmp_path / "wide.Lossless.png").data)) as picture:
+        assert picture.format == "PNG" and picture.width == MAX_WIDTH  # scaled, as any picture that wide
