@@ -2,7 +2,9 @@
 embedded as a JPEG; a diagram stays lossless."""
 
 import io
+import shutil
 
+import pytest
 from PIL import Image, ImageDraw, ImageFilter
 from pypdf import PdfReader
 
@@ -121,3 +123,11 @@ def test_a_photo_named_lossless_stays_lossless(tmp_path):
     grainy((2400, 1800)).save(tmp_path / "wide.Lossless.png")
     with Image.open(io.BytesIO(for_print(tmp_path / "wide.Lossless.png").data)) as picture:
         assert picture.format == "PNG" and picture.width == MAX_WIDTH  # scaled, as any picture that wide
+
+
+def test_what_for_print_made_is_kept_by_the_file_content_not_its_name_or_time(tmp_path, monkeypatch):
+    grainy((800, 600)).save(tmp_path / "a.png")
+    first = for_print(tmp_path / "a.png")
+    monkeypatch.setattr(images, "made", lambda *_: pytest.fail("made again"))
+    shutil.copy(tmp_path / "a.png", tmp_path / "b.png")  # another name and time, the same content
+    assert for_print(tmp_path / "b.png") is first and first.converted
