@@ -7,10 +7,10 @@ it is small enough and may stay as it is (an SVG, a JPEG, a diagram), else the p
 turned upright by its EXIF orientation, scaled to MAX_WIDTH pixels wide when wider (about 300 dpi across
 the whole text block), and saved as a JPEG at print quality when it is a photograph held in a lossless
 format (PNG, WebP: see `photographic`) and its name does not end in `.lossless` (`sem.lossless.png`),
-else in its own format (PNG for GIF and WebP).  A phone's
-4000 × 3000 photo otherwise went into the PDF whole (six of them made 42 MB), and one saved as PNG made a
-6 MB PDF even at 2000 px.  The same file gives the same bytes; what was made is kept by the file's
-content, so `press watch` makes it once.
+else in its own format (PNG for GIF and WebP).  A phone's 4000 × 3000 photo otherwise went into the PDF
+whole (six of them made 42 MB), and one saved as PNG made a 6.2 MB PDF even at 2000 px (as a JPEG:
+1.2 MB).  The same file gives the same bytes; what was made is kept by the file's content, so `press
+watch` makes it once.
 """
 
 import hashlib
