@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from press.drawing import PageDrawings
+from press.errors import display_path
+from press.images import JPEG_QUALITY
 from press.layout import Layout, lay_out_verified
 from press.load import load_issue
 from press.model import Issue
@@ -48,6 +50,15 @@ def build(folder: Path, output: Path | None = None,
     layout = lay_out(issue, html)
     say(f"排版完成：{len(layout.document.pages)} 页" +
         (f"（为使脚注与引用同页，{len(layout.pushed)} 处移至下页）" if layout.pushed else ""))
+    for note in photo_notes(layout):
+        say(note)
     target = output or DIST / issue.output_name
     write_pdf(layout, issue, target, drawings)
     return Built(issue, layout, Path(target), time.perf_counter() - started)
+
+
+def photo_notes(layout: Layout) -> list[str]:
+    """A line for each photo the build embeds as a JPEG, and what that made of it (see press.images)."""
+    converted = layout.fetcher.converted if layout.fetcher else {}
+    return [f"照片 {display_path(path)} 以 JPEG 嵌入 (a photo, embedded as JPEG at quality {JPEG_QUALITY}): {how}"
+            for path, how in sorted(converted.items())]

@@ -2,16 +2,21 @@
 
 Takes an image file's path.  `raster_problem` and `svg_problem` say why a file cannot be placed (not an
 image, cut short, a decompression bomb, an SVG with entities or of size zero), from the file alone;
-`svg_text` is the text an SVG draws.  `for_print` returns the bytes WeasyPrint should embed: the file
-itself when it is small enough (or not a raster image), else the picture scaled to MAX_WIDTH pixels wide
-(about 300 dpi across the whole text block), turned upright by its EXIF orientation and saved again in
-its own format (PNG for GIF and WebP).  A phone's 4000 × 3000 photo otherwise went into the PDF whole:
-six of them made 42 MB.  The same file gives the same bytes.
+`svg_text` is the text an SVG draws.  `for_print` says what WeasyPrint should embed: the file itself when
+it is small enough and may stay as it is (an SVG, a JPEG, a diagram), else the picture made for print:
+turned upright by its EXIF orientation, scaled to MAX_WIDTH pixels wide when wider (about 300 dpi across
+the whole text block), and saved as a JPEG at print quality when it is a photograph held in a lossless
+format (PNG, WebP: see `photographic`) and its name does not end in `.lossless` (`sem.lossless.png`),
+else in its own format (PNG for GIF and WebP).  A phone's 4000 × 3000 photo otherwise went into the PDF
+whole (six of them made 42 MB), and one saved as PNG made a 6.2 MB PDF even at 2000 px (as a JPEG:
+1.2 MB).  The same file gives the same bytes; what was made is kept by the file's content, so `press
+watch` makes it once.
 """
 
+import hashlib
 import io
 import re
-from functools import lru_cache
+from dataclasses import dataclass
 from pathlib import Path
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
@@ -20,17 +25,31 @@ MAX_IMAGE_PIXELS = 50_000_000  # a whole A4 page at 600 dpi is 35 million
 MAX_WIDTH = 2000  # pixels: 160 mm of text block at 317 dpi
 RASTER = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
 JPEG_QUALITY = 90
+LOSSLESS_NAME = ".lossless"  # micrograph.lossless.png: a photograph the editor keeps lossless
+SAMPLE_SIDE = 512  # pixels: the longer side of the sample `photographic` counts colours in
+MANY_COLOURS = 4096  # a photo's sample has tens of thousands; a diagram's or screenshot's, hundreds
+FLAT_SHARE = 0.25  # the most one colour may cover of a photo (a diagram's or screenshot's background: > ½)
+PHOTO_MODES = {"RGB", "RGBA", "L", "LA"}  # 8-bit colour or grey, with or without alpha
+CACHE_SIZE = 32
 
 
-UNCHANGED = b""  # for_print's answer when the file itself is to be embedded
+UNCHANGED = b""  # Printed.data when the file itself is to be embedded
 
 
-def for_print(path: Path) -> bytes:
-    """The bytes to embed for the image at `path`, or UNCHANGED (see the module's docstring)."""
+@dataclass(frozen=True)
+class Printed:
+    """What to embed for a picture: `data` (UNCHANGED: the file itself) and, for a photo turned into a JPEG,
+    what was done (`4000 × 3000 PNG 19.3 MB → 2000 × 1500 JPEG 0.8 MB`)."""
+
+    data: bytes = UNCHANGED
+    converted: str = ""
+
+
+def for_print(path: Path) -> Printed:
+    """What to embed for the image at `path` (see the module's docstring)."""
     if path.suffix.lower() not in RASTER:
-        return UNCHANGED
-    state = path.stat()
-    return scaled(path, state.st_mtime_ns, state.st_size)
+        return Printed()
+    return cached(path.read_bytes(), jpeg_allowed=not path.stem.lower().endswith(LOSSLESS_NAME))
 
 
 def mime_type(data: bytes) -> str:
@@ -38,25 +57,89 @@ def mime_type(data: bytes) -> str:
     return "image/jpeg" if data[:2] == b"\xff\xd8" else "image/png"
 
 
-@lru_cache(maxsize=64)  # press watch embeds the same pictures build after build
-def scaled(path: Path, modified: int, size: int) -> bytes:
-    """The picture at `path` scaled to MAX_WIDTH, or UNCHANGED if it is no wider (or animated)."""
-    from PIL import Image, ImageOps
+CACHE: dict[tuple[bytes, bool], Printed] = {}  # (content hash, JPEG allowed) → Printed, oldest first
 
-    data = path.read_bytes()
+
+def cached(data: bytes, jpeg_allowed: bool) -> Printed:
+    """`made(data, …)`, kept by the content's hash (press watch embeds the same pictures build after build)."""
+    key = (hashlib.sha256(data).digest(), jpeg_allowed)
+    if key not in CACHE:
+        if len(CACHE) >= CACHE_SIZE:
+            del CACHE[next(iter(CACHE))]
+        CACHE[key] = made(data, jpeg_allowed)
+    return CACHE[key]
+
+
+def made(data: bytes, jpeg_allowed: bool) -> Printed:
+    """The picture in `data` made for print, or Printed() if the file can be embedded as it is; a photo is
+    made a JPEG only when `jpeg_allowed` (its file is not named *.lossless.png)."""
+    from PIL import Image
+
     with Image.open(io.BytesIO(data)) as picture:
-        if picture.width <= MAX_WIDTH or getattr(picture, "is_animated", False):
-            return UNCHANGED
-        upright = ImageOps.exif_transpose(picture)
-        height = round(upright.height * MAX_WIDTH / upright.width)
-        smaller = upright.resize((MAX_WIDTH, height), Image.LANCZOS)
+        if getattr(picture, "is_animated", False):
+            return Printed()
+        photo = jpeg_allowed and photographic(picture)
+        if picture.width <= MAX_WIDTH and not photo:
+            return Printed()
+        fitted = upright_and_fitted(picture)
         options = {"icc_profile": picture.info["icc_profile"]} if picture.info.get("icc_profile") else {}
         out = io.BytesIO()
+        if photo:
+            fitted.convert(picture.mode.rstrip("A")).save(out, "JPEG", quality=JPEG_QUALITY, subsampling="4:2:0",
+                                                         optimize=True, **options)
+            return Printed(out.getvalue(), f"{picture.width} × {picture.height} {picture.format} "
+                           f"{megabytes(len(data))} → {fitted.width} × {fitted.height} JPEG {megabytes(out.tell())}")
         if picture.format == "JPEG":
-            smaller.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, **options)
+            fitted.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, **options)
         else:
-            smaller.save(out, "PNG", optimize=True, **options)
-        return out.getvalue()
+            fitted.save(out, "PNG", optimize=True, **options)
+        return Printed(out.getvalue())
+
+
+def upright_and_fitted(picture):
+    """A picture turned upright by its EXIF orientation and scaled to MAX_WIDTH if it is wider."""
+    from PIL import Image, ImageOps
+
+    upright = ImageOps.exif_transpose(picture)
+    if upright.width <= MAX_WIDTH:
+        return upright
+    return upright.resize((MAX_WIDTH, round(upright.height * MAX_WIDTH / upright.width)), Image.LANCZOS)
+
+
+def photographic(picture) -> bool:
+    """Whether a picture in a lossless format (PNG, WebP) is a photograph, best embedded as a JPEG.
+
+    A photograph has many colours and no flat background: a nearest-neighbour sample of its pixels
+    (SAMPLE_SIDE long, so no colour is made by the scaling) holds more than MANY_COLOURS colours and none
+    of them covers FLAT_SHARE of it.  A diagram, chart or screenshot (flat fills, anti-aliased text) has
+    a few hundred and a background over half of it, and stays lossless.  A grey picture has at most 256
+    values, so its sample counts each pixel with its right and lower neighbours.  A picture with any
+    transparency stays lossless (flattened, it would show white where the page behind may not be), and
+    so does one in another mode (a palette has at most 256 colours; 16-bit grey is left as it is).
+    """
+    from PIL import Image, ImageChops
+
+    if picture.format == "JPEG" or picture.mode not in PHOTO_MODES or transparent(picture):
+        return False
+    scale = min(1.0, SAMPLE_SIDE / max(picture.size))
+    size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
+    sample = picture.resize(size, Image.NEAREST).convert(picture.mode.rstrip("A"))
+    if sample.mode == "L":
+        sample = Image.merge("RGB", (sample, ImageChops.offset(sample, 1, 0), ImageChops.offset(sample, 0, 1)))
+    pixels = sample.width * sample.height
+    colours = sample.getcolors(pixels)
+    return len(colours) > MANY_COLOURS and max(colours)[0] < FLAT_SHARE * pixels
+
+
+def transparent(picture) -> bool:
+    """Whether a picture has a transparent colour or an alpha channel that is not opaque everywhere."""
+    if "transparency" in picture.info:
+        return True
+    return picture.mode.endswith("A") and picture.getchannel("A").getextrema() != (255, 255)
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 2**20:.1f} MB"
 
 
 # Whether a file can be placed ---------------------------------------------------------------------

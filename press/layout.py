@@ -59,6 +59,7 @@ class SandboxFetcher(URLFetcher):
         self.refused: list[str] = []
         self.served: list[Path] = []
         self.unreadable: dict[str, str] = {}  # URL → why its file could not be read
+        self.converted: dict[Path, str] = {}  # photo → how it was turned into a JPEG (images.Printed)
 
     def fetch(self, url, headers=None):
         path = self.resolve(url)
@@ -70,9 +71,12 @@ class SandboxFetcher(URLFetcher):
         if path.suffix in (".otf", ".ttf"):
             content_type = "font/" + path.suffix[1:]
         try:
-            data = images.for_print(path)  # a picture wider than the page can show, scaled down
-            if data:  # scaled: not a file: URL, or WeasyPrint would embed the file it names
-                return URLFetcherResponse(f"scaled:{path.as_uri()}", data, {"Content-Type": images.mime_type(data)})
+            printed = images.for_print(path)  # scaled to the page's width, a photo as a JPEG
+            if printed.data:  # made for print: not a file: URL, or WeasyPrint would embed the file it names
+                if printed.converted:
+                    self.converted[path] = printed.converted
+                return URLFetcherResponse(f"scaled:{path.as_uri()}", printed.data,
+                                          {"Content-Type": images.mime_type(printed.data)})
             return URLFetcherResponse(path.as_uri(), path.read_bytes(),
                                       {"Content-Type": content_type or "application/octet-stream"})
         except Exception as error:  # an unreadable file (its mode, a disk error): the input's problem

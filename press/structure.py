@@ -18,12 +18,14 @@ from itertools import pairwise
 from press.expected import Chunk, Expected, Source, letters
 from press.measure import Failure, Measure, body_pages
 from press.model import CheckSettings
+from press.pdfimages import embedded_images
 from press.pdfread import Page, Reading, contents_entries
 
 HEADING_RATIO = 1.1  # a heading line is set at least this much larger than the body
 SIZE_TOLERANCE = 1.0  # points of difference allowed in a page's width or height
 SEARCH_WINDOW = 400  # Han characters ahead of the last match where a short block may stand
 FAR_SEARCH = 6  # blocks with at least this many Han characters are searched for anywhere ahead
+LARGEST_IMAGES = 5  # images named when the PDF is over its budget
 PDF_DATE = re.compile(r"^D:(\d{4})(\d{2})(\d{2})")
 
 
@@ -400,11 +402,31 @@ def pdf_date(text: str) -> date | None:
 
 
 def file_size(evidence: Evidence) -> Measure:
-    """The file's bytes, held to the size budget."""
+    """The file's bytes, held to the size budget; over it, the largest images follow the failure."""
     size, budget = evidence.reading.file_size, evidence.settings.max_bytes
-    failures = [] if size <= budget else [Failure("", f"the PDF is {kilobytes(size)}, over the budget of "
-                                                      f"{kilobytes(budget)} (check: max_size in newsletter.yaml)")]
-    return Measure("file-size", size, 1, failures)
+    if size <= budget:
+        return Measure("file-size", size, 1, [])
+    failures = [Failure("", f"the PDF is {kilobytes(size)}, over the budget of {kilobytes(budget)} (check: max_size "
+                            "in newsletter.yaml); its largest images, biggest first:")]
+    return Measure("file-size", size, 1, failures + largest_images(evidence))
+
+
+def largest_images(evidence: Evidence) -> list[Failure]:
+    """The LARGEST_IMAGES biggest images of the PDF, each at its first page (and, given the source, named by
+    its figure's file, at the figure's line)."""
+    if evidence.reading.path is None:
+        return []
+    figures = {figure.ident: figure for figure in evidence.expected.figures} if evidence.expected else {}
+    failures = []
+    for image in embedded_images(evidence.reading.path)[:LARGEST_IMAGES]:
+        page = evidence.reading.pages[image.page]
+        middle = (image.top + image.bottom) / 2
+        figure = next((figures[block] for block, (top, bottom) in page.figure_boxes.items()
+                       if block in figures and top <= middle <= bottom), None)
+        name = f"{figure.path.name}, " if figure else ""
+        failures.append(Failure(page.label, f"image {name}{image.width} × {image.height} px, {image.compression}, "
+                                f"{kilobytes(image.size)}", figure.source if figure else None))
+    return failures
 
 
 def kilobytes(size: int) -> str:

@@ -272,6 +272,27 @@ def test_the_size_budget_and_page_size_come_from_the_settings(make_issue, sample
     assert failures["page-size"][0]["message"] == "page is 210 × 297 mm, expected 148 × 210 mm portrait"
 
 
+def test_over_the_budget_file_size_names_the_largest_images_biggest_first(make_issue, tmp_path):
+    from press.model import CheckSettings
+    from press.structure import Evidence, file_size
+    from tests.test_images import diagram, grainy
+
+    folder = make_issue({"a.md": article("图", "正文。\n\n![图 1 图表](chart.png)\n\n![图 2 照片](photo.png)\n")})
+    diagram((800, 600)).save(folder / "chart.png")
+    grainy((1200, 900)).save(folder / "photo.png")
+    pdf = build(folder, tmp_path / "x.pdf").path
+    make_issue.settings.write_text(make_issue.settings.read_text(encoding="utf-8") + "check:\n  max_size: 10 KB\n",
+                                   encoding="utf-8")
+    over, photo, chart = failing(check_pdf(pdf, folder))["file-size"]
+    assert over["message"].endswith("over the budget of 10 KB (check: max_size in newsletter.yaml); its largest "
+                                    "images, biggest first:")
+    assert re.fullmatch(r"image photo\.png, 1200 × 900 px, JPEG \(DCTDecode\), \d+ KB", photo["message"])
+    assert re.fullmatch(r"image chart\.png, 800 × 600 px, lossless \(FlateDecode\), \d+ KB", chart["message"])
+    assert (photo["file"], photo["line"], chart["line"]) == (str(folder / "a.md"), 10, 8) and chart["page"] == "1"
+    unnamed = file_size(Evidence(read_pdf(pdf), CheckSettings(max_bytes=10 * 1024))).failures  # without the source
+    assert unnamed[1].message.startswith("image 1200 × 900 px, JPEG") and unnamed[1].source is None
+
+
 
 @pytest.mark.parametrize("old, new", [("85 亿美元的直接资金", "58 亿美元的直接资金"), ("（DOC）", "（DOE）"),
                                       ("85 亿美元的直接资金", "８５ 亿美元的直接资金")])
