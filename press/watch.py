@@ -19,8 +19,8 @@ from press.errors import PressError, display_path
 from press.sections import SectionLayouts
 from press.sources import Snapshot, changed, snapshot, watched_roots
 
-POLL_SECONDS = 0.05
-SETTLE_SECONDS = 0.03  # an editor's save can be several writes: wait until the files are quiet
+POLL_SECONDS = 0.02  # a snapshot of the watched files takes 0.4 ms: polling costs 2 % of a core
+SETTLE_SECONDS = 0.02  # an editor's save can be several writes: wait until the files are quiet
 
 
 def watch(folder: Path, output: Path | None, say: Callable[[str], None],
