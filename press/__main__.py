@@ -56,7 +56,10 @@ def leave(code: int | str | None) -> None:
     """Exit with `code` as SystemExit would, but skip the interpreter's teardown.
 
     Exit handlers still run (temporary folders are removed) and the standard streams are flushed first.
+    Under a profiler or tracer (cProfile, coverage), which write their results at teardown, it exits as usual.
     """
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        raise SystemExit(code)
     if isinstance(code, str):
         sys.stderr.write(code + "\n")
         code = 1

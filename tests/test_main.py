@@ -105,3 +105,11 @@ def test_the_command_collects_cyclic_garbage_rarely():
               "atexit.register(lambda: print(gc.get_threshold()[0])); sys.argv = ['press', '--version']; run()")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == "50000"
+
+
+def test_a_profiler_still_gets_its_results(tmp_path):
+    # cProfile and coverage write their results at the interpreter's teardown, which leave() skips otherwise.
+    profile = tmp_path / "press.prof"
+    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "press", "--version"],
+                   cwd=ROOT, capture_output=True, check=True)
+    assert profile.stat().st_size > 0
