@@ -95,5 +95,12 @@ class InputError(PressError):
         return f"{self.message}\n{count} problem{'s' if count != 1 else ''} in the input."
 
 
+class OutputError(PressError):
+    """An output press will not write, e.g. a device, a link or a source of the build (exit 2, as click's
+    usage errors: the command line names it)."""
+
+    exit_code = 2
+
+
 class LayoutError(PressError):
     """The laid-out pages break a rule press guarantees (e.g. a footnote off its page)."""
