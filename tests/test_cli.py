@@ -1,6 +1,7 @@
 """The command line: build, exit codes, messages without tracebacks."""
 
 import click
+import pytest
 from click.testing import CliRunner
 
 from press import __version__
@@ -65,3 +66,15 @@ def test_built_checked_and_mailed_from_inside_the_issue_folder(make_issue, monke
                                                                          "test-letter-2024-05.pdf"]
     result = runner.invoke(main, ["build", "-q", "../2024-05", "-o", "again.pdf"])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("command", [["build"], ["watch"], ["preview"]])
+def test_an_empty_output_is_a_usage_error(command, make_issue, monkeypatch):
+    import press.watch
+
+    monkeypatch.setattr(press.watch, "watch", lambda *args: pytest.fail("the watch started"))  # it never ends
+    folder = make_issue({"a.md": article("标题", "正文。")})
+    result = CliRunner().invoke(main, [*command, str(folder), "-o", ""])
+    assert result.exit_code == 2, result.output
+    assert "an empty name names no file" in result.stderr and "内部错误" not in result.output
+
