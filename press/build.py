@@ -10,11 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from press.atomic import as_named, refuse_unless_regular
+from press.errors import OutputError
 from press.layout import Layout, lay_out_verified
 from press.load import load_issue
 from press.model import Issue
 from press.pdf import write_pdf
 from press.render import render_html
+from press.sources import output_clash, watched_roots
 
 DIST = Path("dist")
 
@@ -32,19 +35,30 @@ class Built:
 def build(folder: Path, output: Path | None = None,
           say: Callable[[str], None] = lambda message: None,
           lay_out: Callable[[Issue, str], Layout] = lay_out_verified) -> Built:
-    """Build one issue's PDF; raise InputError or LayoutError without touching the output.
+    """Build one issue's PDF; raise InputError or LayoutError without touching the output, OutputError
+    (before any layout) if the output may not be written.
 
     `lay_out` makes the verified layout (`press watch` passes one that keeps
     unchanged sections between builds, see press.sections).
     """
     started = time.perf_counter()
     issue = load_issue(Path(folder))
+    target = Path(output or DIST / issue.output_name)
+    refuse_output(target, issue)
     say(f"已读取 {issue.settings.title} {issue.label_zh}：{len(issue.articles)} 篇文章，"
         f"{len(issue.footnotes)} 条脚注")
     html = render_html(issue)
     layout = lay_out(issue, html)
     say(f"排版完成：{len(layout.document.pages)} 页" +
         (f"（为使脚注与引用同页，{len(layout.pushed)} 处移至下页）" if layout.pushed else ""))
-    target = output or DIST / issue.output_name
     write_pdf(layout, issue, target)
-    return Built(issue, layout, Path(target), time.perf_counter() - started)
+    return Built(issue, layout, target, time.perf_counter() - started)
+
+
+def refuse_output(target: Path, issue: Issue) -> None:
+    """Raise OutputError if the PDF may not be written at `target`: not a regular file, or a source of the build."""
+    refuse_unless_regular(target)
+    roots = watched_roots(issue.folder, issue.settings.styles_dir, issue.settings.fonts_dir)
+    if reason := output_clash(target, roots):
+        raise OutputError(f"不能写入 {as_named(target)}：{reason[0]} (refused: {reason[1]}; write the PDF "
+                          "elsewhere)")

@@ -1,12 +1,16 @@
 """The files a build of an issue reads, and their state: what the watcher, the mailer and the section cache compare.
 
 Takes an issue folder and its style and fonts folders; gives the roots to
-look at and a snapshot (modification time and size of every file), and the
-files that differ between two snapshots.
+look at and a snapshot (modification time and size of every file), the
+files that differ between two snapshots, and whether an output would
+overwrite one of those files or be read as one.
 """
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
+from press.errors import display_path
 from press.model import SETTINGS_FILE
 
 Snapshot = dict[Path, tuple[int, int]]
@@ -26,17 +30,43 @@ def watched_roots(folder: Path, styles_dir: Path, fonts_dir: Path) -> list[Path]
 
 def snapshot(roots: list[Path]) -> Snapshot:
     """(modification time, size) of every source file under the roots; a root that is a file counts itself."""
-    state: Snapshot = {}
+    return {path: (info.st_mtime_ns, info.st_size) for path, info in source_files(roots)}
+
+
+def source_files(roots: list[Path]) -> Iterator[tuple[Path, os.stat_result]]:
+    """Every source file under the roots with its state (a root that is a file counts itself)."""
     for root in roots:
         paths = [root] if root.is_file() else (path for path in root.rglob("*")
                                                 if is_source(path.relative_to(root)) and path.is_file())
         for path in paths:
             try:
-                info = path.stat()
+                yield path, path.stat()
             except OSError:  # deleted while we looked
                 continue
-            state[path] = (info.st_mtime_ns, info.st_size)
-    return state
+
+
+def output_clash(target: Path, roots: list[Path]) -> tuple[str, str] | None:
+    """Why an output written at `target` would destroy or feed the build of these roots (Chinese, English), or None.
+
+    It may not be a file the build reads, by any name (a link, a hard link, `a/../b`), nor lie where
+    the next build would read it as a source (and press watch would rebuild for ever).
+    """
+    try:
+        written = os.stat(target)
+    except (OSError, ValueError):
+        written = None
+    if written is not None:
+        for path, info in source_files(roots):
+            if (info.st_dev, info.st_ino) == (written.st_dev, written.st_ino):
+                return f"它是本期的源文件 {display_path(path)}", f"it is {display_path(path)}, a file the build reads"
+    real = Path(os.path.realpath(target))
+    for root in roots:
+        root = root.resolve()
+        if real == root or (real.is_relative_to(root) and root.is_dir() and is_source(real.relative_to(root))):
+            return ("它在本期的源文件之中，下次构建会把它当作源文件读取",
+                    "it lies among the files the build reads, which would read it as a source next time "
+                    "(press watch would rebuild for ever)")
+    return None
 
 
 def is_source(relative: Path) -> bool:

@@ -1,6 +1,8 @@
 """The files a build reads and their snapshots."""
 
-from press.sources import changed, snapshot
+import os
+
+from press.sources import changed, output_clash, snapshot
 
 
 def test_snapshot_sees_edits_additions_and_removals(tmp_path):
@@ -28,3 +30,19 @@ def test_a_watched_folder_that_is_itself_hidden_is_still_watched(tmp_path):
     folder.mkdir(parents=True)
     (folder / "01-a.md").write_text("甲", encoding="utf-8")
     assert list(snapshot([folder])) == [folder / "01-a.md"]
+
+
+def test_an_output_may_not_be_a_source_by_any_name_nor_lie_where_one_is_read(tmp_path):
+    issue, settings = tmp_path / "issues" / "2024-05", tmp_path / "issues" / "newsletter.yaml"
+    issue.mkdir(parents=True)
+    (issue / "01-a.md").write_text("甲", encoding="utf-8")
+    settings.write_text("slug: x\n", encoding="utf-8")
+    os.link(issue / "01-a.md", tmp_path / "hard.pdf")
+    (tmp_path / "link.pdf").symlink_to(issue / "01-a.md")
+    roots = [issue, settings]
+    for target in (issue / "01-a.md", issue / ".." / "2024-05" / "01-a.md", tmp_path / "hard.pdf",
+                   tmp_path / "link.pdf", settings):
+        assert "a file the build reads" in output_clash(target, roots)[1], target
+    assert "would read it as a source" in output_clash(issue / "new.md", roots)[1]
+    for target in (issue / "x.pdf", issue / "dist" / "x.pdf", tmp_path / "x.pdf", tmp_path / "issues" / "x.md"):
+        assert output_clash(target, roots) is None, target
