@@ -80,9 +80,13 @@ class OutputPath(click.Path):
 def absolute(context: click.Context, parameter: click.Parameter, value):
     """An issue folder argument (or several) as absolute paths without `.` or `..` (see load.issue_folder)."""
     from press.load import issue_folder
+    from press.sources import name_problem
 
     if value is None:
         return None
+    for path in value if isinstance(value, tuple) else (value,):
+        if reason := name_problem(str(path)):
+            raise click.BadParameter(f"{path} cannot name a folder: {reason[1]}")
     return tuple(map(issue_folder, value)) if isinstance(value, tuple) else issue_folder(value)
 
 
