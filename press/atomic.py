@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from press.errors import OutputError
+from press.sources import FILE_KINDS
 
 
 @contextmanager
@@ -68,15 +69,6 @@ def as_named(path: Path) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
-KINDS = {stat.S_IFLNK: ("是符号链接", "it is a symbolic link: press would replace the link, not write where it points; "
-                                      "name the file itself"),
-         stat.S_IFDIR: ("是文件夹", "it is a folder"),
-         stat.S_IFIFO: ("是命名管道 (FIFO)", "it is a FIFO: press writes regular files only"),
-         stat.S_IFCHR: ("是设备", "it is a device: press writes regular files only"),
-         stat.S_IFBLK: ("是设备", "it is a device: press writes regular files only"),
-         stat.S_IFSOCK: ("是套接字", "it is a socket: press writes regular files only")}
-
-
 def not_writable(target: Path) -> tuple[str, str] | None:
     """Why press will not replace `target` (Chinese, English), or None: it is a regular file or does not exist."""
     try:
@@ -89,7 +81,13 @@ def not_writable(target: Path) -> tuple[str, str] | None:
         return "路径无法使用", f"the path cannot be used: {error.strerror}"
     except ValueError:  # a NUL in the name
         return "路径中有空字符", "the path holds a NUL character"
-    return KINDS.get(kind, ("不是普通文件", "it is not a regular file")) if kind != stat.S_IFREG else None
+    if kind == stat.S_IFREG:
+        return None
+    chinese, english = FILE_KINDS.get(kind, ("非普通文件", "no regular file"))
+    if kind == stat.S_IFLNK:
+        return f"是{chinese}", (f"it is {english}: press would replace the link, not write where it points; "
+                                "name the file itself")
+    return f"是{chinese}", f"it is {english}: press writes regular files only"
 
 
 def kept_mode(target: Path) -> int:

@@ -132,7 +132,7 @@ def crosses_sections(issue: Issue, html: str) -> bool:
 
 
 def readable_text(path: Path) -> str:
-    """A file's text, "" if it cannot be read (a stylesheet the build uses and cannot read, it reports)."""
+    """A file's text, or "" if it cannot be read (if the build uses it, the build reports that)."""
     try:
         return read_source(path).decode("utf-8", errors="replace")
     except OSError:
