@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
-from press.errors import InputError, PressError, Problem, display_path
+from press.errors import PressError, Problem, display_path
 from press.model import output_name
 
 
@@ -50,10 +50,9 @@ def build_one(folder: Path, then_check: bool) -> Outcome:
                 status, message = 1, report_text(report)
         return Outcome(folder, status, built.path, len(built.layout.document.pages), built.path.stat().st_size,
                        time.perf_counter() - started, message)
-    except InputError as error:
-        return Outcome(folder, 2, seconds=time.perf_counter() - started, message=error.format_message())
-    except PressError as error:
-        return Outcome(folder, 1, seconds=time.perf_counter() - started, message=error.format_message())
+    except PressError as error:  # bad input or a PDF it may not write (2), a layout it cannot make right (1)
+        return Outcome(folder, error.exit_code, seconds=time.perf_counter() - started,
+                       message=error.format_message())
     except Exception as error:  # one broken issue must not stop the archive
         return Outcome(folder, 1, seconds=time.perf_counter() - started,
                        message=f"内部错误 (internal error): {type(error).__name__}: {error}")

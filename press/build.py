@@ -10,14 +10,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from press.atomic import as_named, refuse_unless_regular
 from press.drawing import PageDrawings
-from press.errors import display_path
+from press.errors import OutputError, display_path
 from press.images import JPEG_QUALITY
 from press.layout import Layout, lay_out_verified
 from press.load import load_issue
 from press.model import Issue
 from press.pdf import write_pdf
 from press.render import render_html
+from press.sources import output_clash, watched_roots
 
 DIST = Path("dist")
 
@@ -36,7 +38,8 @@ def build(folder: Path, output: Path | None = None,
           say: Callable[[str], None] = lambda message: None,
           lay_out: Callable[[Issue, str], Layout] = lay_out_verified,
           drawings: PageDrawings | None = None) -> Built:
-    """Build one issue's PDF; raise InputError or LayoutError without touching the output.
+    """Build one issue's PDF; raise InputError or LayoutError without touching the output, OutputError
+    (before any layout) if the output may not be written.
 
     `lay_out` makes the verified layout (`press watch` passes one that keeps
     unchanged sections between builds, see press.sections); `drawings` keeps
@@ -44,6 +47,8 @@ def build(folder: Path, output: Path | None = None,
     """
     started = time.perf_counter()
     issue = load_issue(Path(folder))
+    target = Path(output or DIST / issue.output_name)
+    refuse_output(target, issue)
     say(f"已读取 {issue.settings.title} {issue.label_zh}：{len(issue.articles)} 篇文章，"
         f"{len(issue.footnotes)} 条脚注")
     html = render_html(issue)
@@ -52,9 +57,8 @@ def build(folder: Path, output: Path | None = None,
         (f"（为使脚注与引用同页，{len(layout.pushed)} 处移至下页）" if layout.pushed else ""))
     for note in photo_notes(layout):
         say(note)
-    target = output or DIST / issue.output_name
     write_pdf(layout, issue, target, drawings)
-    return Built(issue, layout, Path(target), time.perf_counter() - started)
+    return Built(issue, layout, target, time.perf_counter() - started)
 
 
 def photo_notes(layout: Layout) -> list[str]:
@@ -62,3 +66,12 @@ def photo_notes(layout: Layout) -> list[str]:
     converted = layout.fetcher.converted if layout.fetcher else {}
     return [f"照片 {display_path(path)} 以 JPEG 嵌入 (a photo, embedded as JPEG at quality {JPEG_QUALITY}): {how}"
             for path, how in sorted(converted.items())]
+
+
+def refuse_output(target: Path, issue: Issue) -> None:
+    """Raise OutputError if the PDF may not be written at `target`: not a regular file, or a source of the build."""
+    refuse_unless_regular(target)
+    roots = watched_roots(issue.folder, issue.settings.styles_dir, issue.settings.fonts_dir)
+    if reason := output_clash(target, roots):
+        raise OutputError(f"不能写入 {as_named(target)}：{reason[0]} (refused: {reason[1]}; write the PDF "
+                          "elsewhere)")

@@ -68,18 +68,31 @@ def terminated(signal_number: int, frame) -> None:
     raise SystemExit(128 + signal_number)
 
 
+class OutputPath(click.Path):
+    """A path to write to; an empty one is a usage error (it would stand for the working folder)."""
+
+    def convert(self, value, param, ctx):
+        if value == "":
+            self.fail("an empty name names no file: give a path, e.g. -o out/快报.pdf", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def absolute(context: click.Context, parameter: click.Parameter, value):
     """An issue folder argument (or several) as absolute paths without `.` or `..` (see load.issue_folder)."""
     from press.load import issue_folder
+    from press.sources import name_problem
 
     if value is None:
         return None
+    for path in value if isinstance(value, tuple) else (value,):
+        if reason := name_problem(str(path)):
+            raise click.BadParameter(f"{path} cannot name a folder: {reason[1]}")
     return tuple(map(issue_folder, value)) if isinstance(value, tuple) else issue_folder(value)
 
 
 @main.command()
 @click.argument("issues", nargs=-1, required=True, type=click.Path(path_type=Path), callback=absolute)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=OutputPath(dir_okay=False, path_type=Path),
               help="Where to write the PDF (default: dist/<slug>-<year>-<number>.pdf); one issue only.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the path of each PDF made.")
 @click.option("--check", "then_check", is_flag=True,
@@ -177,7 +190,7 @@ def build_many_issues(folders: list[Path], quiet: bool, then_check: bool, jobs: 
 
 @main.command()
 @click.argument("issue", type=click.Path(exists=True, file_okay=False, path_type=Path), callback=absolute)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=OutputPath(dir_okay=False, path_type=Path),
               help="Where to write the PDF (default: dist/<slug>-<year>-<number>.pdf).")
 def watch(issue: Path, output: Path | None) -> None:
     """Build ISSUE, then rebuild it on every save until Ctrl-C.
@@ -202,7 +215,7 @@ def watch(issue: Path, output: Path | None) -> None:
 @click.argument("target", type=click.Path(exists=True, path_type=Path))
 @click.option("--dpi", type=click.IntRange(min=20, max=600), default=80, show_default=True,
               help="Resolution of the page images.")
-@click.option("-o", "--output", "folder", type=click.Path(file_okay=False, path_type=Path),
+@click.option("-o", "--output", "folder", type=OutputPath(file_okay=False, path_type=Path),
               help="Folder for the images (default: beside the PDF, <name>-preview/).")
 @click.pass_context
 def preview(context: click.Context, target: Path, dpi: int, folder: Path | None) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from fontTools.ttLib import TTFont, TTLibError
 
 from press.fonts import FONT_SUFFIXES, tables_past_end
+from press.sources import read_source
 
 WEASYPRINT_VERSION = "70.0"  # press/justify.py is made for this version only
 FACES = ("PressSong-Regular.otf", "PressHei-Bold.otf", "PressKai-Regular.ttf", "PressSerif-Italic.otf")
@@ -107,10 +108,10 @@ def fonts(fonts_dir: Path) -> list[Finding]:
 
 def font_problem(path: Path) -> str | None:
     """What is wrong with a bundled face's file: missing, cut short, unreadable, or another face's file."""
-    if not path.is_file():
+    if not path.exists():
         return f"missing from {path.parent}"
-    data = path.read_bytes()
     try:
+        data = read_source(path)
         cut = tables_past_end(data)
         font = TTFont(path, lazy=True)
         family = font["name"].getDebugName(1)

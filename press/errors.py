@@ -59,6 +59,9 @@ class Problem:
     message: str
     kind: str = Kind.INPUT
 
+    def __post_init__(self):
+        object.__setattr__(self, "message", printable_text(self.message))
+
     @property
     def place(self) -> Place:
         return Place(self.path, self.line, self.column)
@@ -70,9 +73,15 @@ class Problem:
 def display_path(path: Path) -> str:
     """The path relative to the working folder when it lies below it."""
     try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+        return printable_text(str(Path(path).resolve().relative_to(Path.cwd().resolve())))
     except ValueError:
-        return str(path)
+        return printable_text(str(path))
+
+
+def printable_text(text: str) -> str:
+    """Text with each lone surrogate written as its escape (\\ud800), which every output can encode: a YAML
+    escape brings one into a value that a message quotes, a file name that is not UTF-8 one into a path."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 class PressError(click.ClickException):
@@ -93,6 +102,13 @@ class InputError(PressError):
     def format_message(self) -> str:
         count = len(self.problems)
         return f"{self.message}\n{count} problem{'s' if count != 1 else ''} in the input."
+
+
+class OutputError(PressError):
+    """An output press will not write, e.g. a device, a link or a source of the build (exit 2, as click's
+    usage errors: the command line names it)."""
+
+    exit_code = 2
 
 
 class LayoutError(PressError):

@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 
 from press.cjk import script_form
+from press.sources import open_source, read_source
 
 FONT_SUFFIXES = (".otf", ".ttf")
 IGNORED = {"\n", "\t", "\r", " ", "\u00a0"}  # and every invisible() character
@@ -77,13 +78,13 @@ def covered_characters(fonts_dir: Path, stylesheet: str = "") -> Coverage:
     """
     faces = font_faces(stylesheet)
     if not faces:
-        faces = [(path.name, None) for path in sorted(fonts_dir.iterdir()) if path.suffix.lower() in FONT_SUFFIXES]
+        faces = [(path.name, None) for path in font_files(fonts_dir)]
     covered: Ranges = []
     for name, ranges in faces:
-        path = fonts_dir / name
-        if not path.is_file():
+        try:
+            mapped = code_point_ranges(read_source(fonts_dir / name))
+        except OSError:  # missing or unreadable: the loader and the sandbox say so
             continue
-        mapped = code_point_ranges(path.read_bytes())
         covered += mapped if ranges is None else intersection(mapped, ranges)
     return Coverage(covered)
 
@@ -237,16 +238,19 @@ def family_names(fonts_dir: Path) -> frozenset[str]:
     WeasyPrint names an embedded font after its Pango description, e.g.
     `ABCDEF+PressHei-Bold`: the family, then style words.
     """
-    from fontTools.ttLib import TTFont
+    from fontTools.ttLib import TTFont, TTLibError
 
     names = set()
-    for path in sorted(fonts_dir.iterdir()):
-        if path.suffix.lower() in FONT_SUFFIXES:
-            font = TTFont(path, lazy=True)
-            family = font["name"].getDebugName(1)
-            if family:
-                names.add(family.replace(" ", "-"))
-            font.close()
+    for path in font_files(fonts_dir):
+        try:
+            with open_source(path) as stream:
+                font = TTFont(stream, lazy=True)
+                family = font["name"].getDebugName(1)
+                font.close()
+        except (OSError, TTLibError, KeyError, struct.error):  # unreadable, or no font: it draws nothing
+            continue
+        if family:
+            names.add(family.replace(" ", "-"))
     return frozenset(names)
 
 
@@ -259,3 +263,11 @@ def font_identity(content: bytes) -> tuple[int, bytes | int]:
         tables = struct.unpack_from(">H", content, 4)[0]
         return len(content), content[: 12 + 16 * tables]
     return len(content), zlib.crc32(content)
+
+
+def font_files(fonts_dir: Path) -> list[Path]:
+    """The font files in a folder, by name (none if it is no folder)."""
+    try:
+        return [path for path in sorted(fonts_dir.iterdir()) if path.suffix.lower() in FONT_SUFFIXES]
+    except OSError:
+        return []

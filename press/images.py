@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from press.sources import read_source
+
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 MAX_IMAGE_BYTES = 50 * 1024 * 1024
 MAX_IMAGE_PIXELS = 50_000_000  # a whole A4 page at 600 dpi is 35 million
@@ -49,7 +51,7 @@ def for_print(path: Path) -> Printed:
     """What to embed for the image at `path` (see the module's docstring)."""
     if path.suffix.lower() not in RASTER:
         return Printed()
-    return cached(path.read_bytes(), jpeg_allowed=not path.stem.lower().endswith(LOSSLESS_NAME))
+    return cached(read_source(path), jpeg_allowed=not path.stem.lower().endswith(LOSSLESS_NAME))
 
 
 def mime_type(data: bytes) -> str:
@@ -151,7 +153,7 @@ def svg_text(path: Path) -> str:
     import xml.etree.ElementTree as ElementTree
 
     try:
-        root = ElementTree.parse(path).getroot()
+        root = ElementTree.fromstring(read_source(path))
     except (ElementTree.ParseError, OSError):
         return ""
     return "".join("".join(node.itertext()) for node in root.iter() if node.tag.rsplit("}", 1)[-1] == "text")
@@ -225,10 +227,11 @@ def not_positive(length: str | None) -> bool:
 
 
 def svg_problem(path: Path) -> tuple[str, str] | None:
-    """Why an SVG file cannot be placed (Chinese, English): declarations that can expand, or bad XML."""
+    """Why an SVG file cannot be placed (Chinese, English): declarations that can expand, or bad XML.
+    Raises OSError if it cannot be read."""
     import xml.etree.ElementTree as ElementTree
 
-    data = path.read_bytes()
+    data = read_source(path)
     if re.search(rb"<!(DOCTYPE|ENTITY)", data, re.IGNORECASE):
         return "SVG 中不允许 DOCTYPE 或实体声明", "SVG with a DOCTYPE or entity declarations is refused"
     try:

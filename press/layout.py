@@ -10,8 +10,10 @@ Every resource goes through `SandboxFetcher`, which serves files from the
 issue folder, the style's folder and the fonts folder and refuses the rest.
 """
 
+import io
 import logging
 import mimetypes
+import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,7 +32,7 @@ from press.cjk import BOOKMARK_ATTRIBUTE, SQUEEZE_CLASS
 from press.errors import InputError, LayoutError, Problem
 from press.model import ISSUE_FILE, STYLESHEET, Footnote, Issue
 from press.overlap import Glyph, overlap_text, overlapping
-from press.sources import not_a_source, snapshot
+from press.sources import not_a_source, open_source, read_source, snapshot
 
 BODY_PAGE = "body"
 COVER_PAGE = "cover"
@@ -62,7 +64,11 @@ class SandboxFetcher(URLFetcher):
         self.converted: dict[Path, str] = {}  # photo → how it was turned into a JPEG (images.Printed)
 
     def fetch(self, url, headers=None):
-        path = self.resolve(url)
+        try:
+            path = self.resolve(url)
+        except (OSError, ValueError, RuntimeError) as error:  # a FIFO, a name no file can have, a link loop …
+            self.unreadable[url] = f"{type(error).__name__}: {error}"
+            path = None
         if path is None:
             self.refused.append(url)
             raise RefusedResource(f"{self.reason(url)}: {url}")
@@ -77,7 +83,7 @@ class SandboxFetcher(URLFetcher):
                     self.converted[path] = printed.converted
                 return URLFetcherResponse(f"scaled:{path.as_uri()}", printed.data,
                                           {"Content-Type": images.mime_type(printed.data)})
-            return URLFetcherResponse(path.as_uri(), path.read_bytes(),
+            return URLFetcherResponse(path.as_uri(), read_source(path),
                                       {"Content-Type": content_type or "application/octet-stream"})
         except Exception as error:  # an unreadable file (its mode, a disk error): the input's problem
             self.refused.append(url)
@@ -89,7 +95,7 @@ class SandboxFetcher(URLFetcher):
         if url in self.unreadable:
             return f"文件无法读取 (the file cannot be read: {self.unreadable[url]})"
         named = self.candidate(url)
-        if named and not named[0].exists() and self.inside(named[0].resolve(), named[1]):
+        if named and not os.path.exists(named[0]) and self.inside(named[0].resolve(), named[1]):
             return "找不到文件 (file not found)"
         if named and (why := self.not_a_source(named[0].resolve(), named[1])):
             return f"{why[0]}，不能作为本期的文件，请改名 (the file {why[1]}: no source of a build; rename it)"
@@ -97,12 +103,15 @@ class SandboxFetcher(URLFetcher):
 
     def resolve(self, url: str) -> Path | None:
         """The file a URL names, if it lies inside the sandbox and is a source of the build (not hidden, a
-        backup or press's own output, which press watch and press mail do not count); else None."""
+        backup or press's own output, which press watch and press mail do not count); else None.  Raises
+        OSError if it names no regular file there (a folder, a FIFO) or one that cannot be read."""
         named = self.candidate(url)
         if named is None:
             return None
         real = named[0].resolve()
-        ok = real.is_file() and self.inside(real, named[1]) and not self.not_a_source(real, named[1])
+        ok = os.path.exists(real) and self.inside(real, named[1]) and not self.not_a_source(real, named[1])
+        if ok:
+            open_source(real).close()
         return real if ok else None
 
     @staticmethod
@@ -332,8 +341,8 @@ def lay_out(issue: Issue, html: "str | HTML", pushed: tuple[str, ...] = (), css:
     fonts = font_configuration(issue.settings.fonts_dir)
     try:
         with unloadable_fonts() as unloaded:
-            stylesheets = [CSS(filename=str(issue.settings.style_dir / STYLESHEET), url_fetcher=fetcher,
-                               font_config=fonts)]
+            stylesheets = [CSS(file_obj=io.BytesIO(stylesheet_bytes(issue)), base_url=str(stylesheet_path(issue)),
+                               url_fetcher=fetcher, font_config=fonts)]
         if unloaded:
             raise damaged_fonts(issue, unloaded)
         stylesheets.append(CSS(string=PRESS_CSS + pushed_css(pushed) + css, font_config=fonts))
@@ -346,6 +355,19 @@ def lay_out(issue: Issue, html: "str | HTML", pushed: tuple[str, ...] = (), css:
     layout.pushed = pushed
     layout.fetcher = fetcher
     return layout
+
+
+def stylesheet_path(issue: Issue) -> Path:
+    return issue.settings.style_dir / STYLESHEET
+
+
+def stylesheet_bytes(issue: Issue) -> bytes:
+    """The style's stylesheet, read as every source is (press.sources); an input error if it cannot be."""
+    try:
+        return read_source(stylesheet_path(issue))
+    except OSError as error:  # the loader read it: changed since
+        raise InputError([Problem(stylesheet_path(issue), 0, 0, f"无法读取文件 (cannot read: {error.strerror})")]) \
+            from None
 
 
 @contextmanager
@@ -366,8 +388,8 @@ def unloadable_fonts():
 
 def damaged_fonts(issue: Issue, families: list[str]) -> InputError:
     """The input error for @font-face rules whose font file could not be loaded, at each rule's line."""
-    stylesheet = issue.settings.style_dir / STYLESHEET
-    lines = stylesheet.read_text(encoding="utf-8", errors="replace").splitlines()
+    stylesheet = stylesheet_path(issue)
+    lines = stylesheet_bytes(issue).decode("utf-8", errors="replace").splitlines()
     problems = []
     for family in dict.fromkeys(families):
         line = next((number for number, text in enumerate(lines, start=1)
@@ -408,9 +430,12 @@ def where_named(url: str, roots: list[Path], fallback: Path) -> tuple[Path, int,
     for needle in needles:
         for root in roots:
             for candidate in sorted(root.rglob("*")):
-                if candidate.suffix.lower() not in SOURCE_SUFFIXES or not candidate.is_file():
+                if candidate.suffix.lower() not in SOURCE_SUFFIXES:
                     continue
-                text = candidate.read_text(encoding="utf-8", errors="replace")
+                try:
+                    text = read_source(candidate).decode("utf-8", errors="replace")
+                except OSError:  # a folder, a FIFO, an unreadable file: it names nothing
+                    continue
                 for number, line in enumerate(text.splitlines(), start=1):
                     if needle and needle in line:
                         return candidate, number, line.index(needle) + 1

@@ -50,6 +50,7 @@ from press.prose import (
     line_starts,
     prose,
 )
+from press.sources import read_source
 
 LOAD_FINDINGS = {Kind.FOOTNOTE_MISSING, Kind.FOOTNOTE_UNUSED, Kind.TEXT_LOST, Kind.SYNTAX_PRINTED}
 FULL_WIDTH = dict(zip(",;:!?()", "，；：！？（）", strict=True))
@@ -463,7 +464,7 @@ class Source:
 
     @classmethod
     def read(cls, path: Path) -> "Source":
-        return cls.of(path.read_bytes().decode("utf-8"))
+        return cls.of(read_source(path).decode("utf-8"))
 
     def apply(self, edits: Iterable[Edit]) -> str:
         """The raw text with the edits (made on `text`, none across a line end) applied."""
@@ -601,7 +602,7 @@ def fix_issue(folder: Path) -> tuple[int, list[Finding]]:
     chinese = writes_chinese(folder)
     total = 0
     for path in paths:
-        raw = path.read_bytes().decode("utf-8")
+        raw = read_source(path).decode("utf-8")
         fixed_raw, fixed = fix_text(raw, forms, chinese)
         if fixed:
             write_atomically(path, fixed_raw)

@@ -19,6 +19,7 @@ import yaml
 
 from press import ids, printable
 from press.errors import InputError, Kind, Problem
+from press.fonts import font_faces
 from press.images import IMAGE_SUFFIXES, MAX_IMAGE_BYTES, raster_problem, svg_problem, svg_text
 from press.markup import Markup, to_html
 from press.model import (
@@ -32,7 +33,7 @@ from press.model import (
     Settings,
     group_sections,
 )
-from press.sources import not_a_source
+from press.sources import name_problem, not_a_source, read_source, unreadable
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
 MARKUP_IN_TEXT = re.compile(r"~[^~\s]+~|\^[^^\s]+\^|\*\*[^*]+\*\*|(?<![*\w])\*[^*\s][^*]*\*(?![*\w])|`[^`]+`")
@@ -147,7 +148,7 @@ def load_issue(folder: Path) -> Issue:
     """Read, validate and model one issue folder; raise InputError listing every problem."""
     folder = issue_folder(folder)
     problems = Problems()
-    if not (folder / ISSUE_FILE).is_file():
+    if not os.path.isfile(folder / ISSUE_FILE):
         raise InputError([Problem(folder / ISSUE_FILE, 0, 0,
                                   "找不到 issue.yaml (not an issue folder)")])
     if not inside(folder / ISSUE_FILE, folder):
@@ -193,7 +194,7 @@ def check_numbers(meta: Any, lines: dict[str, int], path: Path, problems: Proble
 
 def load_settings(path: Path, problems: Problems) -> Settings | None:
     """The newsletter-wide settings; None (with problems) when they are unusable."""
-    if not path.is_file():
+    if not os.path.isfile(path):
         problems.add(path, 0, 0, "找不到刊物设置文件 newsletter.yaml (newsletter settings missing)")
         return None
     data, lines = read_yaml(path, problems)
@@ -209,16 +210,12 @@ def load_settings(path: Path, problems: Problems) -> Settings | None:
     printed = [(name, data[name], lines.get(name, 1)) for name in ("title", "title_en", "publisher")]
     printed += [("sections", name, lines.get(f"sections[{index}]", lines.get("sections", 1)))
                 for index, name in enumerate(data["sections"])]
-    root = path.parent.parent
-    styles_dir = resolve_dir(path, data.get("styles_dir"), root / "styles")
-    fonts_dir = resolve_dir(path, data.get("fonts_dir"), root / "fonts")
-    style = data.get("style", "default")
-    if not (styles_dir / style).is_dir():
-        problems.add(path, lines.get("style", 0), 1, f"找不到样式 {style} (no folder {styles_dir / style})")
+    folders = style_folders(path, data, lines, problems)
+    if folders is None:
         return None
+    style, styles_dir, fonts_dir, stylesheet = folders
     check = check_settings(data.get("check") or {}, lines, path, problems)
     mail = mail_settings(data["mail"], lines, path, problems) if "mail" in data else MailSettings()
-    stylesheet = style_text(styles_dir / style)
     unprintable = [(line, message) for name, value, line in printed
                    if (message := printable.field_problem(name, value, fonts_dir, stylesheet))]
     for line, message in unprintable:
@@ -229,6 +226,47 @@ def load_settings(path: Path, problems: Problems) -> Settings | None:
                     publisher=data["publisher"], sections=tuple(data["sections"]),
                     style=style, language=data.get("language", "zh-Hans"),
                     styles_dir=styles_dir, fonts_dir=fonts_dir, check=check, mail=mail)
+
+
+def style_folders(path: Path, data: dict, lines: dict[str, int],
+                  problems: Problems) -> tuple[str, Path, Path, str] | None:
+    """The style's name, the styles and fonts folders and the stylesheet's text; None (with problems) when one
+    of them cannot be used: a name no folder can have, a folder missing, the stylesheet or a font it names
+    unreadable."""
+    for name in ("style", "styles_dir", "fonts_dir"):
+        if isinstance(data.get(name), str) and (reason := name_problem(data[name])):
+            problems.add(path, lines.get(name, 0), 1, f"{name} 不能用作文件夹名：{reason[0]} "
+                         f"({name} cannot name a folder: {reason[1]})")
+            return None
+    root = path.parent.parent
+    styles_dir = resolve_dir(path, data.get("styles_dir"), root / "styles")
+    fonts_dir = resolve_dir(path, data.get("fonts_dir"), root / "fonts")
+    style = data.get("style", "default")
+    if not os.path.isdir(styles_dir / style):
+        problems.add(path, lines.get("style", 0), 1, f"找不到样式 {style} (no folder {styles_dir / style})")
+        return None
+    if not os.path.isdir(fonts_dir):
+        problems.add(path, lines.get("fonts_dir", 0), 1, f"找不到字体文件夹 (no fonts folder {fonts_dir})")
+        return None
+    stylesheet = read_text(styles_dir / style / STYLESHEET, problems)
+    if stylesheet is None or not fonts_readable(styles_dir / style / STYLESHEET, stylesheet, fonts_dir, problems):
+        return None
+    return style, styles_dir, fonts_dir, stylesheet
+
+
+def fonts_readable(stylesheet: Path, text: str, fonts_dir: Path, problems: Problems) -> bool:
+    """Whether every font file the stylesheet's @font-face rules name can be read (a missing one is left to the
+    sandbox, which refuses it at its line); a problem at the rule for each that cannot."""
+    found = len(problems)
+    for name, _ in font_faces(text):
+        line = text[: max(0, text.find(f"font:{name}"))].count("\n") + 1
+        if reason := name_problem(name):
+            problems.add(stylesheet, line, 1, f"字体文件名无法使用 font:{shown(name)}：{reason[0]} "
+                         f"(the font's name cannot name a file: {reason[1]})")
+            continue
+        if os.path.lexists(fonts_dir / name) and (reason := unreadable(fonts_dir / name)):
+            problems.add(stylesheet, line, 1, f"无法读取字体文件 {name} (cannot read the font file: {reason})")
+    return len(problems) == found
 
 
 def check_settings(data: dict, lines: dict[str, int], path: Path,
@@ -305,13 +343,13 @@ def parse_page_size(text: str) -> tuple[float, float] | None:
 
 def resolve_dir(settings_path: Path, given: str | None, default: Path) -> Path:
     """A folder named in the settings, relative to the settings file."""
-    return (settings_path.parent / given).resolve() if given else default.resolve()
+    return Path(os.path.realpath(settings_path.parent / given if given else default))
 
 
 def read_text(path: Path, problems: Problems) -> str | None:
     """A file's text (UTF-8, BOM allowed, any line ends); None with a problem if unreadable."""
     try:
-        raw = path.read_bytes()
+        raw = read_source(path)
     except OSError as error:
         problems.add(path, 0, 0, f"无法读取文件 (cannot read: {error.strerror})")
         return None
@@ -460,12 +498,15 @@ def article_names(folder: Path, meta: Any, lines: dict[str, int],
         if not isinstance(name, str) or not name.endswith(".md") or "/" in name or "\\" in name:
             problems.add(issue_path, line, 1,
                          f"文章应为本目录下的 .md 文件名 (expected a .md file name here, got {shown(name)})")
+        elif reason := name_problem(name):
+            problems.add(issue_path, line, 1, f"文章文件名无法使用 {shown(name)}：{reason[0]} "
+                         f"(the article's name cannot name a file: {reason[1]})")
         elif reason := not_a_source(Path(name)):
             problems.add(issue_path, line, 1, f"文章 {name} {reason[0]}，请改名 (the article's name {reason[1]}: "
                          "press watch and press mail would not count it; rename it)")
         elif name in seen:
             problems.add(issue_path, line, 1, f"文章 {name} 重复列出，首次在第 {seen[name]} 行 (listed twice)")
-        elif not (folder / name).is_file():
+        elif not os.path.exists(folder / name):
             problems.add(issue_path, line, 1, f"找不到文章文件 {name} (article file missing)")
         elif not inside(folder / name, folder):
             problems.add(issue_path, line, 1, f"文章 {name} 链接到本期目录以外，拒绝读取 "
@@ -545,8 +586,8 @@ def stylesheet_text(settings: Settings) -> str:
 
 def style_text(style_dir: Path) -> str:
     try:
-        return (style_dir / STYLESHEET).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        return read_source(style_dir / STYLESHEET).decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):  # reported by the loader, which read it first
         return ""
 
 
@@ -600,14 +641,18 @@ def check_image(article: Path, src: str, line: int, problems: Problems) -> bool:
     `src` is the link as Markdown normalised it: 图 1.png arrives as %E5%9B%BE%201.png.
     """
     src = unquote(src)
+    if reason := name_problem(src):
+        problems.add(article, line, 1, f"图片路径无法使用 {shown(src)}：{reason[0]} (the image's path cannot name a "
+                     f"file: {reason[1]})")
+        return False
     folder = article.parent.resolve()
-    target = (folder / src).resolve()
+    target = Path(os.path.realpath(folder / src))
     if "://" in src or src.startswith("/") or not target.is_relative_to(folder):
         problems.add(article, line, 1, f"图片必须在本期目录中 (image must lie in the issue folder: {src})")
-    elif not target.is_file() and "\\" in src:
+    elif not os.path.exists(target) and "\\" in src:
         problems.add(article, line, 1, f"找不到图片 {src}：路径中的分隔符请用 / 而不是 \\ "
                      f"(image file missing: separate folders with /, not \\, e.g. {src.replace(chr(92), '/')})")
-    elif not target.is_file():
+    elif not os.path.exists(target):
         problems.add(article, line, 1, f"找不到图片 {src} (image file missing)")
     elif reason := not_a_source(target.relative_to(folder)):
         problems.add(article, line, 1, f"图片 {src} {reason[0]}，press 不把它当作本期的文件，请改名 (the "
@@ -616,6 +661,8 @@ def check_image(article: Path, src: str, line: int, problems: Problems) -> bool:
                      "it; rename it)")
     elif target.suffix.lower() not in IMAGE_SUFFIXES:
         problems.add(article, line, 1, f"不支持的图片格式 {target.suffix} (use PNG, JPEG, GIF, WebP or SVG)")
+    elif reason := unreadable(target):
+        problems.add(article, line, 1, f"无法读取图片 {src} (cannot read the image: {reason})")
     elif target.stat().st_size > MAX_IMAGE_BYTES:
         problems.add(article, line, 1, f"图片文件过大 {src}：{target.stat().st_size / 2**20:.0f} MB "
                      f"(image file too large: at most {MAX_IMAGE_BYTES // 2**20} MB)")

@@ -5,6 +5,10 @@ renders each page with PDFium (pypdfium2) to a PNG, then lays thumbnails of
 all pages on one sheet, each labelled with its printed page label (封面, 目录,
 1, 2 …).  Returns the files written.  PNGs carry no time stamps, so the same
 PDF gives the same bytes.
+
+The folder may hold the user's own files: press records what it wrote there
+(MANIFEST) and replaces or removes only those, never files by a pattern; a file
+of a name it would write that it did not write is refused, not overwritten.
 """
 
 from dataclasses import dataclass
@@ -18,6 +22,7 @@ GAP = 24
 LABEL_HEIGHT = 28
 LABEL_FONT = "PressHei-Bold.otf"
 SHEET = "contact-sheet.png"
+MANIFEST = ".press-preview.json"  # in the folder: the files press wrote there
 
 
 @dataclass(frozen=True)
@@ -104,7 +109,12 @@ def preview(pdf: Path, folder: Path, dpi: int = DEFAULT_DPI, fonts_dir: Path = P
     import tempfile
 
     document, labels = open_pdf(pdf)
-    folder.mkdir(parents=True, exist_ok=True)
+    names = [f"page-{index:02d}.png" for index in range(1, len(document) + 1)] + [SHEET]
+    try:
+        owned = claimed(folder, names)
+    except BaseException:
+        document.close()
+        raise
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
         thumbs = []
@@ -114,10 +124,75 @@ def preview(pdf: Path, folder: Path, dpi: int = DEFAULT_DPI, fonts_dir: Path = P
                 thumbs.append(thumb)
         labels = (labels + [str(n) for n in range(len(labels) + 1, len(thumbs) + 1)])[:len(thumbs)]
         contact_sheet(thumbs, labels, fonts_dir).save(staging / SHEET, "PNG", optimize=True)
-        for stale in folder.glob("page-*.png"):  # a shorter issue must not leave old pages behind
-            stale.unlink()
-        for made in sorted(staging.iterdir()):
-            made.replace(folder / made.name)
+        move_in(staging, folder, names, owned)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return Preview(tuple(sorted(folder.glob("page-*.png"))), folder / SHEET)
+    return Preview(tuple(folder / name for name in names[:-1]), folder / SHEET)
+
+
+def claimed(folder: Path, names: list[str]) -> set[str]:
+    """Make `folder` ready to take `names`; return the files press wrote there before.
+
+    Raises OutputError, before anything is written, when the folder is not a folder or holds a file
+    of one of these names that press did not write (or that is no longer a regular file).
+    """
+    import os
+
+    from press.atomic import not_writable
+    from press.errors import OutputError, display_path
+
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise OutputError(f"不能写入 {display_path(folder)}：不是文件夹 (refused: it is not a folder)")
+    folder.mkdir(parents=True, exist_ok=True)
+    owned = written_before(folder)
+    foreign = [name for name in names
+               if os.path.lexists(folder / name) and (name not in owned or not_writable(folder / name))]
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (f" … ({len(foreign)} files)" if len(foreign) > 3 else "")
+        raise OutputError(f"不能写入 {display_path(folder)}：其中的 {shown} 不是 press 写的，不覆盖 (refused: the "
+                          f"folder holds {shown}, which press preview did not write (see its record {MANIFEST}); "
+                          "move them away, or choose another folder with -o)")
+    return owned
+
+
+def written_before(folder: Path) -> set[str]:
+    """The names of the files press recorded in `folder`'s MANIFEST (none if there is no readable record)."""
+    import json
+
+    record = folder / MANIFEST
+    try:
+        if record.is_symlink() or not record.is_file():
+            return set()
+        files = json.loads(record.read_text(encoding="utf-8")).get("files", [])
+    except (OSError, ValueError, AttributeError):
+        return set()
+    return {name for name in files if isinstance(name, str) and name and "/" not in name and name not in {".", ".."}}
+
+
+def move_in(staging: Path, folder: Path, names: list[str], owned: set[str]) -> None:
+    """Move the files made in `staging` into `folder`; remove those press wrote before and no longer makes.
+
+    The record names every file press may have written at each moment, so an interruption leaves none
+    of them unrecorded (and the next preview free to replace it).
+    """
+    import os
+    import stat
+
+    record(folder, owned | set(names))
+    for name in names:
+        (staging / name).replace(folder / name)
+    for stale in sorted(owned - set(names)):  # a shorter issue must not leave old pages behind
+        path = folder / stale
+        if os.path.lexists(path) and stat.S_ISREG(os.lstat(path).st_mode):
+            path.unlink()
+    record(folder, set(names))
+
+
+def record(folder: Path, names: set[str]) -> None:
+    """Write the MANIFEST: the files press wrote in `folder`."""
+    import json
+
+    from press.atomic import replacing
+
+    with replacing(folder / MANIFEST) as stream:
+        stream.write(json.dumps({"written by": "press preview", "files": sorted(names)}, indent=1).encode())

@@ -4,8 +4,8 @@ Takes text as the reader will see it — an article file's characters where they
 values that reach the page another way (YAML escapes in a title, `&#x…;` entities in the Markdown, the
 newsletter's settings) — and returns problems for:
 * a character no face of the style has (it would print as a blank box or in a foreign font);
-* a control character (NUL, form feed, a lone carriage return …) or U+FFFD, the mark of text damaged
-  in a conversion;
+* a control character (NUL, form feed, a lone carriage return …), U+FFFD, the mark of text damaged
+  in a conversion, or a lone surrogate (U+D800–U+DFFF, which a YAML escape can make: half a character);
 * a bidirectional embedding, override or isolate (U+202A–U+202E, U+2066–U+2069): `12345‮67890` would
   print its digits reversed, and no Chinese, English or other text press sets needs one;
 and, for titles and other one-line fields, a value that is empty or prints nothing.
@@ -39,6 +39,10 @@ def character_problem(char: str, covered: frozenset[str], scripts_set: bool = Tr
     if char in BIDI_CONTROLS:
         return (f"不允许使用文字方向控制符 {code} {name} (a bidirectional control character: it reorders the text "
                 "around it, e.g. prints digits reversed; delete it)")
+    if unicodedata.category(char) == "Cs":
+        return (f"孤立的代理码位 {code} 不是字符，请直接输入该字符 (a lone surrogate {code}: half of a UTF-16 pair, "
+                "no character, e.g. from a YAML escape \\ud83d; write the character itself, or \\U0001F600 for one "
+                "beyond U+FFFF)")
     if char == REPLACEMENT:
         return (f"替换字符 {code} 表示文字在转换中已损坏，请重新输入 (U+FFFD: the text was damaged in a "
                 "conversion; retype it)")

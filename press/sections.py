@@ -22,6 +22,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from copy import copy
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import cssselect2
 from weasyprint import HTML
@@ -31,7 +32,7 @@ from press.drawing import PageDrawings
 from press.errors import PressError
 from press.layout import STYLESHEET, Layout, inspect, lay_out_verified, parse
 from press.model import Footnote, Issue
-from press.sources import snapshot, watched_roots
+from press.sources import read_source, snapshot, watched_roots
 
 FOLIO_ID = "press-folio-{}"
 # What a style may use and still lay out the same section by section: the page counter, the footnote
@@ -125,11 +126,19 @@ def section_elements(document: HTML, issue: Issue) -> list[tuple[str, ET.Element
 
 def crosses_sections(issue: Issue, html: str) -> bool:
     """Whether the style (or a <style> in the HTML) uses something that carries state across sections."""
-    sheets = [path.read_text(encoding="utf-8", errors="replace")
-              for folder in (issue.settings.style_dir, issue.folder) for path in sorted(folder.rglob("*.css"))]
+    sheets = [readable_text(path) for folder in (issue.settings.style_dir, issue.folder)
+              for path in sorted(folder.rglob("*.css"))]
     inline = re.findall(r"<style[^>]*>(.*?)</style>|style=\"([^\"]*)\"", html, flags=re.S)
     texts = sheets + [part for pair in inline for part in pair]
     return any(CROSSES_SECTIONS.search(re.sub(r"/\*.*?\*/", "", text, flags=re.S)) for text in texts)
+
+
+def readable_text(path: Path) -> str:
+    """A file's text, or "" if it cannot be read (if the build uses it, the build reports that)."""
+    try:
+        return read_source(path).decode("utf-8", errors="replace")
+    except OSError:
+        return ""
 
 
 def inputs_key(issue: Issue) -> str:

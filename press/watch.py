@@ -6,8 +6,9 @@ and fonts folders) and rebuilds when one changes.  Fonts, templates and
 WeasyPrint stay loaded between builds, and the sections an edit did not
 touch keep their pages (press.sections), so a rebuild costs the layout of
 the edited section and the writing.  A build that fails reports its problems
-and leaves the last good PDF in place (`build` writes atomically).  Returns when `keep_going`
-says so (Ctrl-C on the command line).
+and leaves the last good PDF in place (`build` writes atomically); an output press may not write
+(press.build.refuse_output) ends the watch.  Returns when `keep_going` says so (Ctrl-C on the
+command line).
 """
 
 import time
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from press.build import build
-from press.errors import PressError, display_path
+from press.errors import OutputError, PressError, display_path
 from press.sections import SectionLayouts
 from press.sources import Snapshot, changed, snapshot, watched_roots
 
@@ -73,6 +74,8 @@ def rebuild(folder: Path, output: Path | None, say: Callable[[str], None], roots
     """One build, reported in one line (or its problems); returns the roots to watch from now on."""
     try:
         built = build(folder, output, lay_out=sections, drawings=sections.drawings)
+    except OutputError:  # the -o of the command line: no save mends it, so the watch ends (exit 2)
+        raise
     except PressError as error:
         say(f"{clock()} 构建失败，已有的 PDF 保持不变 (build failed; a PDF built before, if any, is kept):\n"
             f"{error.format_message()}")

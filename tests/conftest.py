@@ -1,8 +1,10 @@
 """Shared fixtures: the sample issue built once, and small issues made on the fly."""
 
+import ctypes
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 from textwrap import dedent
 
@@ -145,3 +147,40 @@ def make_issue(tmp_path):
 def article(title: str, body: str, section: str = "专题", extra: str = "") -> str:
     """The text of an article file."""
     return f"---\ntitle: {title}\nsection: {section}\n{extra}---\n\n{dedent(body).strip()}\n"
+
+
+@contextmanager
+def unreadable(path: Path):
+    """`path` unreadable for real in the block: its mode 000, and, since a mode does not stop root, this thread's
+    CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH lowered (Linux capget/capset; without them nothing changes)."""
+    path.chmod(0)
+    header, data, saved = lowered_dac_capabilities()
+    try:
+        yield path
+    finally:
+        if saved is not None:
+            for caps, effective in zip(data, saved, strict=True):
+                caps.effective = effective
+            ctypes.CDLL(None).capset(ctypes.byref(header), data)
+        path.chmod(0o644)
+
+
+class CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+
+
+def lowered_dac_capabilities():
+    """Lower this thread's capabilities to override file modes; (header, data, the effective sets before) or
+    (…, None) where there was nothing to lower."""
+    header, data = CapHeader(0x20080522, 0), (CapData * 2)()  # _LINUX_CAPABILITY_VERSION_3
+    libc = ctypes.CDLL(None)
+    if libc.capget(ctypes.byref(header), data) != 0 or not data[0].effective & 0b110:
+        return header, data, None
+    saved = [caps.effective for caps in data]
+    data[0].effective &= ~0b110  # CAP_DAC_OVERRIDE (1), CAP_DAC_READ_SEARCH (2)
+    assert libc.capset(ctypes.byref(header), data) == 0
+    return header, data, saved

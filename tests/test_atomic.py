@@ -2,6 +2,7 @@
 
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -9,6 +10,7 @@ import time
 import pytest
 
 from press.atomic import replacing
+from press.errors import OutputError
 from tests.conftest import ROOT, SAMPLE
 
 
@@ -51,3 +53,52 @@ def test_the_new_content_appears_only_when_complete(tmp_path):
     assert target.read_bytes() == b"new"
     assert oct(target.stat().st_mode & 0o777) == "0o644"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["a.pdf"]
+
+
+def special_targets(folder):
+    """A FIFO, a symbolic link to a file and, where the system lets this process make one, a device (/dev/null's)."""
+    fifo = folder / "pipe.pdf"
+    os.mkfifo(fifo)
+    (folder / "elsewhere.txt").write_bytes(b"the user's file")
+    link = folder / "link.pdf"
+    link.symlink_to(folder / "elsewhere.txt")
+    targets = [fifo, link]
+    try:
+        os.mknod(folder / "null.pdf", 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        targets.append(folder / "null.pdf")
+    except (PermissionError, OSError):  # not root, or no CAP_MKNOD
+        pass
+    return targets
+
+
+def test_a_target_that_is_not_a_regular_file_is_refused_and_left_as_it_was(tmp_path):
+    for target in special_targets(tmp_path):
+        kind = stat.S_IFMT(os.lstat(target).st_mode)
+        with pytest.raises(OutputError, match="refused"), replacing(target) as stream:
+            stream.write(b"%PDF-")
+        assert stat.S_IFMT(os.lstat(target).st_mode) == kind, target
+    assert (tmp_path / "elsewhere.txt").read_bytes() == b"the user's file"
+    assert not [path for path in tmp_path.iterdir() if path.name.endswith(".part")]
+
+
+def test_a_replaced_file_keeps_its_mode_and_a_new_one_follows_the_umask(tmp_path):
+    kept = tmp_path / "private.pdf"
+    kept.write_bytes(b"old")
+    kept.chmod(0o600)
+    with replacing(kept) as stream:
+        stream.write(b"new")
+    assert kept.read_bytes() == b"new" and stat.S_IMODE(kept.stat().st_mode) == 0o600
+    previous = os.umask(0o027)
+    try:
+        with replacing(tmp_path / "new.pdf") as stream:
+            stream.write(b"new")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "new.pdf").stat().st_mode) == 0o640
+
+
+def test_a_name_near_the_system_limit_is_written(tmp_path):
+    target = tmp_path / ("长" * 83 + ".pdf")  # 253 bytes: its part file's name must be shorter than `.<name>.….part`
+    with replacing(target) as stream:
+        stream.write(b"new")
+    assert target.read_bytes() == b"new"

@@ -89,3 +89,16 @@ def test_a_mistyped_folder_among_several_is_a_usage_error_before_any_build(make_
                             cwd=tmp_path, capture_output=True, text=True, encoding="utf-8")
     assert result.returncode == 2 and "no such folder: issues/2024-5" in result.stderr
     assert not (tmp_path / "dist").exists()
+
+
+def test_an_issue_whose_pdf_may_not_be_written_fails_as_bad_input(make_issue, tmp_path, monkeypatch):
+    import os
+
+    from press.batch import build_one
+
+    folder = make_issue({"01-a.md": article("文章", "正文。")})
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "dist").mkdir()
+    os.mkfifo(tmp_path / "dist" / "test-letter-2024-05.pdf")
+    outcome = build_one(folder, then_check=False)
+    assert outcome.status == 2 and "FIFO" in outcome.message

@@ -350,3 +350,14 @@ def test_checking_never_imports_weasyprint(sample_build):
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("output_format", ["json", "github"])
+def test_a_lone_surrogate_quoted_in_a_problem_is_written_as_its_escape(make_issue, tmp_path, output_format):
+    folder = make_issue({"a.md": article("标题", "正文。", section='"杂\\ud800谈"')})  # a YAML escape makes it
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7 cut short")
+    result = CliRunner().invoke(main, ["check", str(broken), "--issue", str(folder), "--format", output_format])
+    assert result.exit_code == 2, result.output  # no output stream can encode the surrogate itself
+    assert "未知栏目 杂\\ud800谈" in (json.loads(result.stdout)["error"]["problems"][0]["message"]
+                                  if output_format == "json" else result.stdout)

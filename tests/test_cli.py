@@ -1,6 +1,10 @@
 """The command line: build, exit codes, messages without tracebacks."""
 
+import os
+import stat
+
 import click
+import pytest
 from click.testing import CliRunner
 
 from press import __version__
@@ -65,3 +69,39 @@ def test_built_checked_and_mailed_from_inside_the_issue_folder(make_issue, monke
                                                                          "test-letter-2024-05.pdf"]
     result = runner.invoke(main, ["build", "-q", "../2024-05", "-o", "again.pdf"])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("command", [["build"], ["watch"], ["preview"]])
+def test_an_empty_output_is_a_usage_error(command, make_issue, monkeypatch):
+    import press.watch
+
+    monkeypatch.setattr(press.watch, "watch", lambda *args: pytest.fail("the watch started"))  # it never ends
+    folder = make_issue({"a.md": article("标题", "正文。")})
+    result = CliRunner().invoke(main, [*command, str(folder), "-o", ""])
+    assert result.exit_code == 2, result.output
+    assert "an empty name names no file" in result.stderr and "内部错误" not in result.output
+
+
+def test_an_output_that_is_not_a_regular_file_is_refused_and_left_alone(make_issue, tmp_path):
+    folder = make_issue({"a.md": article("标题", "正文。")})
+    os.mkfifo(tmp_path / "pipe.pdf")
+    (tmp_path / "kept.pdf").write_bytes(b"the user's file")
+    (tmp_path / "link.pdf").symlink_to(tmp_path / "kept.pdf")  # as /dev/stdout is a link
+    for name, kind in (("pipe.pdf", stat.S_IFIFO), ("link.pdf", stat.S_IFLNK)):
+        result = CliRunner().invoke(main, ["build", str(folder), "-o", str(tmp_path / name)])
+        assert result.exit_code == 2, result.output
+        assert "refused: it is a" in result.stderr and "内部错误" not in result.output
+        assert stat.S_IFMT(os.lstat(tmp_path / name).st_mode) == kind
+    assert (tmp_path / "kept.pdf").read_bytes() == b"the user's file"
+
+
+def test_an_output_that_is_a_source_of_the_build_is_refused_before_the_layout(make_issue, tmp_path):
+    folder = make_issue({"a.md": article("标题", "正文。")})
+    os.link(folder / "issue.yaml", tmp_path / "hard.pdf")
+    sources = {path: path.read_bytes() for path in folder.iterdir()}
+    for target in (folder / "a.md", folder / ".." / folder.name / "issue.yaml", tmp_path / "hard.pdf",
+                   folder / "b.md"):
+        result = CliRunner().invoke(main, ["build", str(folder), "-o", str(target)])
+        assert result.exit_code == 2, (target, result.output)
+        assert "不能写入" in result.stderr and "排版完成" not in result.stderr
+    assert {path: path.read_bytes() for path in folder.iterdir()} == sources

@@ -57,3 +57,18 @@ def test_a_font_cut_short_or_saved_under_another_face_s_name_is_a_problem(tmp_pa
     assert findings["font PressKai-Regular.ttf"].found == ("holds the face PressHei, not PressKai: "
                                                            "another face saved under this name")
     assert findings["font PressHei-Bold.otf"].ok and findings["fonts folder"].found == str(tmp_path)
+
+
+def test_a_font_that_cannot_be_read_or_is_no_file_is_a_problem(tmp_path):
+    import os
+    import shutil
+
+    from tests.conftest import unreadable
+
+    shutil.copy(ROOT / "fonts" / "PressSerif-Italic.otf", tmp_path)
+    os.mkfifo(tmp_path / "PressSong-Regular.otf")  # reading it waited for a writer
+    with unreadable(tmp_path / "PressSerif-Italic.otf"):
+        findings = {finding.name: finding for finding in doctor.fonts(tmp_path)}
+    assert "Permission denied" in findings["font PressSerif-Italic.otf"].found
+    assert findings["font PressSong-Regular.otf"].found == "unreadable: [Errno 22] it is a FIFO, not a regular file: " \
+        f"'{tmp_path / 'PressSong-Regular.otf'}'"

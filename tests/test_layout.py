@@ -50,6 +50,19 @@ def test_a_missing_style_resource_is_named_missing(make_issue):
         lay_out(issue, html)
 
 
+def test_a_resource_no_file_can_be_or_that_is_no_file_is_an_input_error_saying_so(make_issue):
+    import os
+
+    issue = load_issue(make_issue({"a.md": "---\ntitle: t\nsection: 专题\n---\n\n正文。\n"}))
+    os.mkfifo(issue.folder / "pipe.png")
+    for name, why in (("a%00.png", "ValueError: embedded null byte"), ("pipe.png", "it is a FIFO, not a regular file")):
+        html = render_html(issue).replace("</body>", f'<img src="{issue.folder.as_uri()}/{name}"></body>')
+        with pytest.raises(InputError) as caught:  # a NUL escaped WeasyPrint's fetcher as an internal error
+            lay_out(issue, html)
+        [problem] = caught.value.problems
+        assert "文件无法读取 (the file cannot be read: " in problem.message and why in problem.message
+
+
 @pytest.fixture(scope="module")
 def shifted_variants(tmp_path_factory):
     """The sample shifted eight ways (see conftest.shifted_sample), loaded and rendered."""

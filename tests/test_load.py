@@ -1,12 +1,16 @@
 """Loading an issue folder: the sample loads; every problem is reported with its place."""
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from press.errors import InputError
 from press.load import load_issue
-from tests.conftest import SAMPLE, article
+from tests.conftest import ROOT, SAMPLE, article, unreadable
 
 
 def problems_of(folder) -> list[str]:
@@ -171,3 +175,85 @@ def test_a_reload_converts_again_only_the_article_an_edit_changed(make_issue, mo
     second = load.load_issue(folder)
     assert len(converted) == 3 and "壬" in converted[-1]
     assert second.articles[0] == first.articles[0] and "壬" in second.articles[1].body_html
+
+
+def with_own_style_and_fonts(make_issue, tmp_path) -> tuple[Path, Path]:
+    """The sample's settings with a copy of the style and a fonts folder of links to press's fonts, except
+    PressSerif-Italic.otf, copied (a test may change these); the style's and the fonts' folders."""
+    make_issue.use_sample_settings(css="/* own copy */")
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    for font in (ROOT / "fonts").iterdir():
+        (fonts / font.name).symlink_to(font)
+    (fonts / "PressSerif-Italic.otf").unlink()
+    shutil.copy(ROOT / "fonts" / "PressSerif-Italic.otf", fonts)
+    make_issue.settings.write_text(make_issue.settings.read_text(encoding="utf-8").replace(
+        str(ROOT / "fonts"), str(fonts)), encoding="utf-8")
+    return tmp_path / "styles" / "default", fonts
+
+
+def build_problems(folder: Path, tmp_path: Path) -> str:
+    """The messages of `press build` on the folder, in another process (one that hangs fails the test), which
+    must exit 2 (bad input) without a traceback."""
+    result = subprocess.run([sys.executable, "-m", "press", "build", "-q", str(folder), "-o", str(tmp_path / "x.pdf")],
+                            capture_output=True, text=True, encoding="utf-8", timeout=60, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and "内部错误" not in result.stderr
+    return result.stderr
+
+
+def test_a_fifo_or_a_folder_where_a_source_should_be_is_an_input_error_not_a_hang(make_issue, tmp_path):
+    style, fonts = with_own_style_and_fonts(make_issue, tmp_path)
+    folder = make_issue({"a.md": article("图", "![图 1 图表](chart.svg)\n")})
+    (folder / "chart.svg").mkdir()
+    (fonts / "PressSerif-Italic.otf").unlink()
+    os.mkfifo(fonts / "PressSerif-Italic.otf")
+    (style / "style.css").rename(style / "kept.css")
+    os.mkfifo(style / "style.css")  # reading it waited for a writer for ever
+    assert "style.css: 无法读取文件 (cannot read: it is a FIFO, not a regular file)" in build_problems(folder, tmp_path)
+    (style / "style.css").unlink()
+    (style / "kept.css").rename(style / "style.css")
+    stderr = build_problems(folder, tmp_path)
+    assert "style.css:29:1: 无法读取字体文件 PressSerif-Italic.otf (cannot read the font file: it is a FIFO" in stderr
+    (fonts / "PressSerif-Italic.otf").unlink()
+    shutil.copy(ROOT / "fonts" / "PressSerif-Italic.otf", fonts)
+    assert "a.md:6:1: 无法读取图片 chart.svg (cannot read the image: it is a folder" in build_problems(folder, tmp_path)
+
+
+@pytest.mark.parametrize("unreadable_file", ["chart.svg", "style.css", "PressSerif-Italic.otf"])
+def test_an_unreadable_svg_style_or_font_is_an_input_error_naming_it(unreadable_file, make_issue, tmp_path):
+    from click.testing import CliRunner
+
+    from press.cli import main
+
+    style, fonts = with_own_style_and_fonts(make_issue, tmp_path)
+    folder = make_issue({"a.md": article("图", "![图 1 图表](chart.svg)\n")})
+    (folder / "chart.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>',
+                                      encoding="utf-8")
+    where = {"chart.svg": folder, "style.css": style, "PressSerif-Italic.otf": fonts}[unreadable_file]
+    with unreadable(where / unreadable_file):
+        result = CliRunner().invoke(main, ["build", "-q", str(folder), "-o", str(tmp_path / "x.pdf")])
+    assert result.exit_code == 2, result.output
+    assert unreadable_file in result.stderr and "Permission denied" in result.stderr, result.stderr
+
+
+def test_a_link_that_loops_is_an_image_missing(make_issue):
+    folder = make_issue({"a.md": article("图", "![图 1 图表](loop.png)\n")})
+    (folder / "loop.png").symlink_to(folder / "loop.png")
+    assert problems_of(folder) == ["2024-05/a.md:6:1: 找不到图片 loop.png (image file missing)"]
+
+
+def test_folders_named_in_the_settings_must_be_folders_a_file_can_name(make_issue):
+    folder = make_issue({"a.md": article("标题", "正文。")})
+    settings = make_issue.settings.read_text(encoding="utf-8")
+    for line, message in [('fonts_dir: "a\\0b"', "fonts_dir cannot name a folder: it holds a NUL character"),
+                          ('styles_dir: "a\\ud800b"', "styles_dir cannot name a folder: it holds a lone surrogate"),
+                          (f"style: {'样' * 90}", "style cannot name a folder: a name in it is longer than 255 bytes"),
+                          ("fonts_dir: nowhere", "找不到字体文件夹 (no fonts folder")]:
+        name = line.split(":")[0]
+        kept = "\n".join(entry for entry in settings.splitlines() if not entry.startswith(name + ":"))
+        make_issue.settings.write_text(f"{kept}\n{line}\n", encoding="utf-8")
+        with pytest.raises(InputError) as caught:
+            load_issue(folder)
+        [problem] = caught.value.problems
+        assert problem.path == make_issue.settings and message in problem.message, problem

@@ -60,8 +60,8 @@ def test_an_interrupted_preview_leaves_the_previous_set_whole(sample_build, tmp_
     from press import preview as previewing
 
     folder = tmp_path / "preview"
-    before = preview(sample_build.path, folder, dpi=20, fonts_dir=ROOT / "fonts")
-    images = {path.name: path.read_bytes() for path in [*before.pages, before.sheet]}
+    preview(sample_build.path, folder, dpi=20, fonts_dir=ROOT / "fonts")
+    images = {path.name: path.read_bytes() for path in folder.iterdir()}
 
     def interrupted(*args):
         raise KeyboardInterrupt
@@ -79,3 +79,40 @@ def test_a_low_resolution_still_gives_a_sharp_sheet(sample_build, tmp_path):
     (low_width, low_height), (high_width, high_height) = Image.open(low.sheet).size, Image.open(high.sheet).size
     assert low_width == high_width and abs(low_height - high_height) <= 5  # thumbnails of one size either way
     assert Image.open(low.pages[0]).width < THUMB_WIDTH  # the sheet's thumbnails were not enlarged from these
+
+
+def shorter(pdf, pages: int, target):
+    """The first `pages` pages of a PDF, as another PDF."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for page in PdfReader(pdf).pages[:pages]:
+        writer.add_page(page)
+    with open(target, "wb") as stream:
+        writer.write(stream)
+    return target
+
+
+def test_a_new_preview_removes_the_pages_press_wrote_and_only_those(sample_build, tmp_path):
+    folder = tmp_path / "review"
+    preview(sample_build.path, folder, dpi=20, fonts_dir=ROOT / "fonts")
+    (folder / "page-99.png").write_bytes(b"the user's own page")  # a name press might have written, but did not
+    (folder / "notes.txt").write_text("审读意见", encoding="utf-8")
+    made = preview(shorter(sample_build.path, 3, tmp_path / "short.pdf"), folder, dpi=20, fonts_dir=ROOT / "fonts")
+    assert [path.name for path in made.pages] == ["page-01.png", "page-02.png", "page-03.png"]
+    assert sorted(path.name for path in folder.iterdir()) == [
+        ".press-preview.json", "contact-sheet.png", "notes.txt", "page-01.png", "page-02.png", "page-03.png",
+        "page-99.png"]
+    assert (folder / "page-99.png").read_bytes() == b"the user's own page"
+
+
+def test_a_file_press_did_not_write_is_not_overwritten(sample_build, tmp_path):
+    pdf = shorter(sample_build.path, 3, tmp_path / "short.pdf")
+    folder = tmp_path / "review"
+    folder.mkdir()
+    (folder / "page-02.png").write_bytes(b"the user's own page")
+    result = CliRunner().invoke(main, ["preview", str(pdf), "--dpi", "20", "-o", str(folder)])
+    assert result.exit_code == 2, result.output
+    assert "page-02.png" in result.stderr and "did not write" in result.stderr
+    assert sorted(path.name for path in folder.iterdir()) == ["page-02.png"]
+    assert (folder / "page-02.png").read_bytes() == b"the user's own page"

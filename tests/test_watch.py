@@ -89,3 +89,19 @@ def test_a_pdf_written_inside_the_watched_issue_folder_does_not_start_another_bu
         assert line is None, f"the watcher rebuilt after writing its own PDF: {line}"
     finally:
         watcher.stop()
+
+
+def test_an_output_press_may_not_write_ends_the_watch(make_issue, tmp_path):
+    import os
+
+    import pytest
+
+    from press.errors import OutputError
+    from press.watch import watch
+
+    folder = make_issue({"01-a.md": article("甲文", "第一段正文。")})
+    os.mkfifo(tmp_path / "pipe.pdf")
+    said = []
+    with pytest.raises(OutputError, match="FIFO"):  # no save can mend the command line's -o
+        watch(folder, tmp_path / "pipe.pdf", said.append, keep_going=lambda: False)
+    assert not said
