@@ -286,7 +286,7 @@ def growth(work: Path, name: str, unit: str, sizes: list[int], body, runs: int, 
               f"| {slope} | {megabytes:.0f} MB |", flush=True)
         previous = size, cpu
     if len(slopes) > 1:
-        print(f"CPU per {unit} from one size to the next, max/min over {sizes[0]:,}–{sizes[-1]:,} {unit}: "
+        print(f"CPU per {unit} from one size to the next, max/min over {sizes[0]:,} to {sizes[-1]:,}: "
               f"×{max(slopes) / min(slopes):.2f} (bar: within ×2)", flush=True)
 
 
