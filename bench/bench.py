@@ -274,6 +274,8 @@ def growth_build(folder: Path, runs: int) -> tuple[float, float, float]:
 
 def growth(work: Path, name: str, unit: str, sizes: list[int], body, runs: int, empty: float) -> None:
     """Build one issue per size, print a row each, then the spread of the cost per unit between sizes."""
+    if not sizes:
+        return
     print(f"\n{name}\n| {unit} | wall | CPU | CPU − empty | per {unit} above empty | per {unit} from the size before "
           "| peak memory |\n| --- | --- | --- | --- | --- | --- | --- |")
     previous, slopes = None, []
