@@ -4,6 +4,7 @@ Run from the repository's root (after `bash .ci/setup`):
 
     .venv/bin/python bench/bench.py                  # sample: 5 runs each; 4× and 16× issues: 3 runs
     .venv/bin/python bench/bench.py --runs 7 --scales 1,4
+    .venv/bin/python bench/bench.py --scales "" --archive 0 --paragraph 1,10,100 --notes 10,100  # growth only
 
 Every figure is a median over the runs, and every ratio compares figures
 measured in the same run of this script on the same machine.  Cold builds
@@ -15,6 +16,23 @@ adapter, no footnote verification, no page labels.  The watch figure is the
 time from saving an edited article to `press watch` (a separate process)
 reporting the new PDF renamed into place.  The archive figure builds several
 sample-sized issues with `press build`, one at a time and then on every core.
+
+The growth figures build one-article issues in new processes: one paragraph of
+N KB of text (Chinese prose with Latin words and numbers; with `--texts`, also
+one unbroken ACGT sequence, or `*`s, 甲 and `_`s, an input no word processor
+breaks), and N footnotes (five calls to a paragraph, each note a source with a
+URL).  Each is timed by the CPU seconds of its process (user + system, from
+wait4(), so that other work on the machine counts less than in wall time): the
+median of --growth-runs builds when one takes under 10 s, else one build.  An
+"empty" issue of one sentence gives the fixed cost of a build (start, fonts,
+cover), shown and subtracted: "per KB above empty" is (CPU − empty) ÷ KB.  The
+growth is judged on the cost per unit from one size to the next, (CPU − the
+smaller size's CPU) ÷ (KB − the smaller size's KB): linear growth means the
+same figure at every step, and max/min of these figures is the spread (1.0:
+exactly linear).  The first KB is left out of that ratio because it costs more
+than growth: the Latin face and a larger glyph subset that one sentence of Han
+does not need, and a second page; its 10–50 ms are also within the noise of
+one build.
 """
 
 import argparse
@@ -42,13 +60,19 @@ HTML(filename=sys.argv[1]).write_pdf(sys.argv[3], stylesheets=[css], font_config
 
 def timed_process(command: list[str], cwd: Path = ROOT) -> tuple[float, float]:
     """Run a command; return its wall seconds and peak memory in MB (of that process alone)."""
+    seconds, _, megabytes = run_process(command, cwd)
+    return seconds, megabytes
+
+
+def run_process(command: list[str], cwd: Path = ROOT) -> tuple[float, float, float]:
+    """Run a command; return its wall seconds, CPU seconds (user + system) and peak memory in MB."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def median_of(runs: int, action) -> tuple[float, float]:
@@ -187,19 +211,121 @@ def describe(factor: int, runs: int, figures: dict) -> str:
     return line
 
 
+# Growth with the text --------------------------------------------------------------------------------
+
+SENTENCES = ("3 月 15 日，美国能源部（DOE）宣布投入 2.5 亿美元支持电池回收研究。",
+             "该计划由 NREL 牵头，覆盖材料合成、涂层、干燥和质量控制等环节；",
+             "研究人员利用 AI 与机器学习方法，将表征时间缩短了约 40%，",
+             "并在 Nature Materials 上发表了相关成果。",
+             "据统计，2023 年全球半导体销售额达到 5268 亿美元，同比下降 8.2%，",
+             "其中存储芯片的降幅最大——超过 30%。",
+             "专家认为，“二维材料”有望在未来 5 至 10 年内实现规模化应用……",
+             "此外，欧盟《关键原材料法案》（CRMA）明确提出了回收率目标。")
+GROWTH_REPEAT_BELOW = 10.0  # seconds: a build this quick is repeated, a slower one runs once
+
+
+def prose(size: int) -> str:
+    """Chinese prose of at least `size` UTF-8 bytes: punctuation, Latin words, numbers, one paragraph."""
+    sentences, length = [], 0
+    while length < size:
+        sentence = SENTENCES[len(sentences) % len(SENTENCES)]
+        sentences.append(sentence)
+        length += len(sentence.encode())
+    return "".join(sentences)
+
+
+TEXTS = {
+    "prose": prose,
+    "gene": lambda size: "序列：" + "ACGT" * (size // 4),  # one string with no break opportunity
+    "marks": lambda size: "*" * (size // 2) + "甲" + "_" * (size // 2),  # Markdown marks that pair with nothing
+}
+
+
+def notes_body(count: int) -> str:
+    """`count` footnotes: five calls to a paragraph, each note a source with a URL."""
+    calls = [f"第 {number} 项研究由 NREL 与 ANL 合作完成，经费约 {number * 3} 万美元。[^{number}]"
+             for number in range(1, count + 1)]
+    paragraphs = ["".join(calls[start:start + 5]) for start in range(0, count, 5)]
+    notes = [f"[^{number}]: Report {number} on Critical Materials, 2024. <https://example.org/reports/{number}>"
+             for number in range(1, count + 1)]
+    return "\n\n".join(paragraphs + notes)
+
+
+def one_article_issue(work: Path, name: str, body: str) -> Path:
+    """An issue folder holding one article with `body`, beside the sample's newsletter.yaml."""
+    issues = work / name
+    folder = issues / "2024-04"
+    folder.mkdir(parents=True)
+    sample_settings(issues)
+    (folder / "a.md").write_text(f"---\ntitle: 长文本\nsection: 专题\n---\n\n{body}\n", encoding="utf-8")
+    (folder / "issue.yaml").write_text("year: 2024\nnumber: 4\ndate: 2024-04-01\narticles:\n  - a.md\n",
+                                       encoding="utf-8")
+    return folder
+
+
+def growth_build(folder: Path, runs: int) -> tuple[float, float, float]:
+    """Medians of (wall seconds, CPU seconds, peak MB) of cold builds; a slow build runs once."""
+    command = [sys.executable, "-m", "press", "build", "-q", str(folder), "-o", str(folder.parent / "out.pdf")]
+    results = [run_process(command)]
+    if results[0][0] < GROWTH_REPEAT_BELOW:
+        results += [run_process(command) for _ in range(runs - 1)]
+    return tuple(statistics.median(result[i] for result in results) for i in range(3))
+
+
+def growth(work: Path, name: str, unit: str, sizes: list[int], body, runs: int, empty: float) -> None:
+    """Build one issue per size, print a row each, then the spread of the cost per unit between sizes."""
+    if not sizes:
+        return
+    print(f"\n{name}\n| {unit} | wall | CPU | CPU − empty | per {unit} above empty | per {unit} from the size before "
+          "| peak memory |\n| --- | --- | --- | --- | --- | --- | --- |")
+    previous, slopes = None, []
+    for size in sizes:
+        wall, cpu, megabytes = growth_build(one_article_issue(work, f"{name}-{size}", body(size)), runs)
+        slope = "" if previous is None else f"{(cpu - previous[1]) / (size - previous[0]) * 1000:.2f} ms"
+        if previous is not None:
+            slopes.append((cpu - previous[1]) / (size - previous[0]))
+        print(f"| {size:,} | {wall:.2f} s | {cpu:.2f} s | {cpu - empty:.2f} s | {(cpu - empty) / size * 1000:.2f} ms "
+              f"| {slope} | {megabytes:.0f} MB |", flush=True)
+        previous = size, cpu
+    if len(slopes) > 1:
+        print(f"CPU per {unit} from one size to the next, max/min over {sizes[0]:,} to {sizes[-1]:,}: "
+              f"×{max(slopes) / min(slopes):.2f} (bar: within ×2)", flush=True)
+
+
+def growth_section(work: Path, arguments) -> None:
+    """Time per KB of one paragraph and per footnote, over sizes, above the fixed cost of an empty build."""
+    _, empty, empty_mb = growth_build(one_article_issue(work, "empty", "一句话。"), arguments.growth_runs)
+    print(f"\nempty build (one sentence): {empty:.2f} s CPU, {empty_mb:.0f} MB — subtracted below")
+    for text in parts(arguments.texts, str):
+        make = TEXTS[text]
+        growth(work, f"one paragraph of {text}", "KB", parts(arguments.paragraph),
+               lambda kb, make=make: make(kb * 1024), arguments.growth_runs, empty)
+    growth(work, "footnotes", "note", parts(arguments.notes), notes_body, arguments.growth_runs, empty)
+
+
+def parts(listed: str, kind=int) -> list:
+    """The comma-separated values of a flag ("" lists none)."""
+    return [kind(part) for part in listed.split(",") if part.strip()]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per figure on the sample (median)")
     parser.add_argument("--scale-runs", type=int, default=3, help="runs per figure on the larger issues")
     parser.add_argument("--scales", default="1,4,16", help="issue sizes as multiples of the sample")
     parser.add_argument("--archive", type=int, default=6, help="issues in the archive build (0: skip)")
+    parser.add_argument("--paragraph", default="1,10,100,1000,5000",
+                        help='sizes in KB of the one-paragraph issues ("": skip; 5000 takes minutes)')
+    parser.add_argument("--texts", default="prose", help="what the paragraph holds: prose, gene, marks")
+    parser.add_argument("--notes", default="10,100,1000,2000", help='footnotes in the footnote issues ("": skip)')
+    parser.add_argument("--growth-runs", type=int, default=5, help="runs per growth figure under 10 s (median)")
     arguments = parser.parse_args()
     print(f"{time.strftime('%Y-%m-%d')} · {platform.node()} · {platform.processor() or platform.machine()} · "
           f"{os.cpu_count()} cores · Python {platform.python_version()}")
     results = {}
     with tempfile.TemporaryDirectory() as temporary:
         work = Path(temporary)
-        for factor in (int(part) for part in arguments.scales.split(",")):
+        for factor in parts(arguments.scales):
             folder = scaled_issue(work, factor)
             runs = arguments.runs if factor == 1 else arguments.scale_runs
             results[factor] = figures = measure(folder, work, runs, warm=factor == 1)
@@ -208,6 +334,8 @@ def main() -> None:
             one, every = archive_builds(work, arguments.archive)
             print(f"archive of {arguments.archive} sample-sized issues: press build -j 1 {one:.1f} s, "
                   f"on {os.cpu_count()} cores {every:.1f} s (×{one / every:.2f})", flush=True)
+        if arguments.paragraph or arguments.notes:
+            growth_section(work, arguments)
     if 1 in results:
         base = results[1]
         for factor, figures in results.items():

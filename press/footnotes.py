@@ -51,16 +51,18 @@ def collect(tokens: list[Token], env: dict, first_number: int, line_offset: int,
     definitions = definition_tokens(tokens)
     definition_lines = {line + line_offset for _, line in definitions.values()}
     called: list[str] = []
+    seen: set[str] = set()  # a list's `in` grew with the square of the notes
     for token in walk_inline(tokens):
         if token.type != "footnote_ref":
             continue
         label = labels[token.meta["id"]]
         line = token.meta.get("line", 0) + line_offset
-        if label in called and line not in definition_lines:
+        if label in seen and line not in definition_lines:
             problems.append((line, last_column(lines, line - line_offset, f"[^{label}]"),
                              f"脚注 [^{label}] 被引用了两次 (footnote called twice)", Kind.FOOTNOTE_TWICE))
         else:
             called.append(label)
+            seen.add(label)
     for label, (inner, line) in definitions.items():
         problems += definition_problems(label, inner, line + line_offset)
     footnotes = []

@@ -27,7 +27,7 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from press import footnotes, ids, images, justify
+from press import footnotes, ids, images, justify, longtext
 from press.cjk import BOOKMARK_ATTRIBUTE, SQUEEZE_CLASS
 from press.errors import InputError, LayoutError, Problem
 from press.model import ISSUE_FILE, STYLESHEET, Footnote, Issue
@@ -334,6 +334,7 @@ def lay_out(issue: Issue, html: "str | HTML", pushed: tuple[str, ...] = (), css:
     `css` is added after the style (and after the rules of pushed blocks).
     """
     justify.install()
+    longtext.install()
     footnotes.install()
     if isinstance(html, str):
         html = parse(issue, html)
