@@ -7,12 +7,15 @@ Run from the repository's root (after `bash .ci/setup`):
     .venv/bin/python bench/bench.py --scales "" --archive 0 --paragraph 1,10,100 --notes 10,100  # growth only
 
 Every figure is a median over the runs, and every ratio compares figures
-measured in the same run of this script on the same machine.  Cold builds
+measured in the same run of this script on the same machine; press, the
+naive baseline and press check run in turn, run after run (interleaved), so
+that a machine that slows down weighs on all three alike.  Cold builds
 are new processes (`python -m press build`), timed from start to exit, with
 the process's peak resident memory from wait4().  The naive baseline is one
 `HTML(...).write_pdf()` of the HTML press renders for the issue, with the same
 stylesheet and fonts, in a new process: plain WeasyPrint, no justification
-adapter, no footnote verification, no page labels.  The watch figure is the
+adapter, no footnote verification, no page labels.  `press check --issue` of
+the PDF press built is timed the same way.  The watch figure is the
 time from saving an edited article to `press watch` (a separate process)
 reporting the new PDF renamed into place.  The archive figure builds several
 sample-sized issues with `press build`, one at a time and then on every core.
@@ -190,9 +193,11 @@ def measure(folder: Path, work: Path, runs: int, warm: bool) -> dict:
     build = [sys.executable, "-m", "press", "build", "-q", str(folder), "-o", str(press_pdf)]
     html, css = naive_inputs(folder, work)
     naive = [sys.executable, "-c", NAIVE, str(html), str(css), str(naive_pdf)]
-    press_seconds, press_mb = median_of(runs, lambda: timed_process(build))
-    naive_seconds, naive_mb = median_of(runs, lambda: timed_process(naive))
-    figures = {"press_s": press_seconds, "press_mb": press_mb, "naive_s": naive_seconds, "naive_mb": naive_mb,
+    check = [sys.executable, "-m", "press", "check", str(press_pdf), "--issue", str(folder)]
+    medians = interleaved(runs, {"press": build, "naive": naive, "check": check})
+    figures = {"press_s": medians["press"][0], "press_mb": medians["press"][1],
+               "naive_s": medians["naive"][0], "naive_mb": medians["naive"][1],
+               "check_s": medians["check"][0], "check_mb": medians["check"][1],
                "pages": pages_of(press_pdf), "naive_pages": pages_of(naive_pdf),
                "bytes": press_pdf.stat().st_size, "naive_bytes": naive_pdf.stat().st_size}
     if warm:
@@ -200,12 +205,25 @@ def measure(folder: Path, work: Path, runs: int, warm: bool) -> dict:
     return figures
 
 
+def interleaved(runs: int, commands: dict[str, list[str]]) -> dict[str, tuple[float, float]]:
+    """Medians of (seconds, megabytes) for each command, run in turn `runs` times (press, naive, check, press …),
+    so that a machine slowing down or speeding up weighs on every command alike."""
+    results: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            results[name].append(timed_process(command))
+    return {name: (statistics.median(r[0] for r in rows), statistics.median(r[1] for r in rows))
+            for name, rows in results.items()}
+
+
 def describe(factor: int, runs: int, figures: dict) -> str:
     """One line of results for one issue size."""
     line = (f"{factor:>3}× ({runs} runs): press {figures['press_s']:.2f} s, {figures['press_mb']:.0f} MB, "
             f"{figures['pages']} pages, {figures['bytes'] / 1024:.0f} KB | naive WeasyPrint "
             f"{figures['naive_s']:.2f} s, {figures['naive_mb']:.0f} MB, {figures['naive_pages']} pages, "
-            f"{figures['naive_bytes'] / 1024:.0f} KB | naive/press time {figures['naive_s'] / figures['press_s']:.2f}")
+            f"{figures['naive_bytes'] / 1024:.0f} KB | naive/press time {figures['naive_s'] / figures['press_s']:.2f}"
+            f" | press check --issue {figures['check_s']:.2f} s, {figures['check_mb']:.0f} MB "
+            f"(check/build {figures['check_s'] / figures['press_s']:.2f})")
     if "watch_s" in figures:
         line += f" | press watch, save → PDF on disk {figures['watch_s']:.2f} s"
     return line
@@ -343,7 +361,8 @@ def main() -> None:
                 time_growth = figures["press_s"] / base["press_s"]
                 memory_growth = figures["press_mb"] / base["press_mb"]
                 print(f"growth 1× → {factor}×: time ×{time_growth:.1f}, memory ×{memory_growth:.1f}, "
-                      f"pages ×{figures['pages'] / base['pages']:.1f}")
+                      f"pages ×{figures['pages'] / base['pages']:.1f}, press check ×"
+                      f"{figures['check_s'] / base['check_s']:.1f}")
 
 
 if __name__ == "__main__":
