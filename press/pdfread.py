@@ -442,8 +442,10 @@ def read_fonts(reader: PdfReader) -> list[Font]:
     with the characters it drew as .notdef and where."""
     fonts: dict[str, Font] = {}
     checked: set[str] = set()
+    notdefs: dict[int, tuple] = {}  # id() of a font dictionary → the font and its .notdef characters
     for index, page in enumerate(reader.pages):
         for content, resources in content_streams(page):
+            drawn = codes_drawn(content)
             for key, font in (resources.get("/Font") or {}).items():
                 font = font.get_object() if isinstance(font, IndirectObject) else font
                 name = str(font.get("/BaseFont", "?")).lstrip("/")
@@ -452,8 +454,10 @@ def read_fonts(reader: PdfReader) -> list[Font]:
                 if name not in checked:
                     checked.add(name)
                     known.unreachable = unreachable_cids(font)
-                missing = notdef_characters(font)
-                for code in codes_drawn(content, str(key)) & set(missing):
+                if key in drawn and id(font) not in notdefs:
+                    notdefs[id(font)] = (font, notdef_characters(font))  # the font kept: its id stays its own
+                missing = notdefs[id(font)][1] if key in drawn else {}
+                for code in drawn.get(key, set()) & set(missing):
                     if index not in known.missing.setdefault(missing[code], []):
                         known.missing[missing[code]].append(index)
     return sorted(fonts.values(), key=lambda font: font.name)
@@ -527,16 +531,17 @@ def cff_glyphs_by_cid(data: bytes, subtype: str) -> dict[int, int] | None:
     return {(0 if name == ".notdef" else int(name[3:])): index for index, name in enumerate(top.charset)}
 
 
-def codes_drawn(content: bytes, font_key: str) -> set[int]:
-    """The two-byte codes a content stream shows in the font named `font_key` in its resources."""
-    codes: set[int] = set()
+def codes_drawn(content: bytes) -> dict[str, set[int]]:
+    """The two-byte codes a content stream shows, by the name of their font in its resources (one pass over
+    the content for all its fonts)."""
+    codes: dict[str, set[int]] = {}
     current = None
     for match in CONTENT_TOKEN.finditer(content):
         if match.group("font"):
             current = "/" + match.group("font").decode()
-        elif current == font_key:
+        elif current is not None:
             hexes = match.group("hex").decode()
-            codes.update(int(hexes[i:i + 4], 16) for i in range(0, len(hexes) - 3, 4))
+            codes.setdefault(current, set()).update(int(hexes[i:i + 4], 16) for i in range(0, len(hexes) - 3, 4))
     return codes
 
 

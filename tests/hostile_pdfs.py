@@ -78,3 +78,12 @@ def flate_bomb(decoded: int) -> bytes:
 def blank_pages(count: int, size: tuple[float, float] = (595, 842)) -> bytes:
     """`count` empty pages of `size` points."""
     return pdf([b""] * count, size=size)
+
+
+def many_fonts(count: int) -> bytes:
+    """A page whose resources name `count` fonts, each showing one glyph."""
+    fonts = b" ".join(b"/F%d 3 0 R" % n for n in range(count))
+    content = b"".join(b"BT /F%d 10 Tf 20 %d Td <0041> Tj ET\n" % (n, 20 + n % 700) for n in range(count))
+    return assemble([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>", FONT,
+                     b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R "
+                     b"/Resources << /Font << " + fonts + b" >> >> >>", stream(content)])

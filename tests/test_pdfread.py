@@ -97,3 +97,18 @@ def test_a_glyph_is_in_the_first_figure_whose_picture_holds_its_middle():
     chars = [glyph("a", 0, 10, 10), glyph("b", 0, 50, 10), glyph("c", 0, 95, 10), glyph("d", 0, float("nan"), 10)]
     regions = [("late", 40.0, 100.0), ("early", 0.0, 60.0)]
     assert regions_of(chars, regions) == ["early", "late", "late", None]
+
+
+def test_the_fonts_of_a_page_are_read_in_one_pass_over_its_content():
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from press.pdfread import read_fonts
+    from tests.conftest import calls_made
+    from tests.hostile_pdfs import many_fonts
+
+    assert [font.name for font in read_fonts(PdfReader(BytesIO(many_fonts(3))))] == ["Helvetica"]
+    small, large = (calls_made(lambda count=count: read_fonts(PdfReader(BytesIO(many_fonts(count)))))
+                    for count in (200, 400))
+    assert large < 2.3 * small, (small, large)  # the content read once per font: 4 times the work
