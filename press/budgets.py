@@ -252,6 +252,9 @@ def content_cost(content: bytes, resources, known: dict, budget: Budget, depth: 
                      for string in STRING.findall(content))
     bare = STRING.sub(b" ", content)
     cost = Cost(len(OPERATOR.findall(bare)), text_bytes)
+    if text_bytes and (glyph := glyph_procedure_cost(resources, known, budget, depth)).operations:
+        cost.add(glyph, text_bytes)  # every byte of text may run the costliest glyph of a Type3 font
+        over_budget(cost, budget)
     forms = resolved(resources.get("/XObject")) or {}
     for name, times in Counter(DRAWN.findall(bare)).items():
         form = resolved(forms.get("/" + name.decode("latin-1")))
@@ -261,10 +264,36 @@ def content_cost(content: bytes, resources, known: dict, budget: Budget, depth: 
     return cost
 
 
+def glyph_procedure_cost(resources, known: dict, budget: Budget, depth: int) -> Cost:
+    """What the costliest glyph of the Type3 fonts among `resources` costs to draw (a Type3 glyph is a content
+    stream of its own, run each time the glyph is shown); nothing without Type3 fonts."""
+    key = ("glyphs", id(resources))
+    if key not in known:
+        known[key] = (resources, costliest_glyph(resources, known, budget, depth))  # resources kept: its id stays
+    return known[key][1]
+
+
+def costliest_glyph(resources, known: dict, budget: Budget, depth: int) -> Cost:
+    """The cost of the costliest glyph procedure of the Type3 fonts among `resources`."""
+    costliest = Cost()
+    for font in (resolved(resources.get("/Font")) or {}).values():
+        font = resolved(font)
+        if font is None or font.get("/Subtype") != "/Type3":
+            continue
+        own = resolved(font.get("/Resources")) or resources
+        for procedure in (resolved(font.get("/CharProcs")) or {}).values():
+            cost = form_cost(resolved(procedure), own, known, budget, depth + 1)
+            if cost.operations + cost.text_bytes > costliest.operations + costliest.text_bytes:
+                costliest = cost
+    return costliest
+
+
 def form_cost(form, resources, known: dict, budget: Budget, depth: int) -> Cost:
     """What drawing a form once costs (its own resources, else those of what draws it)."""
     if depth > MAX_NESTING:
-        raise OverBudget(f"forms drawn within forms more than {MAX_NESTING} deep")
+        raise OverBudget(f"forms (or Type3 glyphs) drawn within forms more than {MAX_NESTING} deep")
+    if not hasattr(form, "get_data"):
+        return Cost()
     own = resolved(form.get("/Resources")) or resources
     key = (id(form), id(own))
     if key not in known:

@@ -87,3 +87,18 @@ def many_fonts(count: int) -> bytes:
     return assemble([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>", FONT,
                      b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R "
                      b"/Resources << /Font << " + fonts + b" >> >> >>", stream(content)])
+
+
+def type3_bomb(levels: int, fanout: int) -> bytes:
+    """A page showing one glyph of a Type3 font whose glyph draws forms drawing forms (`fanout` ** `levels`)."""
+    forms = [stream(b"q /X%d Do Q " % (level + 1) * fanout if level < levels - 1 else b"0 0 1 1 re f",
+                    b"/Type /XObject /Subtype /Form /BBox [0 0 1 1] /Resources << /XObject << /X%d %d 0 R >> >>"
+                    % (level + 1, 7 + level + 1)) for level in range(levels)]
+    glyph = stream(b"1 0 0 0 1 1 d1 /X0 Do")
+    font = (b"<< /Type /Font /Subtype /Type3 /FontBBox [0 0 1 1] /FontMatrix [0.001 0 0 0.001 0 0] "
+            b"/CharProcs << /a 6 0 R >> /Encoding << /Type /Encoding /Differences [97 /a] >> /FirstChar 97 "
+            b"/LastChar 97 /Widths [1000] /Resources << /XObject << /X0 7 0 R >> >> >>")
+    return assemble([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>", font,
+                     b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R "
+                     b"/Resources << /Font << /T3 3 0 R >> >> >>", stream(b"BT /T3 12 Tf 20 20 Td (a) Tj ET"),
+                     glyph, *forms])

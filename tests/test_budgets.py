@@ -14,7 +14,7 @@ from press.cli import main
 from press.errors import InputError
 from press.preview import images_made
 from tests.conftest import calls_made
-from tests.hostile_pdfs import blank_pages, flate_bomb, nested_forms, one_glyph_lines, pdf, stream
+from tests.hostile_pdfs import blank_pages, flate_bomb, nested_forms, one_glyph_lines, pdf, stream, type3_bomb
 
 
 def refusal(path, budget: Budget = BUDGET) -> str:
@@ -44,8 +44,14 @@ def test_forms_drawing_each_other_are_refused_at_once_by_check_and_preview(tmp_p
 def test_a_form_that_draws_itself_is_refused():
     loop = stream(b"/X0 Do", b"/Type /XObject /Subtype /Form /BBox [0 0 1 1] /Resources << /XObject << /X0 6 0 R >> >>")
     data = pdf([b"/X0 Do"], objects=[loop], resources=b"/XObject << /X0 6 0 R >>")
-    with pytest.raises(OverBudget, match="forms drawn within forms more than 32 deep"):
+    with pytest.raises(OverBudget, match="drawn within forms more than 32 deep"):
         drawing_cost(PdfReader(BytesIO(data)), BUDGET)
+
+
+def test_a_type3_glyph_that_draws_forms_counts_each_time_it_is_shown(tmp_path):
+    bomb = write(tmp_path, "type3.pdf", type3_bomb(8, 10))
+    assert "more than 2 000 000 drawing operations (budget of press check)" in refusal(bomb)
+    assert drawing_cost(PdfReader(BytesIO(type3_bomb(2, 10))), BUDGET).operations > 10
 
 
 def test_each_budget_is_named_with_its_limit(tmp_path):
