@@ -30,6 +30,8 @@ MAX_NESTING = 32  # forms drawn within forms, at most (PDFium draws none deeper)
 STRING = re.compile(rb"\((?:[^()\\]|\\.)*\)|<[0-9A-Fa-f\s]*>")
 OPERATOR = re.compile(rb"(?<![^\s\[\]()<>{}%])[A-Za-z'\"][A-Za-z0-9*'\"]*")  # not after a name's /
 DRAWN = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+Do\b")
+INLINE_IMAGE = re.compile(rb"\bBI\b(.{0,4000}?)\bID\b", re.S)  # an inline image's dictionary
+INLINE_SIDES = (re.compile(rb"/W(?:idth)?\s+(\d+)"), re.compile(rb"/H(?:eight)?\s+(\d+)"))
 
 
 @dataclass(frozen=True)
@@ -252,6 +254,8 @@ def content_cost(content: bytes, resources, known: dict, budget: Budget, depth: 
                      for string in STRING.findall(content))
     bare = STRING.sub(b" ", content)
     cost = Cost(len(OPERATOR.findall(bare)), text_bytes)
+    if any(inline_pixels(header) > budget.image_pixels for header in INLINE_IMAGE.findall(content)):
+        raise OverBudget(f"an image of more than {number(budget.image_pixels)} pixels")
     if text_bytes and (glyph := glyph_procedure_cost(resources, known, budget, depth)).operations:
         cost.add(glyph, text_bytes)  # every byte of text may run the costliest glyph of a Type3 font
         over_budget(cost, budget)
@@ -262,6 +266,12 @@ def content_cost(content: bytes, resources, known: dict, budget: Budget, depth: 
             cost.add(form_cost(form, resources, known, budget, depth + 1), times)
             over_budget(cost, budget)
     return cost
+
+
+def inline_pixels(header: bytes) -> int:
+    """An inline image's width × its height, as its dictionary says (0 where it does not)."""
+    sides = [side.search(header) for side in INLINE_SIDES]
+    return int(sides[0].group(1)) * int(sides[1].group(1)) if all(sides) else 0
 
 
 def glyph_procedure_cost(resources, known: dict, budget: Budget, depth: int) -> Cost:

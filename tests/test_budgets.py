@@ -78,6 +78,8 @@ def test_an_image_of_too_many_pixels_is_refused(tmp_path):
                    b"/BitsPerComponent 1 /Filter /JBIG2Decode")
     data = pdf([b"q 100 0 0 100 0 0 cm /I0 Do Q"], objects=[image], resources=b"/XObject << /I0 6 0 R >>")
     assert "an image of more than 128 000 000 pixels" in refusal(write(tmp_path, "image.pdf", data))
+    inline = pdf([b"q 100 0 0 100 0 0 cm BI /W 100000 /H 100000 /CS /G /BPC 1 /F /Fl ID \x78\x9c EI Q"])
+    assert "an image of more than 128 000 000 pixels" in refusal(write(tmp_path, "inline.pdf", inline))
 
 
 def test_preview_counts_its_pages_thumbnails_and_sheet(tmp_path):
