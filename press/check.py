@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from press import figures, measure, overlap, structure
+from press import budgets, figures, measure, overlap, structure
 from press.errors import InputError, Problem, display_path
 from press.expected import expected_of
 from press.fonts import family_names
@@ -117,17 +117,19 @@ class Report:
 
 
 def check_pdf(path: Path, issue_folder: Path | None = None, only: Iterable[str] = (),
-              skip: Iterable[str] = (), issue: Issue | None = None, reading: Reading | None = None) -> Report:
+              skip: Iterable[str] = (), issue: Issue | None = None, reading: Reading | None = None,
+              budget: budgets.Budget = budgets.BUDGET) -> Report:
     """Hold the PDF at `path` to the selected rules; compare it with its issue when given.
 
     `reading` is the PDF read before (to check one PDF against several sources). Raises InputError when
-    the PDF cannot be read or the issue has problems.
+    the PDF cannot be read, exceeds the `budget` of what press check reads and draws, or the issue has
+    problems.
     """
     if issue is None and issue_folder is not None:
         issue = load_issue(Path(issue_folder))
     settings = issue.settings.check if issue else CheckSettings()
     thresholds = bar_settings(settings)
-    reading = reading or read(Path(path))
+    reading = reading or read(Path(path), budget)
     evidence = Evidence(reading, settings)
     if issue is not None:
         evidence.expected = expected_of(issue)
@@ -147,12 +149,16 @@ def check_pdf(path: Path, issue_folder: Path | None = None, only: Iterable[str] 
     return Report(Path(path), issue.folder if issue else None, checks, not_run)
 
 
-def read(path: Path):
-    """The PDF read back; an unreadable file is an input error."""
+def read(path: Path, budget: budgets.Budget = budgets.BUDGET):
+    """The PDF read back, once it is found within the budget (each page rendered at overlap's resolution);
+    an unreadable file, or one over the budget, is an input error."""
     try:
+        budgets.guard(path, "press check", budgets.each_page_at(overlap.RENDER_DPI), budget)
         return read_pdf(path)
     except FileNotFoundError:
         raise InputError([Problem(path, 0, 0, "找不到 PDF 文件 (no such PDF)")]) from None
+    except InputError:
+        raise
     except Exception as error:  # pypdf and pdfminer raise many kinds on a broken file
         raise InputError([Problem(path, 0, 0, f"无法读取 PDF (not a readable PDF): {error}")]) from None
 

@@ -9,6 +9,7 @@ and Han–Latin gaps.
 """
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
@@ -139,8 +140,7 @@ def set_right_edges(lines: list[BodyLine], blocks: list[list[BodyLine]]) -> None
     right edge.  The furthest end, not the most common: in ragged text most
     lines end short of the margin, at the same whole number of ems.
     """
-    left_of_block = {id(item): rounded(min(other.line.x0 for other in block))
-                     for block in blocks for item in block}
+    left_of_block = {id(item): rounded(left) for block, left in block_lefts(blocks) for item in block}
     edges: dict[float, float] = {}
     for item in lines:
         left = left_of_block[id(item)]
@@ -165,10 +165,11 @@ def set_finality(lines: list[BodyLine], blocks: list[list[BodyLine]], body_size:
     table, a heading stands between), or it is indented, a list item, far below, in another font, the first
     line of a block press names (its destination stands there), or there is none."""
     pitch = line_pitch(lines)
-    left_of = {id(item): min(other.line.x0 for other in block) for block in blocks for item in block}
+    left_of = {id(item): left for block, left in block_lefts(blocks) for item in block}
+    places = flow_places(lines)
     for index, item in enumerate(lines):
         following = lines[index + 1] if index + 1 < len(lines) else None
-        if (following is None or not next_in_flow(item, following)
+        if (following is None or not next_in_flow(item, following, places)
                 or dominant_font(following.line) != dominant_font(item.line)
                 or (following.page is item.page and following.line.top - item.line.top > 1.25 * pitch)
                 or starts_block(following.page, following.line)):
@@ -178,19 +179,37 @@ def set_finality(lines: list[BodyLine], blocks: list[list[BodyLine]], body_size:
             item.final = indent >= PARAGRAPH_INDENT * body_size or bool(LIST_ITEM.match(following.line.text))
 
 
-def next_in_flow(item: BodyLine, following: BodyLine) -> bool:
+def next_in_flow(item: BodyLine, following: BodyLine, places: dict[int, tuple[int, int]]) -> bool:
     """Whether no line of text stands between two body lines: the next on its page, or the last of one page
-    and the first of the next."""
+    and the first of the next.  `places` are the lines' places in their page's flow (`flow_places`)."""
+    here, there = places.get(id(item.line)), places.get(id(following.line))
+    if here is None or there is None:
+        return False
     if following.page is item.page:
-        flow = item.page.flow
-        return flow.index(following.line) == flow.index(item.line) + 1 if item.line in flow else False
-    return (following.page.index == item.page.index + 1 and item.page.flow[-1:] == [item.line]
-            and following.page.flow[:1] == [following.line])
+        return there[0] == here[0] + 1
+    return following.page.index == item.page.index + 1 and here[0] == here[1] - 1 and there[0] == 0
+
+
+def flow_places(lines: list[BodyLine]) -> dict[int, tuple[int, int]]:
+    """id() of each line in the flow of a page of `lines` → (its place in the flow, the flow's length)."""
+    places = {}
+    for page in {id(item.page): item.page for item in lines}.values():
+        flow = page.flow
+        places.update((id(line), (number, len(flow))) for number, line in enumerate(flow))
+    return places
+
+
+def block_lefts(blocks: list[list[BodyLine]]) -> list[tuple[list[BodyLine], float]]:
+    """Each block of lines with the left edge of its leftmost line."""
+    return [(block, min(item.line.x0 for item in block)) for block in blocks]
 
 
 def starts_block(page: Page, line: Line) -> bool:
     """Whether a line is the first of an article's block (a paragraph, a heading …) by the block's destination."""
-    return any(top - 1 <= line.top <= top + BLOCK_FIRST_LINE and line.x1 > x for x, top in page.blocks)
+    tops, blocks = page.blocks_by_top
+    start = bisect_left(tops, line.top - BLOCK_FIRST_LINE - 1.0)
+    end = bisect_right(tops, line.top + 2.0)
+    return any(top - 1 <= line.top <= top + BLOCK_FIRST_LINE and line.x1 > x for x, top in blocks[start:end])
 
 
 def line_pitch(lines: list[BodyLine]) -> float:

@@ -11,6 +11,7 @@ A figure's picture is left out: the text an SVG chart draws is the chart's own b
 it with its file).  Nothing here changes the PDF's file.
 """
 
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
@@ -116,20 +117,27 @@ def overlapping(page_glyphs: list[Glyph]) -> list[tuple[Glyph, Glyph]]:
             width = max(left.x1 - left.x0, right.x1 - right.x0)
             if width > 0 and left.x1 - right.x0 > SAME_LINE_OVERLAP * width:
                 found.append((right, left))
+    tops = [min(glyph.top for glyph in line) for line in lines]
     for index, line in enumerate(lines):
         bottom = max(glyph.bottom for glyph in line)
-        for other in lines[index + 1:]:
-            if min(glyph.top for glyph in other) >= bottom:
+        starts, widest = [glyph.x0 for glyph in line], max(0.0, *(glyph.x1 - glyph.x0 for glyph in line))
+        for number in range(index + 1, len(lines)):
+            if tops[number] >= bottom:
                 break
-            found += covering(line, other)
+            found += covering(line, lines[number], starts, widest)
     return found
 
 
-def covering(line: list[Glyph], other: list[Glyph]) -> list[tuple[Glyph, Glyph]]:
-    """Pairs of glyphs of two lines whose boxes share more than OTHER_LINE_OVERLAP of the smaller box."""
+def covering(line: list[Glyph], other: list[Glyph], starts: list[float], widest: float) -> list[tuple[Glyph, Glyph]]:
+    """Pairs of glyphs of two lines whose boxes share more than OTHER_LINE_OVERLAP of the smaller box.
+
+    `line` is in order of x0 (`starts`), no glyph of it wider than `widest`: a glyph of `other` is held
+    only against those of `line` that begin less than `widest` to its left (and before its end).
+    """
     found = []
     for glyph in other:
-        for under in line:
+        for number in range(bisect_left(starts, glyph.x0 - widest - 1.0), len(line)):
+            under = line[number]
             if under.x0 >= glyph.x1:
                 break
             width = min(glyph.x1, under.x1) - max(glyph.x0, under.x0)

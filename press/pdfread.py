@@ -8,11 +8,15 @@ there counts, so a superscript such as 10⁶ is not taken for a call); a
 footnote's text is a small-size line opening with a small digit (its marker).
 """
 
+import heapq
 import io
 import logging
+import math
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pdfplumber
@@ -23,32 +27,20 @@ from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
 from press import ids
+from press.lines import CALL_RATIO, Line, group_lines
 
-LINE_TOLERANCE = 2.5  # points between tops of glyphs on one line
-CALL_RATIO = 0.75  # a footnote call or marker is smaller than this share of the body size
 TOC_ENTRY = re.compile(r"^(?P<title>.*?)[\s.·…]*?(?P<page>\d+)$")
 FOLIO = re.compile(r"^[\s—–\-·]*(\d+)[\s—–\-·]*$")
 SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")
 BLOCK_FIRST_LINE = 12.0  # points from a block's top to the top of its first line's glyphs, at most
 CALL_DISTANCE = 2.0  # points between a call's destination and its first digit
+CALL_HEIGHT = 12.0  # points between a call's destination and its first digit's top, less than
 INVISIBLE = re.compile(r"[\s\u200b\u2060\ufeff]+")
 CMAP_PAIR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
 CMAP_TO_NOTDEF = re.compile(rb"<([0-9a-fA-F]+)>\s+0\b")
 CMAP_CID_CHAR = re.compile(rb"<([0-9a-fA-F]+)>\s+(\d+)\b")
 DRAWN_FORM = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+Do\b")
 CONTENT_TOKEN = re.compile(rb"/(?P<font>[^\s/]+)\s+[-\d.]+\s+Tf|<(?P<hex>[0-9a-fA-F]+)>")
-
-
-@dataclass
-class Line:
-    """One line of glyphs on a page."""
-
-    text: str
-    size: float
-    top: float
-    x0: float
-    x1: float
-    chars: list = field(repr=False, default_factory=list)
 
 
 @dataclass
@@ -72,6 +64,12 @@ class Page:
         """The page number printed at the page's foot, if any."""
         match = FOLIO.match(self.lines[-1].text) if self.lines else None
         return int(match.group(1)) if match else None
+
+    @cached_property
+    def blocks_by_top(self) -> tuple[list[float], list[tuple[float, float]]]:
+        """The blocks' tops in order, and the blocks in that order (to find those near a line by bisection)."""
+        ordered = sorted((block for block in self.blocks if math.isfinite(block[1])), key=lambda block: block[1])
+        return [top for _, top in ordered], ordered
 
     @property
     def flow(self) -> list[Line]:
@@ -139,13 +137,14 @@ def read_pdf(path: Path) -> Reading:
     body_size = ((press and block_text_size([lines for lines, _ in raw], destinations))
                  or text_size([lines for lines, _ in raw], labels))
     pages = []
+    on_pages = by_page(destinations)
     for index, (lines, figures) in enumerate(raw):
+        here = on_pages.get(index, {})
         page = Page(index, labels[index] if index < len(labels) else str(index + 1), lines,
-                    size=sizes[index], figures=figures, blocks=block_starts(destinations, index),
+                    size=sizes[index], figures=figures, blocks=block_starts(here, index),
                     figure_boxes={block: (top, bottom) for block, top, bottom in regions.get(index, [])})
         if press:
-            find_footnotes(page, body_size, places(destinations, index, ids.call_number),
-                           places(destinations, index, ids.note_number))
+            find_footnotes(page, body_size, places(here, index, ids.call_number), places(here, index, ids.note_number))
         else:
             find_footnotes(page, body_size)
         pages.append(page)
@@ -176,6 +175,14 @@ def made_by_press(destinations: dict[str, tuple[int, float, float]]) -> bool:
     return any(ids.call_number(name) is not None or ids.is_block(name) for name in destinations)
 
 
+def by_page(destinations: dict[str, tuple[int, float, float]]) -> dict[int, dict[str, tuple[int, float, float]]]:
+    """The destinations grouped by the index of their page, each group in the order of the whole."""
+    grouped: dict[int, dict[str, tuple[int, float, float]]] = {}
+    for name, place in destinations.items():
+        grouped.setdefault(place[0], {})[name] = place
+    return grouped
+
+
 def places(destinations: dict[str, tuple[int, float, float]], index: int, number_of) -> dict:
     """Number → (x, top) of the destinations on page `index` that `number_of` reads a number from (fn-call-N, fn-N)."""
     return {number: (x, top) for name, (page, x, top) in destinations.items()
@@ -204,13 +211,37 @@ def split_figures(chars: list[dict], regions: list[tuple[str, float, float]]) ->
     size and angle, are no lines of text), and the text of each picture."""
     inside: dict[str, list[dict]] = {block: [] for block, _, _ in regions}
     outside = []
-    for char in chars:
-        middle = (char["top"] + char["bottom"]) / 2
-        region = next((block for block, top, bottom in regions if top <= middle <= bottom), None)
+    for char, region in zip(chars, regions_of(chars, regions), strict=True):
         (inside[region] if region else outside).append(char)
     figures = {block: "".join(char["text"] for char in sorted(glyphs, key=lambda c: (round(c["top"]), c["x0"])))
                for block, glyphs in inside.items()}
     return group_lines(outside), figures
+
+
+def regions_of(chars: list[dict], regions: list[tuple[str, float, float]]) -> list[str | None]:
+    """For each glyph, the first region (block id) whose top and bottom hold its middle, or None.
+
+    A sweep down the page: the regions begun above a glyph wait in a heap by their order, the first on
+    top, and leave it once a glyph stands below them.
+    """
+    middles = [(char["top"] + char["bottom"]) / 2 for char in chars]
+    found: list[str | None] = [None] * len(chars)
+    order = sorted((number for number, middle in enumerate(middles) if math.isfinite(middle)),
+                   key=middles.__getitem__)
+    waiting = sorted((top, number) for number, (_, top, _) in enumerate(regions))
+    open_regions: list[tuple[int, float]] = []
+    taken = 0
+    for number in order:
+        middle = middles[number]
+        while taken < len(waiting) and waiting[taken][0] <= middle:
+            place = waiting[taken][1]
+            heapq.heappush(open_regions, (place, regions[place][2]))
+            taken += 1
+        while open_regions and open_regions[0][1] < middle:
+            heapq.heappop(open_regions)
+        if open_regions:
+            found[number] = regions[open_regions[0][0]][0]
+    return found
 
 
 def block_text_size(pages: list[list[Line]], destinations: dict[str, tuple[int, float, float]]) -> float:
@@ -223,16 +254,28 @@ def block_text_size(pages: list[list[Line]], destinations: dict[str, tuple[int, 
     """
     sizes: Counter = Counter()
     indented: Counter = Counter()
+    tops = [[line.top for line in lines] for lines in pages]  # each page's lines are in order of their top
     for name, (index, x, top) in destinations.items():
         if ids.is_block(name) and index < len(pages):
-            first = next((line for line in pages[index] if top - 1 <= line.top <= top + BLOCK_FIRST_LINE
-                          and line.x1 > x), None)
+            first = first_line_at(pages[index], tops[index], x, top)
             if first is not None:
                 sizes[first.size] += 1
                 if first.size <= first.x0 - x <= 4 * first.size:
                     indented[first.size] += 1
     counts = indented or sizes
     return max(counts, key=lambda size: (counts[size], -size)) if counts else 0.0
+
+
+def first_line_at(lines: list[Line], tops: list[float], x: float, top: float) -> Line | None:
+    """The first of a page's lines (in order of their `tops`) that stands from 1 pt above `top` to
+    BLOCK_FIRST_LINE below it and reaches right of `x`: the first line of a block whose destination is there."""
+    for number in range(bisect_left(tops, top - 1), len(lines)):
+        line = lines[number]
+        if top - 1 <= line.top <= top + BLOCK_FIRST_LINE and line.x1 > x:
+            return line
+        if line.top > top + BLOCK_FIRST_LINE:
+            break
+    return None
 
 
 def read_embedded_encodings() -> None:
@@ -260,35 +303,6 @@ def read_embedded_encodings() -> None:
     PDFCIDFont.get_cmap_from_spec = get_cmap_from_spec
 
 
-def group_lines(chars: list[dict]) -> list[Line]:
-    """Group glyphs into lines by their top, left to right; raised and lowered small glyphs join their line."""
-    lines: list[list[dict]] = []
-    for char in sorted(chars, key=lambda c: (round(c["top"]), c["x0"])):
-        for line in lines:
-            if abs(line[0]["top"] - char["top"]) <= LINE_TOLERANCE or small_beside(char, line):
-                line.append(char)
-                break
-        else:
-            lines.append([char])
-    lines = merged_small_lines(lines)
-    result = []
-    for line in lines:
-        line.sort(key=lambda c: c["x0"])
-        size = line_size(line)
-        result.append(Line("".join(c["text"] for c in line), size, min(c["top"] for c in line),
-                           line[0]["x0"], max(c["x1"] for c in line), line))
-    result.sort(key=lambda line: line.top)
-    return result
-
-
-def line_size(chars: list[dict]) -> float:
-    """A line's size: the most common size of its glyphs, footnote calls, sub- and superscripts left out (in a
-    line of 字¹²字¹³… the small digits outnumber the text)."""
-    largest = max(c["size"] for c in chars)
-    sizes = Counter(round(c["size"], 1) for c in chars if c["size"] >= largest * CALL_RATIO - 0.05)
-    return sizes.most_common(1)[0][0]
-
-
 def text_size(pages: list[list[Line]], labels: list[str]) -> float:
     """The body text's glyph size: the most common size on the body pages (numeric labels), leaving out
     each page's first and last line (running head, folio) and lines led by a smaller digit (footnotes).
@@ -304,35 +318,6 @@ def led_by_small_digit(line: Line) -> bool:
     """A line that opens with a digit smaller than the line's own size: a footnote's number."""
     first = line.chars[0]
     return first["text"].isdigit() and first["size"] < line.size * 0.9
-
-
-def small_beside(char: dict, line: list[dict]) -> bool:
-    """A glyph much smaller than a line's largest, standing within the line's height (a call, MoS₂'s 2)."""
-    largest = max(line, key=lambda c: c["size"])
-    return (char["size"] < largest["size"] * CALL_RATIO
-            and min(c["top"] for c in line) - 2 <= char["top"] <= max(c["bottom"] for c in line))
-
-
-def merged_small_lines(lines: list[list[dict]]) -> list[list[dict]]:
-    """Lines of small glyphs only (a superscript met before its line's text) put into the line they overlap."""
-    small = [all_small_within(line, lines) for line in lines]
-    kept = [line for line, is_small in zip(lines, small, strict=True) if not is_small]
-    for line, is_small in zip(lines, small, strict=True):
-        if is_small:
-            max(kept, key=lambda other: overlap(line, other)).extend(line)
-    return kept
-
-
-def all_small_within(line: list[dict], lines: list[list[dict]]) -> bool:
-    """Whether every glyph of a line is small beside, and overlaps, another line's glyphs."""
-    others = [other for other in lines if other is not line and overlap(line, other) > 0]
-    return any(max(c["size"] for c in line) < max(c["size"] for c in other) * CALL_RATIO for other in others)
-
-
-def overlap(line: list[dict], other: list[dict]) -> float:
-    """How far two lines' glyph boxes overlap vertically, in points (0 if they do not)."""
-    return max(0.0, min(max(c["bottom"] for c in line), max(c["bottom"] for c in other))
-               - max(min(c["top"] for c in line), min(c["top"] for c in other)))
 
 
 def dominant_size(lines) -> float:
@@ -385,6 +370,7 @@ def find_footnotes(page: Page, body_size: float,
     zone_top = page.lines[note_lines[0]].top if note_lines else float("inf")
     page.notes_top = zone_top
     current, note_size = None, 0.0
+    note_lines, at_places = set(note_lines), call_places(places)
     for number, line in enumerate(page.lines):
         if line.top >= zone_top:
             runs = small_digit_runs(line.chars, limit)
@@ -393,27 +379,47 @@ def find_footnotes(page: Page, body_size: float,
                 page.notes[current] = line.text[len(str(current)):].strip()
             elif current is not None and abs(line.size - note_size) < 0.3:
                 page.notes[current] += line.text.strip()
-        else:
-            for value, run in small_digit_runs(line.chars, limit):
-                if is_raised(run[0], line, body_size) and at_call_place(run[0], places):
+        elif runs := small_digit_runs(line.chars, limit):
+            raised = raised_above(line, body_size)
+            for value, run in runs:
+                if run[0]["top"] < raised and at_call_place(run[0], at_places):
                     page.calls.append(value)
                     page.call_glyphs.update(id(char) for char in run)
 
 
-def at_call_place(char: dict, places: dict[int, tuple[float, float]] | None) -> bool:
-    """Does a call destination stand where this digit does (always true without destinations)?"""
+def call_places(places: dict[int, tuple[float, float]] | None) -> dict[tuple[int, int], list] | None:
+    """The call destinations (x, top) in cells CALL_DISTANCE wide and CALL_HEIGHT tall, to find those near a
+    digit in the cells around it."""
     if places is None:
+        return None
+    cells: dict[tuple[int, int], list[tuple[float, float]]] = {}
+    for x, top in places.values():
+        if math.isfinite(x) and math.isfinite(top):  # others stand nowhere
+            cells.setdefault((math.floor(x / CALL_DISTANCE), math.floor(top / CALL_HEIGHT)), []).append((x, top))
+    return cells
+
+
+def at_call_place(char: dict, cells: dict[tuple[int, int], list] | None) -> bool:
+    """Does a call destination (in the cells of `call_places`) stand where this digit does (always true without
+    them)?"""
+    if cells is None:
         return True
-    return any(abs(char["x0"] - x) < CALL_DISTANCE and abs(char["top"] - top) < 12
-               for x, top in places.values())
+    x0, top = char["x0"], char["top"]
+    columns = cell_range(x0, CALL_DISTANCE)
+    rows = cell_range(top, CALL_HEIGHT)
+    return any(abs(x0 - x) < CALL_DISTANCE and abs(top - y) < CALL_HEIGHT
+               for column in columns for row in rows for x, y in cells.get((column, row), ()))
 
 
-def is_raised(char: dict, line: Line, body_size: float) -> bool:
-    """A superscript (call) sits high on its line; a subscript (LiCoO₂) sits low."""
+def cell_range(value: float, size: float) -> range:
+    """The cells of `size` that hold the values less than `size` from `value`."""
+    return range(math.floor((value - size) / size), math.floor((value + size) / size) + 1)
+
+
+def raised_above(line: Line, body_size: float) -> float:
+    """A glyph standing higher than this on its line is raised (a call); a subscript (LiCoO₂) sits low."""
     full = sorted(c["top"] for c in line.chars if c["size"] >= body_size * CALL_RATIO)
-    if not full:
-        return True
-    return char["top"] < full[len(full) // 2] + 0.2 * body_size
+    return full[len(full) // 2] + 0.2 * body_size if full else math.inf
 
 
 def read_outline(reader: PdfReader) -> list[tuple[int, str, int]]:
@@ -436,8 +442,10 @@ def read_fonts(reader: PdfReader) -> list[Font]:
     with the characters it drew as .notdef and where."""
     fonts: dict[str, Font] = {}
     checked: set[str] = set()
+    notdefs: dict[int, tuple] = {}  # id() of a font dictionary → the font and its .notdef characters
     for index, page in enumerate(reader.pages):
         for content, resources in content_streams(page):
+            drawn = codes_drawn(content)
             for key, font in (resources.get("/Font") or {}).items():
                 font = font.get_object() if isinstance(font, IndirectObject) else font
                 name = str(font.get("/BaseFont", "?")).lstrip("/")
@@ -446,8 +454,10 @@ def read_fonts(reader: PdfReader) -> list[Font]:
                 if name not in checked:
                     checked.add(name)
                     known.unreachable = unreachable_cids(font)
-                missing = notdef_characters(font)
-                for code in codes_drawn(content, str(key)) & set(missing):
+                if key in drawn and id(font) not in notdefs:
+                    notdefs[id(font)] = (font, notdef_characters(font))  # the font kept: its id stays its own
+                missing = notdefs[id(font)][1] if key in drawn else {}
+                for code in drawn.get(key, set()) & set(missing):
                     if index not in known.missing.setdefault(missing[code], []):
                         known.missing[missing[code]].append(index)
     return sorted(fonts.values(), key=lambda font: font.name)
@@ -521,16 +531,17 @@ def cff_glyphs_by_cid(data: bytes, subtype: str) -> dict[int, int] | None:
     return {(0 if name == ".notdef" else int(name[3:])): index for index, name in enumerate(top.charset)}
 
 
-def codes_drawn(content: bytes, font_key: str) -> set[int]:
-    """The two-byte codes a content stream shows in the font named `font_key` in its resources."""
-    codes: set[int] = set()
+def codes_drawn(content: bytes) -> dict[str, set[int]]:
+    """The two-byte codes a content stream shows, by the name of their font in its resources (one pass over
+    the content for all its fonts)."""
+    codes: dict[str, set[int]] = {}
     current = None
     for match in CONTENT_TOKEN.finditer(content):
         if match.group("font"):
             current = "/" + match.group("font").decode()
-        elif current == font_key:
+        elif current is not None:
             hexes = match.group("hex").decode()
-            codes.update(int(hexes[i:i + 4], 16) for i in range(0, len(hexes) - 3, 4))
+            codes.setdefault(current, set()).update(int(hexes[i:i + 4], 16) for i in range(0, len(hexes) - 3, 4))
     return codes
 
 

@@ -11,8 +11,9 @@ The folder may hold the user's own files: press records what it wrote there
 of a name it would write that it did not write is refused, not overwritten.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from math import ceil
+from math import ceil, inf
 from pathlib import Path
 
 DEFAULT_DPI = 80
@@ -33,19 +34,25 @@ class Preview:
     sheet: Path
 
 
-def open_pdf(pdf: Path):
-    """The PDF as a PDFium document, and its page labels; an unreadable file is an input error (exit 2)."""
+def open_pdf(pdf: Path, rendered: Callable[[list[tuple[float, float]]], list[int]]):
+    """The PDF as a PDFium document, and its page labels; an unreadable file, or one that reading or rendering
+    the images `rendered` gives the pixels of would take past press preview's budgets, is an input error
+    (exit 2)."""
     import logging
 
     import pypdfium2
     from pypdf import PdfReader
 
+    from press import budgets
     from press.errors import InputError, Problem
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings about a damaged file: press says it once
     try:
+        budgets.guard(pdf, "press preview", rendered)  # before PDFium opens it: what press check refuses too
         labels = list(PdfReader(pdf).page_labels)
         document = pypdfium2.PdfDocument(pdf)
+    except InputError:
+        raise
     except Exception as error:  # pypdf and PDFium raise many kinds on a broken or locked file
         raise InputError([Problem(pdf, 0, 0, f"无法读取 PDF (not a readable PDF): {error}")]) from None
     if len(document) == 0:
@@ -56,9 +63,29 @@ def open_pdf(pdf: Path):
 
 def first_page(pdf: Path, dpi: int):
     """The PIL image of the PDF's first page at `dpi` (the cover)."""
-    document, _ = open_pdf(pdf)
+    from press.budgets import pixels_at
+
+    document, _ = open_pdf(pdf, lambda sizes: [pixels_at(size, dpi) for size in sizes[:1]])
     with document:
         return document[0].render(scale=dpi / 72).to_pil()
+
+
+def images_made(dpi: int) -> Callable[[list[tuple[float, float]]], list[int]]:
+    """The pixels of each image `preview` makes at `dpi`, from the pages' sizes in points: each page, each
+    thumbnail rendered apart (see `rendered`), and the contact sheet."""
+    from press.budgets import pixels_at
+
+    def pixels(sizes: list[tuple[float, float]]) -> list[float]:
+        thumb_scales = [72 * THUMB_WIDTH / width if width > 0 else inf for width, _ in sizes]
+        made = [pixels_at(size, dpi) for size in sizes]
+        made += [pixels_at(size, scale) for size, scale in zip(sizes, thumb_scales, strict=True) if dpi < scale]
+        thumb_height = max((height * scale / 72 for (_, height), scale in zip(sizes, thumb_scales, strict=True)),
+                           default=0)
+        rows, columns = ceil(len(sizes) / SHEET_COLUMNS), min(SHEET_COLUMNS, len(sizes))
+        made.append((GAP + columns * (THUMB_WIDTH + GAP)) * (GAP + rows * (thumb_height + LABEL_HEIGHT + GAP)))
+        return made
+
+    return pixels
 
 
 def rendered(document, dpi: int):
@@ -108,7 +135,7 @@ def preview(pdf: Path, folder: Path, dpi: int = DEFAULT_DPI, fonts_dir: Path = P
     import shutil
     import tempfile
 
-    document, labels = open_pdf(pdf)
+    document, labels = open_pdf(pdf, images_made(dpi))
     names = [f"page-{index:02d}.png" for index in range(1, len(document) + 1)] + [SHEET]
     try:
         owned = claimed(folder, names)

@@ -59,3 +59,56 @@ def test_a_call_right_after_a_subscript_is_read_as_the_call_alone():
     chars = [glyph("S", 0, 100, 10.5), glyph("2", 6.3, 106, 6.8), glyph("1", 10.38, 97, 6.8),
              glyph("3", 14.46, 97, 6.8)]
     assert [number for number, _ in small_digit_runs(chars, 10.5 * 0.75)] == [2, 13]
+
+
+def page_of_calls(count: int):
+    """A page of `count` lines, each a Han character with a raised call, and a destination at every call and
+    at every line (a press block)."""
+    from press.pdfread import Page, group_lines
+
+    chars, calls, destinations = [], {}, {}
+    for n in range(count):
+        top = 20 + 18 * n
+        chars += [glyph("字", 72, top, 10.5), glyph("1", 82.5, top - 3, 6.8)]
+        calls[n + 1] = (82.5, top - 3)
+        destinations[f"a-L{n}"] = (0, 72.0, top - 3.0)
+    return Page(0, "1", group_lines(chars)), calls, destinations
+
+
+def test_reading_calls_and_blocks_takes_work_near_linear_in_the_lines():
+    from press.pdfread import block_text_size, find_footnotes
+    from tests.conftest import calls_made
+
+    def work(count: int) -> int:
+        page, calls, destinations = page_of_calls(count)
+        return calls_made(lambda: (find_footnotes(page, 10.5, calls, {}),
+                                   block_text_size([page.lines], destinations)))
+
+    page, calls, destinations = page_of_calls(3)
+    find_footnotes(page, 10.5, calls, {})
+    assert page.calls == [1, 1, 1] and block_text_size([page.lines], destinations) == 10.5
+    small, large = work(400), work(800)
+    assert large < 2.3 * small, (small, large)  # calls held against every destination: 4 times the work
+
+
+def test_a_glyph_is_in_the_first_figure_whose_picture_holds_its_middle():
+    from press.pdfread import regions_of
+
+    chars = [glyph("a", 0, 10, 10), glyph("b", 0, 50, 10), glyph("c", 0, 95, 10), glyph("d", 0, float("nan"), 10)]
+    regions = [("late", 40.0, 100.0), ("early", 0.0, 60.0)]
+    assert regions_of(chars, regions) == ["early", "late", "late", None]
+
+
+def test_the_fonts_of_a_page_are_read_in_one_pass_over_its_content():
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from press.pdfread import read_fonts
+    from tests.conftest import calls_made
+    from tests.hostile_pdfs import many_fonts
+
+    assert [font.name for font in read_fonts(PdfReader(BytesIO(many_fonts(3))))] == ["Helvetica"]
+    small, large = (calls_made(lambda count=count: read_fonts(PdfReader(BytesIO(many_fonts(count)))))
+                    for count in (200, 400))
+    assert large < 2.3 * small, (small, large)  # the content read once per font: 4 times the work
