@@ -21,8 +21,10 @@ from pathlib import Path
 
 import pdfplumber
 from pdfminer.cmapdb import FileCMap
+from pdfminer.layout import LTChar, LTContainer
 from pdfminer.pdffont import PDFCIDFont
 from pdfminer.pdftypes import PDFStream, resolve1
+from pdfplumber.page import fix_fontname_bytes
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
@@ -132,7 +134,7 @@ def read_pdf(path: Path) -> Reading:
     regions = figure_regions(destinations)
     with pdfplumber.open(str(path)) as pdf:
         sizes = [(float(page.width), float(page.height)) for page in pdf.pages]
-        raw = [split_figures(page.chars, regions.get(index, [])) for index, page in enumerate(pdf.pages)]
+        raw = [split_figures(page_glyphs(page), regions.get(index, [])) for index, page in enumerate(pdf.pages)]
     press = made_by_press(destinations)
     body_size = ((press and block_text_size([lines for lines, _ in raw], destinations))
                  or text_size([lines for lines, _ in raw], labels))
@@ -204,6 +206,31 @@ def figure_regions(destinations: dict[str, tuple[int, float, float]]) -> dict[in
         if caption is not None and caption[0] == page and caption[2] > top:
             regions.setdefault(page, []).append((match.group("block"), top, caption[2]))
     return regions
+
+
+def page_glyphs(page) -> list[dict]:
+    """A pdfplumber page's `chars`, with only what press reads of each (text, x0, x1, top, bottom, size,
+    fontname): pdfplumber's own dicts hold some twenty resolved attributes each, a third of the reading."""
+    x_offset, y_offset = page.mediabox[:2]
+    height = page.height
+    glyphs = []
+    for char in layout_chars(page.layout._objs):
+        fontname = char.fontname
+        if isinstance(fontname, bytes):  # a (rare) byte-encoded name, decoded as pdfplumber does
+            fontname = fix_fontname_bytes(fontname)
+        glyphs.append({"text": char.get_text(), "x0": char.x0 + x_offset, "x1": char.x1 + x_offset,
+                       "top": (height - char.y1) + y_offset, "bottom": (height - char.y0) + y_offset,
+                       "size": char.size, "fontname": fontname})
+    return glyphs
+
+
+def layout_chars(objects):
+    """The LTChar objects of a pdfminer layout, inside figures (forms) too, in drawing order."""
+    for item in objects:
+        if isinstance(item, LTContainer):
+            yield from layout_chars(item._objs)
+        elif isinstance(item, LTChar):
+            yield item
 
 
 def split_figures(chars: list[dict], regions: list[tuple[str, float, float]]) -> tuple[list[Line], dict[str, str]]:

@@ -112,3 +112,25 @@ def test_the_fonts_of_a_page_are_read_in_one_pass_over_its_content():
     small, large = (calls_made(lambda count=count: read_fonts(PdfReader(BytesIO(many_fonts(count)))))
                     for count in (200, 400))
     assert large < 2.3 * small, (small, large)  # the content read once per font: 4 times the work
+
+
+def test_page_glyphs_are_pdfplumber_s_chars_with_the_fields_press_reads(sample_build, tmp_path):
+    import pdfplumber
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import RectangleObject
+
+    from press.pdfread import page_glyphs
+
+    shifted = PdfWriter()  # a MediaBox that does not start at 0 0 moves every glyph as pdfplumber moves it
+    for page in PdfReader(sample_build.path).pages[:3]:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        page.mediabox = RectangleObject([20, 30, width + 20, height + 30])
+        shifted.add_page(page)
+    shifted.write(tmp_path / "shifted.pdf")
+    fields = ("text", "x0", "x1", "top", "bottom", "size", "fontname")
+    for path in (sample_build.path, tmp_path / "shifted.pdf"):
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                glyphs = page_glyphs(page)
+                assert glyphs == [{field: char[field] for field in fields} for char in page.chars]
+                assert glyphs, page.page_number
