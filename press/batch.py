@@ -63,7 +63,8 @@ def same_targets(folders: list[Path]) -> list[Problem]:
 
     Read from the YAML alone, before any build; an unreadable file is left to the build to report.
     """
-    from press.load import ISSUE_FILE, SETTINGS_FILE, Problems, read_yaml
+    from press.model import ISSUE_FILE, SETTINGS_FILE
+    from press.yamlfile import Problems, read_yaml
 
     first: dict[tuple, Path] = {}
     problems = []

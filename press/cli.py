@@ -139,7 +139,7 @@ def issue_folders(paths: tuple[Path, ...], quiet: bool) -> list[Path]:
         return list(paths)
     if missing := [display_path(path) for path in paths if not path.exists()]:  # a typo, not a glob's entry
         raise click.BadParameter(f"no such folder: {', '.join(missing)}", param_hint="ISSUES")
-    from press.load import ISSUE_FILE
+    from press.model import ISSUE_FILE
 
     folders = [path for path in paths if (path / ISSUE_FILE).is_file()]
     for path in paths:

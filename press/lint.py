@@ -26,16 +26,8 @@ from press.atomic import replacing
 from press.cjk import is_han, is_latin, needs_space
 from press.dialect import parser
 from press.errors import InputError, Kind, Problem
-from press.load import (
-    FRONT_MATTER,
-    ISSUE_FILE,
-    LINE_BREAKS,
-    SETTINGS_FILE,
-    Problems,
-    article_names,
-    load_issue,
-    read_yaml,
-)
+from press.load import FRONT_MATTER, article_names, load_issue
+from press.model import ISSUE_FILE, SETTINGS_FILE
 from press.prose import (
     MARK,
     PROSE_FIELDS,
@@ -51,6 +43,7 @@ from press.prose import (
     prose,
 )
 from press.sources import read_source
+from press.yamlfile import LINE_BREAKS, Problems, read_yaml
 
 LOAD_FINDINGS = {Kind.FOOTNOTE_MISSING, Kind.FOOTNOTE_UNUSED, Kind.TEXT_LOST, Kind.SYNTAX_PRINTED}
 FULL_WIDTH = dict(zip(",;:!?()", "，；：！？（）", strict=True))
@@ -444,7 +437,7 @@ def writes_chinese(folder: Path) -> bool:
 @dataclass(frozen=True)
 class Source:
     """A file as it is (BOM, line ends) and as press reads it (no BOM, "\\n" line ends: also for the soft
-    returns and line separators of Word and web pages, load.LINE_BREAKS)."""
+    returns and line separators of Word and web pages, yamlfile.LINE_BREAKS)."""
 
     raw: str
     text: str

@@ -198,8 +198,8 @@ def record_accepted(issue: Issue, pdf: Path, accepted: list, purpose: str) -> Pa
 
 def read_readers(path: Path) -> list[str]:
     """The reader list: one address per line, # comments; every bad line is an input error with its line."""
-    from press.load import Problems, read_text
     from press.printable import breaks_line
+    from press.yamlfile import Problems, read_text
 
     problems = Problems()
     text = read_text(path, problems)

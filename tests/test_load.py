@@ -132,7 +132,7 @@ def test_an_image_file_over_the_size_limit_is_refused(make_issue, monkeypatch):
 def test_an_image_cut_short_is_refused_and_one_with_data_after_its_end_is_not(tmp_path):
     from PIL import Image
 
-    from press.load import raster_problem
+    from press.images import raster_problem
 
     picture = Image.new("RGB", (120, 80))
     picture.putdata([(x % 256, (x * 7) % 256, (x * 13) % 256) for x in range(120 * 80)])

@@ -1,0 +1,213 @@
+"""newsletter.yaml → `Settings`: the newsletter's title, sections, style, fonts, check and mail blocks.
+
+Takes the settings file's path and the `Problems` of the load; returns the
+model's `Settings`, or None with every problem found (a field mistyped or
+unknown, a style or fonts folder missing, a stylesheet or font that cannot
+be read, a title that cannot be printed, a check or mail block unusable).
+"""
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from press import printable
+from press.errors import Kind
+from press.fonts import font_faces
+from press.model import (
+    STYLESHEET,
+    CheckSettings,
+    MailSettings,
+    Settings,
+)
+from press.sources import name_problem, unreadable
+from press.yamlfile import Field, Problems, read_text, read_yaml, shown, validate
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+SETTINGS_SCHEMA = {
+    "slug": Field(str, doc="file-name stem of the PDFs, e.g. materials-newsletter"),
+    "title": Field(str, doc="newsletter title, e.g. 新材料监测快报"),
+    "title_en": Field(str, doc="English title on the cover"),
+    "publisher": Field(str, doc="publisher, on the cover and in the PDF's author field"),
+    "sections": Field(list, doc="section names, in the order they appear"),
+    "style": Field(str, required=False, doc="folder under styles/ (default: default)"),
+    "language": Field(str, required=False, doc="BCP 47 language of the text (default zh-Hans)"),
+    "styles_dir": Field(str, required=False, doc="where styles live (default ../styles)"),
+    "fonts_dir": Field(str, required=False, doc="where fonts live (default ../fonts)"),
+    "check": Field(dict, required=False, doc="what `press check` holds the PDFs to"),
+    "mail": Field(dict, required=False, doc="how `press mail` sends the PDF"),
+}
+MAIL_SCHEMA = {
+    "from": Field(str, doc="the sender, e.g. 新材料监测快报 <newsletter@example.org>"),
+    "host": Field(str, required=False, doc="SMTP server (default localhost)"),
+    "port": Field(int, required=False, doc="SMTP port (default 587)"),
+    "security": Field(str, required=False, doc="starttls (default), tls or none"),
+    "per_minute": Field((int, float), required=False, doc="messages per minute at most (default 30)"),
+    "retries": Field(int, required=False, doc="attempts more per reader after a temporary failure (default 3)"),
+}
+SECURITY = ("starttls", "tls", "none")
+CHECK_SCHEMA = {
+    "max_size": Field((str, int), required=False, doc="largest PDF allowed, e.g. 5 MB (default)"),
+    "page_size": Field(str, required=False, doc="A4 (default), A5, B5, Letter or e.g. 185mm 260mm"),
+    "bars": Field(dict, required=False, doc="thresholds by check id, e.g. justify: 0.95"),
+}
+SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB)?\s*$", re.I)
+SIZE_UNITS = {"b": 1, "kb": 1024, "mb": 1024 ** 2, "gb": 1024 ** 3}
+PAGE_SIZES_MM = {"a3": (297, 420), "a4": (210, 297), "a5": (148, 210), "b5": (176, 250),
+                 "letter": (215.9, 279.4)}
+CUSTOM_PAGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*mm\s+(\d+(?:\.\d+)?)\s*mm\s*$", re.I)
+POINTS_PER_MM = 72 / 25.4
+
+
+def load_settings(path: Path, problems: Problems) -> Settings | None:
+    """The newsletter-wide settings; None (with problems) when they are unusable."""
+    if not os.path.isfile(path):
+        problems.add(path, 0, 0, "找不到刊物设置文件 newsletter.yaml (newsletter settings missing)")
+        return None
+    data, lines = read_yaml(path, problems)
+    if not validate(data, lines, SETTINGS_SCHEMA, path, problems):
+        return None
+    for name in data["sections"]:
+        if not isinstance(name, str) or not name.strip():
+            problems.add(path, lines.get("sections", 0), 1, "栏目名称必须是文字 (section names must be text)")
+            return None
+    if not SLUG.match(data["slug"]):
+        problems.add(path, lines["slug"], 1, "slug 只能用小写字母、数字和连字符 (a-z, 0-9, -)")
+        return None
+    printed = [(name, data[name], lines.get(name, 1)) for name in ("title", "title_en", "publisher")]
+    printed += [("sections", name, lines.get(f"sections[{index}]", lines.get("sections", 1)))
+                for index, name in enumerate(data["sections"])]
+    folders = style_folders(path, data, lines, problems)
+    if folders is None:
+        return None
+    style, styles_dir, fonts_dir, stylesheet = folders
+    check = check_settings(data.get("check") or {}, lines, path, problems)
+    mail = mail_settings(data["mail"], lines, path, problems) if "mail" in data else MailSettings()
+    unprintable = [(line, message) for name, value, line in printed
+                   if (message := printable.field_problem(name, value, fonts_dir, stylesheet))]
+    for line, message in unprintable:
+        problems.add(path, line, 1, message, Kind.CHARACTER)
+    if check is None or mail is None or unprintable:
+        return None
+    return Settings(slug=data["slug"], title=data["title"], title_en=data["title_en"],
+                    publisher=data["publisher"], sections=tuple(data["sections"]),
+                    style=style, language=data.get("language", "zh-Hans"),
+                    styles_dir=styles_dir, fonts_dir=fonts_dir, check=check, mail=mail)
+
+
+def style_folders(path: Path, data: dict, lines: dict[str, int],
+                  problems: Problems) -> tuple[str, Path, Path, str] | None:
+    """The style's name, the styles and fonts folders and the stylesheet's text; None (with problems) when one
+    of them cannot be used: a name no folder can have, a folder missing, the stylesheet or a font it names
+    unreadable."""
+    for name in ("style", "styles_dir", "fonts_dir"):
+        if isinstance(data.get(name), str) and (reason := name_problem(data[name])):
+            problems.add(path, lines.get(name, 0), 1, f"{name} 不能用作文件夹名：{reason[0]} "
+                         f"({name} cannot name a folder: {reason[1]})")
+            return None
+    root = path.parent.parent
+    styles_dir = resolve_dir(path, data.get("styles_dir"), root / "styles")
+    fonts_dir = resolve_dir(path, data.get("fonts_dir"), root / "fonts")
+    style = data.get("style", "default")
+    if not os.path.isdir(styles_dir / style):
+        problems.add(path, lines.get("style", 0), 1, f"找不到样式 {style} (no folder {styles_dir / style})")
+        return None
+    if not os.path.isdir(fonts_dir):
+        problems.add(path, lines.get("fonts_dir", 0), 1, f"找不到字体文件夹 (no fonts folder {fonts_dir})")
+        return None
+    stylesheet = read_text(styles_dir / style / STYLESHEET, problems)
+    if stylesheet is None or not fonts_readable(styles_dir / style / STYLESHEET, stylesheet, fonts_dir, problems):
+        return None
+    return style, styles_dir, fonts_dir, stylesheet
+
+
+def fonts_readable(stylesheet: Path, text: str, fonts_dir: Path, problems: Problems) -> bool:
+    """Whether every font file the stylesheet's @font-face rules name can be read (a missing one is left to the
+    sandbox, which refuses it at its line); a problem at the rule for each that cannot."""
+    found = len(problems)
+    for name, _ in font_faces(text):
+        line = text[: max(0, text.find(f"font:{name}"))].count("\n") + 1
+        if reason := name_problem(name):
+            problems.add(stylesheet, line, 1, f"字体文件名无法使用 font:{shown(name)}：{reason[0]} "
+                         f"(the font's name cannot name a file: {reason[1]})")
+            continue
+        if os.path.lexists(fonts_dir / name) and (reason := unreadable(fonts_dir / name)):
+            problems.add(stylesheet, line, 1, f"无法读取字体文件 {name} (cannot read the font file: {reason})")
+    return len(problems) == found
+
+
+def check_settings(data: dict, lines: dict[str, int], path: Path,
+                   problems: Problems) -> CheckSettings | None:
+    """The `check:` block: size budget, page size and bars; None (with problems) if unusable."""
+    nested = {key[len("check."):]: line for key, line in lines.items() if key.startswith("check.")}
+    if not validate(data, nested, CHECK_SCHEMA, path, problems, first_line=lines.get("check", 1)):
+        return None
+    found = len(problems)
+    max_bytes = parse_size(data.get("max_size", "5 MB"))
+    if max_bytes is None:
+        problems.add(path, nested.get("max_size", 0), 1, f"文件大小写法不对 (max_size: write e.g. 5 MB or "
+                     f"450 KB, got {shown(data['max_size'])})")
+    page_size = parse_page_size(data.get("page_size", "A4"))
+    if page_size is None:
+        problems.add(path, nested.get("page_size", 0), 1, "页面尺寸写法不对 (page_size: A3, A4, A5, B5, "
+                     f"Letter or e.g. 185mm 260mm, got {shown(data['page_size'])})")
+    bars = []
+    for name, value in (data.get("bars") or {}).items():
+        line = nested.get(f"bars.{name}", nested.get("bars", 0))
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            problems.add(path, line, 1, f"阈值应为不小于 0 的数 (bar {name} must be a number ≥ 0, got {shown(value)})")
+        else:
+            bars.append((str(name), float(value), line))
+    if len(problems) > found:
+        return None
+    return CheckSettings(max_bytes=max_bytes, page_size=page_size, bars=tuple(bars), path=path)
+
+
+def mail_settings(data: Any, lines: dict[str, int], path: Path, problems: Problems) -> MailSettings | None:
+    """The `mail:` block: sender, SMTP server, security, rate and retries; None (with problems) if unusable."""
+    nested = {key[len("mail."):]: line for key, line in lines.items() if key.startswith("mail.")}
+    if not validate(data, nested, MAIL_SCHEMA, path, problems, first_line=lines.get("mail", 1)):
+        return None
+    found = len(problems)
+    security = data.get("security", "starttls")
+    if security not in SECURITY:
+        problems.add(path, nested.get("security", 0), 1, f"security 应为 starttls、tls 或 none "
+                     f"(security must be starttls, tls or none, got {shown(security)})")
+    if "@" not in data["from"]:
+        problems.add(path, nested.get("from", 0), 1,
+                     f"发件人地址不对 (from must hold an address, got {shown(data['from'])})")
+    elif printable.breaks_line(data["from"]):
+        problems.add(path, nested.get("from", 0), 1, "from 中有换行或控制字符 (from holds a line break or a control "
+                     "character: write the sender on one line, e.g. 新材料监测快报 <newsletter@example.org>)")
+    rate = data.get("per_minute", 30)
+    if isinstance(rate, bool) or rate <= 0:
+        problems.add(path, nested.get("per_minute", 0), 1, f"per_minute 应大于 0 (must be > 0, got {shown(rate)})")
+    if len(problems) > found:
+        return None
+    return MailSettings(sender=data["from"], host=data.get("host", "localhost"), port=data.get("port", 587),
+                        security=security, per_minute=float(rate), retries=max(0, data.get("retries", 3)))
+
+
+def parse_size(text: str | int) -> int | None:
+    """Bytes from 5 MB, 450 KB, 1.5MB or a plain number of bytes; None if unreadable."""
+    if isinstance(text, int) and not isinstance(text, bool):
+        return text if text > 0 else None
+    match = SIZE.match(str(text))
+    if not match:
+        return None
+    return int(float(match.group(1)) * SIZE_UNITS[(match.group(2) or "b").lower()]) or None
+
+
+def parse_page_size(text: str) -> tuple[float, float] | None:
+    """(width, height) in points from A4, A5, B5, Letter or "185mm 260mm"; None if unreadable."""
+    millimetres = PAGE_SIZES_MM.get(str(text).strip().lower())
+    if millimetres is None and (match := CUSTOM_PAGE.match(str(text))):
+        millimetres = (float(match.group(1)), float(match.group(2)))
+    if millimetres is None:
+        return None
+    return (millimetres[0] * POINTS_PER_MM, millimetres[1] * POINTS_PER_MM)
+
+
+def resolve_dir(settings_path: Path, given: str | None, default: Path) -> Path:
+    """A folder named in the settings, relative to the settings file."""
+    return Path(os.path.realpath(settings_path.parent / given if given else default))
