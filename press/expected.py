@@ -58,7 +58,7 @@ class Heading:
     title: str
     source: Source
     section: str = ""  # an article's section
-    first_article: str = ""  # a section's first article's title
+    first_article: str = ""  # a section's first article's ident
 
 
 @dataclass
@@ -91,7 +91,7 @@ def expected_of(issue: Issue) -> Expected:
     by_ident = {article.ident: article for article in issue.articles}
     sections = [Heading(section.ident, section.name,
                         Source(section.articles[0].path, section.articles[0].section_line),
-                        first_article=section.articles[0].title)
+                        first_article=section.articles[0].ident)
                 for section in issue.sections]
     articles = [Heading(article.ident, article.title, Source(article.path, article.title_line),
                         article.section) for article in issue.articles]

@@ -159,6 +159,30 @@ def find_heading(reading: Reading, title: str, after: int = 0) -> Page | None:
     return None
 
 
+class Headings:
+    """The body's headings by their letters: each title's pages in reading order, once per heading.
+
+    `take(title)` gives the next of them not yet taken, so that the n-th contents entry, bookmark or
+    article of a title meets the n-th heading that reads it (an issue may print one title twice: two
+    articles called 简讯); past the last, the last again; None if no heading reads it.
+    """
+
+    def __init__(self, reading: Reading):
+        self.pages: dict[str, list[Page]] = {}
+        for page in body_of(reading):
+            for text in heading_texts(page, reading.body_size):
+                self.pages.setdefault(text, []).append(page)
+        self.taken: Counter[str] = Counter()
+
+    def take(self, title: str) -> Page | None:
+        key = letters(title)
+        pages = self.pages.get(key)
+        if not pages:
+            return None
+        self.taken[key] += 1
+        return pages[min(self.taken[key], len(pages)) - 1]
+
+
 def printed_number(page: Page) -> str:
     """The page number printed on a page, or its label when none is printed."""
     return str(page.folio) if page.folio is not None else page.label
@@ -169,12 +193,13 @@ def toc_page(evidence: Evidence) -> Measure:
     reading, failures, counted = evidence.reading, [], 0
     sources = {letters(a.title): a.source for a in evidence.expected.articles} if evidence.expected else {}
     listed = set()
+    headings = Headings(reading)
     for contents in contents_pages(reading):
         for title, number in contents_entries(contents):
             counted += 1
             listed.add(letters(title))
             source = sources.get(letters(title))
-            page = find_heading(reading, title)
+            page = headings.take(title)
             if page is None:
                 failures.append(Failure(contents.label, f"“{title}”: listed on page {number}, but no such title "
                                  "stands in the body", source))
@@ -192,7 +217,7 @@ def article_order(evidence: Evidence) -> Measure:
     """Every article's title stands in the body, in the order of issue.yaml (needs the source)."""
     reading, failures = evidence.reading, []
     articles = evidence.expected.articles
-    found = {article.ident: find_heading(reading, article.title) for article in articles}
+    found = article_pages(evidence)
     for article in articles:
         if found[article.ident] is None:
             failures.append(Failure("", f"“{article.title}”: this article's title is not in the body",
@@ -211,12 +236,19 @@ def article_order(evidence: Evidence) -> Measure:
     return Measure("article-order", len(failures), len(articles), failures)
 
 
+def article_pages(evidence: Evidence) -> dict[str, Page | None]:
+    """Each article's (ident's) page: the heading that reads its title, taken in the order of issue.yaml."""
+    headings = Headings(evidence.reading)
+    return {article.ident: headings.take(article.title) for article in evidence.expected.articles}
+
+
 def section_headings(evidence: Evidence) -> Measure:
     """Every section's heading stands in the body, on or before its first article's page (needs the source)."""
     reading, failures = evidence.reading, []
+    articles = article_pages(evidence)
     for section in evidence.expected.sections:
         page = find_heading(reading, section.title)
-        article_page = find_heading(reading, section.first_article)
+        article_page = articles.get(section.first_article)
         if page is None:
             failures.append(Failure(article_page.label if article_page else "",
                              f"the heading of section “{section.title}” is not in the body", section.source))
@@ -229,8 +261,9 @@ def section_headings(evidence: Evidence) -> Measure:
 def bookmarks(evidence: Evidence) -> Measure:
     """Bookmarks: each points at the page its heading stands on; with the source, one per section and article."""
     reading, failures = evidence.reading, []
+    headings = Headings(reading)
     for _level, title, index in reading.outline:
-        page = find_heading(reading, title)
+        page = headings.take(title)
         target = reading.pages[index].label if 0 <= index < len(reading.pages) else "?"
         if page is not None and page.index != index:
             failures.append(Failure(target, f"bookmark “{title}” points to page {target}, the heading stands on "

@@ -387,3 +387,22 @@ def test_the_build_refuses_text_drawn_over_text(make_issue, tmp_path):
     with pytest.raises(LayoutError, match="text stands on other text on page"):
         build(folder, tmp_path / "over.pdf")
     assert not (tmp_path / "over.pdf").exists()
+
+
+def test_one_title_printed_twice_is_held_to_each_of_its_headings_in_turn(make_issue, tmp_path):
+    # Two articles called 简讯, in two sections (two pages): the second contents entry and bookmark of the
+    # title meet its second heading, not the first (which made an issue four times the sample fail).
+    folder = make_issue({"01-a.md": article("简讯", "甲乙丙丁。" * 40, section="专题"),
+                         "02-b.md": article("其他", "戊己庚辛。" * 40, section="专题"),
+                         "03-c.md": article("简讯", "壬癸子丑。" * 40, section="战略规划")})
+    pdf = build(folder, tmp_path / "twice.pdf").path
+    report = check_pdf(pdf, folder)
+    assert failing(report) == {}
+
+    def change(writer):  # the second 简讯 listed on the page of the first
+        pages = [entry for entry in read_pdf(pdf).pages[1].lines if entry.text.startswith("简讯")]
+        assert len(pages) == 2 and pages[0].text[-1] != pages[1].text[-1]
+        assert replace_glyph(writer, 1, pages[1].text[-1], pages[0].text[-1]) == 1
+
+    moved = check_pdf(edited(pdf, tmp_path / "moved.pdf", change), folder)
+    assert "toc-page" in failing(moved)
