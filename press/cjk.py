@@ -94,6 +94,14 @@ def is_cjk(char: str) -> bool:
             or 0xFF00 <= code <= 0xFFEF or char == "·")
 
 
+# is_cjk as a regular-expression class, to scan a whole line at C speed (press.justify); the same
+# characters as is_cjk, code point for code point (tests/test_cjk.py)
+CJK_RANGES = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x20000, 0x3FFFF), (0xF900, 0xFAFF), (0x3040, 0x30FF),
+              (0x3000, 0x303F), (0xFF00, 0xFFEF))
+CJK_CLASS = "".join(f"{re.escape(chr(low))}-{re.escape(chr(high))}" for low, high in CJK_RANGES) + re.escape(
+    "".join(sorted(set(FULL_WIDTH_MARKS) | {"〇", "·"})))
+
+
 def is_latin(char: str) -> bool:
     """A Latin (Greek, Cyrillic …) letter or digit: a half-width alphanumeric."""
     if is_han(char) or unicodedata.east_asian_width(char) in "WF":

@@ -5,6 +5,8 @@ import inspect
 
 import pytest
 import weasyprint
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from weasyprint.draw import text as draw_text
 from weasyprint.layout import inline
 from weasyprint.text import line_break
@@ -79,3 +81,45 @@ def test_only_the_first_of_two_adjacent_marks_is_squeezed():
 
 def test_weighted_runs_group_equal_weights():
     assert justify.weighted_runs("中文 GaN 器件") == [(0, 2, 1.0), (2, 3, -0.5), (6, 7, -0.5), (7, 9, 1.0)]
+
+
+def reference_weights(text: str) -> list[float]:
+    """char_weights as the rule says it, character by character (what the regular expressions must equal)."""
+    from press.cjk import is_cjk
+
+    def expandable(char):
+        return char in " \u00a0" or (is_cjk(char) and char not in justify.UNIT_MARKS)
+
+    return [justify.HAN_LATIN_SPACE_WEIGHT if char == " " and (
+        is_cjk(text[index - 1:index] or "a") or is_cjk(text[index + 1:index + 2] or "a"))
+        else (1.0 if expandable(char) else 0.0) for index, char in enumerate(text)]
+
+
+def reference_runs(weights: list[float]) -> list[tuple[int, int, float]]:
+    runs: list[tuple[int, int, float]] = []
+    for index, weight in enumerate(weights):
+        if runs and runs[-1][1] == index and runs[-1][2] == weight:
+            runs[-1] = (runs[-1][0], index + 1, weight)
+        elif weight:
+            runs.append((index, index + 1, weight))
+    return runs
+
+
+LINE_TEXT = st.text(st.one_of(st.sampled_from("中文器件，。“”（）——……·〇ぁ　  \u00a0aZ9-/\u2060\u200b"),
+                              st.characters()), max_size=40)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(LINE_TEXT)
+def test_weights_found_by_regular_expressions_are_the_rule_s_character_by_character(text):
+    assert justify.char_weights(text) == reference_weights(text)
+    assert justify.weighted_runs(text) == reference_runs(reference_weights(text))
+
+
+def test_the_cjk_class_is_is_cjk_code_point_for_code_point():
+    import re
+
+    from press.cjk import CJK_CLASS, is_cjk
+
+    pattern = re.compile(f"[{CJK_CLASS}]")
+    assert [point for point in range(0x110000) if bool(pattern.fullmatch(chr(point))) != is_cjk(chr(point))] == []
