@@ -104,7 +104,7 @@ def test_the_fonts_of_a_page_are_read_in_one_pass_over_its_content():
 
     from pypdf import PdfReader
 
-    from press.pdfread import read_fonts
+    from press.pdffonts import read_fonts
     from tests.conftest import calls_made
     from tests.hostile_pdfs import many_fonts
 

@@ -16,7 +16,8 @@ from press import layout, load
 from press.build import build
 from press.check import RULE_IDS, check_pdf
 from press.errors import LayoutError
-from press.pdfread import read_pdf, to_unicode
+from press.pdffonts import to_unicode
+from press.pdfread import read_pdf
 from tests.conftest import SAMPLE, article, misplaced_build
 
 
