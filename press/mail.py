@@ -253,16 +253,17 @@ def log_path(pdf: Path) -> Path:
 
 
 def already_sent(log: Path, message_id: str) -> set[str]:
-    """Addresses the log records as sent this issue (a torn last line, from a kill, is ignored)."""
+    """Addresses the log records as sent this issue. A line that is no entry (a torn last line, from a kill;
+    a line added by hand without its "to", or not UTF-8) is ignored, never a traceback."""
     if not log.exists():
         return set()
     sent = set()
-    for line in log.read_text(encoding="utf-8").splitlines():
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
         try:
             entry = json.loads(line)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             continue
-        if entry.get("issue") == message_id:
+        if isinstance(entry, dict) and entry.get("issue") == message_id and isinstance(entry.get("to"), str):
             sent.add(entry["to"].lower())
     return sent
 

@@ -582,3 +582,17 @@ def test_no_header_is_written_with_a_line_break_whatever_reaches_compose(built_i
             compose(replace(issue, settings=settings), pdf)
     with pytest.raises(PressError, match="the To header would hold a line break"):
         personal_copy(compose(issue, pdf), "li@example.org\r\nBcc: everyone@example.org")
+
+
+def test_log_lines_that_are_no_entry_are_passed_over_not_a_traceback(built_issue):
+    _, folder, pdf = built_issue
+    issue = load_issue(folder)
+    ident = issue_id(issue, pdf)
+    log = log_path(pdf)
+    entries = [{"issue": ident}, {"issue": ident, "to": 5}, [ident, "li@example.org"], "zhang@example.org",
+               {"issue": ident, "to": "Wang@Example.net"}]
+    log.write_bytes(b"\n".join(json.dumps(entry).encode() for entry in entries) + b"\n\xff\xfe{\n" + b"[" * 100_000)
+    try:
+        assert already_sent(log, ident) == {"wang@example.net"}
+    finally:
+        log.unlink()
