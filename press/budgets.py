@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from press.errors import InputError, Problem
+from press.pdffonts import DRAWN_FORM
 
 FLATE = {"/FlateDecode", "/Fl"}
 SHRINKING = {"/ASCIIHexDecode", "/AHx", "/ASCII85Decode", "/A85"}  # decode to fewer bytes than they hold
@@ -29,7 +30,6 @@ SLICE = 1 << 20  # bytes inflated at a time
 MAX_NESTING = 32  # forms drawn within forms, at most (PDFium draws none deeper)
 STRING = re.compile(rb"\((?:[^()\\]|\\.)*\)|<[0-9A-Fa-f\s]*>")
 OPERATOR = re.compile(rb"(?<![^\s\[\]()<>{}%])[A-Za-z'\"][A-Za-z0-9*'\"]*")  # not after a name's /
-DRAWN = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+Do\b")
 INLINE_IMAGE = re.compile(rb"\bBI\b(.{0,4000}?)\bID\b", re.S)  # an inline image's dictionary
 INLINE_SIDES = (re.compile(rb"/W(?:idth)?\s+(\d+)"), re.compile(rb"/H(?:eight)?\s+(\d+)"))
 
@@ -260,7 +260,7 @@ def content_cost(content: bytes, resources, known: dict, budget: Budget, depth: 
         cost.add(glyph, text_bytes)  # every byte of text may run the costliest glyph of a Type3 font
         over_budget(cost, budget)
     forms = resolved(resources.get("/XObject")) or {}
-    for name, times in Counter(DRAWN.findall(bare)).items():
+    for name, times in Counter(DRAWN_FORM.findall(bare)).items():
         form = resolved(forms.get("/" + name.decode("latin-1")))
         if form is not None and form.get("/Subtype") == "/Form":
             cost.add(form_cost(form, resources, known, budget, depth + 1), times)

@@ -63,9 +63,9 @@ def open_pdf(pdf: Path, rendered: Callable[[list[tuple[float, float]]], list[int
 
 def first_page(pdf: Path, dpi: int):
     """The PIL image of the PDF's first page at `dpi` (the cover)."""
-    from press.budgets import pixels_at
+    from press.budgets import each_page_at
 
-    document, _ = open_pdf(pdf, lambda sizes: [pixels_at(size, dpi) for size in sizes[:1]])
+    document, _ = open_pdf(pdf, lambda sizes: each_page_at(dpi)(sizes[:1]))
     with document:
         return document[0].render(scale=dpi / 72).to_pil()
 
