@@ -142,7 +142,8 @@ def set_text(self, text, justify=False):
             attribute.start_index, attribute.end_index = offsets[index], offsets[index + 1]
             pango.pango_attr_list_change(attributes, attribute)
     if spacing:
-        for start, end, weight in weighted_runs(self.text):
+        runs = [(0, len(self.text), 1.0)] if getattr(self, "press_every_character", False) else weighted_runs(self.text)
+        for start, end, weight in runs:
             units = round(weight * spacing * TO_UNITS / 2) * 2  # even, so Pango's halves are exact
             attribute = pango.pango_attr_letter_spacing_new(units)
             attribute.start_index, attribute.end_index = offsets[start], offsets[end]
@@ -178,13 +179,21 @@ def style_features(style) -> str:
 # Lines -------------------------------------------------------------------------
 
 def justify_line(context, line, extra_width):
-    """Share `extra_width` among the line's expandable characters; fall back to spaces."""
+    """Share `extra_width` among the line's expandable characters.
+
+    A line with none (no Han, no mark, no space: part of a gene sequence or a URL that
+    `overflow-wrap` breaks where it must) shares it among all its characters instead, as a
+    publisher letter-spaces such a line; WeasyPrint would leave it short of the margin.
+    """
     boxes_in_line = text_boxes(line)
     weights = [weight for box in boxes_in_line for weight in char_weights(box.text)]
     units = sum(weights) - (weights[0] + weights[-1]) / 2 if weights else 0
-    if units <= 0:
-        return _original_justify_line(context, line, extra_width)
-    spread(context, line, extra_width / units, 0, boxes_in_line[0], boxes_in_line[-1])
+    every_character = units <= 0
+    if every_character:
+        units = len(weights) - 1
+        if units <= 0 or any(char.isspace() for box in boxes_in_line for char in box.text):
+            return _original_justify_line(context, line, extra_width)
+    spread(context, line, extra_width / units, 0, boxes_in_line[0], boxes_in_line[-1], every_character)
     return None
 
 
@@ -203,10 +212,10 @@ def on_baseline(box) -> bool:
     return isinstance(box, boxes.LineBox) or box.style["vertical_align"] == "baseline"
 
 
-def spread(context, box, spacing, x_advance, first, last):
+def spread(context, box, spacing, x_advance, first, last, every_character=False):
     """Move and widen `box` and its descendants for `spacing` per unit; return the new x advance."""
     if isinstance(box, boxes.TextBox):
-        lead, grown, trail = widen(context, box, spacing, box is first, box is last)
+        lead, grown, trail = widen(context, box, spacing, box is first, box is last, every_character)
         x_advance += lead
         box.position_x += x_advance
         box.width += grown
@@ -217,26 +226,28 @@ def spread(context, box, spacing, x_advance, first, last):
         children = box.children[::-1] if box.style["direction"] == "rtl" else box.children
         for child in children:
             if child.is_in_normal_flow():
-                x_advance = spread(context, child, spacing, x_advance, first, last)
+                x_advance = spread(context, child, spacing, x_advance, first, last, every_character)
         box.width += x_advance - before
         return x_advance
     box.translate(x_advance, 0)
     return x_advance
 
 
-def widen(context, box, spacing, is_first, is_last) -> tuple[float, float, float]:
+def widen(context, box, spacing, is_first, is_last, every_character=False) -> tuple[float, float, float]:
     """Re-lay one text box letter-spaced; return (gap before it, growth of its glyphs, gap after it).
 
     Pango drops the outer half-spacing of a layout's first and last character.
     Inside a line those halves belong between this box and its neighbours, so
-    they come back as gaps, except at the line's own ends.
+    they come back as gaps, except at the line's own ends.  With `every_character`
+    each character takes one unit (see justify_line).
     """
-    weights = char_weights(box.text)
+    weights = [1.0] * len(box.text) if every_character else char_weights(box.text)
     if not any(weights):
         return 0.0, 0.0, 0.0
     layout = line_break.create_layout(box.text, box.style, context, max_width=None,
                                       justification_spacing=0)
     layout.press_squeezed = getattr(box.pango_layout, "press_squeezed", [])
+    layout.press_every_character = every_character
     before = measured_width(layout, box.text, justify=False)
     layout.press_spacing = spacing
     after = measured_width(layout, box.text, justify=True)

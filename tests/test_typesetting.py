@@ -202,3 +202,15 @@ def test_a_caption_goes_with_a_table_whose_tall_first_row_starts_the_next_page(t
         carried += where["caption"][1] <= 1  # the caption opens a page: it went over with its table
     assert all(together), together
     assert carried  # the case was met: a caption that would have stood at the foot of a page
+
+
+def test_a_gene_sequence_broken_across_lines_is_letter_spaced_to_the_margin(typeset):
+    # No Han, no mark, no space: nothing to justify by the house rules, and overflow-wrap breaks the run
+    # anywhere; the lines it breaks are letter-spaced to the margin, as a publisher sets them.
+    import random
+
+    bases = random.Random(7)
+    sequence = "".join(bases.choice("ACGT") for _ in range(3000))
+    measured = justification(typeset(f"测得的序列如下：\n\n{sequence}\n\n序列到此为止。"))
+    assert measured.counted > 20
+    assert measured.value == 1.0, measured.failures
