@@ -17,7 +17,16 @@ returns it with
 Both are default-ignorable characters: not drawn, no width.
 * superscript and subscript characters (CO₂, 10⁻⁶) set as <sub>/<sup> of
   their plain forms, in the face of the text around (the CJK faces have no
-  glyphs for most of them); ¹ ² ³ ⁴ alone are left to the faces, which draw them.
+  glyphs for most of them); ¹ ² ³ ⁴ alone are left to the faces, which draw them;
+* a WORD JOINER after the space between a number and the unit or Han
+  character after it (`200 ℃`, `30 %`, `5 倍`): no line breaks after a space
+  followed by a joiner (UAX 14), so a number never ends a line apart from its
+  unit.  The space stays a space: a no-break space would come back from the
+  PDF's text as U+00A0 in every word space of that font;
+* the last two characters (besides punctuation) of every paragraph, list
+  item, caption and footnote bound by word joiners, so that a paragraph's last
+  line never holds one character alone (段末孤字): the line before gives up a
+  character instead, and justification spreads that one em over the line.
 """
 
 import re
@@ -32,6 +41,7 @@ CLOSING = "，。、；：？！）》」』”’〉】〕〗］｝"
 FULL_WIDTH_MARKS = OPENING + CLOSING
 WORD_JOINER = "\u2060"
 ZERO_WIDTH_SPACE = "\u200b"
+NO_BREAK_SPACE = "\u00a0"
 NO_LINE_START = "—·"
 OPENING_QUOTES = "“‘"
 CLOSING_QUOTES = "”’"
@@ -45,6 +55,11 @@ BLOCKS = {"p", "li", "ul", "ol", "div", "section", "article", "nav", "main", "h1
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "title"}
 VOID = {"br", "hr", "img", "meta", "link", "col", "input", "source", "wbr"}
 NO_AUTOSPACE_CLASS = "no-autospace"
+TAIL_ENDS = {"p", "li", "figcaption", "dd"}  # blocks whose last line must not hold a character alone
+TAIL_LENGTH = 2  # characters besides punctuation that a paragraph's last line holds at least
+UNIT = re.compile(r"(?:[%％‰℃°]|(?:[numµμkMGT]?(?:m|g|t|L|Pa|W|Wh|V|A|Ah|Hz|s|eV|J|mol|K|Ω)|cm|mm|km|mL|kWh|"
+                  r"mAh|h|min|ppm|dB|wt%|at%)(?![A-Za-z]))")  # a unit a number stands before
+NUMBER_SPACE = re.compile(rf"(?<=[0-9]) (?={UNIT.pattern}|[\u3400-\u9fff])")  # 200 ℃, 30 %, 5 倍: kept together
 
 
 SCRIPT_TAGS = {"<super>": "sup", "<sub>": "sub"}
@@ -149,7 +164,7 @@ def apply_text_rules(html: str) -> str:
             last_text = len(out) - 1
             continue
         last_text = last_text if previous else None
-    return "".join(out)
+    return bind_paragraph_ends("".join(out))
 
 
 def code_span_text(part: str, previous: str, stack: list, out: list[str]) -> str:
@@ -244,13 +259,16 @@ def space_text(text: str, previous: str, breaks: bool = True) -> tuple[str, str]
     return "".join(pieces), previous
 
 
+
 def space_plain(text: str, previous: str, breaks: bool = True) -> tuple[str, str]:
     """Escaped text without URLs: spaces between Han and Latin; with `breaks`, joiners and break marks."""
     out: list[str] = []
+    if breaks:
+        text = NUMBER_SPACE.sub(" " + WORD_JOINER, text)
     for unit in units(text):
         char = "&" if unit.startswith("&") and len(unit) > 1 else unit
         if previous and needs_space(previous, char):
-            out.append(" ")
+            out.append(" " + WORD_JOINER if breaks and previous.isdigit() else " ")
         if breaks and char in NO_LINE_START and previous not in ("", char, " "):
             out.append(WORD_JOINER)
         elif breaks and quote_break(previous, char):
@@ -285,3 +303,113 @@ def units(text: str) -> list[str]:
         position = entity.end()
     result.extend(text[position:])
     return result
+
+
+# Paragraph ends ----------------------------------------------------------------------------
+
+OPAQUE_CLASSES = {ids.NOTE_CLASS, ids.CALL_MARK_CLASS, ids.CALL_SEPARATOR_CLASS}
+OPAQUE_ELEMENTS = {"code", "kbd", "samp"}  # a tail steps over them as over a word: nothing is added inside
+
+
+def bind_paragraph_ends(html: str) -> str:
+    """The document with the tail of every paragraph, list item, caption and footnote bound (see bind_tail)."""
+    parts = TAG.split(html)
+    opened: list[tuple[str, int, bool]] = []  # (element name, index of its opening tag, whether it is opaque)
+    stepped: dict[int, tuple[int, bool]] = {}  # closing tag → (its opening tag, a word) for elements a tail steps over
+    for index, part in enumerate(parts):
+        name = tag_name(part) if part.startswith("<") else ""
+        if not name or name in VOID or part.endswith("/>"):
+            continue
+        if not part.startswith("</"):
+            opened.append((name, index, is_opaque(name, part)))
+            continue
+        while opened:
+            open_name, open_index, opaque = opened.pop()
+            if open_name == name:
+                break
+        else:
+            continue
+        if opaque:
+            stepped[index] = (open_index, name in OPAQUE_ELEMENTS)
+        if name in TAIL_ENDS or (opaque and ids.NOTE_CLASS in classes_of(parts[open_index])):
+            bind_tail(parts, open_index, index, stepped)
+    return "".join(parts)
+
+
+def is_opaque(name: str, tag: str) -> bool:
+    """Is this element one that a paragraph's tail steps over (a footnote, a call, a code span)?"""
+    return name in OPAQUE_ELEMENTS or bool(OPAQUE_CLASSES & classes_of(tag)) or NO_AUTOSPACE_CLASS in tag
+
+
+def classes_of(tag: str) -> set[str]:
+    classes = CLASSES.search(tag)
+    return set(classes.group(1).split()) if classes else set()
+
+
+def bind_tail(parts: list[str], start: int, end: int, stepped: dict[int, tuple[int, bool]]) -> None:
+    """Bind the last TAIL_LENGTH characters besides punctuation of the element between parts[start] and parts[end].
+
+    Walking back from the end over text and inline tags (footnotes and calls stepped over, a code span
+    counted as a word, a nested block or a line break ending the walk), each tail character gets a word
+    joiner before it where a line could break (after a space too), and a break mark (U+200B) becomes
+    a joiner.
+    """
+    tail: list[tuple[int, int]] = []  # (part index, unit index), last first
+    count, index = 0, end - 1
+    while index > start and count < TAIL_LENGTH:
+        part = parts[index]
+        if part.startswith("<"):
+            if index in stepped:
+                index, word = stepped[index]
+                count += TAIL_LENGTH if word else 0
+                tail.append((index, -1))
+            elif tag_name(part) in BLOCKS:
+                break
+            index -= 1
+            continue
+        pieces = units(part)
+        for position in range(len(pieces) - 1, -1, -1):
+            if count >= TAIL_LENGTH:
+                break
+            tail.append((index, position))
+            count += counts_in_tail(pieces[position])
+        index -= 1
+    join_tail(parts, tail[::-1])
+
+
+def counts_in_tail(unit: str) -> bool:
+    """Does this character count towards a last line's length (not punctuation, a space or a mark)?"""
+    if len(unit) > 1:
+        return True  # an entity: &amp; &lt;
+    return unicodedata.category(unit)[0] not in "PZC"
+
+
+def join_tail(parts: list[str], tail: list[tuple[int, int]]) -> None:
+    """Put a word joiner before each tail character that a line could break before (see bind_tail)."""
+    edits: dict[int, dict[int, str]] = {}
+    previous = ""
+    for index, position in tail:
+        if position < 0:  # a stepped-over element: joined to the characters on both sides
+            if previous not in ("", NO_BREAK_SPACE):
+                parts[index] = WORD_JOINER + parts[index]
+            previous = "x"
+            continue
+        unit = units(parts[index])[position]
+        replacement = unit
+        if unit == ZERO_WIDTH_SPACE:
+            replacement = WORD_JOINER
+        elif unit == WORD_JOINER:
+            pass
+        elif previous and previous not in (NO_BREAK_SPACE, WORD_JOINER) and not both_latin(previous, unit) and (
+                unit not in (" ", NO_BREAK_SPACE)):
+            replacement = WORD_JOINER + unit
+        edits.setdefault(index, {})[position] = replacement
+        previous = replacement[-1]
+    for index, changes in edits.items():
+        pieces = units(parts[index])
+        parts[index] = "".join(changes.get(position, piece) for position, piece in enumerate(pieces))
+
+
+def both_latin(before: str, after: str) -> bool:
+    """Two ASCII letters or digits: no line breaks between them anyway, and a joiner would part their kerning."""
+    return before.isascii() and after.isascii() and before.isalnum() and after.isalnum()

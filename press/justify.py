@@ -12,18 +12,24 @@ adapter, installed once by `install()`, changes two functions of WeasyPrint:
   Pango letter-spacing on the expandable characters.
 * `weasyprint.layout.inline.justify_line` — shares a line's slack among its
   expandable characters: Han characters, CJK punctuation and spaces (not
-  Latin letters, not the halves of —— and ……).  Pango gives a letter-spaced
-  character half its spacing on each side, so a line of n expandable
-  characters has n − ½ − ½ spacing units between its first and last glyph,
-  and the right edge lands on the margin.
+  Latin letters, not the halves of —— and ……), the spaces between Latin
+  words first (see spacing_for).  Pango gives a letter-spaced character half
+  its spacing on each side, so a line of n expandable characters has
+  n − ½ − ½ spacing units between its first and last glyph, and the right
+  edge lands on the margin.
+* `pyphen` as `weasyprint.text.line_break` sees it — a Chinese, Japanese or
+  Korean text hyphenates its Latin words by English patterns (Pyphen has
+  none for those languages, so a long Latin word that does not fit would go
+  whole to the next line and leave its line loose).  Han text has no
+  hyphenation points in those patterns: it is not touched.
 
 Made for WeasyPrint 70.0 only (`install` refuses any other version); the
 tests in tests/test_justify.py fail if the functions it replaces change.
 """
 
 import re
-from bisect import bisect_left
 
+import pyphen
 import weasyprint
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import inline
@@ -36,12 +42,18 @@ from press.cjk import CJK_CLASS, FULL_WIDTH_MARKS
 WEASYPRINT_VERSION = "70.0"
 
 UNIT_MARKS = "—…"  # the halves of —— and …… never drift apart
-HAN_LATIN_SPACE_WEIGHT = -0.5
+# Bounds of a line's slack, in ems of the line's size (clreq §3.2.2, §3.8; TYPOGRAPHY.md):
+WORD_STRETCH = 0.16  # a space between Latin words grows first, by up to this
+GAP_STRETCH = 0.05  # the Han–Latin gap (¼ em) grows with it, up to ⅓ em less a margin
+HAN_STRETCH = 0.14  # then every Han character and space alike; past this only the spaces take more
 INVISIBLE = "\u200b\u2060"  # break and no-break marks press puts into the text
 SQUEEZE_FEATURE = "halt"
 
 MARK_CLASS = "[" + re.escape("".join(sorted(FULL_WIDTH_MARKS))) + "]"
 SQUEEZED = re.compile(f"{MARK_CLASS}(?=[{INVISIBLE}]*{MARK_CLASS})")  # run on every line: no Python loop
+
+LATIN_PATTERNS = "en"  # Pyphen's patterns for the Latin words of CJK text
+CJK_LANGUAGES = ("zh", "ja", "ko")
 
 _original_set_text = line_break.Layout.set_text
 _original_justify_line = inline.justify_line
@@ -59,63 +71,70 @@ def install() -> None:
             f"found {weasyprint.__version__}: re-check the adapter before changing the pin")
     line_break.Layout.set_text = set_text
     inline.justify_line = justify_line
+    line_break.pyphen = LatinHyphenation
 
 
 def uninstall() -> None:
     """Give WeasyPrint its own line layout back (for tests that compare)."""
     line_break.Layout.set_text = _original_set_text
     inline.justify_line = _original_justify_line
+    line_break.pyphen = pyphen
+
+
+class LatinHyphenation:
+    """The `pyphen` module as WeasyPrint's line breaking uses it, but a CJK language falls back to English."""
+
+    Pyphen = pyphen.Pyphen
+
+    @staticmethod
+    def language_fallback(language: str) -> str | None:
+        """Pyphen's dictionary for `language`; LATIN_PATTERNS for a CJK language (zh-Hans, zh-Hant …)."""
+        found = pyphen.language_fallback(language)
+        if found is None and language.lower().startswith(CJK_LANGUAGES):
+            return pyphen.language_fallback(LATIN_PATTERNS)
+        return found
 
 
 # Characters ------------------------------------------------------------------
 
-# Characters that may take justification space (half on each side): spaces, and CJK but the halves of
-# —— and ……
-EXPANDABLE_RUN = re.compile(f"(?:(?![{re.escape(UNIT_MARKS)}])[ \u00a0{CJK_CLASS}])+")
+HAN, GAP, WORD, ALL = "han", "gap", "word", "all"  # what a character is, for the share of a line's slack it takes
+# CJK characters but the halves of —— and ……: the inter-character space
+CJK_RUN = re.compile(f"(?:(?![{re.escape(UNIT_MARKS)}])[{CJK_CLASS}])+")
 # A space with a CJK character on either side (lookbehind/lookahead: the neighbour may lie outside the run)
-HAN_LATIN_SPACE = re.compile(f"(?<=[{CJK_CLASS}]) | (?=[{CJK_CLASS}])")
+HAN_LATIN_SPACE = re.compile(f"(?<=[{CJK_CLASS}])[ \u00a0]|[ \u00a0](?=[{INVISIBLE}]*[{CJK_CLASS}])")
+SPACE = re.compile("[ \u00a0]+")
 
 
-def char_weights(text: str) -> list[float]:
-    """Per character: the share of the justification spacing it takes, half on each side.
+def char_kinds(text: str) -> list[str | None]:
+    """Per character: HAN (CJK but the halves of —— and ……), GAP (a space beside CJK: the Han–Latin
+    gap), WORD (a space between Latin words) or None (Latin letters, digits, the rest: no spacing)."""
+    kinds: list[str | None] = [None] * len(text)
+    for start, end, kind in kind_runs(text):
+        kinds[start:end] = [kind] * (end - start)
+    return kinds
 
-    Han characters, CJK punctuation and spaces between words take 1; Latin
-    letters take 0.  A space beside a CJK character is the Han–Latin gap of
-    about ¼ em: it takes −½, which cancels the half-spacing its CJK
-    neighbour gives it, so the gap stays ¼ em however loose the line.
+
+def kind_runs(text: str) -> list[tuple[int, int, str]]:
+    """Maximal [start, end) character ranges of one kind (see char_kinds), in order.
+
+    Found by regular expressions, not character by character: this runs for every line laid out and
+    every line drawn (15 % of a long issue's build when it was a Python loop).
     """
-    weights = [0.0] * len(text)
-    for start, end, weight in weighted_runs(text):
-        weights[start:end] = [weight] * (end - start)
-    return weights
+    runs = [(run.start(), run.end(), HAN) for run in CJK_RUN.finditer(text)]
+    gaps = {space.start() for space in HAN_LATIN_SPACE.finditer(text)}
+    for spaces in SPACE.finditer(text):
+        for position in range(*spaces.span()):
+            kind = GAP if position in gaps else WORD
+            if runs and runs[-1][1] == position and runs[-1][2] == kind:
+                runs[-1] = (runs[-1][0], position + 1, kind)
+            else:
+                runs.append((position, position + 1, kind))
+    return sorted(runs)
 
 
 def squeezed_indices(text: str) -> list[int]:
     """Indices of full-width marks followed by another (joiners between ignored): set half-width."""
     return [match.start() for match in SQUEEZED.finditer(text)]
-
-
-def weighted_runs(text: str) -> list[tuple[int, int, float]]:
-    """Maximal [start, end) character ranges of one non-zero weight (see char_weights), with that weight.
-
-    Found by regular expressions, not character by character: this runs for every line laid out and
-    every line drawn (15 % of a long issue's build when it was a Python loop).
-    """
-    runs: list[tuple[int, int, float]] = []
-    gaps = [space.start() for space in HAN_LATIN_SPACE.finditer(text)]
-    for run in EXPANDABLE_RUN.finditer(text):
-        position, end = run.span()
-        for gap in gaps[bisect_left(gaps, position):bisect_left(gaps, end)]:
-            if gap > position:
-                runs.append((position, gap, 1.0))
-            if runs and runs[-1][1] == gap and runs[-1][2] == HAN_LATIN_SPACE_WEIGHT:
-                runs[-1] = (runs[-1][0], gap + 1, HAN_LATIN_SPACE_WEIGHT)
-            else:
-                runs.append((gap, gap + 1, HAN_LATIN_SPACE_WEIGHT))
-            position = gap + 1
-        if end > position:
-            runs.append((position, end, 1.0))
-    return runs
 
 
 # Pango layouts -----------------------------------------------------------------
@@ -130,7 +149,7 @@ def set_text(self, text, justify=False):
         # went to the next line stays squeezed, or the line would grow past the margin.
         squeezed = sorted({*squeezed, *(index for index in previous if index < len(self.text))})
     self.press_squeezed = squeezed
-    spacing = getattr(self, "press_spacing", 0) if justify else 0
+    spacing = getattr(self, "press_spacing", None) if justify else None
     if not squeezed and not spacing:
         return
     offsets = byte_offsets(self.text)
@@ -142,9 +161,9 @@ def set_text(self, text, justify=False):
             attribute.start_index, attribute.end_index = offsets[index], offsets[index + 1]
             pango.pango_attr_list_change(attributes, attribute)
     if spacing:
-        runs = [(0, len(self.text), 1.0)] if getattr(self, "press_every_character", False) else weighted_runs(self.text)
-        for start, end, weight in runs:
-            units = round(weight * spacing * TO_UNITS / 2) * 2  # even, so Pango's halves are exact
+        runs = [(0, len(self.text), ALL)] if ALL in spacing else kind_runs(self.text)
+        for start, end, kind in runs:
+            units = round(spacing.get(kind, 0) * TO_UNITS / 2) * 2  # even, so Pango's halves are exact
             attribute = pango.pango_attr_letter_spacing_new(units)
             attribute.start_index, attribute.end_index = offsets[start], offsets[end]
             pango.pango_attr_list_change(attributes, attribute)
@@ -179,22 +198,57 @@ def style_features(style) -> str:
 # Lines -------------------------------------------------------------------------
 
 def justify_line(context, line, extra_width):
-    """Share `extra_width` among the line's expandable characters.
+    """Share `extra_width` among the line's spaces and CJK characters (see spacing_for).
 
     A line with none (no Han, no mark, no space: part of a gene sequence or a URL that
     `overflow-wrap` breaks where it must) shares it among all its characters instead, as a
     publisher letter-spaces such a line; WeasyPrint would leave it short of the margin.
     """
     boxes_in_line = text_boxes(line)
-    weights = [weight for box in boxes_in_line for weight in char_weights(box.text)]
-    units = sum(weights) - (weights[0] + weights[-1]) / 2 if weights else 0
-    every_character = units <= 0
-    if every_character:
-        units = len(weights) - 1
-        if units <= 0 or any(char.isspace() for box in boxes_in_line for char in box.text):
+    kinds = [kind for box in boxes_in_line for kind in char_kinds(box.text)]
+    if not kinds:
+        return _original_justify_line(context, line, extra_width)
+    spacing = spacing_for(kinds, extra_width, line.style["font_size"])
+    if spacing is None:
+        if len(kinds) <= 1 or any(char.isspace() for box in boxes_in_line for char in box.text):
             return _original_justify_line(context, line, extra_width)
-    spread(context, line, extra_width / units, 0, boxes_in_line[0], boxes_in_line[-1], every_character)
+        spacing = {ALL: extra_width / (len(kinds) - 1)}
+    spread(context, line, spacing, 0, boxes_in_line[0], boxes_in_line[-1])
     return None
+
+
+def spacing_for(kinds: list[str | None], extra: float, em: float) -> dict[str, float] | None:
+    """The letter-spacing of each kind of character that widens a line by `extra`; None if none can take it.
+
+    Slack goes first to the spaces between Latin words (up to WORD_STRETCH) and the Han–Latin gaps
+    (up to GAP_STRETCH) alike; then to every CJK character and word space alike, up to HAN_STRETCH;
+    what is left, to the spaces alone.  A character takes its spacing half on each side, and the
+    line's first and last characters lose their outer half; a gap's own spacing cancels the half
+    its CJK neighbour gives it, so the gap widens by its share only.
+    """
+    counts = {kind: kinds.count(kind) - (kinds[0] == kind) / 2 - (kinds[-1] == kind) / 2 for kind in (HAN, GAP, WORD)}
+    han_units = counts[HAN] - counts[GAP] / 2 + counts[WORD]  # what one unit of inter-character space adds
+    first = counts[WORD] * WORD_STRETCH * em + counts[GAP] * GAP_STRETCH * em
+    if first <= 0 and han_units <= 0:
+        return None
+    if first > 0 and extra <= first:
+        share = extra / first
+        return {WORD: share * WORD_STRETCH * em, GAP: share * GAP_STRETCH * em, HAN: 0.0}
+    rest, han = extra - first, 0.0
+    if han_units > 0:
+        han = rest / han_units
+        if han <= HAN_STRETCH * em or first <= 0:
+            return spacing(han, WORD_STRETCH * em + han, GAP_STRETCH * em)
+        han = HAN_STRETCH * em
+        rest -= han * han_units
+    if counts[WORD] > 0:
+        return spacing(han, WORD_STRETCH * em + han + rest / counts[WORD], GAP_STRETCH * em)
+    return spacing(han, WORD_STRETCH * em + han, GAP_STRETCH * em + rest / counts[GAP])
+
+
+def spacing(han: float, word: float, gap: float) -> dict[str, float]:
+    """Letter-spacing per kind for these added widths: a gap's own spacing cancels its CJK neighbour's half."""
+    return {HAN: han, WORD: word, GAP: gap - han / 2}
 
 
 def text_boxes(box) -> list[boxes.TextBox]:
@@ -212,10 +266,10 @@ def on_baseline(box) -> bool:
     return isinstance(box, boxes.LineBox) or box.style["vertical_align"] == "baseline"
 
 
-def spread(context, box, spacing, x_advance, first, last, every_character=False):
-    """Move and widen `box` and its descendants for `spacing` per unit; return the new x advance."""
+def spread(context, box, spacing, x_advance, first, last):
+    """Move and widen `box` and its descendants for `spacing` (per kind); return the new x advance."""
     if isinstance(box, boxes.TextBox):
-        lead, grown, trail = widen(context, box, spacing, box is first, box is last, every_character)
+        lead, grown, trail = widen(context, box, spacing, box is first, box is last)
         x_advance += lead
         box.position_x += x_advance
         box.width += grown
@@ -226,35 +280,34 @@ def spread(context, box, spacing, x_advance, first, last, every_character=False)
         children = box.children[::-1] if box.style["direction"] == "rtl" else box.children
         for child in children:
             if child.is_in_normal_flow():
-                x_advance = spread(context, child, spacing, x_advance, first, last, every_character)
+                x_advance = spread(context, child, spacing, x_advance, first, last)
         box.width += x_advance - before
         return x_advance
     box.translate(x_advance, 0)
     return x_advance
 
 
-def widen(context, box, spacing, is_first, is_last, every_character=False) -> tuple[float, float, float]:
+def widen(context, box, spacing, is_first, is_last) -> tuple[float, float, float]:
     """Re-lay one text box letter-spaced; return (gap before it, growth of its glyphs, gap after it).
 
     Pango drops the outer half-spacing of a layout's first and last character.
     Inside a line those halves belong between this box and its neighbours, so
-    they come back as gaps, except at the line's own ends.  With `every_character`
-    each character takes one unit (see justify_line).
+    they come back as gaps, except at the line's own ends.  With spacing for ALL
+    every character takes it (see justify_line).
     """
-    weights = [1.0] * len(box.text) if every_character else char_weights(box.text)
-    if not any(weights):
+    kinds = [ALL] * len(box.text) if ALL in spacing else char_kinds(box.text)
+    if not any(spacing.get(kind, 0) for kind in kinds):
         return 0.0, 0.0, 0.0
     layout = line_break.create_layout(box.text, box.style, context, max_width=None,
                                       justification_spacing=0)
     layout.press_squeezed = getattr(box.pango_layout, "press_squeezed", [])
-    layout.press_every_character = every_character
     before = measured_width(layout, box.text, justify=False)
     layout.press_spacing = spacing
     after = measured_width(layout, box.text, justify=True)
     layout.deactivate()
     box.pango_layout = layout
-    lead = 0.0 if is_first else weights[0] * spacing / 2
-    trail = 0.0 if is_last else weights[-1] * spacing / 2
+    lead = 0.0 if is_first else spacing.get(kinds[0], 0) / 2
+    trail = 0.0 if is_last else spacing.get(kinds[-1], 0) / 2
     return lead, after - before, trail
 
 

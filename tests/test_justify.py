@@ -24,6 +24,7 @@ FINGERPRINTS = {
     "line_break.Layout.set_text": "fe23ca9937dbf520",
     "line_break.create_layout": "6587192cc0ab3ffa",
     "line_break.line_size": "03fa04fd51fc69aa",
+    "line_break.split_first_line": "39ad1016863ca34d",  # looks up hyphenation patterns through line_break.pyphen
 }
 
 ORIGINALS = {
@@ -34,6 +35,7 @@ ORIGINALS = {
     "line_break.Layout.reactivate": line_break.Layout.reactivate,
     "line_break.create_layout": line_break.create_layout,
     "line_break.line_size": line_break.line_size,
+    "line_break.split_first_line": line_break.split_first_line,
     "draw_text.draw_text": draw_text.draw_text,
 }
 
@@ -58,50 +60,103 @@ def test_install_refuses_another_weasyprint(monkeypatch):
         justify.install()
 
 
-def test_install_replaces_the_two_functions_and_uninstall_restores_them():
+def test_install_replaces_the_two_functions_and_the_patterns_and_uninstall_restores_them():
+    import pyphen
+
     justify.install()
     assert inline.justify_line is justify.justify_line
     assert line_break.Layout.set_text is justify.set_text
+    assert line_break.pyphen is justify.LatinHyphenation
     justify.uninstall()
     assert inline.justify_line is justify._original_justify_line
     assert line_break.Layout.set_text is justify._original_set_text
+    assert line_break.pyphen is pyphen
     justify.install()
 
 
-def test_weights_give_han_and_spaces_a_share_and_keep_han_latin_spaces_fixed():
-    assert justify.char_weights("中文，") == [1, 1, 1]
-    assert justify.char_weights("two words") == [0, 0, 0, 1, 0, 0, 0, 0, 0]
-    assert justify.char_weights("用 GaN 器") == [1, -0.5, 0, 0, 0, -0.5, 1]
-    assert justify.char_weights("——……") == [0, 0, 0, 0]
+def test_chinese_text_hyphenates_its_latin_words_by_english_patterns():
+    fallback = justify.LatinHyphenation.language_fallback
+    assert fallback("zh-Hans") == fallback("zh-Hant") == fallback("ja") == "en"
+    assert fallback("en-US") == "en_US" and fallback("de") == "de" and fallback("xx") is None
+    assert list(justify.LatinHyphenation.Pyphen(lang=fallback("zh-Hans")).iterate("材料研究")) == []
+
+
+def test_kinds_tell_han_han_latin_gaps_and_word_spaces_apart():
+    H, G, W = justify.HAN, justify.GAP, justify.WORD
+    assert justify.char_kinds("中文，") == [H, H, H]
+    assert justify.char_kinds("two words") == [None, None, None, W, None, None, None, None, None]
+    assert justify.char_kinds("用 GaN 器") == [H, G, None, None, None, G, H]
+    assert justify.char_kinds("5 \u2060倍") == [None, G, None, H]  # a joined number and its unit
+    assert justify.char_kinds("——……") == [None, None, None, None]
 
 
 def test_only_the_first_of_two_adjacent_marks_is_squeezed():
     assert justify.squeezed_indices("他说：“好。”然后，（1）") == [2, 5, 9]
 
 
-def test_weighted_runs_group_equal_weights():
-    assert justify.weighted_runs("中文 GaN 器件") == [(0, 2, 1.0), (2, 3, -0.5), (6, 7, -0.5), (7, 9, 1.0)]
+def test_kind_runs_group_equal_kinds():
+    assert justify.kind_runs("中文 GaN 器件 in situ") == [
+        (0, 2, "han"), (2, 3, "gap"), (6, 7, "gap"), (7, 9, "han"), (9, 10, "gap"), (12, 13, "word")]
 
 
-def reference_weights(text: str) -> list[float]:
-    """char_weights as the rule says it, character by character (what the regular expressions must equal)."""
+def test_slack_goes_to_word_spaces_and_gaps_first_then_to_han_up_to_its_bound():
+    em = 10.0
+    kinds = [justify.HAN] * 20 + [justify.GAP] + [None] * 5 + [justify.WORD] + [None] * 5 + [justify.GAP] + [
+        justify.HAN] * 20
+    small = justify.spacing_for(kinds, 0.5 * (justify.WORD_STRETCH + 2 * justify.GAP_STRETCH) * em, em)
+    assert small[justify.HAN] == 0 and small[justify.WORD] == pytest.approx(justify.WORD_STRETCH * em / 2)
+    larger = justify.spacing_for(kinds, 3 * em, em)
+    assert 0 < larger[justify.HAN] < justify.HAN_STRETCH * em
+    assert larger[justify.WORD] == pytest.approx(justify.WORD_STRETCH * em + larger[justify.HAN])
+    assert larger[justify.GAP] + larger[justify.HAN] / 2 == pytest.approx(justify.GAP_STRETCH * em)
+    huge = justify.spacing_for(kinds, 20 * em, em)
+    assert huge[justify.HAN] == pytest.approx(justify.HAN_STRETCH * em)  # the rest goes to the word space
+    assert added_width(kinds, huge) == pytest.approx(20 * em)
+    assert justify.spacing_for([None] * 8, em, em) is None  # nothing to widen: letter-spaced instead
+
+
+def added_width(kinds, spacing) -> float:
+    """What a line of these kinds gains with this spacing: each character's, less the line's outer halves."""
+    amounts = [spacing.get(kind, 0) if kind else 0 for kind in kinds]
+    return sum(amounts) - (amounts[0] + amounts[-1]) / 2
+
+
+LINE_KINDS = st.lists(st.sampled_from([justify.HAN, justify.GAP, justify.WORD, None]), min_size=2, max_size=60)
+
+
+@settings(max_examples=500, deadline=None)
+@given(LINE_KINDS, st.floats(0, 400))
+def test_the_spacing_widens_the_line_by_its_slack_exactly(kinds, extra):
+    spacing = justify.spacing_for(kinds, extra, 14.0)
+    if spacing is not None:
+        assert added_width(kinds, spacing) == pytest.approx(extra, abs=1e-6)
+
+
+def reference_kinds(text: str) -> list[str | None]:
+    """char_kinds as the rule says it, character by character (what the regular expressions must equal)."""
     from press.cjk import is_cjk
 
-    def expandable(char):
-        return char in " \u00a0" or (is_cjk(char) and char not in justify.UNIT_MARKS)
+    def beside_cjk(index):
+        before = text[index - 1:index]
+        after = text[index + 1:].lstrip(justify.INVISIBLE)[:1]
+        return is_cjk(before or "a") or is_cjk(after or "a")
 
-    return [justify.HAN_LATIN_SPACE_WEIGHT if char == " " and (
-        is_cjk(text[index - 1:index] or "a") or is_cjk(text[index + 1:index + 2] or "a"))
-        else (1.0 if expandable(char) else 0.0) for index, char in enumerate(text)]
+    kinds = []
+    for index, char in enumerate(text):
+        if char in " \u00a0":
+            kinds.append(justify.GAP if beside_cjk(index) else justify.WORD)
+        else:
+            kinds.append(justify.HAN if is_cjk(char) and char not in justify.UNIT_MARKS else None)
+    return kinds
 
 
-def reference_runs(weights: list[float]) -> list[tuple[int, int, float]]:
-    runs: list[tuple[int, int, float]] = []
-    for index, weight in enumerate(weights):
-        if runs and runs[-1][1] == index and runs[-1][2] == weight:
-            runs[-1] = (runs[-1][0], index + 1, weight)
-        elif weight:
-            runs.append((index, index + 1, weight))
+def reference_runs(kinds: list[str | None]) -> list[tuple[int, int, str]]:
+    runs: list[tuple[int, int, str]] = []
+    for index, kind in enumerate(kinds):
+        if runs and runs[-1][1] == index and runs[-1][2] == kind:
+            runs[-1] = (runs[-1][0], index + 1, kind)
+        elif kind:
+            runs.append((index, index + 1, kind))
     return runs
 
 
@@ -111,9 +166,9 @@ LINE_TEXT = st.text(st.one_of(st.sampled_from("中文器件，。“”（）—
 
 @settings(max_examples=2000, deadline=None)
 @given(LINE_TEXT)
-def test_weights_found_by_regular_expressions_are_the_rule_s_character_by_character(text):
-    assert justify.char_weights(text) == reference_weights(text)
-    assert justify.weighted_runs(text) == reference_runs(reference_weights(text))
+def test_kinds_found_by_regular_expressions_are_the_rule_s_character_by_character(text):
+    assert justify.char_kinds(text) == reference_kinds(text)
+    assert justify.kind_runs(text) == reference_runs(reference_kinds(text))
 
 
 def test_the_cjk_class_is_is_cjk_code_point_for_code_point():
