@@ -96,6 +96,7 @@ class Check:
     counted: int
     about: str
     failures: list[dict] = field(default_factory=list)  # {"page", "message", "file", "line"}
+    detail: str = ""  # what was measured, when the value does not say it (text-block: the block's width)
 
     @property
     def bar(self) -> str:
@@ -178,7 +179,7 @@ def judge(rule: Rule, measured: Measure, threshold: float) -> Check:
     value = measured.value
     passed = value >= threshold if rule.comparison == ">=" else value <= threshold
     return Check(rule.id, passed, value, rule.comparison, threshold, measured.counted, rule.about,
-                 [failure_dict(failure) for failure in measured.failures])
+                 [failure_dict(failure) for failure in measured.failures], measured.detail)
 
 
 def failure_dict(failure: Failure) -> dict:
@@ -201,10 +202,12 @@ def show_value(check: Check) -> tuple[str, str]:
 
 
 def describe(check: Check) -> str:
-    """One line for a check: PASS/FAIL, identifier, value against the bar."""
+    """One line for a check: PASS/FAIL, identifier, value against the bar, and what was measured when the value
+    does not say it."""
     value, bar = show_value(check)
     status = "PASS" if check.passed else "FAIL"
-    return f"{status} {check.id:<18} {value:>7} (bar {bar}; {check.counted} counted) — {check.about}"
+    detail = f": {check.detail}" if check.detail else ""
+    return f"{status} {check.id:<18} {value:>7} (bar {bar}; {check.counted} counted) — {check.about}{detail}"
 
 
 def failure_line(failure: dict) -> str:
