@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from press import budgets, figures, measure, overlap, structure
+from press import budgets, figures, linefit, measure, overlap, structure
 from press.errors import InputError, Problem, display_path
 from press.expected import expected_of
 from press.fonts import family_names
@@ -80,6 +80,13 @@ RULES: tuple[Rule, ...] = (
     Rule("page-breaks", typography(measure.page_breaks), "<=", 0,
          "widows, orphans and headings at the foot of a page"),
     Rule("overflow", typography(measure.overflow), "<=", 0, "lines sticking out of the text block"),
+    Rule("runt", typography(linefit.runt), "<=", 0,
+         "paragraphs ending in a line of one character, lines of punctuation only"),
+    Rule("loose-line", typography(linefit.loose_line), "<=", 0,
+         "justified lines adding over 0.15 em between Han characters"),
+    Rule("text-block", typography(linefit.text_block), "<=", 0,
+         "text block a whole number of ems, Han lines not spaced out, lines at one pitch"),
+    Rule("unit-break", typography(linefit.unit_break), "<=", 0, "numbers parted from their units at a line's end"),
 )
 RULE_IDS = tuple(rule.id for rule in RULES)
 
