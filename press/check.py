@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from press import budgets, figures, measure, overlap, structure
+from press import budgets, figures, linefit, measure, overlap, structure
 from press.errors import InputError, Problem, display_path
 from press.expected import expected_of
 from press.fonts import family_names
@@ -80,6 +80,13 @@ RULES: tuple[Rule, ...] = (
     Rule("page-breaks", typography(measure.page_breaks), "<=", 0,
          "widows, orphans and headings at the foot of a page"),
     Rule("overflow", typography(measure.overflow), "<=", 0, "lines sticking out of the text block"),
+    Rule("runt", typography(linefit.runt), "<=", 0,
+         "paragraphs ending in a line of one character, lines of punctuation only"),
+    Rule("loose-line", typography(linefit.loose_line), "<=", 0,
+         "justified lines adding over 0.15 em between Han characters"),
+    Rule("text-block", typography(linefit.text_block), "<=", 0,
+         "text block a whole number of ems, Han lines not spaced out, lines at one pitch"),
+    Rule("unit-break", typography(linefit.unit_break), "<=", 0, "numbers parted from their units at a line's end"),
 )
 RULE_IDS = tuple(rule.id for rule in RULES)
 
@@ -96,6 +103,7 @@ class Check:
     counted: int
     about: str
     failures: list[dict] = field(default_factory=list)  # {"page", "message", "file", "line"}
+    detail: str = ""  # what was measured, when the value does not say it (text-block: the block's width)
 
     @property
     def bar(self) -> str:
@@ -178,7 +186,7 @@ def judge(rule: Rule, measured: Measure, threshold: float) -> Check:
     value = measured.value
     passed = value >= threshold if rule.comparison == ">=" else value <= threshold
     return Check(rule.id, passed, value, rule.comparison, threshold, measured.counted, rule.about,
-                 [failure_dict(failure) for failure in measured.failures])
+                 [failure_dict(failure) for failure in measured.failures], measured.detail)
 
 
 def failure_dict(failure: Failure) -> dict:
@@ -201,10 +209,12 @@ def show_value(check: Check) -> tuple[str, str]:
 
 
 def describe(check: Check) -> str:
-    """One line for a check: PASS/FAIL, identifier, value against the bar."""
+    """One line for a check: PASS/FAIL, identifier, value against the bar, and what was measured when the value
+    does not say it."""
     value, bar = show_value(check)
     status = "PASS" if check.passed else "FAIL"
-    return f"{status} {check.id:<18} {value:>7} (bar {bar}; {check.counted} counted) — {check.about}"
+    detail = f": {check.detail}" if check.detail else ""
+    return f"{status} {check.id:<18} {value:>7} (bar {bar}; {check.counted} counted) — {check.about}{detail}"
 
 
 def failure_line(failure: dict) -> str:

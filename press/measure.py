@@ -43,12 +43,14 @@ class Failure:
 
 @dataclass
 class Measure:
-    """One rule measured: `value` is a share (0…1) or a count; `failures` say where."""
+    """One rule measured: `value` is a share (0…1) or a count; `failures` say where; `detail` says what was
+    measured when the value does not (the text block's width in ems)."""
 
     rule: str
     value: float
     counted: int
     failures: list[Failure] = field(default_factory=list)
+    detail: str = ""
 
 
 @dataclass

@@ -21,7 +21,8 @@ from press.check import check_pdf
 from press.errors import InputError
 from tests.conftest import ROOT
 
-TYPOGRAPHY = {"justify", "line-break", "punct-squeeze", "han-latin-gap", "page-breaks", "overflow"}
+TYPOGRAPHY = {"justify", "line-break", "punct-squeeze", "han-latin-gap", "page-breaks", "overflow", "runt",
+              "loose-line", "text-block", "unit-break"}
 SETTINGS = """\
 slug: round-trip
 title: 往返快报
