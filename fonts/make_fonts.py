@@ -9,6 +9,8 @@ PressSerif so that a PDF's embedded font names prove where every glyph came from
 
 Run once by hand (not part of set-up):  python fonts/make_fonts.py [file …]
 (only the files named, e.g. PressSerif-Italic.otf; all without arguments).
+`--match-metrics` gives the faces already made the Song face's ascent and descent (the last step
+of making them, see match_song_metrics) without their sources.
 """
 
 import hashlib
@@ -139,7 +141,34 @@ def make(out: str, source: Path, index: int | None, family: str, style: str) -> 
     font = open_face(source, index)
     subset_to(font, wanted_codepoints())
     rename(font, family, style)
+    if family != "PressSong":
+        match_song_metrics(font)
     save(font, out)
+
+
+def match_song_metrics(font: TTFont) -> None:
+    """Give a face the Song face's ascent and descent (read from PressSong-Regular.otf, made first).
+
+    Pango sets a line's baseline by the tallest face the line draws from: a Kai line whose marks and
+    digits come from the Song face (see style.css) stood 0.6 pt lower than a Kai line without them,
+    and a line with a Hei or italic word stood apart from the body's pitch.  With one ascent and
+    descent for every face, every line of one size stands on one pitch.
+    """
+    song = TTFont(HERE / "PressSong-Regular.otf", lazy=True)
+    for table, names in (("hhea", ("ascent", "descent", "lineGap")),
+                         ("OS/2", ("sTypoAscender", "sTypoDescender", "sTypoLineGap",
+                                   "usWinAscent", "usWinDescent"))):
+        for name in names:
+            setattr(font[table], name, getattr(song[table], name))
+
+
+def match_made_faces() -> None:
+    """Apply match_song_metrics to the faces already made (its last step before saving)."""
+    for out, _, _, family, _ in FACES:
+        if family != "PressSong":
+            font = TTFont(HERE / out)
+            match_song_metrics(font)
+            save(font, out)
 
 
 def subset_to(font: TTFont, points: set[int]) -> None:
@@ -180,12 +209,7 @@ def make_italic(out: str = "PressSerif-Italic.otf") -> None:
     # Noto Serif CJK draws Source Serif's Latin 8.8 % larger (cap height 729 against 670 units of
     # 1000): the italic is scaled alike, so that italic and upright Latin stand the same height.
     scale(font, song["OS/2"].sCapHeight / font["OS/2"].sCapHeight)
-    # The Song face's ascent and descent: a line with italics is as tall as one without.
-    for table, names in (("hhea", ("ascent", "descent", "lineGap")),
-                         ("OS/2", ("sTypoAscender", "sTypoDescender", "sTypoLineGap",
-                                   "usWinAscent", "usWinDescent"))):
-        for name in names:
-            setattr(font[table], name, getattr(song[table], name))
+    match_song_metrics(font)  # a line with italics is as tall as one without
     rename(font, "PressSerif", "Italic")
     compiled = io.BytesIO()
     font.recalcTimestamp = False
@@ -247,6 +271,8 @@ def cid_keyed(font: TTFont) -> None:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--match-metrics"]:
+        sys.exit(match_made_faces())
     chosen = set(sys.argv[1:])
     for face in FACES:
         if not chosen or face[0] in chosen:

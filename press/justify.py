@@ -41,7 +41,7 @@ from press.cjk import CJK_CLASS, FULL_WIDTH_MARKS
 
 WEASYPRINT_VERSION = "70.0"
 
-UNIT_MARKS = "—…"  # the halves of —— and …… never drift apart
+UNIT_MARKS = "—…·"  # the halves of —— and …… never drift apart; nor · from its neighbours (mA·cm, 让-保罗·萨特)
 # Bounds of a line's slack, in ems of the line's size (clreq §3.2.2, §3.8; TYPOGRAPHY.md):
 WORD_STRETCH = 0.16  # a space between Latin words grows first, by up to this
 GAP_STRETCH = 0.05  # the Han–Latin gap (¼ em) grows with it, up to ⅓ em less a margin
