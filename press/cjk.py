@@ -283,9 +283,14 @@ def quote_break(before: str, after: str) -> bool:
 
     A closing quote may end a line before Han text or an opening mark, and an
     opening quote may start a line after Han text or a closing mark (clreq §3.1.4).
+    A compound unit may break after its middle dot (`MPa·⏎m¹ᐟ²`): bound to its number
+    (`250 MPa·m¹ᐟ²`), it would otherwise go whole to the next line and leave the line
+    before it loose.
     """
     if not before:
         return False
+    if before == "·":
+        return after.isascii() and after.isalpha()
     if before in CLOSING_QUOTES:
         return is_han(after) or after in OPENING
     if after in OPENING_QUOTES:

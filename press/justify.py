@@ -17,6 +17,13 @@ adapter, installed once by `install()`, changes two functions of WeasyPrint:
   its spacing on each side, so a line of n expandable characters has
   n − ½ − ½ spacing units between its first and last glyph, and the right
   edge lands on the margin.
+* `weasyprint.layout.inline.split_first_line` (as the inline layout calls it) —
+  pushes in (追入): a justified line that would end with half an em or more to
+  spare takes the next characters in when setting up to three of its
+  full-width marks half-width makes them fit (clreq §3.8: punctuation gives
+  way before the Han characters are spaced out).  A closing mark that may not
+  start the next line, or a paragraph's bound last characters, then end this
+  line instead of leaving it a character short.
 * `pyphen` as `weasyprint.text.line_break` sees it — a Chinese, Japanese or
   Korean text hyphenates its Latin words by English patterns (Pyphen has
   none for those languages, so a long Latin word that does not fit would go
@@ -55,7 +62,10 @@ SQUEEZED = re.compile(f"{MARK_CLASS}(?=[{INVISIBLE}]*{MARK_CLASS})")  # run on e
 LATIN_PATTERNS = "en"  # Pyphen's patterns for the Latin words of CJK text
 CJK_LANGUAGES = ("zh", "ja", "ko")
 
+PUSH_IN_ALLOWANCES = (0.5, 1.0, 1.5)  # ems of punctuation a line may give up to take more text in
+
 _original_set_text = line_break.Layout.set_text
+_original_split_first_line = inline.split_first_line
 _original_justify_line = inline.justify_line
 
 
@@ -71,6 +81,7 @@ def install() -> None:
             f"found {weasyprint.__version__}: re-check the adapter before changing the pin")
     line_break.Layout.set_text = set_text
     inline.justify_line = justify_line
+    inline.split_first_line = split_first_line
     line_break.pyphen = LatinHyphenation
 
 
@@ -78,6 +89,7 @@ def uninstall() -> None:
     """Give WeasyPrint its own line layout back (for tests that compare)."""
     line_break.Layout.set_text = _original_set_text
     inline.justify_line = _original_justify_line
+    inline.split_first_line = _original_split_first_line
     line_break.pyphen = pyphen
 
 
@@ -193,6 +205,60 @@ def style_features(style) -> str:
         style["font_variant_caps"], style["font_variant_numeric"], style["font_variant_alternates"],
         style["font_variant_east_asian"], style["font_feature_settings"])
     return "".join(f"{tag} {value}," for tag, value in features.items())
+
+
+# Line breaking -------------------------------------------------------------------
+
+def split_first_line(text, style, context, max_width, justification_spacing, is_line_start=True, minimum=False):
+    """WeasyPrint's `split_first_line`, then a push-in when the justified line it gives ends half an em short or more.
+
+    Returns WeasyPrint's `(layout, length, resume_index, width, height, baseline)`: the original, or the
+    longer line laid out with up to max(PUSH_IN_ALLOWANCES) ems more room and that much taken back by
+    setting full-width marks half-width (`halt`), when that fits in `max_width`.
+    """
+    result = _original_split_first_line(text, style, context, max_width, justification_spacing,
+                                         is_line_start, minimum)
+    if not may_push_in(result, style, max_width, minimum):
+        return result
+    em = style["font_size"]
+    for allowance in PUSH_IN_ALLOWANCES:
+        wider = _original_split_first_line(text, style, context, max_width + allowance * em,
+                                           justification_spacing, is_line_start, minimum)
+        if wider[1] > result[1] and (fitted := pushed_in(wider, style, max_width)) is not None:
+            return fitted
+    return result
+
+
+def may_push_in(result, style, max_width, minimum) -> bool:
+    """Is this a justified line of CJK text that breaks with half an em or more to spare?"""
+    _, _, resume_index, width, _, _ = result
+    return (resume_index is not None and not minimum and max_width is not None and max_width != float("inf")
+            and style["text_align_all"] == "justify" and bool(style["font_size"])
+            and max_width - width >= PUSH_IN_ALLOWANCES[0] * style["font_size"]
+            and str(style["lang"] or "").lower().startswith(CJK_LANGUAGES))
+
+
+def pushed_in(result, style, max_width: float):
+    """The line of `result` with enough of its full-width marks set half-width to fit `max_width`, or None.
+
+    Marks already half-width are left; the others are taken from the line's end backwards (a
+    closing mark at the end first: it may hang half-width, clreq §3.1.6).
+    """
+    layout, length, resume_index, width, height, baseline = result
+    text, em = layout.text, style["font_size"]
+    squeezed = set(getattr(layout, "press_squeezed", []))
+    marks = [index for index in range(len(text) - 1, -1, -1)
+             if text[index] in FULL_WIDTH_MARKS and index not in squeezed]
+    needed = int(-(-(width - max_width) // (em / 2)))  # half-ems to take back, rounded up
+    if needed > len(marks) or needed > len(PUSH_IN_ALLOWANCES):
+        return None
+    layout.press_squeezed = sorted(squeezed | set(marks[:needed]))
+    layout.reactivate(style)  # WeasyPrint hands the layout over deactivated
+    width = measured_width(layout, text, justify=False)
+    layout.deactivate()
+    if width > max_width:
+        return None
+    return layout, length, resume_index, width, height, baseline
 
 
 # Lines -------------------------------------------------------------------------

@@ -72,3 +72,8 @@ def test_a_number_stays_with_its_unit_or_the_han_character_after_it():
         f"<p>加热到 200 {WJ}℃，提高 30 {WJ}%，达 5 {WJ}倍，为 122 {WJ}cm²，共 3 {WJ}nm{WJ}。</p>")
     assert apply_text_rules("<p>in 2023 mass production</p>") == "<p>in 2023 mass production</p>"  # `m` is no unit
     assert apply_text_rules("<h2>加热到200 ℃</h2>").endswith(">加热到 200 ℃</h2>")  # a heading's text is its bookmark
+
+
+def test_a_compound_unit_may_break_after_its_middle_dot_but_a_name_may_not():
+    assert apply_text_rules("<p>超过 250 MPa·m²，传统</p>") == f"<p>超过 250 {WJ}MPa{WJ}·\u200bm²，传{WJ}统</p>"
+    assert apply_text_rules("<p>让-保罗·萨特说</p>") == f"<p>让-保罗{WJ}·萨特{WJ}说</p>"

@@ -260,3 +260,19 @@ def test_a_number_never_ends_a_line_apart_from_its_unit(typeset):
         return sum(1 for first, second in pairwise(lines) if first[-1:].isdigit() and second.startswith("℃"))
     assert splits(typeset(body, raw=True)) > 0
     assert splits(typeset(body)) == 0
+
+
+def test_a_line_takes_a_closing_mark_in_by_setting_its_marks_half_width_rather_than_spreading(typeset, monkeypatch):
+    # 20 + ， + 21 characters fill the 42-em first line; the comma after them may not start the next line.
+    body = "\n\n".join(HAN_ONLY[start:start + 20] + "，" + HAN_ONLY[start + 20:start + 41] + "，" + HAN_ONLY[:30] + "。"
+                       for start in range(0, 41 * 6, 41))
+    def first_lines(reading):
+        lines = body_lines(reading)
+        return [item for before, item in pairwise([None, *lines]) if before is None or before.final]
+    pushed = first_lines(typeset(body))
+    assert len(pushed) == 6 and all(item.line.text.rstrip().endswith("，") for item in pushed)
+    assert widest_han_gap(typeset(body)) < 0.01  # no Han gap added on any line
+    monkeypatch.setattr(justify, "split_first_line", justify._original_split_first_line)
+    pushed_out = first_lines(typeset(body))
+    assert not any(item.line.text.rstrip().endswith("，") for item in pushed_out)
+    assert widest_han_gap(typeset(body)) > 0.02  # the line a character short is spread instead
