@@ -84,7 +84,7 @@ def to_html(markdown: str, first_number: int = 1, line_offset: int = 0,
     problems += _check_links(tokens, line_offset)
     problems += footnotes.header_calls(body, line_offset, lines)
     problems += _check_containers(lines, line_offset)
-    problems += _check_images(body, line_offset)
+    problems += _check_images(body, line_offset, lines)
     problems += _check_nesting(tokens, line_offset)
     env["press_footnotes"] = {note.label: note for note in notes}
     _number_blocks(body, env)
@@ -118,22 +118,59 @@ def _check_nesting(tokens: list[Token], line_offset: int) -> list[LineProblem]:
     return []
 
 
-def _check_images(tokens: list[Token], line_offset: int) -> list[LineProblem]:
-    """An image stands alone in its paragraph (it becomes a figure, its text the caption), and its
-    caption calls no footnote (the call would not print)."""
+def _check_images(tokens: list[Token], line_offset: int, lines: list[str]) -> list[LineProblem]:
+    """An image stands alone in its paragraph (it becomes a figure, its text the caption), its caption calls no
+    footnote (the call would not print), and what follows it in braces is a width, `{width=60%}` or
+    `{width=80mm}`."""
     problems = []
     for index, token in enumerate(tokens):
-        for child in token.children or [] if token.type == "inline" else []:
+        children = token.children or [] if token.type == "inline" else []
+        for place, child in enumerate(children):
             if child.type != "image":
                 continue
             line = token.map[0] + 1 + line_offset if token.map else line_offset + 1
-            if not tokens[index - 1].meta.get("figure"):
+            after = children[place + 1].content if place + 1 < len(children) else ""
+            if after.startswith("{"):
+                problems.append((line, _column(lines, token, "{"), f"图片后的属性块没有结束的 }} (the braces after the "
+                                 f"image are not closed on their line: {FIGURE_WIDTH_HINT})", Kind.INPUT))
+            elif not tokens[index - 1].meta.get("figure"):
                 problems.append((line, 1, "图片须单独成段，成为带图题的插图 (an image must stand alone in its "
                                  "paragraph, where it becomes a figure with its caption)", Kind.INPUT))
+            attributes = child.meta.get("attributes")
+            if attributes is not None and figure_width(attributes) is None:
+                problems.append((line, _column(lines, token, "{" + attributes + "}"),
+                                 f"图片属性 {{{attributes}}} 无法识别 (unknown image attributes {{{attributes}}}: "
+                                 f"{FIGURE_WIDTH_HINT})", Kind.INPUT))
             for call in (grand for grand in child.children or [] if grand.type == "footnote_ref"):
                 problems.append((line, 1, f"图题中不能引用脚注 [^{call.meta['label']}] (a figure caption cannot call a "
                                  "footnote: put the call in the sentence that refers to the figure)", Kind.INPUT))
     return problems
+
+
+FIGURE_WIDTH = re.compile(r'\s*width\s*=\s*("?)(\d+(?:\.\d+)?|\.\d+)(%|mm|cm)\1\s*', re.IGNORECASE)
+FIGURE_WIDTH_HINT = ("write {width=60%} for a share of the text width, or {width=80mm}; a figure is never set wider "
+                     "than its picture's natural size")
+
+
+def figure_width(attributes: str) -> str | None:
+    """The CSS width an image's attribute block asks for (`60%`, `80mm`), or None if it asks for none that can be
+    set: another attribute, another unit, 0, or over 100 %."""
+    match = FIGURE_WIDTH.fullmatch(attributes)
+    if match is None:
+        return None
+    number, unit = float(match.group(2)), match.group(3).lower()
+    if number <= 0 or (unit == "%" and number > 100):
+        return None
+    return f"{number:g}{unit}"
+
+
+def _column(lines: list[str], token: Token, text: str) -> int:
+    """The column where `text` first stands on the lines of a block (1 when it is not found)."""
+    first, last = token.map if token.map else (0, 0)
+    for line in lines[first:last]:
+        if text in line:
+            return line.index(text) + 1
+    return 1
 
 
 def _check_containers(lines: list[str], line_offset: int) -> list[LineProblem]:
@@ -234,6 +271,25 @@ def _mark_figures(tokens: list[Token]) -> None:
         if len(children) == 1 and children[0].type == "image":
             token.meta["figure"] = True
             tokens[index + 2].meta["figure"] = True
+            if width := figure_width(children[0].meta.get("attributes", "")):
+                token.meta["figure_width"] = width
+
+
+FIGURE_OPEN = re.compile(r'<figure class="figure"((?: id="[^"]*")?)(?: style="([^"]*)")?>(?=<img src="([^"]*)")')
+
+
+def with_picture_sizes(html: str, sizes: dict[str, tuple[float, float]]) -> str:
+    """An article's HTML with each figure's picture's natural size (CSS px, by the image's src as Markdown
+    normalised it: `Markup.images`) on its <figure>, for the style to size the figure by."""
+    def sized(match: re.Match) -> str:
+        size = sizes.get(unescape(match.group(3)))
+        if size is None:
+            return match.group()
+        width, height = size
+        style = "; ".join(part for part in (match.group(2), f"{ids.PICTURE_WIDTH}: {width:.2f}px",
+                                            f"{ids.PICTURE_RATIO}: {width / height:.4f}") if part)
+        return f'<figure class="figure"{match.group(1)} style="{style}">'
+    return FIGURE_OPEN.sub(sized, html)
 
 
 NARROW_COLUMN = 10  # ems (a Han character 1, a Latin one ½): a column no wider is kept on one line

@@ -39,6 +39,41 @@ def test_lone_image_becomes_a_figure_with_its_caption():
     assert markup.images == [("chart.svg", 13)]
 
 
+@pytest.mark.parametrize("block, width", [("{width=60%}", "60%"), ("{width=80mm}", "80mm"),
+                                          ('{ width = "8.5cm" }', "8.5cm"), ("{WIDTH=100%}", "100%")])
+def test_an_attribute_block_after_a_figure_sets_its_width_and_prints_nothing(block, width):
+    markup = to_html(f"![图 1 销售额占比](chart.svg){block}\n")
+    assert markup.problems == []
+    assert (f'<figure class="figure" id="b-L1" style="--figure-width: {width}"><img src="chart.svg" '
+            'alt="图 1 销售额占比" id="b-L1-image"><figcaption id="b-L1-caption">图 1 销售额占比</figcaption>'
+            ) in markup.html
+    assert "{" not in markup.html and "width=" not in markup.html
+
+
+@pytest.mark.parametrize("source, column, message", [
+    ("![图 1](a.svg){width=60}", 14, "图片属性 {width=60} 无法识别"),
+    ("![图 1](a.svg){width=0%}", 14, "图片属性 {width=0%} 无法识别"),
+    ("![图 1](a.svg){width=120%}", 14, "图片属性 {width=120%} 无法识别"),
+    ("![图 1](a.svg){height=50mm}", 14, "图片属性 {height=50mm} 无法识别"),
+    ("![图 1](a.svg){width=60% .wide}", 14, "图片属性 {width=60% .wide} 无法识别"),
+    ("![图 1](a.svg){width=60%", 14, "图片后的属性块没有结束的 }"),
+])
+def test_a_malformed_attribute_block_is_an_input_error_at_its_line(source, column, message):
+    problems = to_html("前文。\n\n" + source + "\n", line_offset=4).problems
+    assert [(line, col, text.split(" (")[0]) for line, col, text, _ in problems] == [(7, column, message)]
+
+
+def test_with_picture_sizes_hands_the_natural_size_to_the_style():
+    from press.markup import with_picture_sizes
+
+    html = to_html("![图 1](%E5%9B%BE%201.svg){width=60%}\n\n![图 2](b.png)\n\n![图 3](c.png)\n").html
+    sized = with_picture_sizes(html, {"%E5%9B%BE%201.svg": (480.0, 270.0), "b.png": (1000.0, 500.0)})
+    assert ('<figure class="figure" id="b-L1" style="--figure-width: 60%; --picture-width: 480.00px; '
+            '--picture-ratio: 1.7778"><img src="%E5%9B%BE%201.svg"') in sized
+    assert '<figure class="figure" id="b-L3" style="--picture-width: 1000.00px; --picture-ratio: 2.0000">' in sized
+    assert '<figure class="figure" id="b-L5"><img src="c.png"' in sized  # no size known: the style's defaults
+
+
 def test_sub_superscript_italics_and_tables():
     html = to_html("LiCoO~2~ 与 SSAB Zero^®^，*Science*。\n\n| 甲 | 乙 |\n| --- | --- |\n| 1 | 2 |\n").html
     assert "LiCoO<sub>2</sub>" in html and "Zero<sup>®</sup>" in html

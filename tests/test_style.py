@@ -1,0 +1,102 @@
+"""The default style on real WeasyPrint output: figures at their natural size, captions under them, tables kept
+together at a page's foot, boxes, sub-headings, bylines and loose lists.
+
+Each test lays an issue out as press does and reads the page boxes back (sizes in CSS px, 96 to the inch), or
+builds the PDF and reads its glyphs; each fails with the rule it holds taken out of the style.
+"""
+
+import pytest
+from PIL import Image
+from weasyprint.formatting_structure import boxes
+
+from press.layout import lay_out
+from press.load import load_issue
+from press.render import render_html
+from tests.conftest import article
+
+MM = 96 / 25.4
+TEXT_WIDTH = 166 * MM  # A4 less the style's 22 mm margins
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" {size}><rect x="0" y="0" width="10" height="10"/></svg>'
+
+
+def laid_out(make_issue, body: str, pictures: dict[str, object] | None = None):
+    """The pages of a one-article issue whose body is `body`, with its pictures (name → SVG text or PIL image and
+    the dpi to save it with)."""
+    folder = make_issue({"a.md": article("测试", body)})
+    for name, picture in (pictures or {}).items():
+        if isinstance(picture, str):
+            (folder / name).write_text(picture, encoding="utf-8")
+        else:
+            image, dpi = picture
+            image.save(folder / name, **({"dpi": (dpi, dpi)} if dpi else {}))
+    issue = load_issue(folder)
+    return lay_out(issue, render_html(issue)).document.pages
+
+
+def element_boxes(pages, tag: str, kind=boxes.Box) -> list:
+    """The boxes of every page made for elements `tag`, in order (the first box of each, for split ones)."""
+    found, seen = [], set()
+    for page in pages:
+        for box in page._page_box.descendants():
+            if box.element is not None and box.element.tag == tag and isinstance(box, kind) \
+                    and box.element not in seen:
+                seen.add(box.element)
+                found.append(box)
+    return found
+
+
+def widths(pages, tag: str) -> list[float]:
+    return [box.width / MM for box in element_boxes(pages, tag, boxes.ReplacedBox if tag == "img"
+                                                                        else boxes.BlockBox)]
+
+
+# Figures at their size ---------------------------------------------------------------------------------
+
+
+def test_an_svg_is_set_at_its_natural_size_from_its_attributes_or_view_box(make_issue):
+    pages = laid_out(make_issue, "![图 1 宽高](a.svg)\n\n![图 2 只有视框](b.svg)\n\n![图 3 毫米](c.svg)\n",
+                     {"a.svg": SVG.format(size='width="480" height="270"'),
+                      "b.svg": SVG.format(size='viewBox="0 0 600 300"'),  # WeasyPrint alone: the whole width
+                      "c.svg": SVG.format(size='width="80mm" height="40mm"')})
+    assert widths(pages, "img") == pytest.approx([127.0, 158.8, 80.0], abs=0.2)
+
+
+def test_a_raster_is_set_at_the_resolution_its_file_records_else_96_dpi(make_issue):
+    picture = Image.new("RGB", (1200, 600), "white")
+    pages = laid_out(make_issue, "![图 1 300 dpi](a.png)\n\n![图 2 200 dpi](b.jpg)\n\n![图 3 无分辨率](c.png)\n",
+                     {"a.png": (picture, 300), "b.jpg": (picture, 200), "c.png": (picture.resize((400, 200)), None)})
+    # 4 in, 6 in, 400 px: never the whole 166 mm
+    assert widths(pages, "img") == pytest.approx([101.6, 152.4, 105.8], abs=0.2)
+
+
+def test_a_figure_wider_or_taller_than_the_page_holds_is_reduced_never_enlarged(make_issue):
+    body = "![图 1 宽](wide.svg)\n\n![图 2 高](tall.svg)\n\n![图 3 小图放大](small.svg){width=100%}\n"
+    pages = laid_out(make_issue, body,
+                     {"wide.svg": SVG.format(size='width="1200" height="600"'),
+                      "tall.svg": SVG.format(size='width="600" height="1200"'),
+                      "small.svg": SVG.format(size='width="200" height="100"')})
+    wide, tall, small = element_boxes(pages, "img", boxes.ReplacedBox)
+    assert round(wide.width / MM, 1) == 166.0 and round(wide.height / MM, 1) == 83.0
+    assert round(tall.height / MM, 1) == 110.0 and round(tall.width / MM, 1) == 55.0  # proportions kept
+    assert round(small.width) == 200
+
+
+def test_an_editor_chooses_a_figure_width_as_a_share_of_the_text_width_or_in_millimetres(make_issue):
+    pages = laid_out(make_issue, "![图 1 六成](a.svg){width=60%}\n\n![图 2 八十毫米](a.svg){width=80mm}\n",
+                     {"a.svg": SVG.format(size='width="800" height="400"')})
+    assert widths(pages, "img") == pytest.approx([99.6, 80.0], abs=0.2)
+
+
+def test_a_caption_wraps_under_its_figure_centred_never_wider_than_it(make_issue):
+    caption = "图 1 " + "一个很长的图题，说明图中各条曲线的来源与单位" * 3
+    pages = laid_out(make_issue, f"![{caption}](a.svg)\n", {"a.svg": SVG.format(size='width="360" height="200"')})
+    [picture] = element_boxes(pages, "img", boxes.ReplacedBox)
+    [figcaption] = element_boxes(pages, "figcaption", boxes.BlockBox)
+    lines = [line for line in figcaption.descendants() if isinstance(line, boxes.LineBox)]
+    assert figcaption.width == pytest.approx(picture.width) and picture.width == pytest.approx(360)
+    assert len(lines) >= 3
+    assert all(line.position_x >= picture.position_x - 0.5 and
+               line.position_x + line.width <= picture.position_x + picture.width + 0.5 for line in lines)
+    last = lines[-1]  # a short last line stands in the middle
+    assert abs((last.position_x - picture.position_x) - (picture.position_x + picture.width - last.position_x
+                                                          - last.width)) < 1
