@@ -17,7 +17,7 @@ from markdown_it.token import Token
 
 from press import conservation, footnotes, ids
 from press.comments import code_lines, without_comments
-from press.dialect import BLOCK_NAMES, BOX, EDITOR_NOTE, block_name, known_block, parser, wide
+from press.dialect import BLOCK_NAMES, BOX, EDITOR_NOTE, block_name, known_block, parser
 from press.errors import Kind, LineProblem
 from press.images import IMAGE_SUFFIXES
 from press.model import Footnote
@@ -72,7 +72,6 @@ def to_html(markdown: str, first_number: int = 1, line_offset: int = 0,
     body = list(footnotes.without_definitions(tokens))
     _mark_figures(body)
     body = _move_table_captions(body)
-    _mark_narrow_columns(body)
     footnotes.mark_adjacent_calls(body)
     refused = _refused_images(markdown, line_offset)  # the loader reports them
     images = _collect_images(body, line_offset) + refused
@@ -290,45 +289,6 @@ def with_picture_sizes(html: str, sizes: dict[str, tuple[float, float]]) -> str:
                                             f"{ids.PICTURE_RATIO}: {width / height:.4f}") if part)
         return f'<figure class="figure"{match.group(1)} style="{style}">'
     return FIGURE_OPEN.sub(sized, html)
-
-
-NARROW_COLUMN = 10  # ems (a Han character 1, a Latin one ½): a column no wider is kept on one line
-NARROW_TOTAL = 30  # ems: at most this much of a row's width goes to columns kept on one line
-
-
-def _mark_narrow_columns(tokens: list[Token]) -> None:
-    """Cells of a table's short columns (numbers, names, amounts) get class "narrow" (set on one line),
-    so that the long columns take the rest of the width, whatever the table's shape."""
-    cells: list[list[Token]] = []  # the cells of the current table, row by row
-    for index, token in enumerate(tokens):
-        if token.type == "table_open":
-            cells = []
-        elif token.type == "tr_open":
-            cells.append([])
-        elif token.type in ("th_open", "td_open"):
-            cells[-1].append(token)
-            token.meta["width"] = _text_width(tokens[index + 1].content)
-        elif token.type == "table_close":
-            _narrow(cells)
-
-
-def _narrow(rows: list[list[Token]]) -> None:
-    columns = max((len(row) for row in rows), default=0)
-    widths = [max((row[column].meta["width"] for row in rows if column < len(row)), default=0.0)
-              for column in range(columns)]
-    narrow = [column for column, width in enumerate(widths) if width <= NARROW_COLUMN]
-    if len(narrow) == columns or sum(widths[column] for column in narrow) > NARROW_TOTAL:
-        return  # nothing long to give the width to, or too much kept on one line: the usual layout
-    for row in rows:
-        for column in narrow:
-            if column < len(row):
-                row[column].attrJoin("class", "narrow")
-
-
-def _text_width(markdown: str) -> float:
-    """A cell's width in ems, roughly: wide characters count 1, others ½, Markdown marks nothing."""
-    text = re.sub(r"\[\^[^\]]*\]|[*_~^`]", "", markdown)
-    return sum(1.0 if wide(char) else 0.5 for char in text.strip())
 
 
 def _move_table_captions(tokens: list[Token]) -> list[Token]:

@@ -125,17 +125,6 @@ def test_emphasis_rules_stay_commonmark_elsewhere():
     assert to_html("x * y * z，价格_涨_了").html.strip() == '<p id="b-L1">x * y * z，价格_涨_了</p>'
 
 
-def test_the_short_columns_of_a_table_are_kept_on_one_line_when_a_long_one_takes_the_rest():
-    html = to_html("| | 领衔机构 | 研究内容 |\n| --- | --- | --- |\n| 1 | AMP Robotics 公司 | "
-                   + "通过利用人工智能和自动分拣技术建立一套分拣流程。" * 3 + " |\n").html
-    assert html.count('class="narrow"') == 4 and "<th>研究内容</th>" in html
-    first_long = to_html("| 机构与研究内容 | 金额 |\n| --- | --- |\n| " + "美国能源部先进材料研究项目" * 4
-                         + " | 300 万美元 |\n").html
-    assert '<td class="narrow">300 万美元</td>' in first_long and first_long.count('class="narrow"') == 2
-    all_short = to_html("| 序号 | 内容 |\n| --- | --- |\n| 1 | 短 |\n").html
-    assert "narrow" not in all_short
-
-
 def test_html_comments_are_notes_to_self_never_printed_and_lines_still_count():
     markup = to_html("正文<!-- 编辑备注：核实数字 -->继续。\n\n<!--\n多行\n备注\n-->\n\n第二段。\n\n"
                      "```\n<!-- 代码里的 -->\n```\n")
