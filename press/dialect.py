@@ -254,4 +254,5 @@ def _render_box(self, tokens, idx, options, env):
         return "</aside>\n"
     title = token.info.strip()[len(BOX):].strip()  # 框 【快报延伸】 or 框【快报延伸】
     heading = f'<p class="box-title">{escape(title)}</p>' if title else ""
-    return f'<aside class="box"{_block_id(token)}>{heading}'
+    classes = f"box {ids.SHORT_BOX_CLASS}" if token.meta.get("short") else "box"
+    return f'<aside class="{classes}"{_block_id(token)}>{heading}'

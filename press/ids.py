@@ -15,6 +15,7 @@ NOTE_CLASS = "footnote"  # the floated text of a footnote, at its call
 CALL_MARK_CLASS = "fn-call-mark"  # an empty element where a call stands (its page is the call's page)
 CALL_SEPARATOR_CLASS = "fn-call-separator"  # the comma between two adjacent calls (²,³)
 GENERATED_CLASS = "press-generated"  # text press adds that no source holds (the 编者按： label)
+SHORT_BOX_CLASS = "box-short"  # a `::: 框` box of a few lines, which the style keeps on one page
 # A figure's sizes, as custom properties on its <figure> for the style to set its width from (style.css):
 PICTURE_WIDTH = "--picture-width"  # the picture's natural width (CSS px at 96 dpi, images.natural_size)
 PICTURE_RATIO = "--picture-ratio"  # its width over its height

@@ -8,6 +8,7 @@ among them what `conservation` finds: source text the HTML would lose, and
 Markdown the HTML would print as typed.
 """
 
+import math
 import re
 from dataclasses import dataclass, field
 from html import unescape
@@ -17,7 +18,7 @@ from markdown_it.token import Token
 
 from press import conservation, footnotes, ids
 from press.comments import code_lines, without_comments
-from press.dialect import BLOCK_NAMES, BOX, EDITOR_NOTE, block_name, known_block, parser
+from press.dialect import BLOCK_NAMES, BOX, EDITOR_NOTE, block_name, known_block, parser, wide
 from press.errors import Kind, LineProblem
 from press.images import IMAGE_SUFFIXES
 from press.model import Footnote
@@ -72,6 +73,7 @@ def to_html(markdown: str, first_number: int = 1, line_offset: int = 0,
     body = list(footnotes.without_definitions(tokens))
     _mark_figures(body)
     body = _move_table_captions(body)
+    _mark_short_boxes(body)
     footnotes.mark_adjacent_calls(body)
     refused = _refused_images(markdown, line_offset)  # the loader reports them
     images = _collect_images(body, line_offset) + refused
@@ -272,6 +274,46 @@ def _mark_figures(tokens: list[Token]) -> None:
             tokens[index + 2].meta["figure"] = True
             if width := figure_width(children[0].meta.get("attributes", "")):
                 token.meta["figure_width"] = width
+
+
+BOX_LINE = 42  # ems of text on a line of a box: the text block's 166 mm less the box's padding, at 10.5 pt
+SHORT_BOX = 8  # lines: a box no longer is kept on one page (class ids.SHORT_BOX_CLASS)
+NOT_TEXT = {"table_open", "fence", "code_block", "image"}  # what makes a box too long to guess: never short
+
+
+def _mark_short_boxes(tokens: list[Token]) -> None:
+    """Mark each `::: 框` box of at most SHORT_BOX lines, roughly counted (`_box_lines`), as short: the style
+    keeps it whole on one page."""
+    opened: Token | None = None
+    inside: list[Token] = []
+    for token in tokens:
+        if token.type == f"container_{BOX}_open":
+            opened, inside = token, []
+        elif token.type == f"container_{BOX}_close" and opened is not None:
+            if _box_lines(opened, inside) <= SHORT_BOX:
+                opened.meta["short"] = True
+            opened = None
+        elif opened is not None:
+            inside.append(token)
+
+
+def _box_lines(opening: Token, inside: list[Token]) -> float:
+    """About how many lines a box takes: its title's, then each paragraph's, heading's or item's text (a wide
+    character an em, others half), indented 2 em, on lines of BOX_LINE ems; a table, code or a picture in
+    it: too many to guess (infinity)."""
+    lines = 1 if opening.info.strip()[len(BOX):].strip() else 0
+    for token in inside:
+        if token.type in NOT_TEXT or any(child.type in NOT_TEXT for child in token.children or ()):
+            return math.inf
+        if token.type == "inline":
+            lines += math.ceil((2 + _text_width(token.content)) / BOX_LINE)
+    return lines
+
+
+def _text_width(markdown: str) -> float:
+    """A text's width in ems, roughly: wide characters count 1, others ½, Markdown marks and calls nothing."""
+    text = re.sub(r"\[\^[^\]]*\]|[*_~^`]", "", markdown)
+    return sum(1.0 if wide(char) else 0.5 for char in text.strip())
 
 
 FIGURE_OPEN = re.compile(r'<figure class="figure"((?: id="[^"]*")?)(?: style="([^"]*)")?>(?=<img src="([^"]*)")')

@@ -29,7 +29,16 @@ def test_editor_note_and_box_blocks():
     html = to_html("::: 编者按\n按语正文。\n:::\n\n::: 框 【快报延伸】\n延伸内容。\n:::\n").html
     assert ('<div class="editor-note" id="b-L1"><p><span class="editor-note-label press-generated">编者按：</span>'
             "按语正文。</p>") in html
-    assert '<aside class="box" id="b-L5"><p class="box-title">【快报延伸】</p>' in html
+    assert '<aside class="box box-short" id="b-L5"><p class="box-title">【快报延伸】</p>' in html
+
+
+def test_a_box_of_a_few_lines_is_marked_short_and_a_long_one_or_one_with_a_table_is_not():
+    short = to_html("::: 框 【延伸】\n" + "内容。" * 60 + "\n\n第二段。\n:::\n").html  # 1 + 5 + 1 lines
+    assert '<aside class="box box-short" id="b-L1">' in short
+    long = to_html("::: 框 【延伸】\n" + "内容。" * 100 + "\n\n第二段。\n:::\n").html  # 1 + 8 + 1
+    assert '<aside class="box" id="b-L1">' in long
+    table = to_html("::: 框\n| 甲 | 乙 |\n| --- | --- |\n| 1 | 2 |\n:::\n").html
+    assert '<aside class="box" id="b-L1">' in table
 
 
 def test_lone_image_becomes_a_figure_with_its_caption():
@@ -198,7 +207,8 @@ def test_a_comment_keeps_its_line_ends_and_the_quote_marks_of_its_lines():
 
 def test_a_comment_before_a_block_leaves_the_block():
     html = to_html("<!-- 待核实 -->::: 框 【快报延伸】\n内容。\n:::\n").html
-    assert html == '<aside class="box" id="b-L1"><p class="box-title">【快报延伸】</p><p>内容。</p>\n</aside>\n'
+    assert html == ('<aside class="box box-short" id="b-L1"><p class="box-title">【快报延伸】</p><p>内容。</p>\n'
+                    '</aside>\n')
 
 
 @pytest.mark.parametrize("body", [

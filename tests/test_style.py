@@ -100,3 +100,71 @@ def test_a_caption_wraps_under_its_figure_centred_never_wider_than_it(make_issue
     last = lines[-1]  # a short last line stands in the middle
     assert abs((last.position_x - picture.position_x) - (picture.position_x + picture.width - last.position_x
                                                           - last.width)) < 1
+
+
+# What reads together stays together --------------------------------------------------------------------
+
+ROWS = "表 1 项目\n\n| 序号 | 机构 | 内容 |\n| --- | --- | --- |\n" + "".join(
+    f"| {number} | 机构{number} | 内容第 {number} 行 |\n" for number in range(1, 9))
+BOX = "::: 框 【快报延伸】\n" + "延伸内容说明。" * 30 + "\n\n第二段延伸内容。\n:::\n"  # 8 lines
+LINE = "一行。"  # a paragraph of one line: each one moves what follows down by a line
+
+
+def moved_to_the_foot(make_issue, block: str, tag: str, css: str = "", lines: int = 10) -> list[list]:
+    """The pages of one-article issues where `block` (its element `tag`) starts `lines` … 0 lines above the
+    page's foot, a line further down each time (`css` added after the style)."""
+    made = iter(range(1000))
+
+    def pages(count: int):
+        body = "\n\n".join([LINE] * count + [block])
+        folder = make_issue({"a.md": article("版面", body)}, name=f"2024-{next(made) + 10}")
+        issue = load_issue(folder)
+        laid = lay_out(issue, render_html(issue), css=css)
+        return laid.document.pages[laid.first_body_page:]
+
+    first = pages(1)[0]._page_box  # the block on the first page, under one line
+    [line] = [box for box in first.descendants() if isinstance(box, boxes.LineBox)
+              and box.element is not None and box.element.tag == "p"
+              and LINE in "".join(text.text for text in box.descendants() if isinstance(text, boxes.TextBox))]
+    top = next(box.position_y for box in first.descendants() if box.element is not None and box.element.tag == tag)
+    foot = first.content_box_y() + first.height
+    room = int((foot - top) // line.height)
+    return [pages(1 + count) for count in range(max(0, room - lines), room + 1)]
+
+
+def body_rows(pages) -> list[int]:
+    """The body rows of a table on each page it stands on (its header repeats and is not counted)."""
+    counts = [sum(len(group.children) for group in page._page_box.descendants()
+                  if isinstance(group, boxes.TableRowGroupBox) and not group.is_header) for page in pages]
+    return [count for count in counts if count]
+
+
+def test_a_table_leaves_three_rows_at_a_page_s_foot_or_none_and_takes_two_to_the_next(make_issue):
+    laid = [body_rows(pages) for pages in moved_to_the_foot(make_issue, ROWS, "table")]
+    assert all(rows[0] >= 3 and rows[-1] >= 2 for rows in laid), laid
+    assert [8] in laid and any(len(rows) == 2 for rows in laid)  # it does split, where three rows fit
+    free = [body_rows(pages) for pages in moved_to_the_foot(
+        make_issue, ROWS, "table", css="tbody tr { break-before: auto !important; break-after: auto !important; }")]
+    assert any(rows[0] == 1 for rows in free) and any(rows[-1] == 1 for rows in free), free  # without the rule
+
+
+def box_lines(pages) -> list[int]:
+    """The lines of the box on each page it stands on."""
+    found = [sum(isinstance(line, boxes.LineBox) for line in box.descendants())
+             for page in pages for box in page._page_box.descendants()
+             if box.element is not None and box.element.tag == "aside" and isinstance(box, boxes.BlockBox)]
+    return found
+
+
+def test_a_box_of_a_few_lines_is_never_split_and_its_title_never_stands_alone(make_issue):
+    laid = [box_lines(pages) for pages in moved_to_the_foot(make_issue, BOX, "aside")]
+    assert laid == [[8]] * len(laid)
+    loose = ".box { break-inside: auto !important; } .box-title { break-after: auto !important; }"
+    free = [box_lines(pages) for pages in moved_to_the_foot(make_issue, BOX, "aside", css=loose)]
+    assert any(lines[0] == 1 for lines in free), free  # without the rules: the title alone at the foot
+
+
+def test_a_long_box_is_split_but_never_after_its_title_alone(make_issue):
+    long_box = BOX.replace("延伸内容说明。" * 30, "延伸内容说明。" * 70)
+    laid = [box_lines(pages) for pages in moved_to_the_foot(make_issue, long_box, "aside")]
+    assert any(len(lines) == 2 for lines in laid) and all(lines[0] >= 3 for lines in laid), laid
