@@ -168,3 +168,34 @@ def test_a_long_box_is_split_but_never_after_its_title_alone(make_issue):
     long_box = BOX.replace("延伸内容说明。" * 30, "延伸内容说明。" * 70)
     laid = [box_lines(pages) for pages in moved_to_the_foot(make_issue, long_box, "aside")]
     assert any(len(lines) == 2 for lines in laid) and all(lines[0] >= 3 for lines in laid), laid
+
+
+# Looks right ---------------------------------------------------------------------------------------------
+
+
+def built_lines(make_issue, tmp_path, articles: dict[str, str]) -> list[list[dict]]:
+    """The body pages' lines of the issue's PDF, each as its glyphs (pdfplumber chars) left to right, grouped by
+    their baseline (faces of other heights, Kai beside Song, share it)."""
+    import pdfplumber
+
+    from press.build import build
+
+    path = build(make_issue(articles), tmp_path / "out.pdf").path
+    lines: dict[tuple[int, float], list[dict]] = {}
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages[2:]):
+            for char in page.chars:
+                lines.setdefault((number, -round(char["matrix"][5])), []).append(char)
+    return [sorted(chars, key=lambda char: char["x0"]) for _, chars in sorted(lines.items())]
+
+
+def line_of(lines: list[list[dict]], text: str) -> list[dict]:
+    return next(line for line in lines if text in "".join(char["text"] for char in line))
+
+
+def test_every_sub_heading_level_is_set_in_the_bold_heading_face(make_issue, tmp_path):
+    body = "# 一级标题\n\n正文段落。\n\n## 二级标题\n\n正文段落。\n\n### 三级标题\n\n正文段落。\n"
+    lines = built_lines(make_issue, tmp_path, {"a.md": article("标题", body)})
+    for heading in ("一级标题", "二级标题", "三级标题"):  # the third was Kai, which has no bold
+        assert {char["fontname"].split("+")[-1] for char in line_of(lines, heading)} == {"PressHei-Bold"}, heading
+    assert {char["fontname"].split("+")[-1] for char in line_of(lines, "正文段落")} == {"PressSong"}
