@@ -199,3 +199,21 @@ def test_every_sub_heading_level_is_set_in_the_bold_heading_face(make_issue, tmp
     for heading in ("一级标题", "二级标题", "三级标题"):  # the third was Kai, which has no bold
         assert {char["fontname"].split("+")[-1] for char in line_of(lines, heading)} == {"PressHei-Bold"}, heading
     assert {char["fontname"].split("+")[-1] for char in line_of(lines, "正文段落")} == {"PressSong"}
+
+
+RIGHT = (210 - 22) / 25.4 * 72  # the text block's right edge, in points
+
+
+def test_a_byline_is_flush_right_whatever_the_article_ends_with(make_issue, tmp_path):
+    endings = ["正文。", "- 一\n- 二", "| 甲 | 乙 |\n| --- | --- |\n| 1 | 2 |", "::: 框 【延伸】\n内容。\n:::",
+               "1. 甲\n\n2. 乙", "> 引文。"]
+    bylines = ["本刊编辑部", "J. Smith", "Li Wei 与 Zhang Min", "编译：张三；审校：李四", "A. Müller and C. Weber",
+               "林若溪、周恺、" * 8 + "王晓岚"]
+    articles = {f"{index}.md": article(f"文章{index}", ending, extra=f"byline: {byline}\n")
+                for index, (ending, byline) in enumerate(zip(endings, bylines, strict=True))}
+    lines = built_lines(make_issue, tmp_path, articles)
+    for byline in bylines:
+        last = line_of(lines, byline[-3:] + "）")
+        assert abs(last[-1]["x1"] - RIGHT) < 1, byline
+    wrapped = line_of(lines, "（林若溪")
+    assert abs(wrapped[-1]["x1"] - RIGHT) < 1 and wrapped[0]["x0"] > RIGHT - 470 - 1
