@@ -217,3 +217,18 @@ def test_a_byline_is_flush_right_whatever_the_article_ends_with(make_issue, tmp_
         assert abs(last[-1]["x1"] - RIGHT) < 1, byline
     wrapped = line_of(lines, "（林若溪")
     assert abs(wrapped[-1]["x1"] - RIGHT) < 1 and wrapped[0]["x0"] > RIGHT - 470 - 1
+
+
+def test_a_loose_numbered_list_keeps_its_hanging_indent(make_issue, tmp_path):
+    item = "这一项的文字较长，需要排成两行以上，以便看出第二行是否与第一行的文字对齐。" * 2
+    tight = "\n".join(f"{number}. {item}" for number in (1, 2))
+    loose = "\n\n".join(f"{number}. 松{item}" for number in (1, 2))
+    lines = built_lines(make_issue, tmp_path, {"a.md": article("列表", f"正文。\n\n{tight}\n\n正文。\n\n{loose}\n")})
+    texts = ["".join(char["text"] for char in line) for line in lines]
+    starts = {}
+    for kind, marker in (("tight", "1.这一项"), ("loose", "1.松这一项")):
+        first = next(index for index, text in enumerate(texts) if text.replace(" ", "").startswith(marker))
+        item_start = next(char for char in lines[first] if char["text"] in "这松")["x0"]
+        starts[kind] = (item_start, lines[first + 1][0]["x0"])  # the item's text, and its second line
+    assert starts["loose"] == pytest.approx(starts["tight"], abs=0.5)
+    assert starts["loose"][0] == pytest.approx(starts["loose"][1], abs=0.5)  # the text hangs: no indent of its own
