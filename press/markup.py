@@ -18,7 +18,7 @@ from markdown_it.token import Token
 
 from press import conservation, footnotes, ids
 from press.comments import code_lines, without_comments
-from press.dialect import BLOCK_NAMES, BOX, EDITOR_NOTE, block_name, known_block, parser, wide
+from press.dialect import ATTRIBUTE_BLOCK, BLOCK_NAMES, BOX, EDITOR_NOTE, block_name, known_block, parser, wide
 from press.errors import Kind, LineProblem
 from press.images import IMAGE_SUFFIXES
 from press.model import Footnote
@@ -131,7 +131,11 @@ def _check_images(tokens: list[Token], line_offset: int, lines: list[str]) -> li
                 continue
             line = token.map[0] + 1 + line_offset if token.map else line_offset + 1
             after = children[place + 1].content if place + 1 < len(children) else ""
-            if after.startswith("{"):
+            if after.lstrip().startswith("{") and after[:1] != "{" and ATTRIBUTE_BLOCK.match(after.lstrip()):
+                problems.append((line, _column(lines, token, after.lstrip()[:2]), "图片与其后的属性块之间不能有空格 "
+                                 f"(write the braces right after the image's closing bracket: {FIGURE_WIDTH_HINT})",
+                                 Kind.INPUT))
+            elif after.lstrip().startswith("{"):
                 problems.append((line, _column(lines, token, "{"), f"图片后的属性块没有结束的 }} (the braces after the "
                                  f"image are not closed on their line: {FIGURE_WIDTH_HINT})", Kind.INPUT))
             elif not tokens[index - 1].meta.get("figure"):

@@ -66,6 +66,7 @@ def test_an_attribute_block_after_a_figure_sets_its_width_and_prints_nothing(blo
     ("![图 1](a.svg){height=50mm}", 14, "图片属性 {height=50mm} 无法识别"),
     ("![图 1](a.svg){width=60% .wide}", 14, "图片属性 {width=60% .wide} 无法识别"),
     ("![图 1](a.svg){width=60%", 14, "图片后的属性块没有结束的 }"),
+    ("![图 1](a.svg) {width=60%}", 15, "图片与其后的属性块之间不能有空格"),
 ])
 def test_a_malformed_attribute_block_is_an_input_error_at_its_line(source, column, message):
     problems = to_html("前文。\n\n" + source + "\n", line_offset=4).problems
