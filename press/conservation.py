@@ -30,6 +30,7 @@ from markdown_it.token import Token
 
 from press import ids
 from press.cjk import is_han
+from press.dialect import ATTRIBUTE_BLOCK
 from press.errors import Kind, LineProblem
 from press.model import Footnote
 
@@ -160,6 +161,7 @@ def read_prose(lines: list[str], chunk: list[int], markers: dict[int, list[Token
         letters.extend(Letter(char, *places[at]) for char in chars if char.isalnum())
 
     position = 0
+    images: list[bool] = []  # per open bracket: whether it opens an image's text (`![`)
     while position < len(text):
         char = text[position]
         if char == "\\" and text[position + 1:position + 2] in ASCII_PUNCT:
@@ -170,7 +172,16 @@ def read_prose(lines: list[str], chunk: list[int], markers: dict[int, list[Token
                 re.fullmatch(r"\[\^[^\]\s]+", text[position:close]):
             position = close + 1
         elif text.startswith("](", position) and (close := destination_end(text, position + 2)) is not None:
-            position = close
+            image = images.pop() if images else False
+            block = ATTRIBUTE_BLOCK.match(text, close) if image else None  # `{width=60%}`: the image's, not text
+            position = block.end() if block else close
+        elif char == "[":
+            images.append(text[position - 1:position] == "!")
+            position += 1
+        elif char == "]":
+            if images:
+                images.pop()
+            position += 1
         elif char == "&" and (entity := ENTITY.match(text, position)):
             emit(unescape(entity.group()), position)
             source.entities.append(Letter(unescape(entity.group()), *places[position]))

@@ -8,6 +8,7 @@ prose read the document's blocks with it); the render rules here make the HTML p
 ids, figures with their picture's and caption's ids, footnote calls, the editor's note and the box.
 """
 
+import re
 import unicodedata
 from functools import cache
 from html import escape
@@ -44,6 +45,7 @@ def parser() -> MarkdownIt:
     md.use(footnote_plugin, inline=False)
     md.use(sub_plugin)
     md.use(superscript_plugin)
+    md.inline.ruler.after("image", "figure_attributes", _figure_attributes)
     for name in EDITOR_NOTES:
         md.use(container_plugin, name=name, render=_render_editor_note, validate=_names(name))
     md.use(container_plugin, name=BOX, render=_render_box, validate=_names(BOX))
@@ -59,6 +61,23 @@ def parser() -> MarkdownIt:
     md.add_render_rule("softbreak", _render_softbreak)
     md.add_render_rule("text_special", lambda self, tokens, idx, options, env: escape(tokens[idx].content))
     return md
+
+
+ATTRIBUTE_BLOCK = re.compile(r"\{([^{}\n]*)\}")
+
+
+def _figure_attributes(state: StateInline, silent: bool) -> bool:
+    """`{width=60%}` right after an image: its text goes to the image's meta["attributes"] (markup reads and
+    checks it), none of it to the page.  Without its `}` on the line it is left as text (markup reports it)."""
+    if state.src[state.pos] != "{" or state.pending or not state.tokens or state.tokens[-1].type != "image":
+        return False
+    block = ATTRIBUTE_BLOCK.match(state.src, state.pos, state.posMax)
+    if block is None:
+        return False
+    if not silent:
+        state.tokens[-1].meta["attributes"] = block.group(1)
+    state.pos = block.end()
+    return True
 
 
 def _names(name: str):
@@ -155,7 +174,9 @@ def _render_paragraph_open(self, tokens, idx, options, env):
         return ""
     if token.meta.get("figure"):
         env["press_figure"] = token.meta.get("block_id")
-        return f'<figure class="figure"{_block_id(token)}>'
+        width = token.meta.get("figure_width")
+        style = f' style="{ids.FIGURE_WIDTH}: {width}"' if width else ""
+        return f'<figure class="figure"{_block_id(token)}{style}>'
     if token.meta.get("table_caption"):
         return '<caption class="table-caption">'
     label = env.pop("press_run_in", "")  # the 编者按 label runs into the note's first paragraph
@@ -233,4 +254,5 @@ def _render_box(self, tokens, idx, options, env):
         return "</aside>\n"
     title = token.info.strip()[len(BOX):].strip()  # 框 【快报延伸】 or 框【快报延伸】
     heading = f'<p class="box-title">{escape(title)}</p>' if title else ""
-    return f'<aside class="box"{_block_id(token)}>{heading}'
+    classes = f"box {ids.SHORT_BOX_CLASS}" if token.meta.get("short") else "box"
+    return f'<aside class="{classes}"{_block_id(token)}>{heading}'

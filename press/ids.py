@@ -1,5 +1,6 @@
 """The names press gives to what it lays out, in one place: ids of articles, sections, blocks, footnotes and
-figures, and the classes of the elements press makes for footnotes and generated text.
+figures, the classes of the elements press makes for footnotes and generated text, and the custom
+properties that hand a figure's sizes to the style.
 
 The build writes them into the HTML (markup, render, the templates), WeasyPrint keeps every id as a
 named destination of the PDF, and the check reads them back (expected, pdfread); layout, sections and
@@ -14,6 +15,11 @@ NOTE_CLASS = "footnote"  # the floated text of a footnote, at its call
 CALL_MARK_CLASS = "fn-call-mark"  # an empty element where a call stands (its page is the call's page)
 CALL_SEPARATOR_CLASS = "fn-call-separator"  # the comma between two adjacent calls (²,³)
 GENERATED_CLASS = "press-generated"  # text press adds that no source holds (the 编者按： label)
+SHORT_BOX_CLASS = "box-short"  # a `::: 框` box of a few lines, which the style keeps on one page
+# A figure's sizes, as custom properties on its <figure> for the style to set its width from (style.css):
+PICTURE_WIDTH = "--picture-width"  # the picture's natural width (CSS px at 96 dpi, images.natural_size)
+PICTURE_RATIO = "--picture-ratio"  # its width over its height
+FIGURE_WIDTH = "--figure-width"  # the width the editor chose, `{width=60%}` or `{width=80mm}`
 
 BLOCK = re.compile(r"^(?P<article>.+)-L(?P<line>\d+)$")
 CALL = re.compile(r"^fn-call-(\d+)$")

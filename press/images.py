@@ -243,3 +243,67 @@ def svg_problem(path: Path) -> tuple[str, str] | None:
     if any(not_positive(root.get(side)) for side in ("width", "height")):
         return "SVG 尺寸为零", "the SVG's width or height is 0: it would print as nothing"
     return None
+
+
+# A picture's natural size ----------------------------------------------------------------------------------
+
+CSS_DPI = 96  # a CSS px is 1/96 in: an SVG's user unit, and a raster's pixel when its file records no resolution
+SVG_DEFAULT = (300.0, 150.0)  # CSS px: the size CSS gives a picture that states neither size nor proportions
+SVG_UNITS = {"": 1.0, "px": 1.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4, "pt": 96 / 72, "pc": 16.0}
+DPI_RANGE = (10.0, 10_000.0)  # a recorded resolution outside it is taken for a slip (0, 1 dpi) and ignored
+ORIENTATION = 0x0112  # EXIF: 5–8 turn the picture a quarter, so width and height change places
+SVG_LENGTH = re.compile(r"\s*(\d+\.?\d*|\.\d+)\s*([a-z]*)\s*$", re.IGNORECASE)
+
+
+def natural_size(path: Path) -> tuple[float, float]:
+    """A picture's natural size in CSS px (1/96 in), upright: an SVG's width and height (or its view box's, or
+    300 × 150 when it states neither), a raster's pixels at the resolution its file records (PNG pHYs, JPEG
+    JFIF or EXIF density; else 96 dpi).  Raises OSError or ValueError if the file cannot be read."""
+    if path.suffix.lower() == ".svg":
+        return svg_size(read_source(path))
+    from PIL import Image
+
+    with Image.open(path) as picture:
+        width, height = picture.size
+        dpi = picture.info.get("dpi") or (CSS_DPI, CSS_DPI)
+        across, down = (resolution(value) for value in (tuple(dpi) * 2)[:2])
+        if picture.getexif().get(ORIENTATION) in (5, 6, 7, 8):
+            width, height, across, down = height, width, down, across
+    return width * CSS_DPI / across, height * CSS_DPI / down
+
+
+def resolution(value) -> float:
+    """A recorded resolution in dpi, or CSS_DPI when it is none or out of DPI_RANGE."""
+    try:
+        dpi = float(value)
+    except (TypeError, ValueError):
+        return CSS_DPI
+    return dpi if DPI_RANGE[0] <= dpi <= DPI_RANGE[1] else CSS_DPI
+
+
+def svg_size(data: bytes) -> tuple[float, float]:
+    """An SVG's natural size in CSS px: its width and height in absolute units, the view box giving what is missing
+    (or a percentage or em), 300 × 150 when neither says."""
+    import xml.etree.ElementTree as ElementTree
+
+    root = ElementTree.fromstring(data)
+    width, height = svg_length(root.get("width")), svg_length(root.get("height"))
+    box = [float(number) for number in re.findall(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?",
+                                                  root.get("viewBox") or "", re.IGNORECASE)]
+    ratio = box[2] / box[3] if len(box) == 4 and box[2] > 0 and box[3] > 0 else None
+    if width and height:
+        return width, height
+    if ratio and (width or height):
+        return (width, width / ratio) if width else (height * ratio, height)
+    if ratio:
+        return box[2], box[3]
+    return width or SVG_DEFAULT[0], height or SVG_DEFAULT[1]
+
+
+def svg_length(value: str | None) -> float | None:
+    """An SVG length attribute in CSS px, or None when missing, relative (%, em) or not positive."""
+    match = SVG_LENGTH.match(value or "")
+    if not match or match.group(2).lower() not in SVG_UNITS:
+        return None
+    length = float(match.group(1)) * SVG_UNITS[match.group(2).lower()]
+    return length if length > 0 else None

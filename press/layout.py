@@ -27,7 +27,7 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from press import footnotes, ids, images, justify, longtext
+from press import footnotes, ids, images, justify, longtext, tables
 from press.cjk import BOOKMARK_ATTRIBUTE, SQUEEZE_CLASS
 from press.errors import InputError, LayoutError, Problem
 from press.model import ISSUE_FILE, STYLESHEET, Footnote, Issue
@@ -335,6 +335,7 @@ def lay_out(issue: Issue, html: "str | HTML", pushed: tuple[str, ...] = (), css:
     """
     justify.install()
     longtext.install()
+    tables.install()
     footnotes.install()
     if isinstance(html, str):
         html = parse(issue, html)

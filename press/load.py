@@ -16,8 +16,8 @@ from urllib.parse import unquote
 
 from press import ids, printable
 from press.errors import InputError, Kind, Problem
-from press.images import IMAGE_SUFFIXES, MAX_IMAGE_BYTES, raster_problem, svg_problem, svg_text
-from press.markup import Markup, to_html
+from press.images import IMAGE_SUFFIXES, MAX_IMAGE_BYTES, natural_size, raster_problem, svg_problem, svg_text
+from press.markup import Markup, to_html, with_picture_sizes
 from press.model import (
     ISSUE_FILE,
     SETTINGS_FILE,
@@ -172,11 +172,15 @@ def load_article(path: Path, settings: Settings | None, first_footnote: int,
         problems.add(path, line, column, message, kind)
     if settings:
         check_decoded(path, markup.decoded, settings, problems)
+    sizes = {}
     for src, line in markup.images:
-        if check_image(path, src, line, problems) and settings:
-            check_svg_text(path, unquote(src), line, settings, problems)
+        if check_image(path, src, line, problems):
+            if settings:
+                check_svg_text(path, unquote(src), line, settings, problems)
+            if size := picture_size(path.parent / unquote(src)):
+                sizes[src] = size
     return Article(ident=ident, path=path.resolve(), title=meta["title"].strip(),
-                   section=meta["section"], body_html=markup.html,
+                   section=meta["section"], body_html=with_picture_sizes(markup.html, sizes),
                    footnotes=tuple(markup.footnotes), byline=meta.get("byline"),
                    highlight=meta.get("highlight", False), title_line=lines.get("title", 1),
                    section_line=lines.get("section", 1),
@@ -233,6 +237,14 @@ def check_field(path: Path, name: str, value: str, line: int, settings: Settings
                      "Unicode subscript, or leave the marks out)")
     if settings and (message := printable.field_problem(name, value, settings.fonts_dir, stylesheet_text(settings))):
         problems.add(path, line, 1, message, Kind.CHARACTER)
+
+
+def picture_size(path: Path) -> tuple[float, float] | None:
+    """A picture's natural size in CSS px (images.natural_size), or None if it cannot be told."""
+    try:
+        return natural_size(path)
+    except (OSError, ValueError, SyntaxError):
+        return None
 
 
 def check_svg_text(article: Path, src: str, line: int, settings: Settings, problems: Problems) -> None:

@@ -8,6 +8,7 @@ among them what `conservation` finds: source text the HTML would lose, and
 Markdown the HTML would print as typed.
 """
 
+import math
 import re
 from dataclasses import dataclass, field
 from html import unescape
@@ -17,7 +18,7 @@ from markdown_it.token import Token
 
 from press import conservation, footnotes, ids
 from press.comments import code_lines, without_comments
-from press.dialect import BLOCK_NAMES, BOX, EDITOR_NOTE, block_name, known_block, parser, wide
+from press.dialect import ATTRIBUTE_BLOCK, BLOCK_NAMES, BOX, EDITOR_NOTE, block_name, known_block, parser, wide
 from press.errors import Kind, LineProblem
 from press.images import IMAGE_SUFFIXES
 from press.model import Footnote
@@ -72,7 +73,7 @@ def to_html(markdown: str, first_number: int = 1, line_offset: int = 0,
     body = list(footnotes.without_definitions(tokens))
     _mark_figures(body)
     body = _move_table_captions(body)
-    _mark_narrow_columns(body)
+    _mark_short_boxes(body)
     footnotes.mark_adjacent_calls(body)
     refused = _refused_images(markdown, line_offset)  # the loader reports them
     images = _collect_images(body, line_offset) + refused
@@ -84,7 +85,7 @@ def to_html(markdown: str, first_number: int = 1, line_offset: int = 0,
     problems += _check_links(tokens, line_offset)
     problems += footnotes.header_calls(body, line_offset, lines)
     problems += _check_containers(lines, line_offset)
-    problems += _check_images(body, line_offset)
+    problems += _check_images(body, line_offset, lines)
     problems += _check_nesting(tokens, line_offset)
     env["press_footnotes"] = {note.label: note for note in notes}
     _number_blocks(body, env)
@@ -118,22 +119,63 @@ def _check_nesting(tokens: list[Token], line_offset: int) -> list[LineProblem]:
     return []
 
 
-def _check_images(tokens: list[Token], line_offset: int) -> list[LineProblem]:
-    """An image stands alone in its paragraph (it becomes a figure, its text the caption), and its
-    caption calls no footnote (the call would not print)."""
+def _check_images(tokens: list[Token], line_offset: int, lines: list[str]) -> list[LineProblem]:
+    """An image stands alone in its paragraph (it becomes a figure, its text the caption), its caption calls no
+    footnote (the call would not print), and what follows it in braces is a width, `{width=60%}` or
+    `{width=80mm}`."""
     problems = []
     for index, token in enumerate(tokens):
-        for child in token.children or [] if token.type == "inline" else []:
+        children = token.children or [] if token.type == "inline" else []
+        for place, child in enumerate(children):
             if child.type != "image":
                 continue
             line = token.map[0] + 1 + line_offset if token.map else line_offset + 1
-            if not tokens[index - 1].meta.get("figure"):
+            after = children[place + 1].content if place + 1 < len(children) else ""
+            if after.lstrip().startswith("{") and after[:1] != "{" and ATTRIBUTE_BLOCK.match(after.lstrip()):
+                problems.append((line, _column(lines, token, after.lstrip()[:2]), "图片与其后的属性块之间不能有空格 "
+                                 f"(write the braces right after the image's closing bracket: {FIGURE_WIDTH_HINT})",
+                                 Kind.INPUT))
+            elif after.lstrip().startswith("{"):
+                problems.append((line, _column(lines, token, "{"), f"图片后的属性块没有结束的 }} (the braces after the "
+                                 f"image are not closed on their line: {FIGURE_WIDTH_HINT})", Kind.INPUT))
+            elif not tokens[index - 1].meta.get("figure"):
                 problems.append((line, 1, "图片须单独成段，成为带图题的插图 (an image must stand alone in its "
                                  "paragraph, where it becomes a figure with its caption)", Kind.INPUT))
+            attributes = child.meta.get("attributes")
+            if attributes is not None and figure_width(attributes) is None:
+                problems.append((line, _column(lines, token, "{" + attributes + "}"),
+                                 f"图片属性 {{{attributes}}} 无法识别 (unknown image attributes {{{attributes}}}: "
+                                 f"{FIGURE_WIDTH_HINT})", Kind.INPUT))
             for call in (grand for grand in child.children or [] if grand.type == "footnote_ref"):
                 problems.append((line, 1, f"图题中不能引用脚注 [^{call.meta['label']}] (a figure caption cannot call a "
                                  "footnote: put the call in the sentence that refers to the figure)", Kind.INPUT))
     return problems
+
+
+FIGURE_WIDTH = re.compile(r'\s*width\s*=\s*("?)(\d+(?:\.\d+)?|\.\d+)(%|mm|cm)\1\s*', re.IGNORECASE)
+FIGURE_WIDTH_HINT = ("write {width=60%} for a share of the text width, or {width=80mm}; a figure is never set wider "
+                     "than its picture's natural size")
+
+
+def figure_width(attributes: str) -> str | None:
+    """The CSS width an image's attribute block asks for (`60%`, `80mm`), or None if it asks for none that can be
+    set: another attribute, another unit, 0, or over 100 %."""
+    match = FIGURE_WIDTH.fullmatch(attributes)
+    if match is None:
+        return None
+    number, unit = float(match.group(2)), match.group(3).lower()
+    if number <= 0 or (unit == "%" and number > 100):
+        return None
+    return f"{number:g}{unit}"
+
+
+def _column(lines: list[str], token: Token, text: str) -> int:
+    """The column where `text` first stands on the lines of a block (1 when it is not found)."""
+    first, last = token.map if token.map else (0, 0)
+    for line in lines[first:last]:
+        if text in line:
+            return line.index(text) + 1
+    return 1
 
 
 def _check_containers(lines: list[str], line_offset: int) -> list[LineProblem]:
@@ -234,45 +276,65 @@ def _mark_figures(tokens: list[Token]) -> None:
         if len(children) == 1 and children[0].type == "image":
             token.meta["figure"] = True
             tokens[index + 2].meta["figure"] = True
+            if width := figure_width(children[0].meta.get("attributes", "")):
+                token.meta["figure_width"] = width
 
 
-NARROW_COLUMN = 10  # ems (a Han character 1, a Latin one ½): a column no wider is kept on one line
-NARROW_TOTAL = 30  # ems: at most this much of a row's width goes to columns kept on one line
+BOX_LINE = 42  # ems of text on a line of a box: the text block's 166 mm less the box's padding, at 10.5 pt
+SHORT_BOX = 8  # lines: a box no longer is kept on one page (class ids.SHORT_BOX_CLASS)
+NOT_TEXT = {"table_open", "fence", "code_block", "image"}  # what makes a box too long to guess: never short
 
 
-def _mark_narrow_columns(tokens: list[Token]) -> None:
-    """Cells of a table's short columns (numbers, names, amounts) get class "narrow" (set on one line),
-    so that the long columns take the rest of the width, whatever the table's shape."""
-    cells: list[list[Token]] = []  # the cells of the current table, row by row
-    for index, token in enumerate(tokens):
-        if token.type == "table_open":
-            cells = []
-        elif token.type == "tr_open":
-            cells.append([])
-        elif token.type in ("th_open", "td_open"):
-            cells[-1].append(token)
-            token.meta["width"] = _text_width(tokens[index + 1].content)
-        elif token.type == "table_close":
-            _narrow(cells)
+def _mark_short_boxes(tokens: list[Token]) -> None:
+    """Mark each `::: 框` box of at most SHORT_BOX lines, roughly counted (`_box_lines`), as short: the style
+    keeps it whole on one page."""
+    opened: Token | None = None
+    inside: list[Token] = []
+    for token in tokens:
+        if token.type == f"container_{BOX}_open":
+            opened, inside = token, []
+        elif token.type == f"container_{BOX}_close" and opened is not None:
+            if _box_lines(opened, inside) <= SHORT_BOX:
+                opened.meta["short"] = True
+            opened = None
+        elif opened is not None:
+            inside.append(token)
 
 
-def _narrow(rows: list[list[Token]]) -> None:
-    columns = max((len(row) for row in rows), default=0)
-    widths = [max((row[column].meta["width"] for row in rows if column < len(row)), default=0.0)
-              for column in range(columns)]
-    narrow = [column for column, width in enumerate(widths) if width <= NARROW_COLUMN]
-    if len(narrow) == columns or sum(widths[column] for column in narrow) > NARROW_TOTAL:
-        return  # nothing long to give the width to, or too much kept on one line: the usual layout
-    for row in rows:
-        for column in narrow:
-            if column < len(row):
-                row[column].attrJoin("class", "narrow")
+def _box_lines(opening: Token, inside: list[Token]) -> float:
+    """About how many lines a box takes: its title's, then each paragraph's, heading's or item's text (a wide
+    character an em, others half), indented 2 em, on lines of BOX_LINE ems; a table, code or a picture in
+    it: too many to guess (infinity)."""
+    lines = 1 if opening.info.strip()[len(BOX):].strip() else 0
+    for token in inside:
+        if token.type in NOT_TEXT or any(child.type in NOT_TEXT for child in token.children or ()):
+            return math.inf
+        if token.type == "inline":
+            lines += math.ceil((2 + _text_width(token.content)) / BOX_LINE)
+    return lines
 
 
 def _text_width(markdown: str) -> float:
-    """A cell's width in ems, roughly: wide characters count 1, others ½, Markdown marks nothing."""
+    """A text's width in ems, roughly: wide characters count 1, others ½, Markdown marks and calls nothing."""
     text = re.sub(r"\[\^[^\]]*\]|[*_~^`]", "", markdown)
     return sum(1.0 if wide(char) else 0.5 for char in text.strip())
+
+
+FIGURE_OPEN = re.compile(r'<figure class="figure"((?: id="[^"]*")?)(?: style="([^"]*)")?>(?=<img src="([^"]*)")')
+
+
+def with_picture_sizes(html: str, sizes: dict[str, tuple[float, float]]) -> str:
+    """An article's HTML with each figure's picture's natural size (CSS px, by the image's src as Markdown
+    normalised it: `Markup.images`) on its <figure>, for the style to size the figure by."""
+    def sized(match: re.Match) -> str:
+        size = sizes.get(unescape(match.group(3)))
+        if size is None:
+            return match.group()
+        width, height = size
+        style = "; ".join(part for part in (match.group(2), f"{ids.PICTURE_WIDTH}: {width:.2f}px",
+                                            f"{ids.PICTURE_RATIO}: {width / height:.4f}") if part)
+        return f'<figure class="figure"{match.group(1)} style="{style}">'
+    return FIGURE_OPEN.sub(sized, html)
 
 
 def _move_table_captions(tokens: list[Token]) -> list[Token]:

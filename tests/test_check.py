@@ -281,6 +281,26 @@ def test_a_short_article_of_a_long_title_a_list_a_table_and_a_figure_passes_ever
     assert_every_check_passes(built_and_checked(folder, tmp_path))
 
 
+@pytest.mark.parametrize("css", ["", ".figure { width: 100% !important; }"])
+def test_a_figure_drawn_larger_than_its_picture_fails_figures(make_issue, tmp_path, css):
+    from PIL import Image
+
+    make_issue.use_sample_settings(css=css)  # the style of old: every figure as wide as the text
+    folder = make_issue({"a.md": article("图", "正文。\n\n![图 1 图表](chart.svg)\n\n![图 2 照片](photo.png)\n")})
+    (folder / "chart.svg").write_text(CHART, encoding="utf-8")
+    Image.linear_gradient("L").resize((400, 300)).save(folder / "photo.png", dpi=(150, 150))
+    report = check_pdf(build(folder, tmp_path / "x.pdf").path, folder, only=["figures"])
+    messages = [failure["message"] for failure in report.checks[0].failures]
+    if not css:
+        assert messages == []
+        return
+    # the SVG's drawing (not its box) is measured: its frame and labels span 145 of the 166 mm it was given
+    assert messages == ["the figure chart.svg is drawn 145 mm wide, larger than its picture's natural width of 106 mm "
+                        "(CSS px at 96 dpi, or the file's own resolution)",
+                        "the figure photo.png is drawn 166 mm wide, larger than its picture's natural width of 68 mm "
+                        "(CSS px at 96 dpi, or the file's own resolution)"]
+
+
 def test_a_two_column_table_whose_first_column_is_long_is_set_and_passes_every_check(make_issue, tmp_path):
     make_issue.use_sample_settings()
     table = ("| 机构与研究内容 | 金额 |\n| --- | --- |\n"

@@ -131,3 +131,33 @@ def test_what_for_print_made_is_kept_by_the_file_content_not_its_name_or_time(tm
     monkeypatch.setattr(images, "made", lambda *_: pytest.fail("made again"))
     shutil.copy(tmp_path / "a.png", tmp_path / "b.png")  # another name and time, the same content
     assert for_print(tmp_path / "b.png") is first and first.converted
+
+
+# A picture's natural size ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("attributes, size", [
+    ('width="480" height="270"', (480, 270)),
+    ('width="480px" height="270px" viewBox="0 0 10 10"', (480, 270)),  # its own size, not the view box's
+    ('viewBox="0 0 600 300"', (600, 300)),
+    ('width="300" viewBox="0 0 600 300"', (300, 150)),
+    ('width="100%" height="100%" viewBox="0,0,600,300"', (600, 300)),  # relative: the view box's
+    ('width="80mm" height="1in"', (80 * 96 / 25.4, 96)),
+    ("", (300, 150)),  # nothing said: CSS's default size
+])
+def test_an_svg_s_natural_size_is_its_width_and_height_or_its_view_box(tmp_path, attributes, size):
+    path = tmp_path / "a.svg"
+    path.write_text(f'<svg xmlns="http://www.w3.org/2000/svg" {attributes}/>', encoding="utf-8")
+    assert images.natural_size(path) == pytest.approx(size)
+
+
+def test_a_raster_s_natural_size_is_its_pixels_at_its_recorded_resolution_upright(tmp_path):
+    picture = Image.new("RGB", (1200, 600))
+    picture.save(tmp_path / "300.png", dpi=(300, 300))
+    picture.save(tmp_path / "none.png")
+    picture.save(tmp_path / "slip.png", dpi=(1, 1))  # a resolution no picture has: taken for a slip
+    exif = Image.Exif()
+    exif[0x0112], exif[0x011A], exif[0x011B], exif[0x0128] = 6, 192.0, 192.0, 2  # turned, 192 dpi
+    picture.save(tmp_path / "turned.jpg", exif=exif)
+    sizes = {name: images.natural_size(tmp_path / name) for name in ("300.png", "none.png", "slip.png", "turned.jpg")}
+    assert sizes == {"300.png": pytest.approx((384, 192), abs=0.01), "none.png": (1200, 600),
+                     "slip.png": (1200, 600), "turned.jpg": (300, 600)}

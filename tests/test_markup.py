@@ -29,7 +29,16 @@ def test_editor_note_and_box_blocks():
     html = to_html("::: 编者按\n按语正文。\n:::\n\n::: 框 【快报延伸】\n延伸内容。\n:::\n").html
     assert ('<div class="editor-note" id="b-L1"><p><span class="editor-note-label press-generated">编者按：</span>'
             "按语正文。</p>") in html
-    assert '<aside class="box" id="b-L5"><p class="box-title">【快报延伸】</p>' in html
+    assert '<aside class="box box-short" id="b-L5"><p class="box-title">【快报延伸】</p>' in html
+
+
+def test_a_box_of_a_few_lines_is_marked_short_and_a_long_one_or_one_with_a_table_is_not():
+    short = to_html("::: 框 【延伸】\n" + "内容。" * 60 + "\n\n第二段。\n:::\n").html  # 1 + 5 + 1 lines
+    assert '<aside class="box box-short" id="b-L1">' in short
+    long = to_html("::: 框 【延伸】\n" + "内容。" * 100 + "\n\n第二段。\n:::\n").html  # 1 + 8 + 1
+    assert '<aside class="box" id="b-L1">' in long
+    table = to_html("::: 框\n| 甲 | 乙 |\n| --- | --- |\n| 1 | 2 |\n:::\n").html
+    assert '<aside class="box" id="b-L1">' in table
 
 
 def test_lone_image_becomes_a_figure_with_its_caption():
@@ -37,6 +46,42 @@ def test_lone_image_becomes_a_figure_with_its_caption():
     assert ('<figure class="figure" id="b-L13"><img src="chart.svg" alt="图 1 销售额占比" id="b-L13-image">'
             '<figcaption id="b-L13-caption">图 1 销售额占比</figcaption></figure>') in markup.html
     assert markup.images == [("chart.svg", 13)]
+
+
+@pytest.mark.parametrize("block, width", [("{width=60%}", "60%"), ("{width=80mm}", "80mm"),
+                                          ('{ width = "8.5cm" }', "8.5cm"), ("{WIDTH=100%}", "100%")])
+def test_an_attribute_block_after_a_figure_sets_its_width_and_prints_nothing(block, width):
+    markup = to_html(f"![图 1 销售额占比](chart.svg){block}\n")
+    assert markup.problems == []
+    assert (f'<figure class="figure" id="b-L1" style="--figure-width: {width}"><img src="chart.svg" '
+            'alt="图 1 销售额占比" id="b-L1-image"><figcaption id="b-L1-caption">图 1 销售额占比</figcaption>'
+            ) in markup.html
+    assert "{" not in markup.html and "width=" not in markup.html
+
+
+@pytest.mark.parametrize("source, column, message", [
+    ("![图 1](a.svg){width=60}", 14, "图片属性 {width=60} 无法识别"),
+    ("![图 1](a.svg){width=0%}", 14, "图片属性 {width=0%} 无法识别"),
+    ("![图 1](a.svg){width=120%}", 14, "图片属性 {width=120%} 无法识别"),
+    ("![图 1](a.svg){height=50mm}", 14, "图片属性 {height=50mm} 无法识别"),
+    ("![图 1](a.svg){width=60% .wide}", 14, "图片属性 {width=60% .wide} 无法识别"),
+    ("![图 1](a.svg){width=60%", 14, "图片后的属性块没有结束的 }"),
+    ("![图 1](a.svg) {width=60%}", 15, "图片与其后的属性块之间不能有空格"),
+])
+def test_a_malformed_attribute_block_is_an_input_error_at_its_line(source, column, message):
+    problems = to_html("前文。\n\n" + source + "\n", line_offset=4).problems
+    assert [(line, col, text.split(" (")[0]) for line, col, text, _ in problems] == [(7, column, message)]
+
+
+def test_with_picture_sizes_hands_the_natural_size_to_the_style():
+    from press.markup import with_picture_sizes
+
+    html = to_html("![图 1](%E5%9B%BE%201.svg){width=60%}\n\n![图 2](b.png)\n\n![图 3](c.png)\n").html
+    sized = with_picture_sizes(html, {"%E5%9B%BE%201.svg": (480.0, 270.0), "b.png": (1000.0, 500.0)})
+    assert ('<figure class="figure" id="b-L1" style="--figure-width: 60%; --picture-width: 480.00px; '
+            '--picture-ratio: 1.7778"><img src="%E5%9B%BE%201.svg"') in sized
+    assert '<figure class="figure" id="b-L3" style="--picture-width: 1000.00px; --picture-ratio: 2.0000">' in sized
+    assert '<figure class="figure" id="b-L5"><img src="c.png"' in sized  # no size known: the style's defaults
 
 
 def test_sub_superscript_italics_and_tables():
@@ -88,17 +133,6 @@ def test_emphasis_opens_and_closes_beside_chinese_punctuation(source, emphasis):
 
 def test_emphasis_rules_stay_commonmark_elsewhere():
     assert to_html("x * y * z，价格_涨_了").html.strip() == '<p id="b-L1">x * y * z，价格_涨_了</p>'
-
-
-def test_the_short_columns_of_a_table_are_kept_on_one_line_when_a_long_one_takes_the_rest():
-    html = to_html("| | 领衔机构 | 研究内容 |\n| --- | --- | --- |\n| 1 | AMP Robotics 公司 | "
-                   + "通过利用人工智能和自动分拣技术建立一套分拣流程。" * 3 + " |\n").html
-    assert html.count('class="narrow"') == 4 and "<th>研究内容</th>" in html
-    first_long = to_html("| 机构与研究内容 | 金额 |\n| --- | --- |\n| " + "美国能源部先进材料研究项目" * 4
-                         + " | 300 万美元 |\n").html
-    assert '<td class="narrow">300 万美元</td>' in first_long and first_long.count('class="narrow"') == 2
-    all_short = to_html("| 序号 | 内容 |\n| --- | --- |\n| 1 | 短 |\n").html
-    assert "narrow" not in all_short
 
 
 def test_html_comments_are_notes_to_self_never_printed_and_lines_still_count():
@@ -174,7 +208,8 @@ def test_a_comment_keeps_its_line_ends_and_the_quote_marks_of_its_lines():
 
 def test_a_comment_before_a_block_leaves_the_block():
     html = to_html("<!-- 待核实 -->::: 框 【快报延伸】\n内容。\n:::\n").html
-    assert html == '<aside class="box" id="b-L1"><p class="box-title">【快报延伸】</p><p>内容。</p>\n</aside>\n'
+    assert html == ('<aside class="box box-short" id="b-L1"><p class="box-title">【快报延伸】</p><p>内容。</p>\n'
+                    '</aside>\n')
 
 
 @pytest.mark.parametrize("body", [
