@@ -280,7 +280,7 @@ def _mark_figures(tokens: list[Token]) -> None:
                 token.meta["figure_width"] = width
 
 
-BOX_LINE = 42  # ems of text on a line of a box: the text block's 166 mm less the box's padding, at 10.5 pt
+BOX_LINE = 42  # ems of text on a line of a box: the 44-em text block less the box's 1-em padding each side
 SHORT_BOX = 8  # lines: a box no longer is kept on one page (class ids.SHORT_BOX_CLASS)
 NOT_TEXT = {"table_open", "fence", "code_block", "image"}  # what makes a box too long to guess: never short
 
