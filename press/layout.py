@@ -16,11 +16,13 @@ import mimetypes
 import os
 import re
 from contextlib import contextmanager
+from copy import copy
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import cssselect2
 from weasyprint import CSS, HTML
 from weasyprint.document import Document
 from weasyprint.formatting_structure import boxes
@@ -408,6 +410,14 @@ def parse(issue: Issue, html: str) -> HTML:
         return HTML(string=html, base_url=str(issue.folder) + "/", url_fetcher=fetcher)
     except RefusedResource:
         raise refused(issue, fetcher) from None
+
+
+def with_tree(document: HTML, tree) -> HTML:
+    """The parsed document with another element tree (same base URL, fetcher, media)."""
+    changed = copy(document)
+    changed.wrapper_element = cssselect2.ElementWrapper.from_html_root(tree, content_language=None)
+    changed.etree_element = changed.wrapper_element.etree_element
+    return changed
 
 
 def refused(issue: Issue, fetcher: SandboxFetcher) -> InputError:

@@ -97,7 +97,7 @@ def test_github_format_puts_each_failure_at_its_source_line(make_issue, sample_b
     assert result.exit_code == 1
     [annotation] = [line for line in result.output.splitlines() if line.startswith("::error")]
     assert annotation.startswith("::error file=")
-    assert ("03-doc-intel-chips.md,line=13,title=press check text::page 5: 107 characters not in the source"
+    assert ("03-doc-intel-chips.md,line=13,title=press check text::page 4: 107 characters not in the source"
             in annotation)
     assert result.output.splitlines()[-1] == "22 of 23 checks passed."
 
