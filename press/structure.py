@@ -37,6 +37,7 @@ class Evidence:
     settings: CheckSettings
     expected: Expected | None = None  # None: the PDF alone (no --issue)
     font_families: frozenset[str] | None = None  # families in fonts/; None: any Press… face
+    sections_start_pages: bool | None = None  # section_break: page; None: as the PDF shows (no --issue)
 
 
 # Pages --------------------------------------------------------------------------------
