@@ -270,5 +270,6 @@ def assemble(front: Layout, parts: list[Layout], body_pages: int) -> Layout | No
     layout = inspect(front.document.copy(pages))
     layout.fetcher = front.fetcher
     layout.pushed = tuple(block for part in parts for block in part.pushed)
+    layout.floated = tuple(figure for part in parts for figure in part.floated)
     return layout
 
