@@ -45,7 +45,7 @@ def test_the_sample_runs_its_sections_on_and_fills_every_page_but_the_last(sampl
     reading = read_pdf(sample_build.path)
     pages = body_pages(reading)
     top, bottom = text_block(pages)
-    assert all(fill(item, top, bottom) > 0.9 for item in pages[:-1])
+    assert all(fill(item, top, bottom) >= FULL for item in pages[:-1])  # 91 % and more when measured
     measured = page_fill(reading, sections_start_pages=False)
     assert (measured.value, measured.counted) == (0, len(pages) - 1)
     assert not starts_pages(reading)  # a section heading stands in mid-page

@@ -80,7 +80,7 @@ def test_a_figure_that_does_not_fit_goes_to_the_next_page_top_and_the_text_after
     pages = body_pages(reading)
     top, bottom = text_block(pages)
     before = next(item for item in pages if item.index == page - 1)
-    assert fill(before, top, bottom) > 0.9  # the text after the figure fills the page it was called on
+    assert fill(before, top, bottom) > 0.85  # the text after the figure fills the page it was called on
     assert "如图1所示" in "".join(line.text.replace(" ", "") for line in before.flow)  # the text keeps its place
     assert failing(check_pdf(built.path, folder)) == {}  # text, figures, footnote-same-page, justify, page-fill …
     assert build(folder, tmp_path / "again.pdf").path.read_bytes() == built.path.read_bytes()
