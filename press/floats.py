@@ -14,8 +14,9 @@ no more pages and every footnote is still on its call's page; else the figure st
 
 A figure never leaves its article and figures keep their order: the later figures of the article that the
 moved one would pass are moved with it.  Each figure is tried once, in reading order, so a layout with `n`
-figures leaving holes costs at most `2 n` more layouts (one of them cut short); the same tree gives the
-same moves.
+figures leaving holes costs at most `2 n` more layouts (one of them cut short), and none for a figure whose
+article's rest is shorter than the hole (it would end on that page: nothing can fill it); the same tree gives
+the same moves.
 """
 
 import copy
@@ -56,6 +57,8 @@ def float_figures(tree: ET.Element, layout: "Layout", trees: Trees) -> tuple[ET.
     while (figure := figure_after_hole(tree, layout, tried)) is not None:
         ident = figure.get("id")
         tried.add(ident)
+        if rest_fits(tree, layout, figure):
+            continue  # the rest of its article would end on the page before: nothing to fill the hole with
         moved = moved_tree(tree, layout, figure, trees)
         if moved is None:
             continue
@@ -135,6 +138,30 @@ def figure_after_hole(tree: ET.Element, layout: "Layout", tried: set[str]) -> ET
         if hole(layout, index - 1) >= MIN_HOLE:
             return figure
     return None
+
+
+def rest_fits(tree: ET.Element, layout: "Layout", figure: ET.Element) -> bool:
+    """Whether all that follows the figure in its article but figures (its blocks and their footnotes, margins
+    counted whole) takes less height than the hole before the figure: then it would all stand on that page, the
+    article would end there, and no move can fill the hole.  Counted high, so that a move that might help is
+    still tried."""
+    article = parent_of(tree, figure)
+    siblings = list(article)
+    rest = [element for element in siblings[siblings.index(figure) + 1:] if element.tag != "figure"]
+    notes = {ids.note_id(number) for element in rest for node in element.iter()
+             if (number := ids.call_number(node.get("id") or "")) is not None}
+    wanted = {id(element) for element in rest}
+    height = 0.0
+    for page in layout.document.pages:
+        for box in page._page_box.descendants():
+            if not isinstance(box, boxes.BlockLevelBox) or box.element is None:
+                continue
+            if id(box.element) in wanted or (box.element.get("id") in notes and box.element_tag == "span"):
+                height += box.margin_height()
+    index = layout.page_of(figure.get("id")) - 1
+    page_box = layout.document.pages[index]._page_box
+    room = text_area(page_box)[1] - flow_bottom(page_box)
+    return height < room
 
 
 def better(before: "Layout", after: "Layout", ident: str) -> bool:
