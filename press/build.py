@@ -54,7 +54,8 @@ def build(folder: Path, output: Path | None = None,
     html = render_html(issue)
     layout = lay_out(issue, html)
     say(f"排版完成：{len(layout.document.pages)} 页" +
-        (f"（为使脚注与引用同页，{len(layout.pushed)} 处移至下页）" if layout.pushed else ""))
+        (f"（为使脚注与引用同页，{len(layout.pushed)} 处移至下页）" if layout.pushed else "") +
+        (f"（{len(layout.floated)} 幅图移至下页顶部，以免留白）" if layout.floated else ""))
     for note in photo_notes(layout):
         say(note)
     write_pdf(layout, issue, target, drawings)

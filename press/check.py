@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from press import budgets, figures, linefit, measure, overlap, structure
+from press import budgets, figures, fill, linefit, measure, overlap, structure
 from press.errors import InputError, Problem, display_path
 from press.expected import expected_of
 from press.fonts import family_names
@@ -87,6 +87,8 @@ RULES: tuple[Rule, ...] = (
     Rule("text-block", typography(linefit.text_block), "<=", 0,
          "text block a whole number of ems, Han lines not spaced out, lines at one pitch"),
     Rule("unit-break", typography(linefit.unit_break), "<=", 0, "numbers parted from their units at a line's end"),
+    Rule("page-fill", lambda evidence: fill.page_fill(evidence.reading, evidence.sections_start_pages), "<=", 0,
+         "body pages at least ⅔ full, but the last (and a section's last if sections start pages)"),
 )
 RULE_IDS = tuple(rule.id for rule in RULES)
 
@@ -142,6 +144,7 @@ def check_pdf(path: Path, issue_folder: Path | None = None, only: Iterable[str] 
     if issue is not None:
         evidence.expected = expected_of(issue)
         evidence.font_families = family_names(issue.settings.fonts_dir)
+        evidence.sections_start_pages = issue.settings.section_break == "page"
     only, skip = set(only), set(skip)
     checks, not_run = [], []
     for rule in RULES:

@@ -16,18 +16,20 @@ import mimetypes
 import os
 import re
 from contextlib import contextmanager
+from copy import copy
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import cssselect2
 from weasyprint import CSS, HTML
 from weasyprint.document import Document
 from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from press import footnotes, ids, images, justify, longtext, tables
+from press import floats, footnotes, ids, images, justify, longtext, tables
 from press.cjk import BOOKMARK_ATTRIBUTE, SQUEEZE_CLASS
 from press.errors import InputError, LayoutError, Problem
 from press.model import ISSUE_FILE, STYLESHEET, Footnote, Issue
@@ -166,6 +168,7 @@ class Layout:
     forced_breaks: list[int] = field(default_factory=list)  # pages that a forced page break begins
     fetcher: SandboxFetcher | None = None  # serves what writing the PDF still fetches (attachments)
     pushed: tuple[str, ...] = ()  # blocks moved to a new page to keep footnotes with calls
+    floated: tuple[str, ...] = ()  # figures moved to the top of a later page, so as to leave no hole
 
     def folio(self, page_index: int) -> int | None:
         """The printed page number of a page; None on cover and contents."""
@@ -179,7 +182,7 @@ class Layout:
 
 def lay_out_verified(issue: Issue, html: "str | HTML", css: str = "",
                      notes: list[Footnote] | None = None) -> Layout:
-    """Lay out, then make every footnote's text stand on its call's page.
+    """Lay out, make every footnote's text stand on its call's page, then float the figures that left holes.
 
     WeasyPrint 70 sometimes moves a footnote's text to the next page although
     its call stays (seen when a page fills up below the call).  After each
@@ -190,12 +193,31 @@ def lay_out_verified(issue: Issue, html: "str | HTML", css: str = "",
     pass corrects all of them at once and the number of layouts does not grow
     with the issue's length.  It gives up with a LayoutError rather than ship
     a footnote on the wrong page.  `css` is added after the style; `notes`
-    limits the verification to the footnotes of part of the issue (all by default).
+    limits the verification to the footnotes of part of the issue (all by default).  A figure
+    that does not fit where it is called and leaves the page before it part empty is moved to
+    where the next page begins, and the issue laid out again (press.floats).
     """
+    document = parse(issue, html) if isinstance(html, str) else html
+    layout = with_footnotes_kept(issue, document, css, notes, first=True)
+    if document.etree_element.find(".//figure") is None:
+        return layout
+    trees = floats.Trees(
+        plain=lambda tree, extra, pushed: lay_out(issue, with_tree(document, tree), pushed, css + extra),
+        verified=lambda tree: with_footnotes_kept(issue, with_tree(document, tree), css, notes))
+    _, layout = floats.float_figures(document.etree_element, layout, trees)
+    layout.floated = tuple(trees.floated)
+    return layout
+
+
+def with_footnotes_kept(issue: Issue, document: HTML, css: str, notes: list[Footnote] | None,
+                        first: bool = False) -> Layout:
+    """The layout with every footnote's text on its call's page, blocks pushed as `lay_out_verified` says; the
+    `first` layout of a build also refuses what no correction can mend (a block too wide, a cover too long,
+    text on text)."""
     pushed: list[str] = []
     for _ in range(MAX_CORRECTIONS + 1):
-        layout = lay_out(issue, html, tuple(pushed), css)
-        if not pushed:
+        layout = lay_out(issue, document, tuple(pushed), css)
+        if not pushed and first:
             refuse_wide_blocks(issue, layout)
             refuse_long_cover(issue, layout)
             refuse_overlapping_text(issue, layout)
@@ -409,6 +431,14 @@ def parse(issue: Issue, html: str) -> HTML:
         return HTML(string=html, base_url=str(issue.folder) + "/", url_fetcher=fetcher)
     except RefusedResource:
         raise refused(issue, fetcher) from None
+
+
+def with_tree(document: HTML, tree) -> HTML:
+    """The parsed document with another element tree (same base URL, fetcher, media)."""
+    changed = copy(document)
+    changed.wrapper_element = cssselect2.ElementWrapper.from_html_root(tree, content_language=None)
+    changed.etree_element = changed.wrapper_element.etree_element
+    return changed
 
 
 def refused(issue: Issue, fetcher: SandboxFetcher) -> InputError:

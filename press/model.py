@@ -40,6 +40,7 @@ class MailSettings:
 
 
 STYLESHEET = "style.css"  # in the style's folder
+SECTION_BREAKS = ("run-on", "page")  # newsletter.yaml's section_break: the default first
 SETTINGS_FILE = "newsletter.yaml"  # beside the issue folders
 ISSUE_FILE = "issue.yaml"  # in each issue's folder
 
@@ -64,6 +65,7 @@ class Settings:
     fonts_dir: Path = Path("fonts")
     check: CheckSettings = CheckSettings()
     mail: MailSettings = MailSettings()
+    section_break: str = SECTION_BREAKS[0]  # run-on: a section follows the one before; page: it starts a page
 
     @property
     def style_dir(self) -> Path:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pdfplumber
 from pdfminer.cmapdb import FileCMap
-from pdfminer.layout import LTChar, LTContainer
+from pdfminer.layout import LTChar, LTContainer, LTImage
 from pdfminer.pdffont import PDFCIDFont
 from pdfminer.pdftypes import PDFStream, resolve1
 from pdfplumber.page import fix_fontname_bytes
@@ -54,6 +54,7 @@ class Page:
     figure_boxes: dict[str, tuple[float, float]] = field(default_factory=dict)  # block id → top, bottom of its picture
     blocks: list[tuple[float, float]] = field(default_factory=list)  # (x, top) where a block of an article begins
     call_glyphs: set[int] = field(default_factory=set)  # id() of the glyphs that print footnote calls
+    images: list[tuple[float, float]] = field(default_factory=list)  # top, bottom of each raster image drawn
 
     @property
     def folio(self) -> int | None:
@@ -110,6 +111,7 @@ def read_pdf(path: Path) -> Reading:
     with pdfplumber.open(str(path)) as pdf:
         sizes = [(float(page.width), float(page.height)) for page in pdf.pages]
         raw = [split_figures(page_glyphs(page), regions.get(index, [])) for index, page in enumerate(pdf.pages)]
+        pictures = [page_images(page) for page in pdf.pages]
     press = made_by_press(destinations)
     body_size = ((press and block_text_size([lines for lines, _ in raw], destinations))
                  or text_size([lines for lines, _ in raw], labels))
@@ -118,7 +120,7 @@ def read_pdf(path: Path) -> Reading:
     for index, (lines, figures) in enumerate(raw):
         here = on_pages.get(index, {})
         page = Page(index, labels[index] if index < len(labels) else str(index + 1), lines,
-                    size=sizes[index], figures=figures, blocks=block_starts(here, index),
+                    size=sizes[index], figures=figures, blocks=block_starts(here, index), images=pictures[index],
                     figure_boxes={block: (top, bottom) for block, top, bottom in regions.get(index, [])})
         if press:
             find_footnotes(page, body_size, places(here, index, ids.call_number), places(here, index, ids.note_number))
@@ -197,6 +199,22 @@ def page_glyphs(page) -> list[dict]:
                        "top": (height - char.y1) + y_offset, "bottom": (height - char.y0) + y_offset,
                        "size": char.size, "fontname": fontname})
     return glyphs
+
+
+def page_images(page) -> list[tuple[float, float]]:
+    """(top, bottom) of each raster image a pdfplumber page draws, in points from the page's top."""
+    height, y_offset = page.height, page.mediabox[1]
+    return [((height - image.y1) + y_offset, (height - image.y0) + y_offset)
+            for image in layout_images(page.layout._objs)]
+
+
+def layout_images(objects):
+    """The LTImage objects of a pdfminer layout, inside figures (forms) too."""
+    for item in objects:
+        if isinstance(item, LTImage):
+            yield item
+        elif isinstance(item, LTContainer):
+            yield from layout_images(item._objs)
 
 
 def layout_chars(objects):

@@ -6,31 +6,32 @@ lays out again only the sections whose HTML, first page number or first
 footnote number changed since the last call, and the front matter (cover,
 contents) only when the page of something it points to changed.
 
-Each section begins on a new page (a forced break), so its pages depend on the
-rest of the issue only through two counters: the page number it starts on and
-the number of footnotes before it.  A section is laid out alone with both set
-by CSS; the front matter is laid out with placeholder pages standing for the
-body, one per folio, carrying the ids the contents' `target-counter()` looks
-up; then the pages are put together into one document.  Where a style uses
-anything else that crosses sections (left and right pages, running strings,
-other counters) the whole issue is laid out in one render instead.
+With `section_break: page` each section begins on a new page (a forced
+break), so its pages depend on the rest of the issue only through two
+counters: the page number it starts on and the number of footnotes before it.
+A section is laid out alone with both set by CSS; the front matter is laid out
+with placeholder pages standing for the body, one per folio, carrying the ids
+the contents' `target-counter()` looks up; then the pages are put together
+into one document.  With `section_break: run-on` a section runs on from the
+one before, so the body is one part, laid out again after any edit of it; the
+front matter is still kept while no page number it shows moves.  Where a style
+uses anything else that crosses sections (left and right pages, running
+strings, other counters) the whole issue is laid out in one render instead.
 """
 
 import hashlib
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import cssselect2
 from weasyprint import HTML
 
 from press import footnotes, ids
 from press.drawing import PageDrawings
 from press.errors import PressError
-from press.layout import STYLESHEET, Layout, inspect, lay_out_verified, parse
+from press.layout import STYLESHEET, Layout, inspect, lay_out_verified, parse, with_tree
 from press.model import Footnote, Issue
 from press.sources import read_source, snapshot, watched_roots
 
@@ -77,7 +78,7 @@ class SectionLayouts:
         return layout
 
     def by_sections(self, issue: Issue, html: str) -> Layout | None:
-        """The layout put together from the sections' and the front matter's; None where that cannot be done."""
+        """The layout put together from the parts' and the front matter's; None where that cannot be done."""
         document = parse(issue, html)
         sections = section_elements(document, issue)
         if sections is None or crosses_sections(issue, html):
@@ -85,14 +86,17 @@ class SectionLayouts:
         inputs = inputs_key(issue)
         head = ET.tostring(document.etree_element.find("head"), encoding="unicode")
         parts, first_page, notes_before = [], 1, 0
-        for ident, element in sections:
+        groups = body_parts(sections, issue.settings.section_break)
+        for group in groups:
+            elements = [element for _, element in group]
             css = (f"@page :nth(1 of body) {{ counter-reset: page {first_page} }}\n"
                    f"html {{ counter-reset: footnote {notes_before} }}\n")
-            key = digest(inputs, head, css, *map(start_tag, path_to(document.etree_element, element)[:-1]),
-                         ET.tostring(element, encoding="unicode"))
-            calls = {number for node in element.iter() if (number := ids.call_number(node.get("id", ""))) is not None}
+            key = digest(inputs, head, css, *map(start_tag, path_to(document.etree_element, elements[0])[:-1]),
+                         *(ET.tostring(element, encoding="unicode") for element in elements))
+            calls = {number for element in elements for node in element.iter()
+                     if (number := ids.call_number(node.get("id", ""))) is not None}
             notes = [note for note in issue.footnotes if note.number in calls]
-            part = self.part(ident, key, lay_out_section, issue, document, element, css, notes)
+            part = self.part(group[0][0], key, lay_out_section, issue, document, elements, css, notes)
             parts.append(part)
             first_page += len(part.document.pages)
             notes_before += len(notes)
@@ -100,7 +104,7 @@ class SectionLayouts:
                                   folio_anchors(parts))
         key = digest(inputs, ET.tostring(front_tree, encoding="unicode"))
         front = self.part("front", key, lay_out_verified, issue, with_tree(document, front_tree), notes=[])
-        self.kept = {name: self.kept[name] for name in [ident for ident, _ in sections] + ["front"]}
+        self.kept = {name: self.kept[name] for name in [group[0][0] for group in groups] + ["front"]}
         assembled = assemble(front, parts, first_page - 1)
         if assembled is None or footnotes.misplaced(issue, assembled):
             return None  # the template puts something else among the body pages, or a footnote moved
@@ -122,6 +126,12 @@ def section_elements(document: HTML, issue: Issue) -> list[tuple[str, ET.Element
     if not wanted or len(found) != len(wanted):
         return None
     return [(ident, found[ident]) for ident in wanted]
+
+
+def body_parts(sections: list[tuple[str, ET.Element]], section_break: str) -> list[list[tuple[str, ET.Element]]]:
+    """The sections in the parts laid out apart: each section alone when each starts a new page (a forced break
+    parts it from the one before); all of them together when they run on."""
+    return [[section] for section in sections] if section_break == "page" else [sections]
 
 
 def crosses_sections(issue: Issue, html: str) -> bool:
@@ -155,21 +165,24 @@ def digest(*parts: str) -> str:
     return hasher.hexdigest()
 
 
-def lay_out_section(issue: Issue, document: HTML, section: ET.Element, css: str, notes: list[Footnote]) -> Layout:
-    """One section laid out alone, its `notes` verified; its page and footnote counters start as `css` says."""
-    return lay_out_verified(issue, with_tree(document, only(document.etree_element, section)), css, notes)
+def lay_out_section(issue: Issue, document: HTML, sections: list[ET.Element], css: str,
+                    notes: list[Footnote]) -> Layout:
+    """Sections (one, or a run of them) laid out alone, their `notes` verified; their page and footnote counters
+    start as `css` says."""
+    return lay_out_verified(issue, with_tree(document, only(document.etree_element, sections)), css, notes)
 
 
-def only(root: ET.Element, kept: ET.Element) -> ET.Element:
-    """A tree holding the head, `kept` and the elements on the path to it, nothing else of the body."""
-    path = path_to(root, kept)
+def only(root: ET.Element, kept: list[ET.Element]) -> ET.Element:
+    """A tree holding the head, the `kept` elements (siblings) and the elements on the path to them, nothing else
+    of the body."""
+    path = path_to(root, kept[0])
 
     def rebuilt(node: ET.Element, depth: int) -> ET.Element:
-        if node is kept:
-            return node
         clone = shell(node)
         for child in node:
-            if child is path[depth + 1]:
+            if depth + 1 == len(path) - 1 and any(child is element for element in kept):
+                clone.append(child)
+            elif depth + 1 < len(path) - 1 and child is path[depth + 1]:
                 clone.append(rebuilt(child, depth + 1))
             elif child.tag == "head":
                 clone.append(child)
@@ -233,14 +246,6 @@ def path_to(root: ET.Element, target: ET.Element) -> list[ET.Element]:
     return path[::-1]
 
 
-def with_tree(document: HTML, tree: ET.Element) -> HTML:
-    """The parsed document with another element tree (same base URL, fetcher, media)."""
-    changed = copy(document)
-    changed.wrapper_element = cssselect2.ElementWrapper.from_html_root(tree, content_language=None)
-    changed.etree_element = changed.wrapper_element.etree_element
-    return changed
-
-
 def folio_anchors(parts: list[Layout]) -> list[list[str]]:
     """For each body page in order, the ids anchored on it."""
     pages: list[list[str]] = []
@@ -265,5 +270,6 @@ def assemble(front: Layout, parts: list[Layout], body_pages: int) -> Layout | No
     layout = inspect(front.document.copy(pages))
     layout.fetcher = front.fetcher
     layout.pushed = tuple(block for part in parts for block in part.pushed)
+    layout.floated = tuple(figure for part in parts for figure in part.floated)
     return layout
 

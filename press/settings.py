@@ -1,4 +1,4 @@
-"""newsletter.yaml → `Settings`: the newsletter's title, sections, style, fonts, check and mail blocks.
+"""newsletter.yaml → `Settings`: the newsletter's title, sections and their breaks, style, fonts, check and mail.
 
 Takes the settings file's path and the `Problems` of the load; returns the
 model's `Settings`, or None with every problem found (a field mistyped or
@@ -15,6 +15,7 @@ from press import printable
 from press.errors import Kind
 from press.fonts import font_faces
 from press.model import (
+    SECTION_BREAKS,
     STYLESHEET,
     CheckSettings,
     MailSettings,
@@ -34,6 +35,8 @@ SETTINGS_SCHEMA = {
     "language": Field(str, required=False, doc="BCP 47 language of the text (default zh-Hans)"),
     "styles_dir": Field(str, required=False, doc="where styles live (default ../styles)"),
     "fonts_dir": Field(str, required=False, doc="where fonts live (default ../fonts)"),
+    "section_break": Field(str, required=False, doc="run-on (default): a section follows the one before on its "
+                           "page; page: every section starts a new page"),
     "check": Field(dict, required=False, doc="what `press check` holds the PDFs to"),
     "mail": Field(dict, required=False, doc="how `press mail` sends the PDF"),
 }
@@ -87,12 +90,17 @@ def load_settings(path: Path, problems: Problems) -> Settings | None:
                    if (message := printable.field_problem(name, value, fonts_dir, stylesheet))]
     for line, message in unprintable:
         problems.add(path, line, 1, message, Kind.CHARACTER)
-    if check is None or mail is None or unprintable:
+    section_break = data.get("section_break", SECTION_BREAKS[0])
+    if section_break not in SECTION_BREAKS:
+        problems.add(path, lines.get("section_break", 0), 1, f"section_break 应为 run-on 或 page "
+                     f"(section_break must be run-on or page, got {shown(section_break)})")
+    if check is None or mail is None or unprintable or section_break not in SECTION_BREAKS:
         return None
     return Settings(slug=data["slug"], title=data["title"], title_en=data["title_en"],
                     publisher=data["publisher"], sections=tuple(data["sections"]),
                     style=style, language=data.get("language", "zh-Hans"),
-                    styles_dir=styles_dir, fonts_dir=fonts_dir, check=check, mail=mail)
+                    styles_dir=styles_dir, fonts_dir=fonts_dir, check=check, mail=mail,
+                    section_break=section_break)
 
 
 def style_folders(path: Path, data: dict, lines: dict[str, int],

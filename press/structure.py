@@ -10,11 +10,13 @@ Han characters, so spacing and punctuation never matter.
 """
 
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
 
+from press import ids
 from press.expected import Chunk, Expected, Source, letters
 from press.measure import Failure, Measure, body_pages
 from press.model import CheckSettings
@@ -37,6 +39,7 @@ class Evidence:
     settings: CheckSettings
     expected: Expected | None = None  # None: the PDF alone (no --issue)
     font_families: frozenset[str] | None = None  # families in fonts/; None: any Press… face
+    sections_start_pages: bool | None = None  # section_break: page; None: as the PDF shows (no --issue)
 
 
 # Pages --------------------------------------------------------------------------------
@@ -470,15 +473,26 @@ def kilobytes(size: int) -> str:
 
 @dataclass
 class Stream:
-    """The letters and digits of the body in reading order, each with its page's label."""
+    """The letters and digits of the body in reading order, each with its page's label and its line's place
+    (page index, top)."""
 
     text: str
     labels: list[str]
+    places: list[tuple[int, float]] = field(default_factory=list)
 
     def label_at(self, position: int) -> str:
         if not self.labels:
             return ""
         return self.labels[min(position, len(self.labels) - 1)]
+
+    def without(self, spans: list[tuple[int, int]]) -> "Stream":
+        """The stream with the letters of the spans (not overlapping) left out."""
+        keep = [True] * len(self.text)
+        for start, end in spans:
+            keep[start:end] = [False] * (end - start)
+        chosen = [index for index, kept in enumerate(keep) if kept]
+        return Stream("".join(self.text[index] for index in chosen), [self.labels[index] for index in chosen],
+                      [self.places[index] for index in chosen])
 
 
 def body_stream(reading: Reading, running: tuple[str, ...] = ()) -> Stream:
@@ -488,7 +502,7 @@ def body_stream(reading: Reading, running: tuple[str, ...] = ()) -> Stream:
     Running heads are recognised by recurring on most pages; in an issue too
     short for that, a page's first line that reads as the `running` texts is one.
     """
-    chars, labels = [], []
+    chars, labels, places = [], [], []
     heads = {"".join(running), "".join(reversed(running)), *running}
     for page in body_pages(reading):
         flow = page.flow
@@ -500,17 +514,28 @@ def body_stream(reading: Reading, running: tuple[str, ...] = ()) -> Stream:
             for glyph in letters(drawn):
                 chars.append(glyph)
                 labels.append(page.label)
-    return Stream("".join(chars), labels)
+                places.append((page.index, line.top))
+    return Stream("".join(chars), labels, places)
 
 
 def text(evidence: Evidence) -> Measure:
-    """Every block of the source is in the PDF, in order; the PDF has no text the source lacks (needs the source)."""
-    stream = body_stream(evidence.reading, evidence.expected.running)
+    """Every block of the source is in the PDF, in order; the PDF has no text the source lacks (needs the source).
+
+    A figure may stand later in its article than its source places it (a build floats a figure that does not fit
+    where it is called to the top of a later page, splitting the paragraph there): each figure's caption, found
+    where the PDF names it, is read apart from the text around it and held to its article and its order.
+    """
+    whole = body_stream(evidence.reading, evidence.expected.running)
+    captions = caption_spans(evidence.reading, evidence.expected, whole)
+    stream = whole.without(list(captions.values()))
     failures, matched, cursor = [], [], 0
+    spans: dict[int, tuple[int, int]] = {}  # index of a chunk → where its text stands in the stream
     figures = {block: (page, text) for page in evidence.reading.pages for block, text in page.figures.items()}
-    for chunk in evidence.expected.chunks:
+    for number, chunk in enumerate(evidence.expected.chunks):
         if chunk.kind == "figure" and chunk.ident in figures:
             failures += figure_text(chunk, *figures[chunk.ident])
+            continue
+        if chunk.kind == "block" and chunk.ident in captions:
             continue
         found = locate(stream, chunk, cursor)
         if found is None:
@@ -521,13 +546,63 @@ def text(evidence: Evidence) -> Measure:
         if start > cursor:
             failures.append(unexplained(stream, cursor, start, matched, chunk.source))
         matched.append(stream.text[start:end])
+        spans[number] = (start, end)
         cursor = end
     if cursor < len(stream.text):
         last = evidence.expected.chunks[-1].source if evidence.expected.chunks else None
         failures.append(unexplained(stream, cursor, len(stream.text), matched, last))
+    failures += figure_places(evidence.expected.chunks, captions, spans, whole)
     failures += footnote_texts(evidence)
     counted = len(evidence.expected.chunks) + len(evidence.expected.footnotes)
     return Measure("text", len(failures), counted, failures)
+
+
+def caption_spans(reading: Reading, expected: Expected, stream: Stream) -> dict[str, tuple[int, int]]:
+    """A figure's block id → where its caption's letters stand in the stream: from the first letter on or below
+    the caption's destination on its page, if the letters there read as the source's caption."""
+    spans = {}
+    figures = {figure.ident for figure in expected.figures}
+    for chunk in expected.chunks:
+        place = reading.destinations.get(ids.figure_caption_id(chunk.ident)) if chunk.ident in figures else None
+        if chunk.kind != "block" or place is None:
+            continue
+        page, _, top = place
+        start = bisect_left(stream.places, (page, top - CAPTION_TOLERANCE))
+        end = start + len(chunk.letters)
+        if start < len(stream.places) and stream.places[start][0] == page and stream.text[start:end] == chunk.letters:
+            spans[chunk.ident] = (start, end)
+    return spans
+
+
+CAPTION_TOLERANCE = 3.0  # points between a caption's destination and the top of its first line
+
+
+def figure_places(chunks: list[Chunk], captions: dict[str, tuple[int, int]], spans: dict[int, tuple[int, int]],
+                  whole: Stream) -> list[Failure]:
+    """A figure read apart from the text stands after the block its source puts before it, before the next
+    article's first block, and after the figure before it."""
+    failures, last_figure = [], -1
+    removed = sorted(captions.values())
+    for number, chunk in enumerate(chunks):
+        if chunk.ident not in captions or chunk.kind != "block":
+            continue
+        span = captions[chunk.ident]
+        at = span[0] - sum(end - start for start, end in removed if end <= span[0])  # its place in the stream read
+        before = [spans[index][1] for index in range(number) if index in spans]
+        article = [spans[index][0] for index in range(number + 1, len(chunks))
+                   if index in spans and chunks[index].source.path != chunk.source.path]
+        label = whole.label_at(span[0])
+        if before and at < before[-1]:
+            failures.append(Failure(label, f"the figure stands before the text its source puts before it: "
+                                    f"“{chunk.preview}…”", chunk.source))
+        elif article and at > article[0]:
+            failures.append(Failure(label, f"the figure stands in the next article: “{chunk.preview}…”",
+                                    chunk.source))
+        elif span[0] < last_figure:
+            failures.append(Failure(label, f"the figure stands before the figure its source puts before it: "
+                                    f"“{chunk.preview}…”", chunk.source))
+        last_figure = span[0]
+    return failures
 
 
 def figure_text(chunk: Chunk, page: Page, drawn: str) -> list[Failure]:

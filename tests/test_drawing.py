@@ -34,7 +34,7 @@ class Watcher:
 
 
 def test_an_edit_draws_only_the_pages_it_changed_and_gives_a_cold_build_s_bytes(make_issue, tmp_path):
-    make_issue.use_sample_settings()
+    make_issue.use_sample_settings("section_break: page\n")  # each section laid out apart
     watcher = Watcher(make_issue.copy_sample(), tmp_path)
     first = watcher.build()
     pages = first.drawn
@@ -46,6 +46,19 @@ def test_an_edit_draws_only_the_pages_it_changed_and_gives_a_cold_build_s_bytes(
     append(watcher.folder, CHIPS, "\n编辑后补充的一句话。\n")
     edited = watcher.build()
     assert 0 < edited.drawn <= 3 and edited.drawn + edited.replayed == pages
+
+
+def test_sections_that_run_on_draw_the_body_again_after_an_edit_and_replay_the_cover_and_contents(
+        make_issue, tmp_path):
+    make_issue.use_sample_settings()  # the sample's sections run on: the body is one part
+    watcher = Watcher(make_issue.copy_sample(), tmp_path)
+    pages = watcher.build().drawn
+    again = watcher.build()
+    assert (again.drawn, again.replayed) == (0, pages)
+
+    append(watcher.folder, CHIPS, "\n编辑后补充的一句话。\n")
+    edited = watcher.build()
+    assert (edited.drawn, edited.replayed) == (pages - 2, 2)
 
 
 def test_pages_after_a_longer_section_are_drawn_again_where_their_names_moved(make_issue, tmp_path):

@@ -9,6 +9,7 @@ from press.footnotes import misplaced as misplaced_footnotes
 from press.layout import Layout, SandboxFetcher, lay_out, lay_out_verified
 from press.load import load_issue
 from press.model import Footnote
+from press.pdfread import read_pdf
 from press.render import render_html
 from tests.conftest import ROOT, IssueMaker, article, shifted_sample, weasyprint_footnotes_layout
 
@@ -101,10 +102,14 @@ def test_the_verification_corrects_weasyprint_alone_one_block_per_stretch(shifte
     assert corrected > 0
 
 
-def test_forced_breaks_are_the_pages_where_sections_begin(sample_build):
-    layout = sample_build.layout
-    sections = sorted(layout.page_of(section.ident) for section in sample_build.issue.sections)
-    assert layout.forced_breaks == sections
+def test_forced_breaks_are_the_pages_where_sections_begin_when_each_starts_a_page(sample_build, make_issue):
+    assert sample_build.layout.forced_breaks == []  # the sample's sections run on
+    make_issue.use_sample_settings("section_break: page\n")
+    folder = make_issue.copy_sample()
+    issue = load_issue(folder)
+    layout = lay_out_verified(issue, render_html(issue))
+    sections = sorted(layout.page_of(section.ident) for section in issue.sections)
+    assert layout.forced_breaks == sections and len(sections) == 5
 
 
 def test_one_correction_per_stretch_between_forced_breaks():
@@ -196,3 +201,29 @@ def test_a_cover_whose_highlights_run_into_the_publisher_line_is_an_input_error(
     issue = load_issue(make_issue(articles))
     with pytest.raises(InputError, match="the cover cannot hold its 17 highlights: they run into the text below"):
         lay_out_verified(issue, render_html(issue))
+
+
+def test_a_section_that_runs_on_keeps_its_heading_with_its_first_article_and_clear_space_above_it(
+        make_issue, sample_build):
+    line = "一行短句，约占半行。"
+    single = make_issue({"01-a.md": article("第一篇", "\n\n".join([line] * 80))}, name="2024-05-one")
+    layout = lay_out_verified(load_issue(single), render_html(load_issue(single)))
+    fits = sum(layout.page_of(f"article-01-a-L{6 + 2 * index}") == layout.first_body_page for index in range(80))
+    placements = set()
+    for count in range(fits - 9, fits + 1):  # the first article ends from nine lines above the foot to the foot
+        folder = make_issue({"01-a.md": article("第一篇", "\n\n".join([line] * count)),
+                             "02-b.md": article("第二篇", "第二篇的第一段。" * 30, section="战略规划")},
+                            name=f"2024-05-{count}")
+        issue = load_issue(folder)
+        layout = lay_out_verified(issue, render_html(issue))
+        heading, title, text = (layout.page_of(ident) for ident in ("section-2", "article-02-b", "article-02-b-L6"))
+        assert heading == title == text, count  # never alone at the foot: with the title and the first lines
+        placements.add(heading == layout.page_of(f"article-01-a-L{6 + 2 * (count - 1)}"))
+    assert placements == {True, False}  # it ran on after the first article, and it went on to the next page
+    reading = read_pdf(sample_build.path)  # in the sample, 战略规划 stands below the end of 专题
+    page = next(page for page in reading.pages if page.label.isdigit()
+                and any(item.text.startswith("战略规划") for item in page.lines))
+    heading = next(index for index, item in enumerate(page.lines) if item.text.startswith("战略规划"))
+    above = page.lines[heading - 1]
+    gap = page.lines[heading].top - max(char["bottom"] for char in above.chars)
+    assert heading > 1 and gap > 10 * 72 / 25.4  # more than 10 mm clear above the heading's ink

@@ -257,3 +257,21 @@ def test_folders_named_in_the_settings_must_be_folders_a_file_can_name(make_issu
             load_issue(folder)
         [problem] = caught.value.problems
         assert problem.path == make_issue.settings and message in problem.message, problem
+
+
+def test_sections_run_on_unless_the_settings_start_each_on_a_page_and_another_value_is_named_at_its_line(
+        make_issue):
+    folder = make_issue({"a.md": article("标题", "正文。")})
+    assert load_issue(folder).settings.section_break == "run-on"
+    settings = make_issue.settings.read_text(encoding="utf-8")
+    make_issue.settings.write_text(settings + "section_break: page\n", encoding="utf-8")
+    assert load_issue(folder).settings.section_break == "page"
+    line = len(settings.splitlines()) + 1
+    for value, shown in [("new-page", "'new-page'"), ("true", "True"), ("[page]", "['page']")]:
+        make_issue.settings.write_text(settings + f"section_break: {value}\n", encoding="utf-8")
+        expected = (f"issues/newsletter.yaml:{line}:1: section_break 应为 run-on 或 page (section_break must be "
+                    f"run-on or page, got {shown})")
+        if value != "new-page":  # not text at all: the schema says so, as for every field
+            expected = f"issues/newsletter.yaml:{line}:1: 字段 section_break 应为"
+        found = problems_of(folder)
+        assert len(found) == 1 and found[0].startswith(expected.replace("issues/", "")), found

@@ -6,7 +6,8 @@ lines; headings, lists, quotes, tables with captions, 编者按 and 框 blocks, 
 the slips editors make (`**` that do not pair, `#标题`, `[说明]: …`, `~~删除~~`).  press either refuses
 it with every problem at a line of a file of the issue, or builds a PDF whose every structural check
 passes against the source: its text is the source's text, its footnotes, titles, contents, bookmarks,
-cover and figures are the source's.  (The typography bars are measured on the corpus, not on random text.)
+cover and figures are the source's.  (The typography bars and page fill are measured on the corpus, not on
+random text.)
 """
 
 import tempfile
@@ -22,7 +23,7 @@ from press.errors import InputError
 from tests.conftest import ROOT
 
 TYPOGRAPHY = {"justify", "line-break", "punct-squeeze", "han-latin-gap", "page-breaks", "overflow", "runt",
-              "loose-line", "text-block", "unit-break"}
+              "loose-line", "text-block", "unit-break", "page-fill"}
 SETTINGS = """\
 slug: round-trip
 title: 往返快报

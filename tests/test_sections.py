@@ -13,6 +13,7 @@ from press.sections import CROSSES_SECTIONS, SectionLayouts
 from tests.conftest import shifted_sample, weasyprint_footnotes_layout
 
 EDITED = "06-pet-recycling-report.md"  # in 行业观察, the fourth section
+PAGES = "section_break: page\n"  # each section starts a page: laid out alone
 
 
 def pdf_bytes(issue, layout, path) -> bytes:
@@ -35,7 +36,7 @@ def edit(folder, text: str) -> None:
 
 
 def test_edits_lay_out_only_what_changed_and_give_the_pdf_of_one_render(make_issue, tmp_path):
-    make_issue.use_sample_settings()
+    make_issue.use_sample_settings(PAGES)
     folder = make_issue.copy_sample()
     sections = SectionLayouts()
     issue = load_issue(folder)
@@ -59,8 +60,27 @@ def test_edits_lay_out_only_what_changed_and_give_the_pdf_of_one_render(make_iss
     assert sections.laid_out == [*later, "front"]  # later folios moved: later sections and the contents
 
 
+def test_sections_that_run_on_are_one_part_and_the_contents_stay_while_no_page_number_moves(make_issue, tmp_path):
+    make_issue.use_sample_settings()  # the sample runs its sections on
+    folder = make_issue.copy_sample()
+    sections = SectionLayouts()
+    same_pdf_both_ways(folder, sections, tmp_path)
+    assert sections.laid_out == ["section-1", "front"]
+
+    same_pdf_both_ways(folder, sections, tmp_path)
+    assert sections.laid_out == []
+
+    edit(folder, "\n编辑后补充的一句话。\n")
+    same_pdf_both_ways(folder, sections, tmp_path)
+    assert sections.laid_out == ["section-1"]  # the body again; the contents' page numbers did not move
+
+    edit(folder, "\n" + "增补的长段落，使本节多出两页。" * 200 + "\n")
+    same_pdf_both_ways(folder, sections, tmp_path)
+    assert sections.laid_out == ["section-1", "front"]
+
+
 def test_a_changed_style_lays_out_everything_again(make_issue, tmp_path):
-    make_issue.use_sample_settings(css="/* first */")
+    make_issue.use_sample_settings(PAGES, css="/* first */")
     folder = make_issue.copy_sample()
     sections = SectionLayouts()
     same_pdf_both_ways(folder, sections, tmp_path)
@@ -72,7 +92,7 @@ def test_a_changed_style_lays_out_everything_again(make_issue, tmp_path):
 
 def test_a_changed_language_lays_out_everything_again(make_issue, tmp_path):
     """The language is an attribute of <html>, outside every section's own HTML, and changes the shaping."""
-    make_issue.use_sample_settings()
+    make_issue.use_sample_settings(PAGES)
     folder = make_issue.copy_sample()
     sections = SectionLayouts()
     same_pdf_both_ways(folder, sections, tmp_path)
@@ -111,7 +131,7 @@ def test_what_the_default_style_uses_is_allowed(css):
 
 def test_footnotes_weasyprint_moves_are_corrected_within_each_section(make_issue, tmp_path, monkeypatch):
     """With WeasyPrint's own footnote placement, sections need pushed blocks; the PDF still equals one render's."""
-    make_issue.use_sample_settings()
+    make_issue.use_sample_settings(PAGES)
     monkeypatch.setattr(footnotes, "install", footnotes.uninstall)
     footnotes.uninstall()
     for k in range(10, 18):
