@@ -42,7 +42,7 @@ FULL_WIDTH_MARKS = OPENING + CLOSING
 WORD_JOINER = "\u2060"
 ZERO_WIDTH_SPACE = "\u200b"
 NO_BREAK_SPACE = "\u00a0"
-NO_LINE_START = "—·"
+NO_LINE_START = "—·～〜"  # and the wave dash of a range (30 %～50 %)
 OPENING_QUOTES = "“‘"
 CLOSING_QUOTES = "”’"
 TAG = re.compile(r"(<[^>]*>)")
@@ -55,7 +55,7 @@ BLOCKS = {"p", "li", "ul", "ol", "div", "section", "article", "nav", "main", "h1
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "title"}
 VOID = {"br", "hr", "img", "meta", "link", "col", "input", "source", "wbr"}
 NO_AUTOSPACE_CLASS = "no-autospace"
-TAIL_ENDS = {"p", "li", "figcaption", "dd"}  # blocks whose last line must not hold a character alone
+TAIL_ENDS = {"p", "li", "figcaption", "dd", "td", "th"}  # blocks whose last line must not hold a character alone
 TAIL_LENGTH = 2  # characters besides punctuation that a paragraph's last line holds at least
 UNIT = re.compile(r"(?:[%％‰℃°]|(?:[numµμkMGT]?(?:m|g|t|L|Pa|W|Wh|V|A|Ah|Hz|s|eV|J|mol|K|Ω)|cm|mm|km|mL|kWh|"
                   r"mAh|h|min|ppm|dB|wt%|at%)(?![A-Za-z]))")  # a unit a number stands before

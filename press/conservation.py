@@ -414,9 +414,10 @@ def printed_mark(chinese: str, english: str, mark: str) -> str:
 
 
 def unpaired(text: str, mark: str, intraword_ok: bool = False) -> bool:
-    """Whether two or more runs of `mark` stand in one printed text where emphasis could have been meant:
-    runs with spaces on both sides are arithmetic, runs inside a word (file_name) are not emphasis, and
-    for `_` runs of three or more are blanks to fill in (姓名____，电话____)."""
+    """Whether two or more runs of `mark` stand in one printed text where emphasis could have been meant, or
+    one run of `**` (a strong that never closed: **草案的主要内容): runs with spaces on both sides are
+    arithmetic, runs inside a word (file_name) are not emphasis, and for `_` runs of three or more are
+    blanks to fill in (姓名____，电话____)."""
     runs = 0
     for run in re.finditer(re.escape(mark) + "+", text):
         if intraword_ok and len(run.group()) > 2:
@@ -427,6 +428,8 @@ def unpaired(text: str, mark: str, intraword_ok: bool = False) -> bool:
             continue
         if intraword_ok and before.isalnum() and after.isalnum() and not has_han(before + after):
             continue
+        if not intraword_ok and len(run.group()) == 2:
+            return True
         runs += 1
     return runs >= 2
 

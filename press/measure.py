@@ -21,7 +21,7 @@ from press.pdfread import BLOCK_FIRST_LINE, CALL_RATIO, FOLIO, Line, Page, Readi
 FLUSH_TOLERANCE = 1.5  # points between a line's end and its block's right edge
 SQUEEZED_ADVANCE = 0.65  # em: the first of two adjacent full-width marks advances at most this
 GAP_RANGE = (1 / 8, 1 / 3)  # em between a Han character and a Latin letter or digit
-NO_LINE_START = CLOSING + "…—·"
+NO_LINE_START = CLOSING + "…—·～〜"
 NO_LINE_END = OPENING
 EDGE_CLUSTER = 0.5  # points: x positions are compared rounded to this
 URL_CONTINUED = re.compile(r"[A-Za-z0-9.-]+\.[A-Za-z]{2,}/[!-;=?-~]*")  # a URL wrapped from the line above

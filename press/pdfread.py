@@ -266,8 +266,9 @@ def regions_of(chars: list[dict], regions: list[tuple[str, float, float]]) -> li
 
 def block_text_size(pages: list[list[Line]], destinations: dict[str, tuple[int, float, float]]) -> float:
     """In a press PDF, the body text's size: the most common size of the first lines of the article blocks
-    (press names each <article>-L<line>), counting only paragraphs' first lines (indented by an indent of
-    one to four ems) where there are any, else every block's; 0 if none is found.
+    (press names each <article>-L<line>, and a figure's caption <block>-caption: a figure's own first line
+    is its picture), counting only paragraphs' first lines (indented by an indent of one to four ems)
+    where there are any, else every block's; 0 if none is found.
 
     Counting glyphs instead lets a long title or a table outweigh a short article's text, and counting every
     block lets an article made of tables outweigh the paragraphs of the others.
@@ -275,8 +276,9 @@ def block_text_size(pages: list[list[Line]], destinations: dict[str, tuple[int, 
     sizes: Counter = Counter()
     indented: Counter = Counter()
     tops = [[line.top for line in lines] for lines in pages]  # each page's lines are in order of their top
+    captions = {ids.figure_caption_id(name) for name in destinations if ids.is_block(name)}
     for name, (index, x, top) in destinations.items():
-        if ids.is_block(name) and index < len(pages):
+        if (ids.is_block(name) or name in captions) and index < len(pages):
             first = first_line_at(pages[index], tops[index], x, top)
             if first is not None:
                 sizes[first.size] += 1
