@@ -71,7 +71,8 @@ def cells(make_issue, body: str) -> list[list[tuple[str, int]]]:
     for page in lay_out(issue, render_html(issue)).document.pages:
         for row in page._page_box.descendants():
             if isinstance(row, boxes.TableRowBox):
-                rows.append([("".join(text.text for text in cell.descendants() if isinstance(text, boxes.TextBox)),
+                rows.append([("".join(text.text for text in cell.descendants()
+                                      if isinstance(text, boxes.TextBox)).replace("\u2060", ""),  # joiners
                               sum(isinstance(line, boxes.LineBox) for line in cell.descendants()))
                              for cell in row.children])
     return rows
