@@ -139,7 +139,7 @@ def test_page_glyphs_are_pdfplumber_s_chars_with_the_fields_press_reads(sample_b
 def test_an_issue_of_a_title_and_a_figure_reads_its_caption_as_the_body_text(make_issue, tmp_path):
     # A figure's first line is its picture: without its caption the body size would be read from the title.
     chart = '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="120"><text x="10" y="20">产量</text></svg>'
-    folder = make_issue({"a.md": article("只有一幅图", "![图 1 年产量](chart.svg)")})
+    folder = make_issue({"a.md": article("一篇只有一幅图而没有正文的短文", "![图 1 年产量](chart.svg)")})
     (folder / "chart.svg").write_text(chart, encoding="utf-8")
     reading = read_pdf(build(folder, tmp_path / "x.pdf").path)
     assert reading.body_size == 9.5  # the caption's size, below the title's 14 pt
