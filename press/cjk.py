@@ -10,7 +10,8 @@ returns it with
   inside URLs, code or the page's <head>; never across a paragraph or a
   footnote's edge;
 * a WORD JOINER (U+2060) before a dash or a middle dot, so that —— and ·
-  never start a line (Pango lets them; clreq §3.1.4);
+  never start a line (Pango lets them; clreq §3.1.4), and after a slash
+  before a Latin letter, so that a unit (kWh/kg, TB/s) never breaks at it;
 * a ZERO WIDTH SPACE (U+200B) after a closing quote and before an opening
   one beside Han text: Pango treats “ ” as ambiguous quotes and never breaks
   beside them, so no line could end in 。” or start with “.
@@ -269,8 +270,9 @@ def space_plain(text: str, previous: str, breaks: bool = True) -> tuple[str, str
         char = "&" if unit.startswith("&") and len(unit) > 1 else unit
         if previous and needs_space(previous, char):
             out.append(" " + WORD_JOINER if breaks and previous.isdigit() else " ")
-        if breaks and char in NO_LINE_START and previous not in ("", char, " "):
-            out.append(WORD_JOINER)
+        if breaks and ((char in NO_LINE_START and previous not in ("", char, " "))
+                       or (previous == "/" and char.isascii() and char.isalpha())):
+            out.append(WORD_JOINER)  # —— and ·; and a unit's slash, which Pango breaks after (kWh/ | kg)
         elif breaks and quote_break(previous, char):
             out.append(ZERO_WIDTH_SPACE)
         out.append(unit)

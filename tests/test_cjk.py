@@ -77,3 +77,8 @@ def test_a_number_stays_with_its_unit_or_the_han_character_after_it():
 def test_a_compound_unit_may_break_after_its_middle_dot_but_a_name_may_not():
     assert apply_text_rules("<p>超过 250 MPa·m²，传统</p>") == f"<p>超过 250 {WJ}MPa{WJ}·\u200bm²，传{WJ}统</p>"
     assert apply_text_rules("<p>让-保罗·萨特说</p>") == f"<p>让-保罗{WJ}·萨特{WJ}说</p>"
+
+
+def test_a_unit_never_breaks_at_its_slash_and_a_url_is_left_alone():
+    assert apply_text_rules("<p>每 kg CO₂e/kWh 与 1.2 TB/s 见 https://a.cn/x/y 中文</p>") == (
+        f"<p>每 kg CO<sub>2</sub>e/{WJ}kWh 与 1.2 TB/{WJ}s 见 https://a.cn/x/y 中{WJ}文</p>")
