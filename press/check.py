@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from press import budgets, figures, fill, linefit, measure, overlap, structure
+from press import budgets, figures, fill, linefit, measure, overlap, structure, tablewrap
 from press.errors import InputError, Problem, display_path
 from press.expected import expected_of
 from press.fonts import family_names
@@ -89,6 +89,9 @@ RULES: tuple[Rule, ...] = (
     Rule("unit-break", typography(linefit.unit_break), "<=", 0, "numbers parted from their units at a line's end"),
     Rule("page-fill", lambda evidence: fill.page_fill(evidence.reading, evidence.sections_start_pages), "<=", 0,
          "body pages at least ⅔ full, but the last (and a section's last if sections start pages)"),
+    Rule("table-wrap", tablewrap.table_wrap, "<=", 0,
+         "table cells on one line unless the table must shrink, and then the longest columns wrap first",
+         needs_source=True),
 )
 RULE_IDS = tuple(rule.id for rule in RULES)
 

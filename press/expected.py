@@ -39,6 +39,9 @@ class Chunk:
     kind: str = "block"  # block, table or figure (the text inside an SVG image)
     repeated: str = ""  # letters of a table's header, which is repeated on each page the table spans
     ident: str = ""  # the block's id (a figure's: where its picture's text is read in the PDF)
+    rows: list[list[str]] = field(default_factory=list)  # a table's cells, row by row, header first: their
+    # text as the HTML holds it (press's joiners kept; sub- and superscripts and footnote texts left out)
+    head_rows: int = 0  # a table's header rows (repeated on each page the table runs onto)
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,8 @@ class BodyReader(HTMLParser):
         self.current: Chunk | None = None
         self.text: list[str] = []
         self.header: list[str] | None = None
+        self.small = 0  # depth inside <sub> or <sup>
+        self.in_cell = False  # inside a table chunk's td or th
         self.skipping = 0  # depth inside a footnote's text
         self.numbers: list[int | None] = []  # per open list: the next item's number (None: bullets)
         self.article: str = ""
@@ -176,6 +181,7 @@ class BodyReader(HTMLParser):
         self.stack.append((tag, opens))
         if tag == "thead" and self.current is not None:
             self.header = []
+        self.follow_cells(tag)
 
     def handle_endtag(self, tag):
         if not self.stack or tag in VOID:
@@ -183,6 +189,9 @@ class BodyReader(HTMLParser):
         open_tag, opens = self.stack.pop()
         if self.skipping:
             self.skipping -= 1
+        if open_tag in ("sub", "sup") and self.small:
+            self.small -= 1
+        self.in_cell = self.in_cell and open_tag not in ("td", "th")
         if open_tag in ("ol", "ul") and self.numbers:
             self.numbers.pop()
         if open_tag == "thead" and self.current is not None and self.header is not None:
@@ -195,6 +204,20 @@ class BodyReader(HTMLParser):
             if self.current.letters:
                 self.chunks.append(self.current)
             self.current, self.text = None, []
+
+    def follow_cells(self, tag: str) -> None:
+        """A table chunk's rows and cells: each row and cell begun as its tag opens."""
+        table = self.current if self.current is not None and self.current.kind == "table" else None
+        if tag in ("sub", "sup"):
+            self.small += 1
+        elif table is None or self.skipping:
+            return
+        elif tag == "tr":
+            table.rows.append([])
+            table.head_rows += self.header is not None
+        elif tag in ("td", "th") and table.rows:
+            table.rows[-1].append("")
+            self.in_cell = True
 
     def count_list_items(self, tag: str, attributes: dict) -> None:
         """Follow list numbers: a numbered item's marker (3.) is text of the PDF."""
@@ -211,6 +234,8 @@ class BodyReader(HTMLParser):
             self.text.append(data)
             if self.header is not None:
                 self.header.append(data)
+            if self.in_cell and not self.small:
+                self.current.rows[-1][-1] += data
 
     def start_chunk(self, tag: str, classes: list[str], ident: str) -> bool:
         """Open a chunk if this element is a block of the body; say whether it did."""

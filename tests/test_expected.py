@@ -46,3 +46,12 @@ def test_the_sample_expects_its_title_cover_and_every_article():
     assert len(expected.highlights) == 7 and expected.subject.startswith("新材料监测快报（MATERIALS NEWSLETTER）")
     assert [heading.title for heading in expected.sections] == ["专题", "战略规划", "项目资助", "行业观察", "研究进展"]
     assert len(expected.articles) == 12 and len(expected.footnotes) == 12
+
+
+def test_a_tables_cells_are_kept_row_by_row_without_sub_and_superscripts_or_footnote_texts(make_issue):
+    body = "| 机构 | 材料 |\n| --- | --- |\n| 阿贡国家实验室 | LiCoO~2~ 正极[^a] |\n| 甲 |  |\n\n[^a]: 注。\n"
+    [table] = [chunk for chunk in expected_of(load_issue(make_issue({"a.md": article("标题", body)}))).chunks
+               if chunk.kind == "table"]
+    assert table.head_rows == 1
+    assert [[cell.replace("\u2060", "") for cell in row] for row in table.rows] == [
+        ["机构", "材料"], ["阿贡国家实验室", "LiCoO 正极"], ["甲", ""]]

@@ -93,7 +93,7 @@ def test_the_pdf_language_is_the_newsletter_s(make_issue, tmp_path):
     make_issue.use_sample_settings(extra="language: en-US\n")
     folder = make_issue({"a.md": article("标题", "正文。")})
     result = CliRunner().invoke(main, ["build", "--check", str(folder), "-o", str(tmp_path / "x.pdf")])
-    assert "28 of 28 checks passed." in result.output, result.output
+    assert "29 of 29 checks passed." in result.output, result.output
     assert PdfReader(tmp_path / "x.pdf").trailer["/Root"]["/Lang"] == "en-US"
 
 
