@@ -113,8 +113,9 @@ def read_pdf(path: Path) -> Reading:
         raw = [split_figures(page_glyphs(page), regions.get(index, [])) for index, page in enumerate(pdf.pages)]
         pictures = [page_images(page) for page in pdf.pages]
     press = made_by_press(destinations)
+    outline = read_outline(reader)
     body_size = ((press and block_text_size([lines for lines, _ in raw], destinations))
-                 or text_size([lines for lines, _ in raw], labels))
+                 or text_size([lines for lines, _ in raw], labels, {squashed(title) for _, title, _ in outline}))
     pages = []
     on_pages = by_page(destinations)
     for index, (lines, figures) in enumerate(raw):
@@ -130,7 +131,7 @@ def read_pdf(path: Path) -> Reading:
     catalog = reader.trailer["/Root"]
     language = str(catalog["/Lang"]) if "/Lang" in catalog else None
     metadata = {str(key): str(value) for key, value in (reader.metadata or {}).items()}
-    return Reading(pages, body_size, read_outline(reader), read_fonts(reader), metadata,
+    return Reading(pages, body_size, outline, read_fonts(reader), metadata,
                    language, sizes[0] if sizes else (0.0, 0.0), destinations, Path(path).stat().st_size, Path(path))
 
 
@@ -325,15 +326,22 @@ def read_embedded_encodings() -> None:
     PDFCIDFont.get_cmap_from_spec = get_cmap_from_spec
 
 
-def text_size(pages: list[list[Line]], labels: list[str]) -> float:
+def text_size(pages: list[list[Line]], labels: list[str], headings: set[str] = frozenset()) -> float:
     """The body text's glyph size: the most common size on the body pages (numeric labels), leaving out
-    each page's first and last line (running head, folio) and lines led by a smaller digit (footnotes).
+    each page's first and last line (running head, folio), lines led by a smaller digit (footnotes) and
+    lines that read as a bookmark's title (`headings`, squashed: an article's title, a section's name).
 
-    In a short issue the cover, the running heads or a note could otherwise outnumber the text.
+    In a short issue the cover, the running heads, a note or a title could otherwise outnumber the text.
     """
     body = [lines for index, lines in enumerate(pages) if index < len(labels) and labels[index].isdigit()]
-    inner = [line for lines in body for line in lines[1:-1] if not led_by_small_digit(line)]
+    inner = [line for lines in body for line in lines[1:-1]
+             if not led_by_small_digit(line) and squashed(line.text) not in headings]
     return dominant_size(inner) or dominant_size(line for lines in pages for line in lines)
+
+
+def squashed(text: str) -> str:
+    """Text without its whitespace, to compare a line with a bookmark's title."""
+    return "".join(text.split())
 
 
 def led_by_small_digit(line: Line) -> bool:

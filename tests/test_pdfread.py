@@ -143,3 +143,11 @@ def test_an_issue_of_a_title_and_a_figure_reads_its_caption_as_the_body_text(mak
     (folder / "chart.svg").write_text(chart, encoding="utf-8")
     reading = read_pdf(build(folder, tmp_path / "x.pdf").path)
     assert reading.body_size == 9.5  # the caption's size, below the title's 14 pt
+
+
+def test_a_title_that_outweighs_its_short_note_is_not_read_as_the_body_text(make_issue, tmp_path):
+    # The note's first line stands too far below its block's top (border, padding) to be read as the block's;
+    # counted by glyphs, the title would win: a line that reads as a bookmark's title is left out.
+    folder = make_issue({"a.md": article("业业业业业业业业业业", "::: 编者按\n业业。\n:::")})
+    reading = read_pdf(build(folder, tmp_path / "x.pdf").path)
+    assert reading.body_size == 10.5
