@@ -102,3 +102,16 @@ def type3_bomb(levels: int, fanout: int) -> bytes:
                      b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R "
                      b"/Resources << /Font << /T3 3 0 R >> >> >>", stream(b"BT /T3 12 Tf 20 20 Td (a) Tj ET"),
                      glyph, *forms])
+
+
+def one_glyph_line_readings(folder, counts=(300, 600)) -> list:
+    """A reading of a one-glyph-lines PDF per line count (written into `folder`): inputs whose work should grow
+    no faster than their lines."""
+    from press.pdfread import read_pdf
+
+    readings = []
+    for count in counts:
+        path = folder / f"lines-{count}.pdf"
+        path.write_bytes(one_glyph_lines(count))
+        readings.append(read_pdf(path))
+    return readings

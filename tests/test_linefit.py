@@ -15,7 +15,7 @@ from press.build import build
 from press.check import RULE_IDS, check_pdf, report_text
 from press.pdfread import read_pdf
 from tests.conftest import article, calls_made
-from tests.hostile_pdfs import one_glyph_lines
+from tests.hostile_pdfs import one_glyph_line_readings
 
 A4_WIDTH = 210 * 72 / 25.4
 LEFT = 60.0  # points
@@ -144,11 +144,7 @@ def test_a_number_at_a_line_end_whose_unit_starts_the_next_line_is_a_unit_break(
 
 
 def test_the_measures_grow_no_faster_than_the_lines_of_a_page(tmp_path):
-    readings = []
-    for count in (300, 600):
-        path = tmp_path / f"lines-{count}.pdf"
-        path.write_bytes(one_glyph_lines(count))
-        readings.append(read_pdf(path))
+    readings = one_glyph_line_readings(tmp_path)
 
     def measure_all(reading):
         return [rule(reading) for rule in (linefit.runt, linefit.loose_line, linefit.text_block, linefit.unit_break)]

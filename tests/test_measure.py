@@ -2,17 +2,12 @@
 is read in a blink)."""
 
 from press.measure import all_measures
-from press.pdfread import read_pdf
 from tests.conftest import calls_made
-from tests.hostile_pdfs import one_glyph_lines
+from tests.hostile_pdfs import one_glyph_line_readings
 
 
 def test_doubling_the_lines_of_a_page_no_more_than_doubles_the_work(tmp_path):
-    readings = []
-    for count in (300, 600):
-        path = tmp_path / f"lines-{count}.pdf"
-        path.write_bytes(one_glyph_lines(count))
-        readings.append(read_pdf(path))
+    readings = one_glyph_line_readings(tmp_path)
     assert len(readings[1].pages[0].lines) == 600
     small, large = (calls_made(lambda reading=reading: all_measures(reading)) for reading in readings)
     assert large < 2.3 * small, (small, large)  # each line looked for in its page's flow: 4 times the work
