@@ -50,16 +50,19 @@ class RefusedResource(FatalURLFetchingError):
 
 
 class SandboxFetcher(URLFetcher):
-    """Serves `file:` URLs inside the allowed folders and `font:` names from fonts/.
+    """Serves `file:` URLs inside the allowed folders, `font:` names from fonts/ and `style:` names from the
+    style's folder (a logo or a background its template refers to: the template's relative URLs resolve in
+    the issue folder, like the articles').
 
     Everything else (other folders, `..` escapes, links out, http, data …) is
     refused: the URL is recorded in `refused` and the render stops.
     """
 
-    def __init__(self, roots: list[Path], fonts_dir: Path):
-        super().__init__(allowed_protocols={"file", "font"}, fail_on_errors=True)
+    def __init__(self, roots: list[Path], fonts_dir: Path, style_dir: Path | None = None):
+        super().__init__(allowed_protocols={"file", "font", "style"}, fail_on_errors=True)
         self.roots = [root.resolve() for root in roots]
         self.fonts_dir = fonts_dir.resolve()
+        self.style_dir = style_dir.resolve() if style_dir else None
         self.refused: list[str] = []
         self.served: list[Path] = []
         self.unreadable: dict[str, str] = {}  # URL → why its file could not be read
@@ -98,6 +101,10 @@ class SandboxFetcher(URLFetcher):
             return f"文件无法读取 (the file cannot be read: {self.unreadable[url]})"
         named = self.candidate(url)
         if named and not os.path.exists(named[0]) and self.inside(named[0].resolve(), named[1]):
+            in_style = self.style_dir and urlsplit(url).scheme == "file" and (self.style_dir / named[0].name).is_file()
+            if in_style:  # a style's template naming its own logo by a relative URL
+                return (f"找不到文件；样式目录中的文件请写作 style:{named[0].name} "
+                        f"(file not found here; a file of the style's folder is named style:{named[0].name})")
             return "找不到文件 (file not found)"
         if named and (why := self.not_a_source(named[0].resolve(), named[1])):
             return f"{why[0]}，不能作为本期的文件，请改名 (the file {why[1]}: no source of a build; rename it)"
@@ -123,10 +130,12 @@ class SandboxFetcher(URLFetcher):
         return not_a_source(path.relative_to(root)) if root else None
 
     def candidate(self, url: str) -> tuple[Path, list[Path]] | None:
-        """The path a `font:` or local `file:` URL names and the folders it must lie in."""
+        """The path a `font:`, `style:` or local `file:` URL names and the folders it must lie in."""
         parts = urlsplit(url)
         if parts.scheme == "font":
             return self.fonts_dir / unquote(parts.path), [self.fonts_dir]
+        if parts.scheme == "style" and self.style_dir:
+            return self.style_dir / unquote(parts.path), [self.style_dir]
         if parts.scheme == "file" and parts.netloc in ("", "localhost"):
             return Path(unquote(parts.path)), [*self.roots, self.fonts_dir]
         return None
@@ -426,7 +435,8 @@ def damaged_fonts(issue: Issue, families: list[str]) -> InputError:
 
 def parse(issue: Issue, html: str) -> HTML:
     """The parsed HTML, resolving relative URLs in the issue folder through a fresh sandbox fetcher."""
-    fetcher = SandboxFetcher([issue.folder, issue.settings.style_dir], issue.settings.fonts_dir)
+    fetcher = SandboxFetcher([issue.folder, issue.settings.style_dir], issue.settings.fonts_dir,
+                             issue.settings.style_dir)
     try:
         return HTML(string=html, base_url=str(issue.folder) + "/", url_fetcher=fetcher)
     except RefusedResource:

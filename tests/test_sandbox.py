@@ -249,3 +249,31 @@ def test_a_template_that_makes_too_much_or_is_no_file_is_refused(make_issue, tmp
     own.mkdir()  # a folder where the template should be: no silent fallback to the style's
     result = built(folder, tmp_path, monkeypatch)
     assert result.exit_code == 2 and "模板 issue.html 不是普通文件" in result.stderr
+
+
+def styled_with_logo(make_issue, src: str) -> Path:
+    """An issue whose style's cover template shows `src`, with logo.png in the style's folder."""
+    from PIL import Image
+
+    make_issue.use_sample_settings(css="/* a copy of the style */")
+    style = make_issue.root / "styles" / "default"
+    Image.new("RGB", (120, 40), "#1f4e79").save(style / "logo.png")
+    template = style / "issue.html"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace('<p class="cover-publisher">', f'<img class="logo" src="{src}">'
+                                                                     '<p class="cover-publisher">', 1), encoding="utf-8")
+    return make_issue({"a.md": article("标识", "正文。")})
+
+
+def test_a_style_s_template_shows_its_own_logo_by_a_style_url(make_issue, tmp_path, fetches):
+    folder = styled_with_logo(make_issue, "style:logo.png")
+    pdf = PdfReader(build(folder, tmp_path / "logo.pdf").path)
+    assert len(pdf.pages[0].images) == 1  # on the cover
+    assert "style:logo.png" in fetches["served"]
+
+
+def test_a_relative_logo_in_a_template_is_refused_with_the_style_url_to_write(make_issue, tmp_path):
+    folder = styled_with_logo(make_issue, "logo.png")
+    result = CliRunner().invoke(main, ["build", str(folder), "-o", str(tmp_path / "x.pdf")])
+    assert result.exit_code == 2
+    assert "issue.html" in result.stderr and "style:logo.png" in result.stderr
