@@ -275,3 +275,28 @@ def test_sections_run_on_unless_the_settings_start_each_on_a_page_and_another_va
             expected = f"issues/newsletter.yaml:{line}:1: 字段 section_break 应为"
         found = problems_of(folder)
         assert len(found) == 1 and found[0].startswith(expected.replace("issues/", "")), found
+
+
+def test_an_indentation_slip_is_one_problem_at_its_line_in_any_yaml_file(tmp_path):
+    from press.yamlfile import Problems, read_yaml
+    path = tmp_path / "newsletter.yaml"
+    path.write_text("sections:\n  - 专题\n   - 战略规划\nmail:\n  from: a@b.org\n    port: 25\n", encoding="utf-8")
+    problems = Problems()
+    data, _ = read_yaml(path, problems)
+    problems.sort()
+    assert [(p.line, p.column) for p in problems] == [(3, 4), (6, 5)], problems
+    assert "indented differently from the items above it" in problems[0].message
+    assert "indented differently from the fields above it" in problems[1].message
+    assert data == {"sections": ["专题", "战略规划"], "mail": {"from": "a@b.org", "port": 25}}
+
+
+def test_a_colon_in_an_unquoted_value_says_to_quote_it_in_newsletter_yaml(tmp_path):
+    from press.yamlfile import Problems, read_yaml
+    path = tmp_path / "newsletter.yaml"
+    path.write_text("slug: x\npublisher: 中国科学院: 文献情报中心\n", encoding="utf-8")
+    problems = Problems()
+    assert read_yaml(path, problems) == (None, {})
+    assert [str(p).split("/")[-1] for p in problems] == [
+        'newsletter.yaml:2:17: 值中有“: ”，须加引号，如 publisher: "中国科学院: 文献情报中心"，或改用全角冒号“：” '
+        '(the value holds ": " and must be quoted, e.g. publisher: "中国科学院: 文献情报中心", '
+        'or use the full-width ：)']
