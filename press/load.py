@@ -32,6 +32,8 @@ from press.sources import name_problem, not_a_source, read_source, unreadable
 from press.yamlfile import Field, Problems, has_type, read_text, read_yaml, shown, validate
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
+FRONT_MATTER_OPEN = re.compile(r"\A---[ \t]*\n")
+FIELD_LINE = re.compile(r"[^\s#:-][^:]*:(?:[ \t]|$)|[ \t]+\S|[-#]")  # a field, a line it runs on, an item, a comment
 MARKUP_IN_TEXT = re.compile(r"~[^~\s]+~|\^[^^\s]+\^|\*\*[^*]+\*\*|(?<![*\w])\*[^*\s][^*]*\*(?![*\w])|`[^`]+`")
 ISSUE_SCHEMA = {
     "year": Field(int, doc="year of the issue"),
@@ -151,6 +153,11 @@ def load_article(path: Path, settings: Settings | None, first_footnote: int,
     if text is None:
         return None
     match = FRONT_MATTER.match(text)
+    if not match and FRONT_MATTER_OPEN.match(text):
+        last = last_field_line(text)
+        problems.add(path, 1, 1, f"开头的 YAML 信息块没有结束：请在第 {last} 行之后加一行 --- (the front matter is "
+                     f"not closed: add a line --- after line {last}, its last field, before the text)")
+        return None
     if not match:
         problems.add(path, 1, 1, "缺少开头的 YAML 信息块 (front matter between --- lines missing)")
         return None
@@ -185,6 +192,16 @@ def load_article(path: Path, settings: Settings | None, first_footnote: int,
                    highlight=meta.get("highlight", False), title_line=lines.get("title", 1),
                    section_line=lines.get("section", 1),
                    blocks=tuple(markup.blocks))
+
+
+def last_field_line(text: str) -> int:
+    """The line (from 1) of the last field of a front matter left open: the lines after its `---` that read
+    as fields, up to the first that does not (a blank line, the text's first paragraph)."""
+    lines = text.split("\n")
+    last = 1
+    while last < len(lines) and FIELD_LINE.match(lines[last]):
+        last += 1
+    return last
 
 
 @lru_cache(maxsize=256)
