@@ -9,6 +9,7 @@ and repeated keys are refused, a file that is not UTF-8 is named as such
 """
 
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -277,8 +278,14 @@ def validate(data: Any, lines: dict[str, int], schema: dict[str, Field], path: P
         problems.add(path, first_line, 1, "应为“字段: 值”的映射 (expected a mapping of fields)")
         return False
     ok = True
+    meant = set()
     for name, value in data.items():
-        if name not in schema:
+        if name not in schema and (guess := closest(str(name), [known for known in schema if known not in data])):
+            meant.add(guess)
+            problems.add(path, lines.get(str(name), first_line), 1,
+                         f"未知字段 {name}，是否应为 {guess}？(unknown field {name}: did you mean {guess}?)")
+            ok = False
+        elif name not in schema:
             known = ", ".join(schema)
             problems.add(path, lines.get(str(name), first_line), 1,
                          f"未知字段 {name} (unknown field; known: {known})")
@@ -289,10 +296,16 @@ def validate(data: Any, lines: dict[str, int], schema: dict[str, Field], path: P
                          f"字段 {name} 应为{chinese} (field {name} must be {english}, got {shown(value)})")
             ok = False
     for name, field in schema.items():
-        if field.required and name not in data:
+        if field.required and name not in data and name not in meant:  # a misspelling is one problem
             problems.add(path, first_line, 1, f"缺少字段 {name} (missing field: {field.doc})")
             ok = False
     return ok
+
+
+def closest(name: str, candidates: list[str], cutoff: float = 0.6) -> str | None:
+    """The candidate a misspelt name most likely means (difflib's ratio at least `cutoff`), or None."""
+    found = difflib.get_close_matches(name, candidates, n=1, cutoff=cutoff)
+    return found[0] if found else None
 
 
 def has_type(value: Any, kind: type | tuple[type, ...]) -> bool:
