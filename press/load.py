@@ -29,9 +29,11 @@ from press.model import (
 )
 from press.settings import load_settings
 from press.sources import name_problem, not_a_source, read_source, unreadable
-from press.yamlfile import Field, Problems, has_type, read_text, read_yaml, shown, validate
+from press.yamlfile import Field, Problems, closest, has_type, read_text, read_yaml, shown, validate
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
+FRONT_MATTER_OPEN = re.compile(r"\A---[ \t]*\n")
+FIELD_LINE = re.compile(r"[^\s#:-][^:]*:(?:[ \t]|$)|[ \t]+\S|[-#]")  # a field, a line it runs on, an item, a comment
 MARKUP_IN_TEXT = re.compile(r"~[^~\s]+~|\^[^^\s]+\^|\*\*[^*]+\*\*|(?<![*\w])\*[^*\s][^*]*\*(?![*\w])|`[^`]+`")
 ISSUE_SCHEMA = {
     "year": Field(int, doc="year of the issue"),
@@ -104,6 +106,8 @@ def article_names(folder: Path, meta: Any, lines: dict[str, int],
         return []
     names: list[tuple[str, int]] = []
     seen: dict[str, int] = {}
+    unlisted = [path.name for path in sorted(folder.glob("*.md")) if path.name not in listed]
+    meant: set[str] = set()  # unlisted files a misspelt name stands for: not reported again as unlisted
     for index, name in enumerate(listed):
         line = lines.get(f"articles[{index}]", lines.get("articles", 0))
         if not isinstance(name, str) or not name.endswith(".md") or "/" in name or "\\" in name:
@@ -117,6 +121,10 @@ def article_names(folder: Path, meta: Any, lines: dict[str, int],
                          "press watch and press mail would not count it; rename it)")
         elif name in seen:
             problems.add(issue_path, line, 1, f"文章 {name} 重复列出，首次在第 {seen[name]} 行 (listed twice)")
+        elif not os.path.exists(folder / name) and (guess := closest_file(name, unlisted)):
+            meant.add(guess)
+            problems.add(issue_path, line, 1, f"找不到文章文件 {name}，是否应为 {guess}？"
+                         f"(article file missing: did you mean {guess}?)")
         elif not os.path.exists(folder / name):
             problems.add(issue_path, line, 1, f"找不到文章文件 {name} (article file missing)")
         elif not inside(folder / name, folder):
@@ -126,9 +134,17 @@ def article_names(folder: Path, meta: Any, lines: dict[str, int],
             seen[name] = line
             names.append((name, line))
     for path in sorted(folder.glob("*.md")):
-        if path.name not in seen and path.name not in listed:
+        if path.name not in seen and path.name not in listed and path.name not in meant:
             problems.add(path, 1, 1, "文章未列入 issue.yaml 的 articles (article not listed in issue.yaml)")
     return names
+
+
+def closest_file(name: str, candidates: list[str]) -> str | None:
+    """The unlisted article file a listed name that names no file most likely means, compared by stem (every
+    name ends .md and many start alike, 02-b.md and 03-c.md, so only a close likeness counts)."""
+    stems = {Path(candidate).stem: candidate for candidate in candidates}
+    guess = closest(Path(name).stem, list(stems), cutoff=0.8)
+    return stems[guess] if guess else None
 
 
 def load_articles(folder: Path, names: list[tuple[str, int]], settings: Settings | None,
@@ -151,6 +167,11 @@ def load_article(path: Path, settings: Settings | None, first_footnote: int,
     if text is None:
         return None
     match = FRONT_MATTER.match(text)
+    if not match and FRONT_MATTER_OPEN.match(text):
+        last = last_field_line(text)
+        problems.add(path, 1, 1, f"开头的 YAML 信息块没有结束：请在第 {last} 行之后加一行 --- (the front matter is "
+                     f"not closed: add a line --- after line {last}, its last field, before the text)")
+        return None
     if not match:
         problems.add(path, 1, 1, "缺少开头的 YAML 信息块 (front matter between --- lines missing)")
         return None
@@ -163,8 +184,12 @@ def load_article(path: Path, settings: Settings | None, first_footnote: int,
         if isinstance(meta.get(name), str):
             check_field(path, name, meta[name], lines.get(name, 1), settings, problems)
     if settings and meta["section"] not in settings.sections:
-        problems.add(path, lines["section"], 1, f"未知栏目 {meta['section']} (unknown section; "
-                     f"known: {'、'.join(settings.sections)})")
+        if guess := closest(meta["section"], list(settings.sections)):
+            problems.add(path, lines["section"], 1, f"未知栏目 {meta['section']}，是否应为 {guess}？"
+                         f"(unknown section {meta['section']}: did you mean {guess}?)")
+        else:
+            problems.add(path, lines["section"], 1, f"未知栏目 {meta['section']} (unknown section; "
+                         f"known: {'、'.join(settings.sections)})")
     body_offset = text[: match.end()].count("\n")
     ident = ids.article_id(path.stem)
     markup = article_markup(text[match.end():], first_footnote, body_offset, ident)
@@ -185,6 +210,16 @@ def load_article(path: Path, settings: Settings | None, first_footnote: int,
                    highlight=meta.get("highlight", False), title_line=lines.get("title", 1),
                    section_line=lines.get("section", 1),
                    blocks=tuple(markup.blocks))
+
+
+def last_field_line(text: str) -> int:
+    """The line (from 1) of the last field of a front matter left open: the lines after its `---` that read
+    as fields, up to the first that does not (a blank line, the text's first paragraph)."""
+    lines = text.split("\n")
+    last = 1
+    while last < len(lines) and FIELD_LINE.match(lines[last]):
+        last += 1
+    return last
 
 
 @lru_cache(maxsize=256)

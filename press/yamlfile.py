@@ -9,6 +9,8 @@ and repeated keys are refused, a file that is not UTF-8 is named as such
 """
 
 import datetime as dt
+import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -106,34 +108,129 @@ LINE_BREAKS = str.maketrans({"\r": "\n", "\x0b": "\n", "\x0c": "\n", "\x85": "\n
 
 def read_yaml(path: Path, problems: Problems, text: str | None = None,
               line_offset: int = 0) -> tuple[Any, dict[str, int]]:
-    """Parse YAML safely; return the data and the line of each top-level key."""
+    """Parse YAML safely; return the data and the line of each top-level key.
+
+    A line indented deeper than the items or fields above it (an indentation slip) is one problem at that
+    line; the text is then read as if the line stood in line with them, so the slip brings no other
+    problems (a file name run into the item above it) and hides none."""
     if text is None:
         text = read_text(path, problems)
         if text is None:
             return None, {}
-    try:
-        loader = type("Loader", (StrictLoader,), {"line_offset": line_offset})
-        node = yaml.compose(text, Loader=loader)
-        data = yaml.load(text, Loader=loader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        reason = getattr(error, "problem", None) or str(error)
-        context = getattr(error, "context", None) or ""
-        if ("flow" in context or "quoted" in context) and getattr(error, "context_mark", None):
-            mark, reason = error.context_mark, f"a bracket or quote opened here is not closed; {reason}"
-        line = mark.line + 1 + line_offset if mark else line_offset
-        column = mark.column + 1 if mark else 0
-        message = reason if isinstance(error, StrictYAMLError) else f"YAML 语法错误 (YAML syntax error: {reason})"
-        problems.add(path, line, column, message)
-        return None, {}
-    except RecursionError:
-        problems.add(path, line_offset + 1, 1, "YAML 嵌套过深 (YAML nested too deeply)")
-        return None, {}
-    except (ValueError, OverflowError) as error:  # a well-formed value that is no value, e.g. 2024-13-01
-        mark = unreadable_value(node)
-        line, column = (mark.line + 1 + line_offset, mark.column + 1) if mark else (line_offset, 0)
-        problems.add(path, line, column, f"YAML 值无法读取 (YAML value cannot be read: {error})")
-        return None, {}
+    loader = type("Loader", (StrictLoader,), {"line_offset": line_offset})
+    slipped = False
+    for _ in range(MAX_SLIPS):
+        try:
+            node = yaml.compose(text, Loader=loader)
+            slip = scalar_slip(node, text)
+            data = None if slip else yaml.load(text, Loader=loader)
+        except yaml.YAMLError as error:
+            slip = key_slip(error, text)
+            if slip is None:
+                if not slipped:  # after a slip, what follows from lining the line up is not the editor's
+                    problems.add(path, *yaml_problem(error, text, line_offset))
+                return None, {}
+        except RecursionError:
+            problems.add(path, line_offset + 1, 1, "YAML 嵌套过深 (YAML nested too deeply)")
+            return None, {}
+        except (ValueError, OverflowError) as error:  # a well-formed value that is no value, e.g. 2024-13-01
+            mark = unreadable_value(node)
+            line, column = (mark.line + 1 + line_offset, mark.column + 1) if mark else (line_offset, 0)
+            problems.add(path, line, column, f"YAML 值无法读取 (YAML value cannot be read: {error})")
+            return None, {}
+        if slip is None:
+            return data, key_lines(node, line_offset)
+        line, indent, expected, what = slip
+        problems.add(path, line + 1 + line_offset, indent + 1, f"此行缩进 {indent} 格，与上面的{what[0]}"
+                     f"（{expected} 格）不同，请对齐 (this line is indented differently from the {what[1]} above it: "
+                     f"{indent} spaces, not {expected}; line it up with them)")
+        lines = text.split("\n")
+        lines[line] = " " * expected + lines[line].lstrip(" ")
+        text, slipped = "\n".join(lines), True
+    return None, {}
+
+
+MAX_SLIPS = 20  # indentation slips reported in one file at most
+ITEMS = ("条目", "items")
+FIELDS = ("字段", "fields")
+ITEM_LINE = re.compile(r"[ ]*-(?:[ ]|$)")
+ENTRY_START = re.compile(r"[ ]*(?:-[ ]+)*")
+
+
+def yaml_problem(error: yaml.YAMLError, text: str, line_offset: int) -> tuple[int, int, str]:
+    """Line, column and message of YAML that does not parse."""
+    mark = getattr(error, "problem_mark", None)
+    reason = getattr(error, "problem", None) or str(error)
+    context = getattr(error, "context", None) or ""
+    if ("flow" in context or "quoted" in context) and getattr(error, "context_mark", None):
+        mark, reason = error.context_mark, f"a bracket or quote opened here is not closed; {reason}"
+    line = mark.line + 1 + line_offset if mark else line_offset
+    column = mark.column + 1 if mark else 0
+    if isinstance(error, StrictYAMLError):
+        return line, column, reason
+    if mark and (hint := colon_hint(error, text)):
+        return line, column, hint
+    return line, column, f"YAML 语法错误 (YAML syntax error: {reason})"
+
+
+def colon_hint(error: yaml.YAMLError, text: str) -> str | None:
+    """What to do about `title: 新材料: 前沿与展望`, whose value holds `: `; None for other errors."""
+    if getattr(error, "problem", None) != "mapping values are not allowed here":
+        return None
+    line = text.split("\n")[error.problem_mark.line]
+    start = ENTRY_START.match(line).end()
+    key, colon, value = line[start:].partition(": ")
+    if not colon or len(line) - len(value) > error.problem_mark.column:
+        return None
+    value = value.strip()
+    quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return (f"值中有“: ”，须加引号，如 {key}: {quoted}，或改用全角冒号“：” (the value holds \": \" and must be "
+            f"quoted, e.g. {key}: {quoted}, or use the full-width ：)")
+
+
+def scalar_slip(node, text: str) -> tuple[int, int, int, tuple[str, str]] | None:
+    """The first line starting `- ` that a plain value runs on over, indented deeper than the items or
+    fields above it: (line from 0, its indent, theirs, what they are), or None.  An item slipped one
+    space right reads as the end of the item above it (`01-a.md - 02-b.md`)."""
+    lines = text.split("\n")
+    pending = [node]
+    while pending:
+        current = pending.pop(0)
+        if isinstance(current, yaml.SequenceNode):
+            pairs = [(current.start_mark.column, item) for item in current.value]
+        elif isinstance(current, yaml.MappingNode):
+            pairs = [(key.start_mark.column, value) for key, value in current.value]
+        else:
+            continue
+        for column, child in pairs:
+            pending.append(child)
+            if not isinstance(child, yaml.ScalarNode) or child.style is not None:
+                continue
+            for number in range(child.start_mark.line + 1, child.end_mark.line + 1):
+                indent = len(lines[number]) - len(lines[number].lstrip(" "))
+                if ITEM_LINE.match(lines[number]) and indent > column:
+                    return number, indent, column, ITEMS
+    return None
+
+
+def key_slip(error: yaml.YAMLError, text: str) -> tuple[int, int, int, tuple[str, str]] | None:
+    """A field (`key: value`) indented deeper than the one above it, which YAML reads as a value holding
+    `: ` (mapping values are not allowed here): as `scalar_slip`, or None for other errors."""
+    if getattr(error, "problem", None) != "mapping values are not allowed here":
+        return None
+    lines = text.split("\n")
+    number, column = error.problem_mark.line, error.problem_mark.column
+    line = lines[number]
+    indent = len(line) - len(line.lstrip(" "))
+    above = [earlier for earlier in lines[:number] if earlier.strip() and not earlier.lstrip().startswith("#")]
+    if not above or ":" in line[:column] or line[indent:indent + 1] in ("-", "#", ""):
+        return None
+    expected = ENTRY_START.match(above[-1]).end()
+    return (number, indent, expected, FIELDS) if indent > expected else None
+
+
+def key_lines(node, line_offset: int) -> dict[str, int]:
+    """The line of each top-level key, of each item of a top-level list and of nested keys two deep."""
     lines = {}
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
@@ -148,7 +245,7 @@ def read_yaml(path: Path, problems: Problems, text: str | None = None,
                         for deepest, _ in inner_value.value:
                             lines[f"{key.value}.{inner.value}.{deepest.value}"] = (
                                 deepest.start_mark.line + 1 + line_offset)
-    return data, lines
+    return lines
 
 
 def unreadable_value(node) -> Any:
@@ -181,8 +278,14 @@ def validate(data: Any, lines: dict[str, int], schema: dict[str, Field], path: P
         problems.add(path, first_line, 1, "应为“字段: 值”的映射 (expected a mapping of fields)")
         return False
     ok = True
+    meant = set()
     for name, value in data.items():
-        if name not in schema:
+        if name not in schema and (guess := closest(str(name), [known for known in schema if known not in data])):
+            meant.add(guess)
+            problems.add(path, lines.get(str(name), first_line), 1,
+                         f"未知字段 {name}，是否应为 {guess}？(unknown field {name}: did you mean {guess}?)")
+            ok = False
+        elif name not in schema:
             known = ", ".join(schema)
             problems.add(path, lines.get(str(name), first_line), 1,
                          f"未知字段 {name} (unknown field; known: {known})")
@@ -193,10 +296,16 @@ def validate(data: Any, lines: dict[str, int], schema: dict[str, Field], path: P
                          f"字段 {name} 应为{chinese} (field {name} must be {english}, got {shown(value)})")
             ok = False
     for name, field in schema.items():
-        if field.required and name not in data:
+        if field.required and name not in data and name not in meant:  # a misspelling is one problem
             problems.add(path, first_line, 1, f"缺少字段 {name} (missing field: {field.doc})")
             ok = False
     return ok
+
+
+def closest(name: str, candidates: list[str], cutoff: float = 0.6) -> str | None:
+    """The candidate a misspelt name most likely means (difflib's ratio at least `cutoff`), or None."""
+    found = difflib.get_close_matches(name, candidates, n=1, cutoff=cutoff)
+    return found[0] if found else None
 
 
 def has_type(value: Any, kind: type | tuple[type, ...]) -> bool:

@@ -38,9 +38,28 @@ def test_a_good_small_issue_loads(make_issue):
 def test_front_matter_fields_missing_unknown_and_mistyped(make_issue):
     folder = make_issue({"a.md": "---\ntitel: 标题\nsection: 专题\nhighlight: 是\n---\n\n正文。\n"})
     found = problems_of(folder)
-    assert any(line.startswith("2024-05/a.md:2:1: 未知字段 titel") for line in found), found
+    assert "2024-05/a.md:2:1: 未知字段 titel，是否应为 title？(unknown field titel: did you mean title?)" in found
     assert any(line.startswith("2024-05/a.md:4:1: 字段 highlight 应为true 或 false") for line in found)
-    assert any(line.startswith("2024-05/a.md:1:1: 缺少字段 title") for line in found)
+    assert not any("缺少字段 title" in line for line in found), found  # the misspelling is the one problem
+    assert len(found) == 2, found
+
+
+def test_a_field_far_from_every_known_one_is_listed_with_them_and_one_missing_is_named(make_issue):
+    found = problems_of(make_issue({"a.md": "---\nsection: 专题\nauthor: 甲\n---\n\n正文。\n"}))
+    assert "2024-05/a.md:3:1: 未知字段 author (unknown field; known: title, section, byline, highlight)" in found
+    assert any(line.startswith("2024-05/a.md:1:1: 缺少字段 title") for line in found), found
+
+
+def test_a_misspelt_field_of_issue_yaml_or_newsletter_yaml_names_the_field_it_means(make_issue):
+    folder = make_issue({"a.md": article("甲", "正文。")},
+                        issue_yaml="year: 2024\nnumbr: 5\ndate: 2024-05-01\narticles:\n  - a.md\n")
+    settings = folder.parent / "newsletter.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("publisher:", "publsher:"), encoding="utf-8")
+    found = problems_of(folder)
+    assert ("2024-05/issue.yaml:2:1: 未知字段 numbr，是否应为 number？(unknown field numbr: did you mean number?)"
+            in found)
+    assert any(line.startswith("newsletter.yaml:") and "did you mean publisher?" in line for line in found), found
+    assert not any("缺少字段" in line for line in found), found
 
 
 def test_unknown_section_names_the_line(make_issue):
@@ -275,3 +294,28 @@ def test_sections_run_on_unless_the_settings_start_each_on_a_page_and_another_va
             expected = f"issues/newsletter.yaml:{line}:1: 字段 section_break 应为"
         found = problems_of(folder)
         assert len(found) == 1 and found[0].startswith(expected.replace("issues/", "")), found
+
+
+def test_an_indentation_slip_is_one_problem_at_its_line_in_any_yaml_file(tmp_path):
+    from press.yamlfile import Problems, read_yaml
+    path = tmp_path / "newsletter.yaml"
+    path.write_text("sections:\n  - 专题\n   - 战略规划\nmail:\n  from: a@b.org\n    port: 25\n", encoding="utf-8")
+    problems = Problems()
+    data, _ = read_yaml(path, problems)
+    problems.sort()
+    assert [(p.line, p.column) for p in problems] == [(3, 4), (6, 5)], problems
+    assert "indented differently from the items above it" in problems[0].message
+    assert "indented differently from the fields above it" in problems[1].message
+    assert data == {"sections": ["专题", "战略规划"], "mail": {"from": "a@b.org", "port": 25}}
+
+
+def test_a_colon_in_an_unquoted_value_says_to_quote_it_in_newsletter_yaml(tmp_path):
+    from press.yamlfile import Problems, read_yaml
+    path = tmp_path / "newsletter.yaml"
+    path.write_text("slug: x\npublisher: 中国科学院: 文献情报中心\n", encoding="utf-8")
+    problems = Problems()
+    assert read_yaml(path, problems) == (None, {})
+    assert [str(p).split("/")[-1] for p in problems] == [
+        'newsletter.yaml:2:17: 值中有“: ”，须加引号，如 publisher: "中国科学院: 文献情报中心"，或改用全角冒号“：” '
+        '(the value holds ": " and must be quoted, e.g. publisher: "中国科学院: 文献情报中心", '
+        'or use the full-width ：)']
