@@ -28,12 +28,15 @@ from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 
 from press.errors import InputError, PressError, Problem, display_path
-from press.model import Issue
+from press.model import SETTINGS_FILE, Issue
 from press.sources import snapshot, watched_roots
 
 MAIL_TEXT = "mail.txt"
 MAIL_HTML = "mail.html"
 COVER_DPI = 60
+PLACEHOLDER_SENDER = "newsletter@localhost"
+PLACEHOLDER_NOTE = ("【草稿：发件人为占位地址 newsletter@localhost，发送前请在 newsletter.yaml 的 mail: 中填写 from】"
+                    "(draft: the sender is a placeholder; add mail: from: to newsletter.yaml before sending)")
 ADDRESS_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-@")
 
 
@@ -71,18 +74,22 @@ def compose(issue: Issue, pdf: Path, recipient: str | None = None) -> EmailMessa
     from press.render import render_template
 
     context = {"issue": issue, "settings": issue.settings, "subject": subject(issue), "cover_cid": "cover"}
+    placeholder = not issue.settings.mail.sender
     message = EmailMessage()
     message["Subject"] = header("Subject", subject(issue))
     message["From"] = header("From", issue.settings.mail.sender
-                             or formataddr((issue.settings.title, "newsletter@localhost")))
+                             or formataddr((issue.settings.title, PLACEHOLDER_SENDER)))
     if recipient:
         message["To"] = header("To", recipient)
     message["Date"] = format_datetime(datetime.combine(issue.date, datetime.min.time(), UTC))
     domain = sender_domain(message)
     digest = hashlib.sha256(pdf.read_bytes()).hexdigest()[:16]
     message["Message-ID"] = f"<{issue.settings.slug}-{issue.year}-{issue.number:02d}.{digest}@{domain}>"
-    message.set_content(render_template(issue, MAIL_TEXT, context))
-    message.add_alternative(render_template(issue, MAIL_HTML, context), subtype="html")
+    text, html = render_template(issue, MAIL_TEXT, context), render_template(issue, MAIL_HTML, context)
+    if placeholder:
+        text, html = marked_as_placeholder(text, html)
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
     message.get_payload()[1].add_related(cover_png(pdf), "image", "png", cid="<cover>", filename="cover.png",
                                          disposition="inline")
     message.add_attachment(pdf.read_bytes(), "application", "pdf",
@@ -93,6 +100,28 @@ def compose(issue: Issue, pdf: Path, recipient: str | None = None) -> EmailMessa
     for index, part in enumerate(part for part in message.walk() if part.is_multipart()):
         part.set_boundary(f"press-{digest}-{index}")  # the same draft, byte for byte, from the same PDF
     return message
+
+
+def marked_as_placeholder(text: str, html: str) -> tuple[str, str]:
+    """The bodies with a visible line at the top saying that the sender is a placeholder (a draft only)."""
+    import re
+    from html import escape
+
+    note = f'<p style="color: #b00; font-weight: bold;">{escape(PLACEHOLDER_NOTE)}</p>\n'
+    body = re.search(r"<body[^>]*>\n?", html, re.I)
+    at = body.end() if body else 0
+    return f"{PLACEHOLDER_NOTE}\n\n{text}", html[:at] + note + html[at:]
+
+
+def no_sender(issue: Issue) -> InputError | None:
+    """The input error for sending without `mail: from:` in newsletter.yaml (at the `mail:` block's line, when
+    there is one), or None when the sender is set."""
+    if issue.settings.mail.sender:
+        return None
+    where = "mail: 中没有 from" if issue.settings.mail.line else "没有 mail: 设置"
+    return InputError([Problem(issue.folder.parent / SETTINGS_FILE, issue.settings.mail.line, 1,
+                               f"newsletter.yaml {where}，不能发送 (cannot send: no sender; add e.g. "
+                               "mail:\n  from: 新材料监测快报 <newsletter@example.org>)")])
 
 
 def header(name: str, value: str) -> str:
@@ -380,6 +409,8 @@ def send(issue: Issue, pdf: Path, readers: list[str], say: Callable[[str], None]
          sleep: Callable[[float], None] = time.sleep) -> Delivery:
     """Send one message per reader not yet in the log; return who got it, who had it, who failed."""
     log = log_path(pdf)
+    if error := no_sender(issue):
+        raise error
     credentials()
     draft = compose(issue, pdf)
     with sending_lock(log):

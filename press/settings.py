@@ -41,7 +41,8 @@ SETTINGS_SCHEMA = {
     "mail": Field(dict, required=False, doc="how `press mail` sends the PDF"),
 }
 MAIL_SCHEMA = {
-    "from": Field(str, doc="the sender, e.g. 新材料监测快报 <newsletter@example.org>"),
+    "from": Field(str, required=False, doc="the sender, e.g. 新材料监测快报 <newsletter@example.org> (needed to "
+                  "send; without it the draft's sender is a placeholder)"),
     "host": Field(str, required=False, doc="SMTP server (default localhost)"),
     "port": Field(int, required=False, doc="SMTP port (default 587)"),
     "security": Field(str, required=False, doc="starttls (default), tls or none"),
@@ -181,10 +182,11 @@ def mail_settings(data: Any, lines: dict[str, int], path: Path, problems: Proble
     if security not in SECURITY:
         problems.add(path, nested.get("security", 0), 1, f"security 应为 starttls、tls 或 none "
                      f"(security must be starttls, tls or none, got {shown(security)})")
-    if "@" not in data["from"]:
+    sender = data.get("from", "")
+    if "from" in data and "@" not in sender:
         problems.add(path, nested.get("from", 0), 1,
-                     f"发件人地址不对 (from must hold an address, got {shown(data['from'])})")
-    elif printable.breaks_line(data["from"]):
+                     f"发件人地址不对 (from must hold an address, got {shown(sender)})")
+    elif printable.breaks_line(sender):
         problems.add(path, nested.get("from", 0), 1, "from 中有换行或控制字符 (from holds a line break or a control "
                      "character: write the sender on one line, e.g. 新材料监测快报 <newsletter@example.org>)")
     rate = data.get("per_minute", 30)
@@ -192,7 +194,8 @@ def mail_settings(data: Any, lines: dict[str, int], path: Path, problems: Proble
         problems.add(path, nested.get("per_minute", 0), 1, f"per_minute 应大于 0 (must be > 0, got {shown(rate)})")
     if len(problems) > found:
         return None
-    return MailSettings(sender=data["from"], host=data.get("host", "localhost"), port=data.get("port", 587),
+    return MailSettings(sender=sender, line=lines.get("mail", 1), host=data.get("host", "localhost"),
+                        port=data.get("port", 587),
                         security=security, per_minute=float(rate), retries=max(0, data.get("retries", 3)))
 
 

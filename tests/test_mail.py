@@ -596,3 +596,64 @@ def test_log_lines_that_are_no_entry_are_passed_over_not_a_traceback(built_issue
         assert already_sent(log, ident) == {"wang@example.net"}
     finally:
         log.unlink()
+
+
+def set_mail_block(root, pdf, block: str) -> str:
+    """Replace newsletter.yaml's mail block with `block` (none if empty), dated before the PDF; the old text."""
+    settings = root / "issues" / "newsletter.yaml"
+    original = settings.read_text(encoding="utf-8")
+    settings.write_text(original.split("mail:")[0] + block, encoding="utf-8")
+    earlier = pdf.stat().st_mtime - 10
+    os.utime(settings, (earlier, earlier))
+    return original
+
+
+def restore_settings(root, pdf, original: str) -> None:
+    settings = root / "issues" / "newsletter.yaml"
+    settings.write_text(original, encoding="utf-8")
+    earlier = pdf.stat().st_mtime - 10
+    os.utime(settings, (earlier, earlier))
+
+
+@pytest.mark.parametrize("block, where", [
+    ("", "issues/newsletter.yaml: newsletter.yaml 没有 mail: 设置"),
+    ("mail:\n  host: 127.0.0.1\n  port: {port}\n  security: none\n",
+     "issues/newsletter.yaml:{line}:1: newsletter.yaml mail: 中没有 from"),
+])
+def test_without_a_sender_the_draft_says_so_and_sending_is_refused(built_issue, inbox, tmp_path, monkeypatch,
+                                                                   block, where):
+    root, folder, pdf = built_issue
+    original = set_mail_block(root, pdf, block.format(port=inbox.port))
+    line = (root / "issues" / "newsletter.yaml").read_text(encoding="utf-8").splitlines().index("mail:") + 1 \
+        if block else 0
+    readers = tmp_path / "readers.txt"
+    readers.write_text("li@example.org\n", encoding="utf-8")
+    log_path(pdf).unlink(missing_ok=True)
+    monkeypatch.chdir(root)
+    try:
+        draft = CliRunner().invoke(main, ["mail", str(folder)])
+        sending = CliRunner().invoke(main, ["mail", str(folder), "--send", "--to", str(readers)])
+    finally:
+        restore_settings(root, pdf, original)
+    assert draft.exit_code == 0, draft.output
+    assert "the draft's sender is a placeholder: add mail: from: to issues/newsletter.yaml" in draft.stderr
+    message = parse(pdf.with_suffix(".eml").read_bytes())
+    assert parseaddr(str(message["From"]))[1] == "newsletter@localhost"
+    for kind in ("plain", "html"):
+        body = message.get_body((kind,)).get_content()
+        note = "(draft: the sender is a placeholder; add mail: from: to newsletter.yaml before sending)"
+        assert note in body.split("\n\n")[0] if kind == "plain" else note in body.split("<h1")[0]
+    assert sending.exit_code == 2, sending.output
+    assert where.format(line=line) in sending.stderr and "cannot send: no sender" in sending.stderr
+    assert inbox.received == [] and inbox.asked == [] and not log_path(pdf).exists()
+
+
+def test_with_a_sender_the_draft_has_no_placeholder_line(built_issue, inbox, monkeypatch):
+    root, folder, pdf = built_issue
+    with_mail_settings(root, inbox.port)
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["mail", str(folder)])
+    assert result.exit_code == 0 and "placeholder" not in result.stderr
+    message = parse(pdf.with_suffix(".eml").read_bytes())
+    assert "placeholder" not in message.get_body(("plain",)).get_content()
+    assert "placeholder" not in message.get_body(("html",)).get_content()
