@@ -82,6 +82,10 @@ def compose(issue: Issue, pdf: Path, recipient: str | None = None) -> EmailMessa
     if recipient:
         message["To"] = header("To", recipient)
     message["Date"] = format_datetime(datetime.combine(issue.date, datetime.min.time(), UTC))
+    if unsubscribe := issue.settings.mail.unsubscribe:  # RFC 2369; one-click (RFC 8058) needs an https URL
+        message["List-Unsubscribe"] = header("List-Unsubscribe", ", ".join(f"<{target}>" for target in unsubscribe))
+        if any(target.lower().startswith("https:") for target in unsubscribe):
+            message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     domain = sender_domain(message)
     digest = hashlib.sha256(pdf.read_bytes()).hexdigest()[:16]
     message["Message-ID"] = f"<{issue.settings.slug}-{issue.year}-{issue.number:02d}.{digest}@{domain}>"

@@ -37,6 +37,7 @@ class MailSettings:
     security: str = "starttls"  # starttls, tls or none
     per_minute: float = 30.0  # messages per minute at most
     retries: int = 3  # attempts more after a temporary failure, per reader
+    unsubscribe: tuple[str, ...] = ()  # List-Unsubscribe targets: a mailto: address, an https:// URL, or both
     line: int = 0  # where the `mail:` block starts in newsletter.yaml (0: there is none)
 
 

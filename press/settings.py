@@ -48,7 +48,11 @@ MAIL_SCHEMA = {
     "security": Field(str, required=False, doc="starttls (default), tls or none"),
     "per_minute": Field((int, float), required=False, doc="messages per minute at most (default 30)"),
     "retries": Field(int, required=False, doc="attempts more per reader after a temporary failure (default 3)"),
+    "unsubscribe": Field((str, list), required=False, doc="how readers unsubscribe, written as List-Unsubscribe: "
+                         "a mailto: address, an https:// URL (one-click, RFC 8058), or a list of one of each"),
 }
+UNSUBSCRIBE_MAILTO = re.compile(r"^mailto:[A-Za-z0-9.!#$%&'*+/=^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+"
+                                r"(\?[\x21-\x7e]*)?$")
 SECURITY = ("starttls", "tls", "none")
 CHECK_SCHEMA = {
     "max_size": Field((str, int), required=False, doc="largest PDF allowed, e.g. 5 MB (default)"),
@@ -192,11 +196,40 @@ def mail_settings(data: Any, lines: dict[str, int], path: Path, problems: Proble
     rate = data.get("per_minute", 30)
     if isinstance(rate, bool) or rate <= 0:
         problems.add(path, nested.get("per_minute", 0), 1, f"per_minute 应大于 0 (must be > 0, got {shown(rate)})")
+    unsubscribe = unsubscribe_targets(data.get("unsubscribe", []), nested, path, problems)
     if len(problems) > found:
         return None
-    return MailSettings(sender=sender, line=lines.get("mail", 1), host=data.get("host", "localhost"),
-                        port=data.get("port", 587),
+    return MailSettings(sender=sender, unsubscribe=unsubscribe, line=lines.get("mail", 1),
+                        host=data.get("host", "localhost"), port=data.get("port", 587),
                         security=security, per_minute=float(rate), retries=max(0, data.get("retries", 3)))
+
+
+def unsubscribe_targets(value: str | list, nested: dict[str, int], path: Path, problems: Problems) -> tuple[str, ...]:
+    """`mail: unsubscribe:` as the targets of List-Unsubscribe: at most one mailto: address and one https:// URL,
+    each in ASCII with nothing a header list cannot hold (spaces, <, >, commas: percent-encode them); a problem at
+    its line for each that is not."""
+    from urllib.parse import urlsplit
+
+    targets = [value] if isinstance(value, str) else value
+    schemes: set[str] = set()
+    for index, target in enumerate(targets):
+        line = nested.get(f"unsubscribe[{index}]", nested.get("unsubscribe", 0))
+        if not isinstance(target, str):
+            problems.add(path, line, 1, f"unsubscribe 应为文字 (unsubscribe must be text, got {shown(target)})")
+            continue
+        scheme = target.partition(":")[0].lower()
+        if scheme == "mailto":
+            usable = bool(UNSUBSCRIBE_MAILTO.match(target)) and not re.search(r"[<>,\s]", target)
+        else:
+            usable = (scheme == "https" and target.isascii() and not re.search(r"[<>,\s\x00-\x1f\x7f]", target)
+                      and bool(urlsplit(target).hostname))
+        if not usable:
+            problems.add(path, line, 1, "退订地址不对 (unsubscribe: write mailto:address or an https:// URL, in ASCII "
+                         f"with no spaces, <, > or commas (percent-encode them), got {shown(target)})")
+        elif scheme in schemes:
+            problems.add(path, line, 1, f"退订地址重复 (unsubscribe: give at most one {scheme}: target)")
+        schemes.add(scheme)
+    return tuple(target for target in targets if isinstance(target, str))
 
 
 def parse_size(text: str | int) -> int | None:

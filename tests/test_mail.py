@@ -657,3 +657,61 @@ def test_with_a_sender_the_draft_has_no_placeholder_line(built_issue, inbox, mon
     message = parse(pdf.with_suffix(".eml").read_bytes())
     assert "placeholder" not in message.get_body(("plain",)).get_content()
     assert "placeholder" not in message.get_body(("html",)).get_content()
+
+
+MAIL_BLOCK = ("mail:\n  from: 新材料监测快报 <newsletter@example.org>\n  host: 127.0.0.1\n  port: {port}\n"
+              "  security: none\n  per_minute: 6000\n  retries: 1\n")
+
+
+@pytest.mark.parametrize("unsubscribe, header, one_click", [
+    ("  unsubscribe: mailto:leave@example.org?subject=unsubscribe\n",
+     "<mailto:leave@example.org?subject=unsubscribe>", False),
+    ("  unsubscribe: https://example.org/leave?list=materials\n", "<https://example.org/leave?list=materials>", True),
+    ("  unsubscribe:\n    - mailto:leave@example.org\n    - https://example.org/leave\n",
+     "<mailto:leave@example.org>, <https://example.org/leave>", True),
+    ("", None, False),
+])
+def test_the_received_message_carries_list_unsubscribe(built_issue, inbox, tmp_path, monkeypatch, unsubscribe,
+                                                       header, one_click):
+    root, folder, pdf = built_issue
+    original = set_mail_block(root, pdf, MAIL_BLOCK.format(port=inbox.port) + unsubscribe)
+    log_path(pdf).unlink(missing_ok=True)
+    readers = tmp_path / "readers.txt"
+    readers.write_text("li@example.org\n", encoding="utf-8")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("PRESS_SMTP_USER", "")
+    try:
+        result = CliRunner().invoke(main, ["mail", str(folder), "--send", "--to", str(readers)])
+    finally:
+        restore_settings(root, pdf, original)
+        log_path(pdf).unlink(missing_ok=True)
+    assert result.exit_code == 0, result.output
+    [(_, raw)] = inbox.received
+    message = parse(raw)
+    assert message["List-Unsubscribe"] == header
+    assert message["List-Unsubscribe-Post"] == ("List-Unsubscribe=One-Click" if one_click else None)
+
+
+@pytest.mark.parametrize("unsubscribe, line, message", [
+    ("  unsubscribe: http://example.org/leave\n", 0, "unsubscribe: write mailto:address or an https:// URL"),
+    ("  unsubscribe: leave@example.org\n", 0, "unsubscribe: write mailto:address"),
+    ("  unsubscribe: mailto:leave\n", 0, "unsubscribe: write mailto:address"),
+    ("  unsubscribe: https://example.org/a b\n", 0, "with no spaces, <, > or commas"),
+    ("  unsubscribe: https://例子.org/leave\n", 0, "in ASCII"),
+    ("  unsubscribe: \"https://example.org/\\r\\nBcc: x@example.org\"\n", 0, "unsubscribe: write"),
+    ("  unsubscribe:\n    - https://example.org/a\n    - https://example.org/b\n", 2,
+     "unsubscribe: give at most one https: target"),
+    ("  unsubscribe:\n    - mailto:leave@example.org\n    - 5\n", 2, "unsubscribe must be text"),
+])
+def test_a_bad_unsubscribe_is_an_input_error_at_its_line(built_issue, monkeypatch, unsubscribe, line, message):
+    root, folder, pdf = built_issue
+    original = set_mail_block(root, pdf, MAIL_BLOCK.format(port=25) + unsubscribe)
+    text = (root / "issues" / "newsletter.yaml").read_text(encoding="utf-8").splitlines()
+    number = text.index("  unsubscribe:" if line else unsubscribe.splitlines()[0]) + 1 + line
+    monkeypatch.chdir(root)
+    try:
+        result = CliRunner().invoke(main, ["mail", str(folder)])
+    finally:
+        restore_settings(root, pdf, original)
+    assert result.exit_code == 2, result.output
+    assert f"issues/newsletter.yaml:{number}:1: " in result.stderr and message in result.stderr, result.stderr
