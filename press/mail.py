@@ -28,7 +28,7 @@ from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 
 from press.errors import InputError, PressError, Problem, display_path
-from press.model import SETTINGS_FILE, Issue
+from press.model import SETTINGS_DIGEST, SETTINGS_FILE, Issue
 from press.sources import snapshot, watched_roots
 
 MAIL_TEXT = "mail.txt"
@@ -180,7 +180,9 @@ class Readiness:
 def ready(issue: Issue, pdf: Path, readers: Path | None = None, accept: Iterable[str] = ()) -> Readiness:
     """Why the PDF must not be sent: missing, older than a source, failing a check, over budget.
 
-    The mail templates and the reader list are not sources of the PDF: editing them needs no rebuild.
+    The mail templates, the reader list and the `mail:` block of newsletter.yaml are not sources of the PDF:
+    editing them needs no rebuild.  newsletter.yaml counts as changed when what the PDF recorded of it at the
+    build (`Settings.digest`) differs, or, for a PDF that recorded nothing, when it is newer.
     A check named in `accept` may fail (it is returned as accepted, for the log); nothing else may.
     """
     if not pdf.is_file():
@@ -190,6 +192,8 @@ def ready(issue: Issue, pdf: Path, readers: Path | None = None, accept: Iterable
     built = pdf.stat().st_mtime_ns
     inputs = snapshot(watched_roots(issue.folder, issue.settings.styles_dir, issue.settings.fonts_dir))
     not_sources = {readers.resolve()} if readers else set()
+    if issue.settings.digest and built_from(pdf) == issue.settings.digest:
+        not_sources.add((issue.folder.parent / SETTINGS_FILE).resolve())  # only mail: (or a comment) changed
     newer = sorted(path for path, (modified, _) in inputs.items() if modified > built
                    and Path(path).name not in (MAIL_TEXT, MAIL_HTML) and Path(path).resolve() not in not_sources)
     if newer:
@@ -208,6 +212,18 @@ def ready(issue: Issue, pdf: Path, readers: Path | None = None, accept: Iterable
                        f"{display_path(pdf)} --issue {display_path(issue.folder)}; if you have read the failures "
                        "and the PDF is right, --accept names a check to send it anyway)")
     return Readiness(reasons, [check for check in failed if check.id in accept])
+
+
+def built_from(pdf: Path) -> str | None:
+    """The hash of the settings the PDF was built from, as the build recorded it (None from an older build)."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        recorded = (PdfReader(pdf).metadata or {}).get(f"/{SETTINGS_DIGEST}")
+    except (PyPdfError, OSError, ValueError):
+        return None
+    return str(recorded) if recorded else None
 
 
 def accepted_log(pdf: Path) -> Path:

@@ -105,7 +105,21 @@ def load_settings(path: Path, problems: Problems) -> Settings | None:
                     publisher=data["publisher"], sections=tuple(data["sections"]),
                     style=style, language=data.get("language", "zh-Hans"),
                     styles_dir=styles_dir, fonts_dir=fonts_dir, check=check, mail=mail,
-                    section_break=section_break)
+                    section_break=section_break, digest=pdf_digest(data))
+
+
+def pdf_digest(data: dict) -> str:
+    """A hash of the settings a PDF depends on: all of newsletter.yaml's values but the `mail:` block, as parsed
+    (so a comment, a blank line or a change of mail: alone leaves it as it is); "" if they cannot be hashed."""
+    import hashlib
+    import json
+
+    try:
+        text = json.dumps({key: value for key, value in data.items() if key != "mail"}, sort_keys=True,
+                          ensure_ascii=False, default=repr)
+    except (TypeError, ValueError):  # keys that cannot be sorted together (a number beside a text)
+        return ""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def style_folders(path: Path, data: dict, lines: dict[str, int],

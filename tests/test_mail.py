@@ -715,3 +715,27 @@ def test_a_bad_unsubscribe_is_an_input_error_at_its_line(built_issue, monkeypatc
         restore_settings(root, pdf, original)
     assert result.exit_code == 2, result.output
     assert f"issues/newsletter.yaml:{number}:1: " in result.stderr and message in result.stderr, result.stderr
+
+
+def test_a_change_of_the_mail_block_alone_asks_for_no_rebuild_any_other_setting_does(built_issue, inbox,
+                                                                                     monkeypatch):
+    root, folder, pdf = built_issue
+    settings = root / "issues" / "newsletter.yaml"
+    original = set_mail_block(root, pdf, "")
+    later = pdf.stat().st_mtime + 10
+    edits = {"mail block added": (original.split("mail:")[0] + MAIL_BLOCK.format(port=inbox.port), False),
+             "mail block and a comment": (original.split("mail:")[0] + "# 邮件\n" + MAIL_BLOCK.format(port=1), False),
+             "title_en changed": (original.split("mail:")[0].replace("title_en: ", "title_en: THE "), True),
+             "a default written out": (original.split("mail:")[0] + "section_break: run-on\n", True)}
+    monkeypatch.chdir(root)
+    try:
+        for name, (text, stale) in edits.items():
+            settings.write_text(text, encoding="utf-8")
+            os.utime(settings, (later, later))  # edited after the build
+            reasons = ready(load_issue(folder), pdf).reasons
+            assert any("older than issues/newsletter.yaml" in reason for reason in reasons) == stale, (name, reasons)
+            if not stale:
+                result = CliRunner().invoke(main, ["mail", str(folder)])
+                assert result.exit_code == 0 and "older than" not in result.output, (name, result.output)
+    finally:
+        restore_settings(root, pdf, original)
