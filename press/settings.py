@@ -54,6 +54,7 @@ MAIL_SCHEMA = {
 UNSUBSCRIBE_MAILTO = re.compile(r"^mailto:[A-Za-z0-9.!#$%&'*+/=^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+"
                                 r"(\?[\x21-\x7e]*)?$")
 SECURITY = ("starttls", "tls", "none")
+NOT_IN_DIGEST = ("mail", "styles_dir", "fonts_dir")  # see pdf_digest
 CHECK_SCHEMA = {
     "max_size": Field((str, int), required=False, doc="largest PDF allowed, e.g. 5 MB (default)"),
     "page_size": Field(str, required=False, doc="A4 (default), A5, B5, Letter or e.g. 185mm 260mm"),
@@ -109,13 +110,17 @@ def load_settings(path: Path, problems: Problems) -> Settings | None:
 
 
 def pdf_digest(data: dict) -> str:
-    """A hash of the settings a PDF depends on: all of newsletter.yaml's values but the `mail:` block, as parsed
-    (so a comment, a blank line or a change of mail: alone leaves it as it is); "" if they cannot be hashed."""
+    """A hash of the settings a PDF depends on: newsletter.yaml's values as parsed (so a comment, a blank line or a
+    change of the `mail:` block alone leaves it as it is); "" if they cannot be hashed.
+
+    It is written into the PDF, so it leaves out `styles_dir` and `fonts_dir` too: they name folders on this
+    machine, and the same sources must give the same bytes anywhere.  What is in those folders counts by date.
+    """
     import hashlib
     import json
 
     try:
-        text = json.dumps({key: value for key, value in data.items() if key != "mail"}, sort_keys=True,
+        text = json.dumps({key: value for key, value in data.items() if key not in NOT_IN_DIGEST}, sort_keys=True,
                           ensure_ascii=False, default=repr)
     except (TypeError, ValueError):  # keys that cannot be sorted together (a number beside a text)
         return ""
