@@ -499,16 +499,42 @@ def not_logged(log: Path, line: str, address: str, error: OSError, have: int, re
 
 @contextmanager
 def sending_lock(log: Path):
-    """An exclusive lock beside the send log for one run: two runs at once would send everyone two copies."""
+    """An exclusive lock beside the send log for one run: two runs at once would send everyone two copies.
+
+    The lock file is removed when the run ends, however it ends, and while it is still held: a run that
+    opened the file before then finds, once it holds the lock, that its name is gone (or names a newer
+    file) and takes the lock again on a file of that name, so two runs never each hold a different file as
+    the one lock.  A run killed outright (SIGKILL) leaves the file, unlocked: the next run takes it over.
+    """
     import fcntl
 
-    with log.with_name(log.name + ".lock").open("a") as lock:
+    path = log.with_name(log.name + ".lock")
+    while True:
+        lock = path.open("a")
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            lock.close()
             raise PressError("另一个 press mail 正在发送本期 (another press mail is sending this issue: "
                              "wait for it to finish)") from None
+        if names_the_same_file(path, lock.fileno()):
+            break
+        lock.close()  # the run that held it removed it as it ended: lock the file now at that name
+    try:
         yield
+    finally:
+        with suppress(OSError):
+            path.unlink()  # before the lock is released (see above)
+        lock.close()
+
+
+def names_the_same_file(path: Path, handle: int) -> bool:
+    """Whether `path` still names the open file `handle`."""
+    try:
+        named, opened = os.stat(path), os.fstat(handle)
+    except OSError:
+        return False
+    return (named.st_dev, named.st_ino) == (opened.st_dev, opened.st_ino)
 
 
 def personal_copy(draft: EmailMessage, reader: str) -> EmailMessage:

@@ -739,3 +739,87 @@ def test_a_change_of_the_mail_block_alone_asks_for_no_rebuild_any_other_setting_
                 assert result.exit_code == 0 and "older than" not in result.output, (name, result.output)
     finally:
         restore_settings(root, pdf, original)
+
+
+def dist_names(pdf) -> set[str]:
+    return {path.name for path in pdf.parent.iterdir()}
+
+
+def test_no_lock_or_other_file_is_left_in_dist_after_a_run_that_succeeds_or_stops(built_issue, inbox, tmp_path,
+                                                                                monkeypatch):
+    root, folder, pdf = built_issue
+    with_mail_settings(root, inbox.port)
+    log_path(pdf).unlink(missing_ok=True)
+    readers = tmp_path / "readers.txt"
+    readers.write_text("\n".join(READERS[:2]) + "\n", encoding="utf-8")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("PRESS_SMTP_USER", "")
+    before = dist_names(pdf) - {log_path(pdf).name}
+    assert not any(name.endswith(".lock") for name in before), before
+    sent = CliRunner().invoke(main, ["mail", str(folder), "--send", "--to", str(readers)])
+    assert sent.exit_code == 0, sent.output
+    assert dist_names(pdf) == before | {log_path(pdf).name}
+    log_path(pdf).unlink()
+    inbox.data_reply = "554 5.7.1 Message refused"
+    stopped = CliRunner().invoke(main, ["mail", str(folder), "--send", "--to", str(readers)])
+    assert stopped.exit_code == 1 and "0 of 2 readers have the issue" in stopped.stderr, stopped.output
+    assert dist_names(pdf) <= before | {log_path(pdf).name}
+    interrupted = []
+
+    def interrupt(seconds):
+        interrupted.append(seconds)
+        raise KeyboardInterrupt
+
+    inbox.data_reply = ""
+    with pytest.raises(KeyboardInterrupt):
+        send(load_issue(folder), pdf, READERS, sleep=interrupt)
+    assert interrupted and dist_names(pdf) == before | {log_path(pdf).name}
+    log_path(pdf).unlink()
+
+
+def test_a_lock_left_by_a_killed_run_is_taken_over_and_removed(built_issue, inbox):
+    from press.mail import sending_lock
+
+    root, folder, pdf = built_issue
+    with_mail_settings(root, inbox.port)
+    log_path(pdf).unlink(missing_ok=True)
+    lock = log_path(pdf).with_name(log_path(pdf).name + ".lock")
+    lock.touch()  # as a run killed with SIGKILL leaves it: the file, no lock held
+    try:
+        assert len(send(load_issue(folder), pdf, READERS[:1]).sent) == 1
+    finally:
+        log_path(pdf).unlink()
+    assert not lock.exists()
+    with sending_lock(log_path(pdf)):  # the lock still holds while it is there
+        assert lock.exists()
+        with pytest.raises(PressError, match="another press mail"), sending_lock(log_path(pdf)):
+            pass
+        assert lock.exists()
+    assert not lock.exists()
+
+
+def test_a_run_that_opened_the_lock_as_the_holder_removed_it_locks_the_new_file(built_issue, monkeypatch):
+    """The race removing the lock opens: B opens the file, A ends (removes it, unlocks), B locks the removed
+    file; B must see that and lock the file now at that name, or C could lock that one at the same time."""
+    import fcntl
+
+    from press import mail as mailing
+
+    _, _, pdf = built_issue
+    lock = log_path(pdf).with_name(log_path(pdf).name + ".lock")
+    opened = []
+    real_open = type(lock).open
+
+    def open_then_holder_ends(self, *args, **kwargs):
+        handle = real_open(self, *args, **kwargs)
+        opened.append(handle)
+        if len(opened) == 1:
+            self.unlink()  # A removes the file B just opened, then unlocks it
+        return handle
+
+    monkeypatch.setattr(type(lock), "open", open_then_holder_ends)
+    with mailing.sending_lock(log_path(pdf)):
+        assert len(opened) == 2 and lock.exists()
+        with real_open(lock, "a") as other, pytest.raises(BlockingIOError):  # C, at the name: refused
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    assert not lock.exists()
