@@ -10,6 +10,9 @@ reader over SMTP, at a set rate, retrying temporary failures, and appends each
 delivered address to a log beside the PDF, so that a second run after an
 interruption sends to exactly those not yet sent; a log that cannot be written
 stops the run at once (a message the server took is never sent again).
+Sending needs the sender (`mail: from:`); a draft without it carries a
+placeholder and says so at the top of both bodies.  `mail: unsubscribe:`
+becomes List-Unsubscribe (and List-Unsubscribe-Post for an https URL).
 """
 
 import hashlib
