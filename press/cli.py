@@ -273,6 +273,8 @@ def mail(context: click.Context, issue: Path, readers_file: Path | None, really_
     if (dry_run or readers_file) and not really_send:
         raise click.UsageError("--to and --dry-run go with --send (without it, press mail writes the draft)")
     loaded, pdf = issue_and_pdf(context, issue)
+    if really_send and (error := mailing.no_sender(loaded)):
+        raise error  # before anything is read or recorded: nothing can go without a sender
     readiness = guarded(context, lambda: mailing.ready(loaded, pdf, readers_file, accept))
     if readiness.reasons:
         raise PressError("不能发送 (will not send):\n" + "\n".join(f"  {reason}" for reason in readiness.reasons))
@@ -284,13 +286,17 @@ def mail(context: click.Context, issue: Path, readers_file: Path | None, really_
                        f"asks: {count} failures; recorded in {display_path(log)})", err=True)
     if not really_send:
         draft = guarded(context, lambda: mailing.write_draft(mailing.compose(loaded, pdf), pdf.with_suffix(".eml")))
+        if not loaded.settings.mail.sender:
+            from press.model import SETTINGS_FILE
+
+            click.echo(f"警告：发件人为占位地址 {mailing.PLACEHOLDER_SENDER} (warning: the draft's sender is a "
+                       f"placeholder: add mail: from: to {display_path(loaded.folder.parent / SETTINGS_FILE)}, e.g. "
+                       "from: 新材料监测快报 <newsletter@example.org>; press mail --send refuses without it)", err=True)
         click.echo(f"已生成邮件草稿 (draft written): {mailing.subject(loaded)}", err=True)
         click.echo(display_path(draft))
         return
     if readers_file is None:
         raise click.UsageError("--send needs --to READERS_FILE")
-    if not loaded.settings.mail.sender:
-        raise PressError("newsletter.yaml 没有 mail: 设置 (no mail: block with from, host, port, security)")
     readers = guarded(context, lambda: mailing.read_readers(readers_file))
     if dry_run:
         done = mailing.already_sent(mailing.log_path(pdf), mailing.issue_id(loaded, pdf))

@@ -10,6 +10,9 @@ reader over SMTP, at a set rate, retrying temporary failures, and appends each
 delivered address to a log beside the PDF, so that a second run after an
 interruption sends to exactly those not yet sent; a log that cannot be written
 stops the run at once (a message the server took is never sent again).
+Sending needs the sender (`mail: from:`); a draft without it carries a
+placeholder and says so at the top of both bodies.  `mail: unsubscribe:`
+becomes List-Unsubscribe (and List-Unsubscribe-Post for an https URL).
 """
 
 import hashlib
@@ -28,12 +31,15 @@ from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 
 from press.errors import InputError, PressError, Problem, display_path
-from press.model import Issue
+from press.model import SETTINGS_DIGEST, SETTINGS_FILE, Issue
 from press.sources import snapshot, watched_roots
 
 MAIL_TEXT = "mail.txt"
 MAIL_HTML = "mail.html"
 COVER_DPI = 60
+PLACEHOLDER_SENDER = "newsletter@localhost"
+PLACEHOLDER_NOTE = ("【草稿：发件人为占位地址 newsletter@localhost，发送前请在 newsletter.yaml 的 mail: 中填写 from】"
+                    "(draft: the sender is a placeholder; add mail: from: to newsletter.yaml before sending)")
 ADDRESS_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-@")
 
 
@@ -71,18 +77,26 @@ def compose(issue: Issue, pdf: Path, recipient: str | None = None) -> EmailMessa
     from press.render import render_template
 
     context = {"issue": issue, "settings": issue.settings, "subject": subject(issue), "cover_cid": "cover"}
+    placeholder = not issue.settings.mail.sender
     message = EmailMessage()
     message["Subject"] = header("Subject", subject(issue))
     message["From"] = header("From", issue.settings.mail.sender
-                             or formataddr((issue.settings.title, "newsletter@localhost")))
+                             or formataddr((issue.settings.title, PLACEHOLDER_SENDER)))
     if recipient:
         message["To"] = header("To", recipient)
     message["Date"] = format_datetime(datetime.combine(issue.date, datetime.min.time(), UTC))
+    if unsubscribe := issue.settings.mail.unsubscribe:  # RFC 2369; one-click (RFC 8058) needs an https URL
+        message["List-Unsubscribe"] = header("List-Unsubscribe", ", ".join(f"<{target}>" for target in unsubscribe))
+        if any(target.lower().startswith("https:") for target in unsubscribe):
+            message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     domain = sender_domain(message)
     digest = hashlib.sha256(pdf.read_bytes()).hexdigest()[:16]
     message["Message-ID"] = f"<{issue.settings.slug}-{issue.year}-{issue.number:02d}.{digest}@{domain}>"
-    message.set_content(render_template(issue, MAIL_TEXT, context))
-    message.add_alternative(render_template(issue, MAIL_HTML, context), subtype="html")
+    text, html = render_template(issue, MAIL_TEXT, context), render_template(issue, MAIL_HTML, context)
+    if placeholder:
+        text, html = marked_as_placeholder(text, html)
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
     message.get_payload()[1].add_related(cover_png(pdf), "image", "png", cid="<cover>", filename="cover.png",
                                          disposition="inline")
     message.add_attachment(pdf.read_bytes(), "application", "pdf",
@@ -93,6 +107,28 @@ def compose(issue: Issue, pdf: Path, recipient: str | None = None) -> EmailMessa
     for index, part in enumerate(part for part in message.walk() if part.is_multipart()):
         part.set_boundary(f"press-{digest}-{index}")  # the same draft, byte for byte, from the same PDF
     return message
+
+
+def marked_as_placeholder(text: str, html: str) -> tuple[str, str]:
+    """The bodies with a visible line at the top saying that the sender is a placeholder (a draft only)."""
+    import re
+    from html import escape
+
+    note = f'<p style="color: #b00; font-weight: bold;">{escape(PLACEHOLDER_NOTE)}</p>\n'
+    body = re.search(r"<body[^>]*>\n?", html, re.I)
+    at = body.end() if body else 0
+    return f"{PLACEHOLDER_NOTE}\n\n{text}", html[:at] + note + html[at:]
+
+
+def no_sender(issue: Issue) -> InputError | None:
+    """The input error for sending without `mail: from:` in newsletter.yaml (at the `mail:` block's line, when
+    there is one), or None when the sender is set."""
+    if issue.settings.mail.sender:
+        return None
+    where = "mail: 中没有 from" if issue.settings.mail.line else "没有 mail: 设置"
+    return InputError([Problem(issue.folder.parent / SETTINGS_FILE, issue.settings.mail.line, 1,
+                               f"newsletter.yaml {where}，不能发送 (cannot send: no sender; add e.g. "
+                               "mail:\n  from: 新材料监测快报 <newsletter@example.org>)")])
 
 
 def header(name: str, value: str) -> str:
@@ -147,7 +183,9 @@ class Readiness:
 def ready(issue: Issue, pdf: Path, readers: Path | None = None, accept: Iterable[str] = ()) -> Readiness:
     """Why the PDF must not be sent: missing, older than a source, failing a check, over budget.
 
-    The mail templates and the reader list are not sources of the PDF: editing them needs no rebuild.
+    The mail templates, the reader list and the `mail:` block of newsletter.yaml are not sources of the PDF:
+    editing them needs no rebuild.  newsletter.yaml counts as changed when what the PDF recorded of it at the
+    build (`Settings.digest`) differs, or, for a PDF that recorded nothing, when it is newer.
     A check named in `accept` may fail (it is returned as accepted, for the log); nothing else may.
     """
     if not pdf.is_file():
@@ -157,6 +195,8 @@ def ready(issue: Issue, pdf: Path, readers: Path | None = None, accept: Iterable
     built = pdf.stat().st_mtime_ns
     inputs = snapshot(watched_roots(issue.folder, issue.settings.styles_dir, issue.settings.fonts_dir))
     not_sources = {readers.resolve()} if readers else set()
+    if issue.settings.digest and built_from(pdf) == issue.settings.digest:
+        not_sources.add((issue.folder.parent / SETTINGS_FILE).resolve())  # only mail: (or a comment) changed
     newer = sorted(path for path, (modified, _) in inputs.items() if modified > built
                    and Path(path).name not in (MAIL_TEXT, MAIL_HTML) and Path(path).resolve() not in not_sources)
     if newer:
@@ -175,6 +215,18 @@ def ready(issue: Issue, pdf: Path, readers: Path | None = None, accept: Iterable
                        f"{display_path(pdf)} --issue {display_path(issue.folder)}; if you have read the failures "
                        "and the PDF is right, --accept names a check to send it anyway)")
     return Readiness(reasons, [check for check in failed if check.id in accept])
+
+
+def built_from(pdf: Path) -> str | None:
+    """The hash of the settings the PDF was built from, as the build recorded it (None from an older build)."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        recorded = (PdfReader(pdf).metadata or {}).get(f"/{SETTINGS_DIGEST}")
+    except (PyPdfError, OSError, ValueError):
+        return None
+    return str(recorded) if recorded else None
 
 
 def accepted_log(pdf: Path) -> Path:
@@ -380,6 +432,8 @@ def send(issue: Issue, pdf: Path, readers: list[str], say: Callable[[str], None]
          sleep: Callable[[float], None] = time.sleep) -> Delivery:
     """Send one message per reader not yet in the log; return who got it, who had it, who failed."""
     log = log_path(pdf)
+    if error := no_sender(issue):
+        raise error
     credentials()
     draft = compose(issue, pdf)
     with sending_lock(log):
@@ -448,16 +502,42 @@ def not_logged(log: Path, line: str, address: str, error: OSError, have: int, re
 
 @contextmanager
 def sending_lock(log: Path):
-    """An exclusive lock beside the send log for one run: two runs at once would send everyone two copies."""
+    """An exclusive lock beside the send log for one run: two runs at once would send everyone two copies.
+
+    The lock file is removed when the run ends, however it ends, and while it is still held: a run that
+    opened the file before then finds, once it holds the lock, that its name is gone (or names a newer
+    file) and takes the lock again on a file of that name, so two runs never each hold a different file as
+    the one lock.  A run killed outright (SIGKILL) leaves the file, unlocked: the next run takes it over.
+    """
     import fcntl
 
-    with log.with_name(log.name + ".lock").open("a") as lock:
+    path = log.with_name(log.name + ".lock")
+    while True:
+        lock = path.open("a")
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            lock.close()
             raise PressError("另一个 press mail 正在发送本期 (another press mail is sending this issue: "
                              "wait for it to finish)") from None
+        if names_the_same_file(path, lock.fileno()):
+            break
+        lock.close()  # the run that held it removed it as it ended: lock the file now at that name
+    try:
         yield
+    finally:
+        with suppress(OSError):
+            path.unlink()  # before the lock is released (see above)
+        lock.close()
+
+
+def names_the_same_file(path: Path, handle: int) -> bool:
+    """Whether `path` still names the open file `handle`."""
+    try:
+        named, opened = os.stat(path), os.fstat(handle)
+    except OSError:
+        return False
+    return (named.st_dev, named.st_ino) == (opened.st_dev, opened.st_ino)
 
 
 def personal_copy(draft: EmailMessage, reader: str) -> EmailMessage:

@@ -37,11 +37,14 @@ class MailSettings:
     security: str = "starttls"  # starttls, tls or none
     per_minute: float = 30.0  # messages per minute at most
     retries: int = 3  # attempts more after a temporary failure, per reader
+    unsubscribe: tuple[str, ...] = ()  # List-Unsubscribe targets: a mailto: address, an https:// URL, or both
+    line: int = 0  # where the `mail:` block starts in newsletter.yaml (0: there is none)
 
 
 STYLESHEET = "style.css"  # in the style's folder
 SECTION_BREAKS = ("run-on", "page")  # newsletter.yaml's section_break: the default first
 SETTINGS_FILE = "newsletter.yaml"  # beside the issue folders
+SETTINGS_DIGEST = "PressSettingsDigest"  # the key of Settings.digest in a PDF's info dictionary
 ISSUE_FILE = "issue.yaml"  # in each issue's folder
 
 
@@ -66,6 +69,7 @@ class Settings:
     check: CheckSettings = CheckSettings()
     mail: MailSettings = MailSettings()
     section_break: str = SECTION_BREAKS[0]  # run-on: a section follows the one before; page: it starts a page
+    digest: str = ""  # what the PDF depends on in newsletter.yaml (all but mail:), hashed; recorded in the PDF
 
     @property
     def style_dir(self) -> Path:

@@ -18,7 +18,7 @@ from press.atomic import replacing
 from press.cffpack import pack_cff_fonts
 from press.drawing import PageDrawings, replaying
 from press.layout import Layout, RefusedResource, refused
-from press.model import Issue
+from press.model import SETTINGS_DIGEST, Issue
 
 FRONT_LABELS = {"cover": "封面", "contents": "目录"}
 
@@ -32,7 +32,8 @@ def write_pdf(layout: Layout, issue: Issue, target: Path, drawings: PageDrawings
     subset_cache.install()
     try:
         with replacing(target) as stream, replaying(drawings) if drawings is not None else nullcontext():
-            layout.document.write_pdf(stream, finisher=lambda doc, pdf: finish(layout, pdf, issue.settings.language))
+            layout.document.write_pdf(stream, finisher=lambda doc, pdf: finish(layout, pdf, issue.settings.language,
+                                                                                issue.settings.digest))
             if layout.fetcher is not None and layout.fetcher.refused:  # skipped by WeasyPrint, still refused
                 raise refused(issue, layout.fetcher)
     except RefusedResource:  # an attachment outside the sandbox, asked for while writing
@@ -40,11 +41,14 @@ def write_pdf(layout: Layout, issue: Issue, target: Path, drawings: PageDrawings
     return target
 
 
-def finish(layout: Layout, pdf: pydyf.PDF, language: str) -> None:
-    """Add page labels and the document language (the newsletter's `language`) to the PDF's catalog; pack the
+def finish(layout: Layout, pdf: pydyf.PDF, language: str, digest: str = "") -> None:
+    """Add page labels and the document language (the newsletter's `language`) to the PDF's catalog, and the
+    hash of the settings it was built from to its info (`SETTINGS_DIGEST`: press mail compares it); pack the
     CFF fonts (press.cffpack)."""
     pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(page_labels(layout))})
     pdf.catalog["Lang"] = pydyf.String(language)
+    if digest:
+        pdf.info[SETTINGS_DIGEST] = pydyf.String(digest)
     pack_cff_fonts(pdf)
 
 

@@ -41,14 +41,20 @@ SETTINGS_SCHEMA = {
     "mail": Field(dict, required=False, doc="how `press mail` sends the PDF"),
 }
 MAIL_SCHEMA = {
-    "from": Field(str, doc="the sender, e.g. 新材料监测快报 <newsletter@example.org>"),
+    "from": Field(str, required=False, doc="the sender, e.g. 新材料监测快报 <newsletter@example.org> (needed to "
+                  "send; without it the draft's sender is a placeholder)"),
     "host": Field(str, required=False, doc="SMTP server (default localhost)"),
     "port": Field(int, required=False, doc="SMTP port (default 587)"),
     "security": Field(str, required=False, doc="starttls (default), tls or none"),
     "per_minute": Field((int, float), required=False, doc="messages per minute at most (default 30)"),
     "retries": Field(int, required=False, doc="attempts more per reader after a temporary failure (default 3)"),
+    "unsubscribe": Field((str, list), required=False, doc="how readers unsubscribe, written as List-Unsubscribe: "
+                         "a mailto: address, an https:// URL (one-click, RFC 8058), or a list of one of each"),
 }
+UNSUBSCRIBE_MAILTO = re.compile(r"^mailto:[A-Za-z0-9.!#$%&'*+/=^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+"
+                                r"(\?[\x21-\x7e]*)?$")
 SECURITY = ("starttls", "tls", "none")
+NOT_IN_DIGEST = ("mail", "styles_dir", "fonts_dir")  # see pdf_digest
 CHECK_SCHEMA = {
     "max_size": Field((str, int), required=False, doc="largest PDF allowed, e.g. 5 MB (default)"),
     "page_size": Field(str, required=False, doc="A4 (default), A5, B5, Letter or e.g. 185mm 260mm"),
@@ -100,7 +106,25 @@ def load_settings(path: Path, problems: Problems) -> Settings | None:
                     publisher=data["publisher"], sections=tuple(data["sections"]),
                     style=style, language=data.get("language", "zh-Hans"),
                     styles_dir=styles_dir, fonts_dir=fonts_dir, check=check, mail=mail,
-                    section_break=section_break)
+                    section_break=section_break, digest=pdf_digest(data))
+
+
+def pdf_digest(data: dict) -> str:
+    """A hash of the settings a PDF depends on: newsletter.yaml's values as parsed (so a comment, a blank line or a
+    change of the `mail:` block alone leaves it as it is); "" if they cannot be hashed.
+
+    It is written into the PDF, so it leaves out `styles_dir` and `fonts_dir` too: they name folders on this
+    machine, and the same sources must give the same bytes anywhere.  What is in those folders counts by date.
+    """
+    import hashlib
+    import json
+
+    try:
+        text = json.dumps({key: value for key, value in data.items() if key not in NOT_IN_DIGEST}, sort_keys=True,
+                          ensure_ascii=False, default=repr)
+    except (TypeError, ValueError):  # keys that cannot be sorted together (a number beside a text)
+        return ""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def style_folders(path: Path, data: dict, lines: dict[str, int],
@@ -181,19 +205,50 @@ def mail_settings(data: Any, lines: dict[str, int], path: Path, problems: Proble
     if security not in SECURITY:
         problems.add(path, nested.get("security", 0), 1, f"security 应为 starttls、tls 或 none "
                      f"(security must be starttls, tls or none, got {shown(security)})")
-    if "@" not in data["from"]:
+    sender = data.get("from", "")
+    if "from" in data and "@" not in sender:
         problems.add(path, nested.get("from", 0), 1,
-                     f"发件人地址不对 (from must hold an address, got {shown(data['from'])})")
-    elif printable.breaks_line(data["from"]):
+                     f"发件人地址不对 (from must hold an address, got {shown(sender)})")
+    elif printable.breaks_line(sender):
         problems.add(path, nested.get("from", 0), 1, "from 中有换行或控制字符 (from holds a line break or a control "
                      "character: write the sender on one line, e.g. 新材料监测快报 <newsletter@example.org>)")
     rate = data.get("per_minute", 30)
     if isinstance(rate, bool) or rate <= 0:
         problems.add(path, nested.get("per_minute", 0), 1, f"per_minute 应大于 0 (must be > 0, got {shown(rate)})")
+    unsubscribe = unsubscribe_targets(data.get("unsubscribe", []), nested, path, problems)
     if len(problems) > found:
         return None
-    return MailSettings(sender=data["from"], host=data.get("host", "localhost"), port=data.get("port", 587),
+    return MailSettings(sender=sender, unsubscribe=unsubscribe, line=lines.get("mail", 1),
+                        host=data.get("host", "localhost"), port=data.get("port", 587),
                         security=security, per_minute=float(rate), retries=max(0, data.get("retries", 3)))
+
+
+def unsubscribe_targets(value: str | list, nested: dict[str, int], path: Path, problems: Problems) -> tuple[str, ...]:
+    """`mail: unsubscribe:` as the targets of List-Unsubscribe: at most one mailto: address and one https:// URL,
+    each in ASCII with nothing a header list cannot hold (spaces, <, >, commas: percent-encode them); a problem at
+    its line for each that is not."""
+    from urllib.parse import urlsplit
+
+    targets = [value] if isinstance(value, str) else value
+    schemes: set[str] = set()
+    for index, target in enumerate(targets):
+        line = nested.get(f"unsubscribe[{index}]", nested.get("unsubscribe", 0))
+        if not isinstance(target, str):
+            problems.add(path, line, 1, f"unsubscribe 应为文字 (unsubscribe must be text, got {shown(target)})")
+            continue
+        scheme = target.partition(":")[0].lower()
+        if scheme == "mailto":
+            usable = bool(UNSUBSCRIBE_MAILTO.match(target)) and not re.search(r"[<>,\s]", target)
+        else:
+            usable = (scheme == "https" and target.isascii() and not re.search(r"[<>,\s\x00-\x1f\x7f]", target)
+                      and bool(urlsplit(target).hostname))
+        if not usable:
+            problems.add(path, line, 1, "退订地址不对 (unsubscribe: write mailto:address or an https:// URL, in ASCII "
+                         f"with no spaces, <, > or commas (percent-encode them), got {shown(target)})")
+        elif scheme in schemes:
+            problems.add(path, line, 1, f"退订地址重复 (unsubscribe: give at most one {scheme}: target)")
+        schemes.add(scheme)
+    return tuple(target for target in targets if isinstance(target, str))
 
 
 def parse_size(text: str | int) -> int | None:

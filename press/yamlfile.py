@@ -245,6 +245,9 @@ def key_lines(node, line_offset: int) -> dict[str, int]:
                         for deepest, _ in inner_value.value:
                             lines[f"{key.value}.{inner.value}.{deepest.value}"] = (
                                 deepest.start_mark.line + 1 + line_offset)
+                    elif isinstance(inner_value, yaml.SequenceNode):
+                        for index, item in enumerate(inner_value.value):
+                            lines[f"{key.value}.{inner.value}[{index}]"] = item.start_mark.line + 1 + line_offset
     return lines
 
 

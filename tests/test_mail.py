@@ -596,3 +596,230 @@ def test_log_lines_that_are_no_entry_are_passed_over_not_a_traceback(built_issue
         assert already_sent(log, ident) == {"wang@example.net"}
     finally:
         log.unlink()
+
+
+def set_mail_block(root, pdf, block: str) -> str:
+    """Replace newsletter.yaml's mail block with `block` (none if empty), dated before the PDF; the old text."""
+    settings = root / "issues" / "newsletter.yaml"
+    original = settings.read_text(encoding="utf-8")
+    settings.write_text(original.split("mail:")[0] + block, encoding="utf-8")
+    earlier = pdf.stat().st_mtime - 10
+    os.utime(settings, (earlier, earlier))
+    return original
+
+
+def restore_settings(root, pdf, original: str) -> None:
+    settings = root / "issues" / "newsletter.yaml"
+    settings.write_text(original, encoding="utf-8")
+    earlier = pdf.stat().st_mtime - 10
+    os.utime(settings, (earlier, earlier))
+
+
+@pytest.mark.parametrize("block, where", [
+    ("", "issues/newsletter.yaml: newsletter.yaml 没有 mail: 设置"),
+    ("mail:\n  host: 127.0.0.1\n  port: {port}\n  security: none\n",
+     "issues/newsletter.yaml:{line}:1: newsletter.yaml mail: 中没有 from"),
+])
+def test_without_a_sender_the_draft_says_so_and_sending_is_refused(built_issue, inbox, tmp_path, monkeypatch,
+                                                                   block, where):
+    root, folder, pdf = built_issue
+    original = set_mail_block(root, pdf, block.format(port=inbox.port))
+    line = (root / "issues" / "newsletter.yaml").read_text(encoding="utf-8").splitlines().index("mail:") + 1 \
+        if block else 0
+    readers = tmp_path / "readers.txt"
+    readers.write_text("li@example.org\n", encoding="utf-8")
+    log_path(pdf).unlink(missing_ok=True)
+    monkeypatch.chdir(root)
+    try:
+        draft = CliRunner().invoke(main, ["mail", str(folder)])
+        sending = CliRunner().invoke(main, ["mail", str(folder), "--send", "--to", str(readers)])
+    finally:
+        restore_settings(root, pdf, original)
+    assert draft.exit_code == 0, draft.output
+    assert "the draft's sender is a placeholder: add mail: from: to issues/newsletter.yaml" in draft.stderr
+    message = parse(pdf.with_suffix(".eml").read_bytes())
+    assert parseaddr(str(message["From"]))[1] == "newsletter@localhost"
+    for kind in ("plain", "html"):
+        body = message.get_body((kind,)).get_content()
+        note = "(draft: the sender is a placeholder; add mail: from: to newsletter.yaml before sending)"
+        assert note in body.split("\n\n")[0] if kind == "plain" else note in body.split("<h1")[0]
+    assert sending.exit_code == 2, sending.output
+    assert where.format(line=line) in sending.stderr and "cannot send: no sender" in sending.stderr
+    assert inbox.received == [] and inbox.asked == [] and not log_path(pdf).exists()
+
+
+def test_with_a_sender_the_draft_has_no_placeholder_line(built_issue, inbox, monkeypatch):
+    root, folder, pdf = built_issue
+    with_mail_settings(root, inbox.port)
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["mail", str(folder)])
+    assert result.exit_code == 0 and "placeholder" not in result.stderr
+    message = parse(pdf.with_suffix(".eml").read_bytes())
+    assert "placeholder" not in message.get_body(("plain",)).get_content()
+    assert "placeholder" not in message.get_body(("html",)).get_content()
+
+
+MAIL_BLOCK = ("mail:\n  from: 新材料监测快报 <newsletter@example.org>\n  host: 127.0.0.1\n  port: {port}\n"
+              "  security: none\n  per_minute: 6000\n  retries: 1\n")
+
+
+@pytest.mark.parametrize("unsubscribe, header, one_click", [
+    ("  unsubscribe: mailto:leave@example.org?subject=unsubscribe\n",
+     "<mailto:leave@example.org?subject=unsubscribe>", False),
+    ("  unsubscribe: https://example.org/leave?list=materials\n", "<https://example.org/leave?list=materials>", True),
+    ("  unsubscribe:\n    - mailto:leave@example.org\n    - https://example.org/leave\n",
+     "<mailto:leave@example.org>, <https://example.org/leave>", True),
+    ("", None, False),
+])
+def test_the_received_message_carries_list_unsubscribe(built_issue, inbox, tmp_path, monkeypatch, unsubscribe,
+                                                       header, one_click):
+    root, folder, pdf = built_issue
+    original = set_mail_block(root, pdf, MAIL_BLOCK.format(port=inbox.port) + unsubscribe)
+    log_path(pdf).unlink(missing_ok=True)
+    readers = tmp_path / "readers.txt"
+    readers.write_text("li@example.org\n", encoding="utf-8")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("PRESS_SMTP_USER", "")
+    try:
+        result = CliRunner().invoke(main, ["mail", str(folder), "--send", "--to", str(readers)])
+    finally:
+        restore_settings(root, pdf, original)
+        log_path(pdf).unlink(missing_ok=True)
+    assert result.exit_code == 0, result.output
+    [(_, raw)] = inbox.received
+    message = parse(raw)
+    assert message["List-Unsubscribe"] == header
+    assert message["List-Unsubscribe-Post"] == ("List-Unsubscribe=One-Click" if one_click else None)
+
+
+@pytest.mark.parametrize("unsubscribe, line, message", [
+    ("  unsubscribe: http://example.org/leave\n", 0, "unsubscribe: write mailto:address or an https:// URL"),
+    ("  unsubscribe: leave@example.org\n", 0, "unsubscribe: write mailto:address"),
+    ("  unsubscribe: mailto:leave\n", 0, "unsubscribe: write mailto:address"),
+    ("  unsubscribe: https://example.org/a b\n", 0, "with no spaces, <, > or commas"),
+    ("  unsubscribe: https://例子.org/leave\n", 0, "in ASCII"),
+    ("  unsubscribe: \"https://example.org/\\r\\nBcc: x@example.org\"\n", 0, "unsubscribe: write"),
+    ("  unsubscribe:\n    - https://example.org/a\n    - https://example.org/b\n", 2,
+     "unsubscribe: give at most one https: target"),
+    ("  unsubscribe:\n    - mailto:leave@example.org\n    - 5\n", 2, "unsubscribe must be text"),
+])
+def test_a_bad_unsubscribe_is_an_input_error_at_its_line(built_issue, monkeypatch, unsubscribe, line, message):
+    root, folder, pdf = built_issue
+    original = set_mail_block(root, pdf, MAIL_BLOCK.format(port=25) + unsubscribe)
+    text = (root / "issues" / "newsletter.yaml").read_text(encoding="utf-8").splitlines()
+    number = text.index("  unsubscribe:" if line else unsubscribe.splitlines()[0]) + 1 + line
+    monkeypatch.chdir(root)
+    try:
+        result = CliRunner().invoke(main, ["mail", str(folder)])
+    finally:
+        restore_settings(root, pdf, original)
+    assert result.exit_code == 2, result.output
+    assert f"issues/newsletter.yaml:{number}:1: " in result.stderr and message in result.stderr, result.stderr
+
+
+def test_a_change_of_the_mail_block_alone_asks_for_no_rebuild_any_other_setting_does(built_issue, inbox,
+                                                                                     monkeypatch):
+    root, folder, pdf = built_issue
+    settings = root / "issues" / "newsletter.yaml"
+    original = set_mail_block(root, pdf, "")
+    later = pdf.stat().st_mtime + 10
+    edits = {"mail block added": (original.split("mail:")[0] + MAIL_BLOCK.format(port=inbox.port), False),
+             "mail block and a comment": (original.split("mail:")[0] + "# 邮件\n" + MAIL_BLOCK.format(port=1), False),
+             "title_en changed": (original.split("mail:")[0].replace("title_en: ", "title_en: THE "), True),
+             "a default written out": (original.split("mail:")[0] + "section_break: run-on\n", True)}
+    monkeypatch.chdir(root)
+    try:
+        for name, (text, stale) in edits.items():
+            settings.write_text(text, encoding="utf-8")
+            os.utime(settings, (later, later))  # edited after the build
+            reasons = ready(load_issue(folder), pdf).reasons
+            assert any("older than issues/newsletter.yaml" in reason for reason in reasons) == stale, (name, reasons)
+            if not stale:
+                result = CliRunner().invoke(main, ["mail", str(folder)])
+                assert result.exit_code == 0 and "older than" not in result.output, (name, result.output)
+    finally:
+        restore_settings(root, pdf, original)
+
+
+def dist_names(pdf) -> set[str]:
+    return {path.name for path in pdf.parent.iterdir()}
+
+
+def test_no_lock_or_other_file_is_left_in_dist_after_a_run_that_succeeds_or_stops(built_issue, inbox, tmp_path,
+                                                                                monkeypatch):
+    root, folder, pdf = built_issue
+    with_mail_settings(root, inbox.port)
+    log_path(pdf).unlink(missing_ok=True)
+    readers = tmp_path / "readers.txt"
+    readers.write_text("\n".join(READERS[:2]) + "\n", encoding="utf-8")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("PRESS_SMTP_USER", "")
+    before = dist_names(pdf) - {log_path(pdf).name}
+    assert not any(name.endswith(".lock") for name in before), before
+    sent = CliRunner().invoke(main, ["mail", str(folder), "--send", "--to", str(readers)])
+    assert sent.exit_code == 0, sent.output
+    assert dist_names(pdf) == before | {log_path(pdf).name}
+    log_path(pdf).unlink()
+    inbox.data_reply = "554 5.7.1 Message refused"
+    stopped = CliRunner().invoke(main, ["mail", str(folder), "--send", "--to", str(readers)])
+    assert stopped.exit_code == 1 and "0 of 2 readers have the issue" in stopped.stderr, stopped.output
+    assert dist_names(pdf) <= before | {log_path(pdf).name}
+    interrupted = []
+
+    def interrupt(seconds):
+        interrupted.append(seconds)
+        raise KeyboardInterrupt
+
+    inbox.data_reply = ""
+    with pytest.raises(KeyboardInterrupt):
+        send(load_issue(folder), pdf, READERS, sleep=interrupt)
+    assert interrupted and dist_names(pdf) == before | {log_path(pdf).name}
+    log_path(pdf).unlink()
+
+
+def test_a_lock_left_by_a_killed_run_is_taken_over_and_removed(built_issue, inbox):
+    from press.mail import sending_lock
+
+    root, folder, pdf = built_issue
+    with_mail_settings(root, inbox.port)
+    log_path(pdf).unlink(missing_ok=True)
+    lock = log_path(pdf).with_name(log_path(pdf).name + ".lock")
+    lock.touch()  # as a run killed with SIGKILL leaves it: the file, no lock held
+    try:
+        assert len(send(load_issue(folder), pdf, READERS[:1]).sent) == 1
+    finally:
+        log_path(pdf).unlink()
+    assert not lock.exists()
+    with sending_lock(log_path(pdf)):  # the lock still holds while it is there
+        assert lock.exists()
+        with pytest.raises(PressError, match="another press mail"), sending_lock(log_path(pdf)):
+            pass
+        assert lock.exists()
+    assert not lock.exists()
+
+
+def test_a_run_that_opened_the_lock_as_the_holder_removed_it_locks_the_new_file(built_issue, monkeypatch):
+    """The race removing the lock opens: B opens the file, A ends (removes it, unlocks), B locks the removed
+    file; B must see that and lock the file now at that name, or C could lock that one at the same time."""
+    import fcntl
+
+    from press import mail as mailing
+
+    _, _, pdf = built_issue
+    lock = log_path(pdf).with_name(log_path(pdf).name + ".lock")
+    opened = []
+    real_open = type(lock).open
+
+    def open_then_holder_ends(self, *args, **kwargs):
+        handle = real_open(self, *args, **kwargs)
+        opened.append(handle)
+        if len(opened) == 1:
+            self.unlink()  # A removes the file B just opened, then unlocks it
+        return handle
+
+    monkeypatch.setattr(type(lock), "open", open_then_holder_ends)
+    with mailing.sending_lock(log_path(pdf)):
+        assert len(opened) == 2 and lock.exists()
+        with real_open(lock, "a") as other, pytest.raises(BlockingIOError):  # C, at the name: refused
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    assert not lock.exists()
