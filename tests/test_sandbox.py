@@ -260,8 +260,8 @@ def styled_with_logo(make_issue, src: str) -> Path:
     Image.new("RGB", (120, 40), "#1f4e79").save(style / "logo.png")
     template = style / "issue.html"
     text = template.read_text(encoding="utf-8")
-    template.write_text(text.replace('<p class="cover-publisher">', f'<img class="logo" src="{src}">'
-                                                                     '<p class="cover-publisher">', 1), encoding="utf-8")
+    logo = f'<img class="logo" src="{src}"><p class="cover-publisher">'
+    template.write_text(text.replace('<p class="cover-publisher">', logo, 1), encoding="utf-8")
     return make_issue({"a.md": article("标识", "正文。")})
 
 
