@@ -402,6 +402,26 @@ def check(context: click.Context, pdf: Path, issue_folder: Path | None, output_f
         sys.exit(1)
 
 
+@main.command("new")
+@click.argument("issues", type=click.Path(file_okay=False, path_type=Path), default="issues", callback=absolute)
+@click.option("--from", "template", type=click.Path(file_okay=False, path_type=Path), default=None,
+              callback=absolute, help="An issue whose articles (file names and sections) the new one follows.")
+@click.pass_context
+def new(context: click.Context, issues: Path, template: Path | None) -> None:
+    """Start the next issue in ISSUES (default ./issues): issue.yaml and one article per section.
+
+    \b
+    Example:
+      press new                          # issues/2024-05 after issues/2024-04
+      press new issues --from issues/2024-04
+    """
+    from press.new import new_issue
+
+    folder = guarded(context, lambda: new_issue(issues, template))
+    click.echo(f"已新建 {folder}：year、number、date 已推进，请填写文章 (new issue: fill in its articles)", err=True)
+    click.echo(str(folder))
+
+
 @main.command()
 @click.argument("issue", type=click.Path(file_okay=False, path_type=Path), callback=absolute)
 @click.option("--fix", is_flag=True, help="Correct in place what can be corrected safely.")
