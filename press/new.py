@@ -21,6 +21,7 @@ from press.yamlfile import Problems, read_yaml
 MONTHLY_NAME = re.compile(r"^\d{4}-\d{2}$")
 PLACEHOLDER_TITLE = "（{section}：标题）"
 PLACEHOLDER_TEXT = "（正文。）"
+NO_ISSUE = "找不到任何一期 (no issue folder with an issue.yaml here)"
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def new_issue(issues: Path, template: Path | None = None) -> Path:
     settings = load_settings(issues / SETTINGS_FILE, problems)
     latest = latest_issue(issues, problems)
     if settings is None or latest is None or problems:
-        raise InputError(problems or [Problem(issues, 0, 0, "找不到任何一期 (no issue folder with an issue.yaml here)")])
+        raise InputError(problems or [Problem(issues, 0, 0, NO_ISSUE)])
     folder, meta = latest
     year, number, when = following(meta["year"], meta["number"], meta["date"])
     name = f"{when.year}-{when.month:02d}" if MONTHLY_NAME.match(folder.name) else f"{year}-{number:02d}"

@@ -1,4 +1,5 @@
-"""press new: the next issue after the latest, one article per section (or as another issue has them), ready to build."""
+"""press new: the next issue after the latest, one article per section (or as another issue has them),
+ready to build."""
 
 from datetime import date
 
