@@ -98,6 +98,19 @@ def with_mail_settings(root, port: int, per_minute: int = 6000, retries: int = 1
     built = min(path.stat().st_mtime for path in (root / "dist").glob("*.pdf"))
     os.utime(settings, (built - 10, built - 10))  # settings older than the PDF, as after a build
 
+def ready_to_send(built_issue, inbox, tmp_path, monkeypatch):
+    """The built issue set to send to the test inbox, no send log yet, two readers listed, run from its root:
+    (root, folder, pdf, readers file)."""
+    root, folder, pdf = built_issue
+    with_mail_settings(root, inbox.port)
+    log_path(pdf).unlink(missing_ok=True)
+    readers = tmp_path / "readers.txt"
+    readers.write_text("\n".join(READERS[:2]) + "\n", encoding="utf-8")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("PRESS_SMTP_USER", "")  # no login against the test server
+    return root, folder, pdf, readers
+
+
 
 def parse(raw: bytes) -> email.message.EmailMessage:
     return email.message_from_bytes(raw, policy=policy.default)
@@ -258,13 +271,7 @@ def test_it_refuses_a_stale_pdf_or_one_that_fails_its_checks(built_issue):
 
 
 def test_the_command_sends_and_reports(built_issue, inbox, tmp_path, monkeypatch):
-    root, folder, pdf = built_issue
-    with_mail_settings(root, inbox.port)
-    log_path(pdf).unlink(missing_ok=True)
-    readers = tmp_path / "readers.txt"
-    readers.write_text("\n".join(READERS[:2]) + "\n", encoding="utf-8")
-    monkeypatch.chdir(root)
-    monkeypatch.setenv("PRESS_SMTP_USER", "")  # no login against the test server
+    _, folder, _, readers = ready_to_send(built_issue, inbox, tmp_path, monkeypatch)
     result = CliRunner().invoke(main, ["mail", str(folder), "--send", "--to", str(readers)])
     assert result.exit_code == 0, result.output
     assert "sent 2, already sent 0, failed 0" in result.stderr
@@ -747,13 +754,7 @@ def dist_names(pdf) -> set[str]:
 
 def test_no_lock_or_other_file_is_left_in_dist_after_a_run_that_succeeds_or_stops(built_issue, inbox, tmp_path,
                                                                                 monkeypatch):
-    root, folder, pdf = built_issue
-    with_mail_settings(root, inbox.port)
-    log_path(pdf).unlink(missing_ok=True)
-    readers = tmp_path / "readers.txt"
-    readers.write_text("\n".join(READERS[:2]) + "\n", encoding="utf-8")
-    monkeypatch.chdir(root)
-    monkeypatch.setenv("PRESS_SMTP_USER", "")
+    _, folder, pdf, readers = ready_to_send(built_issue, inbox, tmp_path, monkeypatch)
     before = dist_names(pdf) - {log_path(pdf).name}
     assert not any(name.endswith(".lock") for name in before), before
     sent = CliRunner().invoke(main, ["mail", str(folder), "--send", "--to", str(readers)])
