@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from press.errors import InputError, Problem
+from press.load import load_issue
 from press.model import ISSUE_FILE, SETTINGS_FILE
 from press.settings import load_settings
 from press.yamlfile import Problems, read_yaml
@@ -45,10 +46,8 @@ def new_issue(issues: Path, template: Path | None = None) -> Path:
     target = issues / name
     if target.exists():
         raise InputError([Problem(target, 0, 0, f"{name} 已存在，不覆盖 (the folder exists: nothing was written)")])
-    skeletons = (articles_of(template, problems) if template else
+    skeletons = (articles_of(template) if template else
                  [Skeleton(f"{index:02d}-article.md", section) for index, section in enumerate(settings.sections, 1)])
-    if problems:
-        raise InputError(problems)
     target.mkdir()
     for index, skeleton in enumerate(skeletons):
         (target / skeleton.name).write_text(article_text(skeleton.section, highlight=index == 0), encoding="utf-8")
@@ -76,19 +75,9 @@ def following(year: int, number: int, when: date) -> tuple[int, int, date]:
     return (after.year, 1, after) if after.year != year else (year, number + 1, after)
 
 
-def articles_of(template: Path, problems: Problems) -> list[Skeleton]:
-    """The article files of `template` (an issue folder), each with its section, read from its front matter."""
-    meta, _ = read_yaml(template / ISSUE_FILE, problems)
-    names = meta.get("articles", []) if isinstance(meta, dict) else []
-    skeletons = []
-    for name in names:
-        text = (template / str(name)).read_text(encoding="utf-8") if (template / str(name)).is_file() else ""
-        section = re.search(r"^section:\s*(.+?)\s*$", text, re.M)
-        if section is None:
-            problems.add(template / ISSUE_FILE, 0, 0, f"{name} 没有栏目，无法沿用 (no section to follow in {name})")
-        else:
-            skeletons.append(Skeleton(str(name), section.group(1).strip("'\"")))
-    return skeletons
+def articles_of(template: Path) -> list[Skeleton]:
+    """The article files of `template` (an issue folder, loaded and checked as a build loads it), with sections."""
+    return [Skeleton(article.path.name, article.section) for article in load_issue(template).articles]
 
 
 def article_text(section: str, highlight: bool) -> str:
