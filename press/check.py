@@ -23,6 +23,7 @@ from press.load import load_issue
 from press.measure import Failure, Measure
 from press.model import CheckSettings, Issue
 from press.pdfread import Reading, read_pdf
+from press.settings import default_check
 from press.structure import Evidence
 
 SCHEMA = "press-check/1"
@@ -140,7 +141,7 @@ def check_pdf(path: Path, issue_folder: Path | None = None, only: Iterable[str] 
     """
     if issue is None and issue_folder is not None:
         issue = load_issue(Path(issue_folder))
-    settings = issue.settings.check if issue else CheckSettings()
+    settings = issue.settings.check if issue else default_check()
     thresholds = bar_settings(settings)
     reading = reading or read(Path(path), budget)
     evidence = Evidence(reading, settings)

@@ -79,8 +79,7 @@ class OutputPath(click.Path):
 
 def absolute(context: click.Context, parameter: click.Parameter, value):
     """An issue folder argument (or several) as absolute paths without `.` or `..` (see load.issue_folder)."""
-    from press.load import issue_folder
-    from press.sources import name_problem
+    from press.sources import issue_folder, name_problem
 
     if value is None:
         return None

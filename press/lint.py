@@ -26,7 +26,7 @@ from press.atomic import replacing
 from press.cjk import is_han, is_latin, needs_space
 from press.dialect import parser
 from press.errors import InputError, Kind, Problem
-from press.load import FRONT_MATTER, article_names, load_issue
+from press.load import article_names, load_issue
 from press.model import ISSUE_FILE, SETTINGS_FILE
 from press.prose import (
     MARK,
@@ -43,7 +43,7 @@ from press.prose import (
     prose,
 )
 from press.sources import read_source
-from press.yamlfile import LINE_BREAKS, Problems, read_yaml
+from press.yamlfile import FRONT_MATTER, LINE_BREAKS, Problems, read_yaml
 
 LOAD_FINDINGS = {Kind.FOOTNOTE_MISSING, Kind.FOOTNOTE_UNUSED, Kind.TEXT_LOST, Kind.SYNTAX_PRINTED}
 FULL_WIDTH = dict(zip(",;:!?()", "，；：！？（）", strict=True))

@@ -16,23 +16,31 @@ from urllib.parse import unquote
 
 from press import ids, printable
 from press.errors import InputError, Kind, Problem
-from press.images import IMAGE_SUFFIXES, MAX_IMAGE_BYTES, natural_size, raster_problem, svg_problem, svg_text
+from press.imagefiles import check_image, check_svg_text, picture_size
 from press.markup import Markup, to_html, with_picture_sizes
 from press.model import (
     ISSUE_FILE,
     SETTINGS_FILE,
-    STYLESHEET,
     Article,
     Issue,
     Settings,
     group_sections,
 )
-from press.settings import load_settings
-from press.sources import name_problem, not_a_source, read_source, unreadable
-from press.yamlfile import Field, Problems, closest, has_type, read_text, read_yaml, shown, validate
+from press.settings import load_settings, stylesheet_text
+from press.sources import inside, issue_folder, name_problem, not_a_source
+from press.yamlfile import (
+    FRONT_MATTER,
+    FRONT_MATTER_OPEN,
+    Field,
+    Problems,
+    closest,
+    has_type,
+    read_text,
+    read_yaml,
+    shown,
+    validate,
+)
 
-FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
-FRONT_MATTER_OPEN = re.compile(r"\A---[ \t]*\n")
 FIELD_LINE = re.compile(r"[^\s#:-][^:]*:(?:[ \t]|$)|[ \t]+\S|[-#]")  # a field, a line it runs on, an item, a comment
 MARKUP_IN_TEXT = re.compile(r"~[^~\s]+~|\^[^^\s]+\^|\*\*[^*]+\*\*|(?<![*\w])\*[^*\s][^*]*\*(?![*\w])|`[^`]+`")
 ISSUE_SCHEMA = {
@@ -72,17 +80,6 @@ def load_issue(folder: Path) -> Issue:
     return Issue(settings=settings, folder=folder.resolve(), year=meta["year"],
                  number=meta["number"], date=meta["date"], articles=tuple(articles),
                  sections=group_sections(tuple(articles)))
-
-
-def issue_folder(path: Path) -> Path:
-    """The folder as an absolute path without `.` or `..`: its parent, which holds newsletter.yaml, is then
-    the real one (`press build .` inside the issue folder).  Links are kept, as the editor named them."""
-    return Path(os.path.abspath(path))
-
-
-def inside(path: Path, folder: Path) -> bool:
-    """Whether a path, its links followed, lies in a folder."""
-    return path.resolve().is_relative_to(folder.resolve())
 
 
 def check_numbers(meta: Any, lines: dict[str, int], path: Path, problems: Problems) -> None:
@@ -229,18 +226,6 @@ def article_markup(body: str, first_footnote: int, body_offset: int, ident: str)
     return to_html(body, first_footnote, body_offset, block_prefix=ident)
 
 
-def stylesheet_text(settings: Settings) -> str:
-    """The style's stylesheet, whose @font-face rules say which face draws which characters ("" if none)."""
-    return style_text(settings.style_dir)
-
-
-def style_text(style_dir: Path) -> str:
-    try:
-        return read_source(style_dir / STYLESHEET).decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):  # reported by the loader, which read it first
-        return ""
-
-
 def check_characters(path: Path, text: str, settings: Settings, problems: Problems) -> None:
     """Every character of an article file must print: drawn by a face of the style, no control character
     or bidirectional override (press.printable)."""
@@ -272,64 +257,6 @@ def check_field(path: Path, name: str, value: str, line: int, settings: Settings
                      "Unicode subscript, or leave the marks out)")
     if settings and (message := printable.field_problem(name, value, settings.fonts_dir, stylesheet_text(settings))):
         problems.add(path, line, 1, message, Kind.CHARACTER)
-
-
-def picture_size(path: Path) -> tuple[float, float] | None:
-    """A picture's natural size in CSS px (images.natural_size), or None if it cannot be told."""
-    try:
-        return natural_size(path)
-    except (OSError, ValueError, SyntaxError):
-        return None
-
-
-def check_svg_text(article: Path, src: str, line: int, settings: Settings, problems: Problems) -> None:
-    """The text an SVG figure draws must be drawable by a face of the style, like the article's own."""
-    target = (article.parent / src).resolve()
-    if target.suffix.lower() != ".svg":
-        return
-    text = svg_text(target)
-    found = printable.text_problems(text, settings.fonts_dir, stylesheet_text(settings), scripts_set=False)
-    for message in dict.fromkeys(message for _, _, message in found):
-        problems.add(article, line, 1, f"图片 {src} 中的文字：{message}", Kind.CHARACTER)
-
-
-def check_image(article: Path, src: str, line: int, problems: Problems) -> bool:
-    """An image must be a file of a known kind inside the issue folder; whether it is.
-
-    `src` is the link as Markdown normalised it: 图 1.png arrives as %E5%9B%BE%201.png.
-    """
-    src = unquote(src)
-    if reason := name_problem(src):
-        problems.add(article, line, 1, f"图片路径无法使用 {shown(src)}：{reason[0]} (the image's path cannot name a "
-                     f"file: {reason[1]})")
-        return False
-    folder = article.parent.resolve()
-    target = Path(os.path.realpath(folder / src))
-    if "://" in src or src.startswith("/") or not target.is_relative_to(folder):
-        problems.add(article, line, 1, f"图片必须在本期目录中 (image must lie in the issue folder: {src})")
-    elif not os.path.exists(target) and "\\" in src:
-        problems.add(article, line, 1, f"找不到图片 {src}：路径中的分隔符请用 / 而不是 \\ "
-                     f"(image file missing: separate folders with /, not \\, e.g. {src.replace(chr(92), '/')})")
-    elif not os.path.exists(target):
-        problems.add(article, line, 1, f"找不到图片 {src} (image file missing)")
-    elif reason := not_a_source(target.relative_to(folder)):
-        problems.add(article, line, 1, f"图片 {src} {reason[0]}，press 不把它当作本期的文件，请改名 (the "
-                     "picture's name "
-                     f"{reason[1]}: press watch would not see it change and press mail would send a PDF older than "
-                     "it; rename it)")
-    elif target.suffix.lower() not in IMAGE_SUFFIXES:
-        problems.add(article, line, 1, f"不支持的图片格式 {target.suffix} (use PNG, JPEG, GIF, WebP or SVG)")
-    elif reason := unreadable(target):
-        problems.add(article, line, 1, f"无法读取图片 {src} (cannot read the image: {reason})")
-    elif target.stat().st_size > MAX_IMAGE_BYTES:
-        problems.add(article, line, 1, f"图片文件过大 {src}：{target.stat().st_size / 2**20:.0f} MB "
-                     f"(image file too large: at most {MAX_IMAGE_BYTES // 2**20} MB)")
-    else:
-        problem = svg_problem(target) if target.suffix.lower() == ".svg" else raster_problem(target)
-        if problem:
-            problems.add(article, line, 1, f"{problem[0]} {src} ({problem[1]})")
-        return problem is None
-    return False
 
 
 def check_section_order(articles: list[Article], settings: Settings, issue_path: Path,

@@ -11,38 +11,35 @@ from pathlib import Path
 
 from press import ids
 
-A4 = (595.276, 841.89)  # points
-
 
 @dataclass(frozen=True)
 class CheckSettings:
-    """What `press check` holds a PDF to: the `check:` block of newsletter.yaml."""
+    """What `press check` holds a PDF to: the `check:` block of newsletter.yaml (its defaults: press.settings)."""
 
-    max_bytes: int = 5 * 1024 * 1024  # 5 MB: passes every mail system
-    page_size: tuple[float, float] = A4  # width, height in points
+    max_bytes: int  # the largest PDF allowed
+    page_size: tuple[float, float]  # width, height in points
     bars: tuple[tuple[str, float, int], ...] = ()  # (check id, threshold, line in the settings)
     path: Path | None = None  # the settings file, for messages about the bars
 
 
 @dataclass(frozen=True)
 class MailSettings:
-    """How `press mail` composes and sends: the `mail:` block of newsletter.yaml.
+    """How `press mail` composes and sends: the `mail:` block of newsletter.yaml (its defaults: press.settings).
 
     Credentials are never here: they come from PRESS_SMTP_USER and PRESS_SMTP_PASSWORD.
     """
 
-    sender: str = ""  # e.g. 新材料监测快报 <newsletter@example.org>
-    host: str = "localhost"
-    port: int = 587
-    security: str = "starttls"  # starttls, tls or none
-    per_minute: float = 30.0  # messages per minute at most
-    retries: int = 3  # attempts more after a temporary failure, per reader
-    unsubscribe: tuple[str, ...] = ()  # List-Unsubscribe targets: a mailto: address, an https:// URL, or both
+    sender: str  # e.g. 新材料监测快报 <newsletter@example.org>; "" when not set
+    host: str
+    port: int
+    security: str  # starttls, tls or none
+    per_minute: float  # messages per minute at most
+    retries: int  # attempts more after a temporary failure, per reader
+    unsubscribe: tuple[str, ...]  # List-Unsubscribe targets: a mailto: address, an https:// URL, or both
     line: int = 0  # where the `mail:` block starts in newsletter.yaml (0: there is none)
 
 
 STYLESHEET = "style.css"  # in the style's folder
-SECTION_BREAKS = ("run-on", "page")  # newsletter.yaml's section_break: the default first
 SETTINGS_FILE = "newsletter.yaml"  # beside the issue folders
 SETTINGS_DIGEST = "PressSettingsDigest"  # the key of Settings.digest in a PDF's info dictionary
 ISSUE_FILE = "issue.yaml"  # in each issue's folder
@@ -55,20 +52,20 @@ def output_name(slug: str, year: int, number: int) -> str:
 
 @dataclass(frozen=True)
 class Settings:
-    """Newsletter-wide settings, written once in `issues/newsletter.yaml`."""
+    """Newsletter-wide settings, written once in `issues/newsletter.yaml` (each default: press.settings)."""
 
     slug: str
     title: str
     title_en: str
     publisher: str
     sections: tuple[str, ...]
-    style: str = "default"
-    language: str = "zh-Hans"
-    styles_dir: Path = Path("styles")
-    fonts_dir: Path = Path("fonts")
-    check: CheckSettings = CheckSettings()
-    mail: MailSettings = MailSettings()
-    section_break: str = SECTION_BREAKS[0]  # run-on: a section follows the one before; page: it starts a page
+    style: str
+    language: str
+    styles_dir: Path
+    fonts_dir: Path
+    check: CheckSettings
+    mail: MailSettings
+    section_break: str  # run-on: a section follows the one before; page: it starts a page
     digest: str = ""  # what the PDF depends on in newsletter.yaml (all but mail:), hashed; recorded in the PDF
 
     @property

@@ -18,7 +18,7 @@ from press.cjk import is_han
 from press.comments import comment_spans, inline_literals, table_cells
 from press.dialect import parser
 from press.footnotes import DEFINITION as FOOTNOTE_DEFINITION
-from press.load import FRONT_MATTER
+from press.yamlfile import FRONT_MATTER
 
 TEXT, MARK, SKIP = 0, 1, 2  # prose; markup a rule looks through; anything else (ends a context)
 PROSE_FIELDS = ("title", "byline")

@@ -23,8 +23,8 @@ from markupsafe import Markup
 from press import __version__
 from press.cjk import apply_text_rules, space_plain
 from press.errors import InputError, Problem
-from press.load import inside
 from press.model import Issue
+from press.sources import inside
 
 TEMPLATE = "issue.html"
 MAX_OUTPUT = {TEMPLATE: 8_000_000, None: 500_000}  # characters a template may make (issue.html; mail bodies)

@@ -14,52 +14,48 @@ from typing import Any
 from press import printable
 from press.errors import Kind
 from press.fonts import font_faces
-from press.model import (
-    SECTION_BREAKS,
-    STYLESHEET,
-    CheckSettings,
-    MailSettings,
-    Settings,
-)
-from press.sources import name_problem, unreadable
-from press.yamlfile import Field, Problems, read_text, read_yaml, shown, validate
+from press.model import SETTINGS_FILE, STYLESHEET, CheckSettings, MailSettings, Settings
+from press.sources import name_problem, read_source, unreadable
+from press.yamlfile import Field, Problems, given, read_text, read_yaml, shown, validate
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+SECTION_BREAKS = ("run-on", "page")  # section_break's values
 SETTINGS_SCHEMA = {
     "slug": Field(str, doc="file-name stem of the PDFs, e.g. materials-newsletter"),
     "title": Field(str, doc="newsletter title, e.g. 新材料监测快报"),
     "title_en": Field(str, doc="English title on the cover"),
     "publisher": Field(str, doc="publisher, on the cover and in the PDF's author field"),
     "sections": Field(list, doc="section names, in the order they appear"),
-    "style": Field(str, required=False, doc="folder under styles/ (default: default)"),
-    "language": Field(str, required=False, doc="BCP 47 language of the text (default zh-Hans)"),
-    "styles_dir": Field(str, required=False, doc="where styles live (default ../styles)"),
-    "fonts_dir": Field(str, required=False, doc="where fonts live (default ../fonts)"),
-    "section_break": Field(str, required=False, doc="run-on (default): a section follows the one before on its "
-                           "page; page: every section starts a new page"),
-    "check": Field(dict, required=False, doc="what `press check` holds the PDFs to"),
-    "mail": Field(dict, required=False, doc="how `press mail` sends the PDF"),
+    "style": Field(str, required=False, default="default", doc="folder under styles/"),
+    "language": Field(str, required=False, default="zh-Hans", doc="BCP 47 language of the text"),
+    "styles_dir": Field(str, required=False, default="../styles", doc="where styles live, from newsletter.yaml"),
+    "fonts_dir": Field(str, required=False, default="../fonts", doc="where fonts live, from newsletter.yaml"),
+    "section_break": Field(str, required=False, default=SECTION_BREAKS[0], doc="run-on: a section follows the one "
+                           "before on its page; page: every section starts a new page"),
+    "check": Field(dict, required=False, default={}, doc="what `press check` holds the PDFs to"),
+    "mail": Field(dict, required=False, default={}, doc="how `press mail` sends the PDF"),
 }
 MAIL_SCHEMA = {
-    "from": Field(str, required=False, doc="the sender, e.g. 新材料监测快报 <newsletter@example.org> (needed to "
-                  "send; without it the draft's sender is a placeholder)"),
-    "host": Field(str, required=False, doc="SMTP server (default localhost)"),
-    "port": Field(int, required=False, doc="SMTP port (default 587)"),
-    "security": Field(str, required=False, doc="starttls (default), tls or none"),
-    "per_minute": Field((int, float), required=False, doc="messages per minute at most (default 30)"),
-    "retries": Field(int, required=False, doc="attempts more per reader after a temporary failure (default 3)"),
-    "unsubscribe": Field((str, list), required=False, doc="how readers unsubscribe, written as List-Unsubscribe: "
-                         "a mailto: address, an https:// URL (one-click, RFC 8058), or a list of one of each"),
+    "from": Field(str, required=False, default="", doc="the sender, e.g. 新材料监测快报 <newsletter@example.org> "
+                  "(needed to send; without it the draft's sender is a placeholder)"),
+    "host": Field(str, required=False, default="localhost", doc="SMTP server"),
+    "port": Field(int, required=False, default=587, doc="SMTP port"),
+    "security": Field(str, required=False, default="starttls", doc="starttls, tls or none"),
+    "per_minute": Field((int, float), required=False, default=30, doc="messages per minute at most"),
+    "retries": Field(int, required=False, default=3, doc="attempts more per reader after a temporary failure"),
+    "unsubscribe": Field((str, list), required=False, default=[], doc="how readers unsubscribe, written as "
+                         "List-Unsubscribe: a mailto: address, an https:// URL (one-click, RFC 8058), or a list of "
+                         "one of each"),
+}
+CHECK_SCHEMA = {
+    "max_size": Field((str, int), required=False, default="5 MB", doc="largest PDF allowed, e.g. 450 KB"),
+    "page_size": Field(str, required=False, default="A4", doc="A4, A5, B5, Letter or e.g. 185mm 260mm"),
+    "bars": Field(dict, required=False, default={}, doc="thresholds by check id, e.g. justify: 0.95"),
 }
 UNSUBSCRIBE_MAILTO = re.compile(r"^mailto:[A-Za-z0-9.!#$%&'*+/=^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+"
                                 r"(\?[\x21-\x7e]*)?$")
 SECURITY = ("starttls", "tls", "none")
 NOT_IN_DIGEST = ("mail", "styles_dir", "fonts_dir")  # see pdf_digest
-CHECK_SCHEMA = {
-    "max_size": Field((str, int), required=False, doc="largest PDF allowed, e.g. 5 MB (default)"),
-    "page_size": Field(str, required=False, doc="A4 (default), A5, B5, Letter or e.g. 185mm 260mm"),
-    "bars": Field(dict, required=False, doc="thresholds by check id, e.g. justify: 0.95"),
-}
 SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB)?\s*$", re.I)
 SIZE_UNITS = {"b": 1, "kb": 1024, "mb": 1024 ** 2, "gb": 1024 ** 3}
 PAGE_SIZES_MM = {"a3": (297, 420), "a4": (210, 297), "a5": (148, 210), "b5": (176, 250),
@@ -90,13 +86,13 @@ def load_settings(path: Path, problems: Problems) -> Settings | None:
     if folders is None:
         return None
     style, styles_dir, fonts_dir, stylesheet = folders
-    check = check_settings(data.get("check") or {}, lines, path, problems)
-    mail = mail_settings(data["mail"], lines, path, problems) if "mail" in data else MailSettings()
+    check = check_settings(given(data, SETTINGS_SCHEMA, "check") or {}, lines, path, problems)
+    mail = mail_settings(given(data, SETTINGS_SCHEMA, "mail"), lines, path, problems)
     unprintable = [(line, message) for name, value, line in printed
                    if (message := printable.field_problem(name, value, fonts_dir, stylesheet))]
     for line, message in unprintable:
         problems.add(path, line, 1, message, Kind.CHARACTER)
-    section_break = data.get("section_break", SECTION_BREAKS[0])
+    section_break = given(data, SETTINGS_SCHEMA, "section_break")
     if section_break not in SECTION_BREAKS:
         problems.add(path, lines.get("section_break", 0), 1, f"section_break 应为 run-on 或 page "
                      f"(section_break must be run-on or page, got {shown(section_break)})")
@@ -104,9 +100,14 @@ def load_settings(path: Path, problems: Problems) -> Settings | None:
         return None
     return Settings(slug=data["slug"], title=data["title"], title_en=data["title_en"],
                     publisher=data["publisher"], sections=tuple(data["sections"]),
-                    style=style, language=data.get("language", "zh-Hans"),
+                    style=style, language=given(data, SETTINGS_SCHEMA, "language"),
                     styles_dir=styles_dir, fonts_dir=fonts_dir, check=check, mail=mail,
                     section_break=section_break, digest=pdf_digest(data))
+
+
+def default_check() -> CheckSettings:
+    """What `press check` holds a PDF to without its issue's settings: the `check:` block's defaults."""
+    return check_settings({}, {}, Path(SETTINGS_FILE), Problems())
 
 
 def pdf_digest(data: dict) -> str:
@@ -137,10 +138,9 @@ def style_folders(path: Path, data: dict, lines: dict[str, int],
             problems.add(path, lines.get(name, 0), 1, f"{name} 不能用作文件夹名：{reason[0]} "
                          f"({name} cannot name a folder: {reason[1]})")
             return None
-    root = path.parent.parent
-    styles_dir = resolve_dir(path, data.get("styles_dir"), root / "styles")
-    fonts_dir = resolve_dir(path, data.get("fonts_dir"), root / "fonts")
-    style = data.get("style", "default")
+    styles_dir = resolve_dir(path, given(data, SETTINGS_SCHEMA, "styles_dir"))
+    fonts_dir = resolve_dir(path, given(data, SETTINGS_SCHEMA, "fonts_dir"))
+    style = given(data, SETTINGS_SCHEMA, "style")
     if not os.path.isdir(styles_dir / style):
         problems.add(path, lines.get("style", 0), 1, f"找不到样式 {style} (no folder {styles_dir / style})")
         return None
@@ -175,16 +175,16 @@ def check_settings(data: dict, lines: dict[str, int], path: Path,
     if not validate(data, nested, CHECK_SCHEMA, path, problems, first_line=lines.get("check", 1)):
         return None
     found = len(problems)
-    max_bytes = parse_size(data.get("max_size", "5 MB"))
+    max_bytes = parse_size(given(data, CHECK_SCHEMA, "max_size"))
     if max_bytes is None:
         problems.add(path, nested.get("max_size", 0), 1, f"文件大小写法不对 (max_size: write e.g. 5 MB or "
                      f"450 KB, got {shown(data['max_size'])})")
-    page_size = parse_page_size(data.get("page_size", "A4"))
+    page_size = parse_page_size(given(data, CHECK_SCHEMA, "page_size"))
     if page_size is None:
         problems.add(path, nested.get("page_size", 0), 1, "页面尺寸写法不对 (page_size: A3, A4, A5, B5, "
                      f"Letter or e.g. 185mm 260mm, got {shown(data['page_size'])})")
     bars = []
-    for name, value in (data.get("bars") or {}).items():
+    for name, value in (given(data, CHECK_SCHEMA, "bars") or {}).items():
         line = nested.get(f"bars.{name}", nested.get("bars", 0))
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
             problems.add(path, line, 1, f"阈值应为不小于 0 的数 (bar {name} must be a number ≥ 0, got {shown(value)})")
@@ -201,26 +201,26 @@ def mail_settings(data: Any, lines: dict[str, int], path: Path, problems: Proble
     if not validate(data, nested, MAIL_SCHEMA, path, problems, first_line=lines.get("mail", 1)):
         return None
     found = len(problems)
-    security = data.get("security", "starttls")
+    security = given(data, MAIL_SCHEMA, "security")
     if security not in SECURITY:
         problems.add(path, nested.get("security", 0), 1, f"security 应为 starttls、tls 或 none "
                      f"(security must be starttls, tls or none, got {shown(security)})")
-    sender = data.get("from", "")
+    sender = given(data, MAIL_SCHEMA, "from")
     if "from" in data and "@" not in sender:
         problems.add(path, nested.get("from", 0), 1,
                      f"发件人地址不对 (from must hold an address, got {shown(sender)})")
     elif printable.breaks_line(sender):
         problems.add(path, nested.get("from", 0), 1, "from 中有换行或控制字符 (from holds a line break or a control "
                      "character: write the sender on one line, e.g. 新材料监测快报 <newsletter@example.org>)")
-    rate = data.get("per_minute", 30)
+    rate = given(data, MAIL_SCHEMA, "per_minute")
     if isinstance(rate, bool) or rate <= 0:
         problems.add(path, nested.get("per_minute", 0), 1, f"per_minute 应大于 0 (must be > 0, got {shown(rate)})")
-    unsubscribe = unsubscribe_targets(data.get("unsubscribe", []), nested, path, problems)
+    unsubscribe = unsubscribe_targets(given(data, MAIL_SCHEMA, "unsubscribe"), nested, path, problems)
     if len(problems) > found:
         return None
-    return MailSettings(sender=sender, unsubscribe=unsubscribe, line=lines.get("mail", 1),
-                        host=data.get("host", "localhost"), port=data.get("port", 587),
-                        security=security, per_minute=float(rate), retries=max(0, data.get("retries", 3)))
+    return MailSettings(sender=sender, unsubscribe=unsubscribe, line=lines.get("mail", 0),
+                        host=given(data, MAIL_SCHEMA, "host"), port=given(data, MAIL_SCHEMA, "port"),
+                        security=security, per_minute=float(rate), retries=max(0, given(data, MAIL_SCHEMA, "retries")))
 
 
 def unsubscribe_targets(value: str | list, nested: dict[str, int], path: Path, problems: Problems) -> tuple[str, ...]:
@@ -271,6 +271,19 @@ def parse_page_size(text: str) -> tuple[float, float] | None:
     return (millimetres[0] * POINTS_PER_MM, millimetres[1] * POINTS_PER_MM)
 
 
-def resolve_dir(settings_path: Path, given: str | None, default: Path) -> Path:
+def resolve_dir(settings_path: Path, name: str) -> Path:
     """A folder named in the settings, relative to the settings file."""
-    return Path(os.path.realpath(settings_path.parent / given if given else default))
+    return Path(os.path.realpath(settings_path.parent / name))
+
+
+def stylesheet_text(settings: Settings) -> str:
+    """The style's stylesheet, whose @font-face rules say which face draws which characters ("" if none)."""
+    return style_text(settings.style_dir)
+
+
+def style_text(style_dir: Path) -> str:
+    """The stylesheet's text in a style folder ("" if it cannot be read: the loader reports that)."""
+    try:
+        return read_source(style_dir / STYLESHEET).decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):  # reported by the loader, which read it first
+        return ""

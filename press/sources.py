@@ -164,3 +164,14 @@ def not_a_source(relative: Path) -> tuple[str, str] | None:
 def changed(before: Snapshot, after: Snapshot) -> list[Path]:
     """Files added, removed or modified between two snapshots."""
     return sorted(path for path in before.keys() | after.keys() if before.get(path) != after.get(path))
+
+
+def issue_folder(path: Path) -> Path:
+    """The folder as an absolute path without `.` or `..`: its parent, which holds newsletter.yaml, is then
+    the real one (`press build .` inside the issue folder).  Links are kept, as the editor named them."""
+    return Path(os.path.abspath(path))
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """Whether a path, its links followed, lies in a folder."""
+    return path.resolve().is_relative_to(folder.resolve())

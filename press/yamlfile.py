@@ -20,14 +20,30 @@ import yaml
 from press.errors import Kind, Problem
 from press.sources import read_source
 
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)  # a Markdown file's YAML head
+FRONT_MATTER_OPEN = re.compile(r"\A---[ \t]*\n")
+
 
 @dataclass(frozen=True)
 class Field:
-    """One documented field of a YAML mapping: its type and whether it is required."""
+    """One documented field of a YAML mapping: its type, and either required or its default (as written in YAML).
+
+    The default is stated here and nowhere else: the loaders take it with `given`, and `described` shows it."""
 
     kind: type | tuple[type, ...]
     required: bool = True
     doc: str = ""
+    default: Any = None
+
+    @property
+    def described(self) -> str:
+        """The field's doc, with its default when it has one, e.g. "SMTP server (default localhost)"."""
+        return self.doc if self.default is None else f"{self.doc} (default {self.default})"
+
+
+def given(data: dict, schema: dict[str, "Field"], name: str) -> Any:
+    """The value of field `name` in a validated mapping, or the schema's default for it."""
+    return data[name] if name in data else schema[name].default
 
 
 class StrictYAMLError(yaml.MarkedYAMLError):

@@ -7,6 +7,7 @@ misplacement, or the sample's source changed after the build.
 """
 
 import re
+from dataclasses import replace
 
 import pytest
 from pypdf import PdfReader, PdfWriter
@@ -274,7 +275,7 @@ def test_the_size_budget_and_page_size_come_from_the_settings(make_issue, sample
 
 
 def test_over_the_budget_file_size_names_the_largest_images_biggest_first(make_issue, tmp_path):
-    from press.model import CheckSettings
+    from press.settings import default_check
     from press.structure import Evidence, file_size
     from tests.test_images import diagram, grainy
 
@@ -290,7 +291,7 @@ def test_over_the_budget_file_size_names_the_largest_images_biggest_first(make_i
     assert re.fullmatch(r"image photo\.png, 1200 × 900 px, JPEG \(DCTDecode\), \d+ KB", photo["message"])
     assert re.fullmatch(r"image chart\.png, 800 × 600 px, lossless \(FlateDecode\), \d+ KB", chart["message"])
     assert (photo["file"], photo["line"], chart["line"]) == (str(folder / "a.md"), 10, 8) and chart["page"] == "1"
-    unnamed = file_size(Evidence(read_pdf(pdf), CheckSettings(max_bytes=10 * 1024))).failures  # without the source
+    unnamed = file_size(Evidence(read_pdf(pdf), replace(default_check(), max_bytes=10 * 1024))).failures  # no source
     assert unnamed[1].message.startswith("image 1200 × 900 px, JPEG") and unnamed[1].source is None
 
 
