@@ -66,6 +66,7 @@ class Settings:
     check: CheckSettings
     mail: MailSettings
     section_break: str  # run-on: a section follows the one before; page: it starts a page
+    new_articles: tuple[str, ...]  # the sections of the article skeletons `press new` writes, in order
     digest: str = ""  # what the PDF depends on in newsletter.yaml (all but mail:), hashed; recorded in the PDF
 
     @property

@@ -1,10 +1,11 @@
-"""The next issue's folder (press new): issue.yaml and one article skeleton per section, ready to build.
+"""The next issue's folder (press new): issue.yaml and its article skeletons, ready to build.
 
 Takes the issues folder (the one holding newsletter.yaml) and, optionally, an issue whose articles to
 follow; writes <issues>/<next>/ and returns it.  The next issue is the one after the latest (the
 highest year and number): its date a month later, its number one more (1 in a new year), its folder
 named as the latest one is (`2024-05` after `2024-04`, else `<year>-<number>`).  Nothing is
-overwritten: an existing folder is an input error.
+overwritten: an existing folder is an input error.  The skeletons: one per section, or one for each
+section `new_issue:` in newsletter.yaml lists, or the articles of the issue given.
 """
 
 import calendar
@@ -47,7 +48,8 @@ def new_issue(issues: Path, template: Path | None = None) -> Path:
     if target.exists():
         raise InputError([Problem(target, 0, 0, f"{name} 已存在，不覆盖 (the folder exists: nothing was written)")])
     skeletons = (articles_of(template) if template else
-                 [Skeleton(f"{index:02d}-article.md", section) for index, section in enumerate(settings.sections, 1)])
+                 [Skeleton(f"{index:02d}-article.md", section)
+                  for index, section in enumerate(settings.new_articles, 1)])
     target.mkdir()
     for index, skeleton in enumerate(skeletons):
         (target / skeleton.name).write_text(article_text(skeleton.section, highlight=index == 0), encoding="utf-8")

@@ -16,7 +16,7 @@ from press.errors import Kind
 from press.fonts import font_faces
 from press.model import SETTINGS_FILE, STYLESHEET, CheckSettings, MailSettings, Settings
 from press.sources import name_problem, read_source, unreadable
-from press.yamlfile import Field, Problems, given, read_text, read_yaml, shown, validate
+from press.yamlfile import Field, Problems, closest, given, read_text, read_yaml, shown, validate
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 SECTION_BREAKS = ("run-on", "page")  # section_break's values
@@ -32,6 +32,8 @@ SETTINGS_SCHEMA = {
     "fonts_dir": Field(str, required=False, default="../fonts", doc="where fonts live, from newsletter.yaml"),
     "section_break": Field(str, required=False, default=SECTION_BREAKS[0], doc="run-on: a section follows the one "
                            "before on its page; page: every section starts a new page"),
+    "new_issue": Field(list, required=False, doc="the sections of the article skeletons `press new` writes, in "
+                       "order, a section as often as it gets articles (default: one per section)"),
     "check": Field(dict, required=False, default={}, doc="what `press check` holds the PDFs to"),
     "mail": Field(dict, required=False, default={}, doc="how `press mail` sends the PDF"),
 }
@@ -55,7 +57,7 @@ CHECK_SCHEMA = {
 UNSUBSCRIBE_MAILTO = re.compile(r"^mailto:[A-Za-z0-9.!#$%&'*+/=^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+"
                                 r"(\?[\x21-\x7e]*)?$")
 SECURITY = ("starttls", "tls", "none")
-NOT_IN_DIGEST = ("mail", "styles_dir", "fonts_dir")  # see pdf_digest
+NOT_IN_DIGEST = ("mail", "styles_dir", "fonts_dir", "new_issue")  # see pdf_digest
 SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB)?\s*$", re.I)
 SIZE_UNITS = {"b": 1, "kb": 1024, "mb": 1024 ** 2, "gb": 1024 ** 3}
 PAGE_SIZES_MM = {"a3": (297, 420), "a4": (210, 297), "a5": (148, 210), "b5": (176, 250),
@@ -96,13 +98,39 @@ def load_settings(path: Path, problems: Problems) -> Settings | None:
     if section_break not in SECTION_BREAKS:
         problems.add(path, lines.get("section_break", 0), 1, f"section_break 应为 run-on 或 page "
                      f"(section_break must be run-on or page, got {shown(section_break)})")
-    if check is None or mail is None or unprintable or section_break not in SECTION_BREAKS:
+    new_articles = skeleton_sections(given(data, SETTINGS_SCHEMA, "new_issue"), data["sections"], lines, path,
+                                     problems)
+    if check is None or mail is None or unprintable or section_break not in SECTION_BREAKS or new_articles is None:
         return None
     return Settings(slug=data["slug"], title=data["title"], title_en=data["title_en"],
                     publisher=data["publisher"], sections=tuple(data["sections"]),
                     style=style, language=given(data, SETTINGS_SCHEMA, "language"),
                     styles_dir=styles_dir, fonts_dir=fonts_dir, check=check, mail=mail,
-                    section_break=section_break, digest=pdf_digest(data))
+                    section_break=section_break, new_articles=new_articles, digest=pdf_digest(data))
+
+
+def skeleton_sections(listed: list | None, sections: list[str], lines: dict[str, int], path: Path,
+                      problems: Problems) -> tuple[str, ...] | None:
+    """`new_issue:` as the sections of the skeletons `press new` writes (every section once when not given);
+    None (with a problem at its line) for an entry that is not a section, or out of the sections' order."""
+    if listed is None:
+        return tuple(sections)
+    found = len(problems)
+    rank = -1
+    for index, name in enumerate(listed):
+        line = lines.get(f"new_issue[{index}]", lines.get("new_issue", 0))
+        if name not in sections:
+            guess = closest(str(name), sections) if isinstance(name, str) else None
+            hint = f"，是否应为 {guess}？(did you mean {guess}?)" if guess else f" (known: {'、'.join(sections)})"
+            problems.add(path, line, 1, f"new_issue 中的 {shown(name)} 不是栏目{hint}")
+        elif sections.index(name) < rank:
+            problems.add(path, line, 1, f"new_issue 中的 {name} 应排在 {sections[rank]} 之前 (new_issue must follow "
+                         f"the order of sections: {'、'.join(sections)})")
+        else:
+            rank = sections.index(name)
+    if not listed:
+        problems.add(path, lines.get("new_issue", 0), 1, "new_issue 不能为空 (new_issue: list at least one section)")
+    return tuple(listed) if len(problems) == found else None
 
 
 def default_check() -> CheckSettings:

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from press.build import build
 from press.check import check_pdf
 from press.cli import main
+from press.load import load_issue
 from press.new import following
 
 
@@ -45,3 +46,21 @@ def test_from_follows_another_issue_s_articles_and_an_existing_folder_is_never_o
     (sample.parent / "2024-07").mkdir()
     refused = CliRunner().invoke(main, ["new", str(sample.parent)])
     assert refused.exit_code == 2 and "2024-07" in refused.stderr and "nothing was written" in refused.stderr
+
+
+def test_the_newsletter_settings_say_which_skeletons_a_new_issue_gets(make_issue):
+    sample = make_issue.copy_sample()
+    make_issue.use_sample_settings()
+    settings = make_issue.settings.read_text(encoding="utf-8")
+    make_issue.settings.write_text(settings + "new_issue: [专题, 研究进展, 研究进展]\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["new", str(sample.parent)])
+    assert result.exit_code == 0, result.output
+    folder = sample.parent / "2024-05"
+    assert load_issue(folder).articles and [article.section for article in load_issue(folder).articles] == [
+        "专题", "研究进展", "研究进展"]
+    line = len(settings.splitlines()) + 1
+    for listed, message in [("[专题, 研究近展]", "new_issue 中的 '研究近展' 不是栏目，是否应为 研究进展？"),
+                            ("[研究进展, 专题]", "new_issue 中的 专题 应排在 研究进展 之前")]:
+        make_issue.settings.write_text(settings + f"new_issue: {listed}\n", encoding="utf-8")
+        refused = CliRunner().invoke(main, ["new", str(sample.parent)])
+        assert refused.exit_code == 2 and f"newsletter.yaml:{line}:1: {message}" in refused.stderr, refused.stderr
