@@ -69,6 +69,7 @@ def main(context: click.Context, debug: bool) -> None:
       press build issues/2024-04 -o x.pdf
       press build --check issues/2024-04
       press watch issues/2024-04          → rebuilds on every save
+      press serve issues/2024-04          → the pages in the browser, live
       press build issues/*                → every issue, on every core
       press preview issues/2024-04        → page images and a contact sheet
       press mail issues/2024-04           → the message as an .eml draft
@@ -219,6 +220,37 @@ def watch(issue: Path, output: Path | None) -> None:
     click.echo(f"监视 {display_path(issue)} 及样式、字体；按 Ctrl-C 停止 (watching; Ctrl-C stops)", err=True)
     try:
         run_watch(issue, output, lambda message: click.echo(message, err=True))
+    except KeyboardInterrupt:
+        click.echo("已停止 (stopped)", err=True)
+
+
+@main.command()
+@click.argument("issue", type=click.Path(exists=True, file_okay=False, path_type=Path), callback=absolute)
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8765, show_default=True,
+              help="The port on 127.0.0.1 (0: any free one).")
+@click.option("--dpi", type=click.IntRange(min=20, max=300), default=80, show_default=True,
+              help="Resolution of the page images.")
+@click.option("-o", "--output", type=OutputPath(dir_okay=False, path_type=Path),
+              help="Where to write the PDF (default: dist/<slug>-<year>-<number>.pdf).")
+def serve(issue: Path, port: int, dpi: int, output: Path | None) -> None:
+    """Show ISSUE's pages in the browser (127.0.0.1 only), drawn again on every save until Ctrl-C.
+
+    The same builds as press watch; a save that breaks the build shows its
+    problems on the page above the pages of the last good build.
+
+    \b
+    Example:
+      press serve issues/2024-04              → http://127.0.0.1:8765/
+      press serve issues/2024-04 --port 9000
+    """
+    from press.serve import serve as run_serve
+
+    def listening(url: str) -> None:
+        click.echo(f"在 {url} 显示 {display_path(issue)} 的页面；按 Ctrl-C 停止 (serving the pages at {url}; "
+                   "Ctrl-C stops)", err=True)
+
+    try:
+        run_serve(issue, output, port, dpi, lambda message: click.echo(message, err=True), listening)
     except KeyboardInterrupt:
         click.echo("已停止 (stopped)", err=True)
 
