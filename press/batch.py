@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
-from press.errors import PressError, Problem, display_path
+from press.errors import PressError, Problem, display_path, internal_error
 from press.model import output_name
 
 
@@ -54,8 +54,7 @@ def build_one(folder: Path, then_check: bool) -> Outcome:
         return Outcome(folder, error.exit_code, seconds=time.perf_counter() - started,
                        message=error.format_message())
     except Exception as error:  # one broken issue must not stop the archive
-        return Outcome(folder, 1, seconds=time.perf_counter() - started,
-                       message=f"内部错误 (internal error): {type(error).__name__}: {error}")
+        return Outcome(folder, 1, seconds=time.perf_counter() - started, message=internal_error(error))
 
 
 def same_targets(folders: list[Path]) -> list[Problem]:

@@ -2,7 +2,9 @@
 
 Only argument parsing and reporting live here; each command calls one stage.
 User errors (bad input, a layout press cannot make right) print their
-messages and exit with 2 or 1; `--debug` shows the traceback of anything else.
+messages and exit with 2 or 1.  Anything else is a bug in press: the command
+group (`PressGroup`) catches it once for every command and says so in one
+line (exit 1); `--debug` shows its traceback instead.
 """
 
 import signal
@@ -12,11 +14,12 @@ from pathlib import Path
 import click
 
 from press import __version__
-from press.errors import InputError, PressError, display_path
+from press.errors import InputError, PressError, display_path, internal_error
 
 
 class PressGroup(click.Group):
-    """The command group; Ctrl-C anywhere in a command (its imports too) ends with exit 130, not click's "Aborted!"."""
+    """The command group; Ctrl-C anywhere in a command (its imports too) ends with exit 130, not click's "Aborted!";
+    an unexpected error in any command is reported once, here (see `internal`)."""
 
     def make_context(self, *args, **kwargs) -> click.Context:
         """Parse the command line; Ctrl-C pressed while it is parsed ends like Ctrl-C later."""
@@ -30,6 +33,18 @@ class PressGroup(click.Group):
             return super().invoke(context)
         except KeyboardInterrupt:
             interrupted()
+        except (click.ClickException, click.exceptions.Exit, click.Abort):  # press's own messages, click's usage
+            raise
+        except Exception as error:
+            if (context.obj or {}).get("debug"):
+                raise
+            raise internal(error, context.invoked_subcommand) from error
+
+
+def internal(error: Exception, command: str | None) -> PressError:
+    """The error press reports for a bug of its own (exit 1): what was raised, and how to see its traceback."""
+    return PressError(f"{internal_error(error)}\n"
+                      f"Run again with `press --debug {command or ''} …` for the traceback (and report it).")
 
 
 def interrupted() -> None:
@@ -54,6 +69,7 @@ def main(context: click.Context, debug: bool) -> None:
       press build issues/2024-04 -o x.pdf
       press build --check issues/2024-04
       press watch issues/2024-04          → rebuilds on every save
+      press serve issues/2024-04          → the pages in the browser, live
       press build issues/*                → every issue, on every core
       press preview issues/2024-04        → page images and a contact sheet
       press mail issues/2024-04           → the message as an .eml draft
@@ -99,9 +115,7 @@ def absolute(context: click.Context, parameter: click.Parameter, value):
                    "with -q the report is printed only then).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="With several issues: how many to build at once (default: one per core).")
-@click.pass_context
-def build(context: click.Context, issues: tuple[Path, ...], output: Path | None, quiet: bool, then_check: bool,
-          jobs: int | None) -> None:
+def build(issues: tuple[Path, ...], output: Path | None, quiet: bool, then_check: bool, jobs: int | None) -> None:
     """Build the PDF of each ISSUE folder, e.g. issues/2024-04 (or issues/* on every core)."""
     folders = issue_folders(issues, quiet)
     if len(folders) > 1:
@@ -113,16 +127,14 @@ def build(context: click.Context, issues: tuple[Path, ...], output: Path | None,
     from press.build import build as run_build
 
     say = (lambda message: None) if quiet else (lambda message: click.echo(message, err=True))
-    built = guarded(context, lambda: run_build(issue, output, say))
-    size = built.path.stat().st_size
+    built = run_build(issue, output, say)
     if not quiet:
-        click.echo(f"已生成 {display_path(built.path)}（{len(built.layout.document.pages)} 页，"
-                   f"{size / 1024:.0f} KB，{built.seconds:.1f} 秒）", err=True)
+        click.echo(built.line, err=True)
     click.echo(display_path(built.path))
     if then_check:
         from press.check import check_pdf, report_text
 
-        report = guarded(context, lambda: check_pdf(built.path, issue=built.issue))
+        report = check_pdf(built.path, issue=built.issue)
         if not (quiet and report.passed):
             click.echo(report_text(report), err=True)
         if not report.passed:
@@ -155,6 +167,7 @@ def build_many_issues(folders: list[Path], quiet: bool, then_check: bool, jobs: 
     import time
 
     from press.batch import build_many, same_targets
+    from press.build import built_line
 
     if clashes := same_targets(folders):
         raise InputError(clashes)
@@ -168,8 +181,8 @@ def build_many_issues(folders: list[Path], quiet: bool, then_check: bool, jobs: 
         counter = f"[{done:>{len(str(total))}}/{total}]"
         if outcome.status == 0:
             if not quiet:
-                click.echo(f"{counter} ✓ {display_path(outcome.folder)} → {display_path(outcome.pdf)}"
-                           f"（{outcome.pages} 页，{outcome.size / 1024:.0f} KB，{outcome.seconds:.1f} 秒）", err=True)
+                click.echo(f"{counter} ✓ {display_path(outcome.folder)} "
+                           f"{built_line(outcome.pdf, outcome.pages, outcome.size, outcome.seconds)}", err=True)
             return
         failure = "输入有误 (bad input)" if outcome.status == 2 else "失败 (failed)"
         click.echo(f"{counter} ✗ {display_path(outcome.folder)} {failure}\n{outcome.message}", err=True)
@@ -211,13 +224,43 @@ def watch(issue: Path, output: Path | None) -> None:
 
 
 @main.command()
+@click.argument("issue", type=click.Path(exists=True, file_okay=False, path_type=Path), callback=absolute)
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8765, show_default=True,
+              help="The port on 127.0.0.1 (0: any free one).")
+@click.option("--dpi", type=click.IntRange(min=20, max=300), default=80, show_default=True,
+              help="Resolution of the page images.")
+@click.option("-o", "--output", type=OutputPath(dir_okay=False, path_type=Path),
+              help="Where to write the PDF (default: dist/<slug>-<year>-<number>.pdf).")
+def serve(issue: Path, port: int, dpi: int, output: Path | None) -> None:
+    """Show ISSUE's pages in the browser (127.0.0.1 only), drawn again on every save until Ctrl-C.
+
+    The same builds as press watch; a save that breaks the build shows its
+    problems on the page above the pages of the last good build.
+
+    \b
+    Example:
+      press serve issues/2024-04              → http://127.0.0.1:8765/
+      press serve issues/2024-04 --port 9000
+    """
+    from press.serve import serve as run_serve
+
+    def listening(url: str) -> None:
+        click.echo(f"在 {url} 显示 {display_path(issue)} 的页面；按 Ctrl-C 停止 (serving the pages at {url}; "
+                   "Ctrl-C stops)", err=True)
+
+    try:
+        run_serve(issue, output, port, dpi, lambda message: click.echo(message, err=True), listening)
+    except KeyboardInterrupt:
+        click.echo("已停止 (stopped)", err=True)
+
+
+@main.command()
 @click.argument("target", type=click.Path(exists=True, path_type=Path))
 @click.option("--dpi", type=click.IntRange(min=20, max=600), default=80, show_default=True,
               help="Resolution of the page images.")
 @click.option("-o", "--output", "folder", type=OutputPath(file_okay=False, path_type=Path),
               help="Folder for the images (default: beside the PDF, <name>-preview/).")
-@click.pass_context
-def preview(context: click.Context, target: Path, dpi: int, folder: Path | None) -> None:
+def preview(target: Path, dpi: int, folder: Path | None) -> None:
     """Page images and one contact sheet of a built PDF (TARGET: the PDF, or its issue folder).
 
     \b
@@ -228,9 +271,9 @@ def preview(context: click.Context, target: Path, dpi: int, folder: Path | None)
     from press.preview import preview as run_preview
     from press.sources import PREVIEW_SUFFIX
 
-    pdf, fonts_dir = built_pdf(context, target)
+    pdf, fonts_dir = built_pdf(target)
     folder = folder or pdf.with_name(pdf.stem + PREVIEW_SUFFIX)
-    made = guarded(context, lambda: run_preview(pdf, folder, dpi, fonts_dir))
+    made = run_preview(pdf, folder, dpi, fonts_dir)
     click.echo(f"已生成 {len(made.pages)} 页图片和总览图 (page images and a contact sheet)", err=True)
     click.echo(display_path(made.sheet))
 
@@ -255,9 +298,7 @@ def check_ids(context: click.Context, parameter: click.Parameter, values: tuple[
 @click.option("--accept", multiple=True, callback=check_ids, metavar="ID",
               help="Mail the PDF although this check fails (you read its failures and the PDF is right); recorded "
                    "in <pdf>.accepted.jsonl. Other checks still hold it back.")
-@click.pass_context
-def mail(context: click.Context, issue: Path, readers_file: Path | None, really_send: bool, dry_run: bool,
-         accept: tuple[str, ...]) -> None:
+def mail(issue: Path, readers_file: Path | None, really_send: bool, dry_run: bool, accept: tuple[str, ...]) -> None:
     """Compose the issue's message (an .eml draft beside the PDF), or send it to every reader.
 
     \b
@@ -271,10 +312,10 @@ def mail(context: click.Context, issue: Path, readers_file: Path | None, really_
 
     if (dry_run or readers_file) and not really_send:
         raise click.UsageError("--to and --dry-run go with --send (without it, press mail writes the draft)")
-    loaded, pdf = issue_and_pdf(context, issue)
+    loaded, pdf = issue_and_pdf(issue)
     if really_send and (error := mailing.no_sender(loaded)):
         raise error  # before anything is read or recorded: nothing can go without a sender
-    readiness = guarded(context, lambda: mailing.ready(loaded, pdf, readers_file, accept))
+    readiness = mailing.ready(loaded, pdf, readers_file, accept)
     if readiness.reasons:
         raise PressError("不能发送 (will not send):\n" + "\n".join(f"  {reason}" for reason in readiness.reasons))
     if readiness.accepted and not dry_run:
@@ -284,7 +325,7 @@ def mail(context: click.Context, issue: Path, readers_file: Path | None, really_
             click.echo(f"已接受未通过的检查 {check.id}（{count} 处）(accepted the failing check {check.id} as --accept "
                        f"asks: {count} failures; recorded in {display_path(log)})", err=True)
     if not really_send:
-        draft = guarded(context, lambda: mailing.write_draft(mailing.compose(loaded, pdf), pdf.with_suffix(".eml")))
+        draft = mailing.write_draft(mailing.compose(loaded, pdf), pdf.with_suffix(".eml"))
         if not loaded.settings.mail.sender:
             from press.model import SETTINGS_FILE
 
@@ -296,18 +337,17 @@ def mail(context: click.Context, issue: Path, readers_file: Path | None, really_
         return
     if readers_file is None:
         raise click.UsageError("--send needs --to READERS_FILE")
-    readers = guarded(context, lambda: mailing.read_readers(readers_file))
+    readers = mailing.read_readers(readers_file)
     if dry_run:
-        done = mailing.already_sent(mailing.log_path(pdf), mailing.issue_id(loaded, pdf))
-        pending = [reader for reader in readers if mailing.parseaddr(reader)[1].lower() not in done]
+        pending, skipped = mailing.unsent(loaded, pdf, readers)
         for reader in pending:
             click.echo(reader)
-        click.echo(f"将发送 {len(pending)} 封，{len(readers) - len(pending)} 位读者已收到 (would send {len(pending)}; "
-                   f"{len(readers) - len(pending)} already sent) via {loaded.settings.mail.host}:"
-                   f"{loaded.settings.mail.port}", err=True)
+        click.echo(f"将发送 {len(pending)} 封，{len(skipped)} 位读者已收到 (would send {len(pending)}; "
+                   f"{len(skipped)} already sent) via {loaded.settings.mail.host}:{loaded.settings.mail.port}",
+                   err=True)
         return
     try:
-        delivery = guarded(context, lambda: mailing.send(loaded, pdf, readers, lambda line: click.echo(line, err=True)))
+        delivery = mailing.send(loaded, pdf, readers, lambda line: click.echo(line, err=True))
     except KeyboardInterrupt:  # PressGroup says it was interrupted; this says how to go on
         click.echo(resume_hint(mailing.log_path(pdf)), err=True)
         raise
@@ -327,39 +367,26 @@ def resume_hint(log: Path) -> str:
             f"those not yet sent; log: {display_path(log)})")
 
 
-def built_pdf(context: click.Context, target: Path) -> tuple[Path, Path]:
+def built_pdf(target: Path) -> tuple[Path, Path]:
     """The PDF a command works on, and the fonts folder: TARGET itself, or the built PDF of an issue folder."""
     if target.is_file():
         from press.fonts import default_fonts_dir
 
         return target, default_fonts_dir()
-    issue, pdf = issue_and_pdf(context, target)
+    issue, pdf = issue_and_pdf(target)
     if not pdf.is_file():
         raise PressError(f"{display_path(pdf)} 不存在，请先运行 press build {display_path(target)} "
                          "(the PDF is not built yet)")
     return pdf, issue.settings.fonts_dir
 
 
-def issue_and_pdf(context: click.Context, folder: Path):
+def issue_and_pdf(folder: Path):
     """An issue folder loaded, and where `press build` puts its PDF."""
     from press.build import DIST
     from press.load import load_issue
 
-    issue = guarded(context, lambda: load_issue(folder))
+    issue = load_issue(folder)
     return issue, DIST / issue.output_name
-
-
-def guarded(context: click.Context, action):
-    """Run an action; turn unexpected exceptions into one clear line (exit 1)."""
-    try:
-        return action()
-    except (PressError, click.exceptions.Exit, click.Abort):
-        raise
-    except Exception as error:
-        if context.obj.get("debug"):
-            raise
-        raise PressError(f"内部错误 (internal error): {type(error).__name__}: {error}\n"
-                         "Run again with `press --debug build …` for the traceback.") from error
 
 
 @main.command()
@@ -371,9 +398,8 @@ def guarded(context: click.Context, action):
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("--only", multiple=True, callback=check_ids, metavar="ID[,ID…]", help="Run only these checks.")
 @click.option("--skip", multiple=True, callback=check_ids, metavar="ID[,ID…]", help="Leave these checks out.")
-@click.pass_context
-def check(context: click.Context, pdf: Path, issue_folder: Path | None, output_format: str, as_json: bool,
-          only: tuple[str, ...], skip: tuple[str, ...]) -> None:
+def check(pdf: Path, issue_folder: Path | None, output_format: str, as_json: bool, only: tuple[str, ...],
+          skip: tuple[str, ...]) -> None:
     """Check a built PDF's page structure and typography (exit 1 if a check fails, 2 if unreadable).
 
     \b
@@ -391,7 +417,7 @@ def check(context: click.Context, pdf: Path, issue_folder: Path | None, output_f
             raise click.UsageError(f"--only {','.join(needing)} needs --issue (these checks compare with the source)")
     output_format = "json" if as_json else output_format
     try:
-        report = guarded(context, lambda: check_pdf(pdf, issue_folder, only, skip))
+        report = check_pdf(pdf, issue_folder, only, skip)
     except InputError as error:  # the PDF or the issue unreadable: still in the format a CI job reads
         if (shown := error_report(error, pdf, issue_folder, output_format)) is not None:
             click.echo(shown)
@@ -405,8 +431,7 @@ def check(context: click.Context, pdf: Path, issue_folder: Path | None, output_f
 @click.argument("issues", type=click.Path(file_okay=False, path_type=Path), default="issues", callback=absolute)
 @click.option("--from", "template", type=click.Path(file_okay=False, path_type=Path), default=None,
               callback=absolute, help="An issue whose articles (file names and sections) the new one follows.")
-@click.pass_context
-def new(context: click.Context, issues: Path, template: Path | None) -> None:
+def new(issues: Path, template: Path | None) -> None:
     """Start the next issue in ISSUES (default ./issues): issue.yaml and one article per section.
 
     \b
@@ -416,7 +441,7 @@ def new(context: click.Context, issues: Path, template: Path | None) -> None:
     """
     from press.new import new_issue
 
-    folder = guarded(context, lambda: new_issue(issues, template))
+    folder = new_issue(issues, template)
     click.echo(f"已新建 {folder}：year、number、date 已推进，请填写文章 (new issue: fill in its articles)", err=True)
     click.echo(str(folder))
 
@@ -424,8 +449,7 @@ def new(context: click.Context, issues: Path, template: Path | None) -> None:
 @main.command()
 @click.argument("issue", type=click.Path(file_okay=False, path_type=Path), callback=absolute)
 @click.option("--fix", is_flag=True, help="Correct in place what can be corrected safely.")
-@click.pass_context
-def lint(context: click.Context, issue: Path, fix: bool) -> None:
+def lint(issue: Path, fix: bool) -> None:
     """Check the text of an ISSUE folder for editorial slips (exit 1 if any remain).
 
     \b
@@ -436,9 +460,9 @@ def lint(context: click.Context, issue: Path, fix: bool) -> None:
     from press.lint import fix_issue, lint_issue
 
     if fix:
-        fixed, findings = guarded(context, lambda: fix_issue(issue))
+        fixed, findings = fix_issue(issue)
     else:
-        fixed, findings = 0, guarded(context, lambda: lint_issue(issue))
+        fixed, findings = 0, lint_issue(issue)
     for finding in findings:
         click.echo(str(finding))
     remaining = f"{len(findings)} 处待改 ({len(findings)} finding{'s' if len(findings) != 1 else ''})"

@@ -84,6 +84,12 @@ def printable_text(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+def internal_error(error: BaseException) -> str:
+    """The one line that names an unexpected error (a bug in press), e.g.
+    `内部错误 (internal error): KeyError: 'x'`: the command line, press watch and press build's workers say it so."""
+    return f"内部错误 (internal error): {type(error).__name__}: {printable_text(str(error))}"
+
+
 class PressError(click.ClickException):
     """A failure press explains in one message (exit status 1)."""
 

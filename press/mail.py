@@ -440,13 +440,24 @@ def send(issue: Issue, pdf: Path, readers: list[str], say: Callable[[str], None]
         return send_pending(issue, pdf, draft, readers, say, sleep)
 
 
+def unsent(issue: Issue, pdf: Path, readers: list[str]) -> tuple[list[str], tuple[str, ...]]:
+    """(the readers the send log does not hold for this issue's PDF yet, those it holds): whom a send would
+    reach, and whom it skips (press mail --send --dry-run lists the first)."""
+    return split_by_log(readers, already_sent(log_path(pdf), issue_id(issue, pdf)))
+
+
+def split_by_log(readers: list[str], done: set[str]) -> tuple[list[str], tuple[str, ...]]:
+    """(the readers whose address is not in `done`, those whose address is), each in the list's order."""
+    pending = [reader for reader in readers if parseaddr(reader)[1].lower() not in done]
+    return pending, tuple(reader for reader in readers if parseaddr(reader)[1].lower() in done)
+
+
 def send_pending(issue: Issue, pdf: Path, draft: EmailMessage, readers: list[str],
                  say: Callable[[str], None], sleep: Callable[[float], None]) -> Delivery:
     """Send the draft to each reader the log does not hold yet (the caller holds the log's lock)."""
     log = log_path(pdf)
     done = already_sent(log, issue_id(issue, pdf))
-    skipped = tuple(reader for reader in readers if parseaddr(reader)[1].lower() in done)
-    pending = [reader for reader in readers if parseaddr(reader)[1].lower() not in done]
+    pending, skipped = split_by_log(readers, done)
     interval = 60 / issue.settings.mail.per_minute
     sent, failed = [], []
     session = None

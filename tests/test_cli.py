@@ -105,3 +105,54 @@ def test_an_output_that_is_a_source_of_the_build_is_refused_before_the_layout(ma
         assert result.exit_code == 2, (target, result.output)
         assert "不能写入" in result.stderr and "排版完成" not in result.stderr
     assert {path: path.read_bytes() for path in folder.iterdir()} == sources
+
+
+@pytest.mark.parametrize("command, where", [
+    (["build", "{folder}"], "press.build.build"),
+    (["lint", "{folder}"], "press.lint.lint_issue"),
+    (["watch", "{folder}"], "press.watch.watch"),
+    (["new", "{issues}"], "press.new.new_issue"),
+    (["doctor"], "press.doctor.diagnose"),
+])
+def test_a_bug_in_any_command_is_one_internal_error_line_and_its_traceback_only_with_debug(
+        command, where, make_issue, monkeypatch):
+    import importlib
+
+    folder = make_issue({"a.md": article("标题", "正文。")})
+    module, name = where.rsplit(".", 1)
+
+    def broken(*args, **kwargs):
+        raise KeyError("a bug in press")
+
+    monkeypatch.setattr(importlib.import_module(module), name, broken)
+    arguments = [part.format(folder=folder, issues=folder.parent) for part in command]
+    result = CliRunner().invoke(main, arguments)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[-2:] == [
+        "Error: 内部错误 (internal error): KeyError: 'a bug in press'",
+        f"Run again with `press --debug {command[0]} …` for the traceback (and report it)."]
+    assert "Traceback" not in result.output
+    debugged = CliRunner().invoke(main, ["--debug", *arguments])
+    assert isinstance(debugged.exception, KeyError) and debugged.exit_code == 1
+
+
+def test_expected_errors_keep_their_message_and_exit_code_not_the_internal_one(make_issue, monkeypatch):
+    from press.errors import LayoutError
+
+    def cannot(*args, **kwargs):
+        raise LayoutError("脚注无法与引用同页 (a footnote cannot stay on its call's page)")
+
+    monkeypatch.setattr("press.build.build", cannot)
+    result = CliRunner().invoke(main, ["build", str(make_issue({"a.md": article("标题", "正文。")}))])
+    assert result.exit_code == 1
+    assert result.stderr == "Error: 脚注无法与引用同页 (a footnote cannot stay on its call's page)\n"
+
+
+def test_build_says_the_one_built_line(make_issue, tmp_path):
+    import re
+
+    folder = make_issue({"a.md": article("标题", "正文。")})
+    result = CliRunner().invoke(main, ["build", str(folder), "-o", str(tmp_path / "x.pdf")])
+    size = round((tmp_path / "x.pdf").stat().st_size / 1024)
+    line = rf"^已生成 \S*x\.pdf（3 页，{size} KB，\d+\.\d\d 秒）$"
+    assert re.search(line, result.stderr, re.MULTILINE), result.stderr

@@ -23,7 +23,7 @@ from press.build import build
 from press.cli import main
 from press.errors import InputError, PressError
 from press.load import load_issue
-from press.mail import accepted_log, already_sent, compose, issue_id, log_path, read_readers, ready, send
+from press.mail import accepted_log, already_sent, compose, issue_id, log_path, read_readers, ready, send, split_by_log
 from tests.conftest import IssueMaker
 
 READERS = ["张三 <zhang@example.org>", "li@example.org", "王五 <wang@example.net>", "zhao@example.com",
@@ -228,6 +228,13 @@ def test_dry_run_lists_who_would_get_it_and_sends_nothing(built_issue, inbox, tm
     assert inbox.received == []
     without_send = CliRunner().invoke(main, ["mail", str(folder), "--to", str(readers), "--dry-run"])
     assert without_send.exit_code == 2 and "go with --send" in without_send.stderr
+
+
+def test_the_readers_a_send_would_reach_are_those_whose_address_the_log_does_not_hold():
+    pending, skipped = split_by_log(READERS, {"li@example.org", "wang@example.net", "someone@else.org"})
+    assert pending == ["张三 <zhang@example.org>", "zhao@example.com", "qian@example.cn"]
+    assert skipped == ("li@example.org", "王五 <wang@example.net>")
+    assert split_by_log(["Zhang <ZHANG@Example.org>"], {"zhang@example.org"}) == ([], ("Zhang <ZHANG@Example.org>",))
 
 
 @pytest.mark.parametrize("text, message", [
