@@ -25,14 +25,14 @@ SETTLE_SECONDS = 0.02  # an editor's save can be several writes: wait until the 
 
 
 def watch(folder: Path, output: Path | None, say: Callable[[str], None],
-          keep_going: Callable[[], bool] = lambda: True) -> None:
-    """Build, then rebuild on every change until `keep_going()` is false."""
+          keep_going: Callable[[], bool] = lambda: True, draft: bool = False) -> None:
+    """Build, then rebuild on every change until `keep_going()` is false; each build a draft if `draft`."""
     folder = Path(folder)
     root = folder.parent.parent  # the loader's defaults until the settings are read
     roots = watched_roots(folder, root / "styles", root / "fonts")
     before = snapshot(roots)  # taken before each build, so a save during the build is not missed
     sections = SectionLayouts()  # unchanged sections keep their pages from one build to the next
-    roots, before = rebuild_and_follow(folder, output, say, roots, before, sections)
+    roots, before = rebuild_and_follow(folder, output, say, roots, before, sections, draft)
     while keep_going():
         time.sleep(POLL_SECONDS)
         after = snapshot(roots)
@@ -45,7 +45,7 @@ def watch(folder: Path, output: Path | None, say: Callable[[str], None],
                 break
             after = settled
         say(f"{clock()} {what_changed(before, after)}")
-        roots, before = rebuild_and_follow(folder, output, say, roots, after, sections)
+        roots, before = rebuild_and_follow(folder, output, say, roots, after, sections, draft)
 
 
 def what_changed(before: Snapshot, after: Snapshot) -> str:
@@ -57,23 +57,24 @@ def what_changed(before: Snapshot, after: Snapshot) -> str:
 
 
 def rebuild_and_follow(folder: Path, output: Path | None, say: Callable[[str], None],
-                       roots: list[Path], before: Snapshot, sections: SectionLayouts) -> tuple[list[Path], Snapshot]:
+                       roots: list[Path], before: Snapshot, sections: SectionLayouts,
+                       draft: bool = False) -> tuple[list[Path], Snapshot]:
     """Rebuild; if the settings name other style or fonts folders, watch those from now on.
 
     Files already watched keep the state seen before the build; files newly
     watched start from their state now.
     """
-    new_roots = rebuild(folder, output, say, roots, sections)
+    new_roots = rebuild(folder, output, say, roots, sections, draft)
     if new_roots == roots:
         return roots, before
     return new_roots, {path: before.get(path, state) for path, state in snapshot(new_roots).items()}
 
 
 def rebuild(folder: Path, output: Path | None, say: Callable[[str], None], roots: list[Path],
-            sections: SectionLayouts) -> list[Path]:
+            sections: SectionLayouts, draft: bool = False) -> list[Path]:
     """One build, reported in one line (or its problems); returns the roots to watch from now on."""
     try:
-        built = build(folder, output, lay_out=sections, drawings=sections.drawings)
+        built = build(folder, output, lay_out=sections, drawings=sections.drawings, draft=draft)
     except OutputError:  # the -o of the command line: no save mends it, so the watch ends (exit 2)
         raise
     except PressError as error:
@@ -85,7 +86,8 @@ def rebuild(folder: Path, output: Path | None, say: Callable[[str], None], roots
             f"{type(error).__name__}: {error}")
         return roots
     size = built.path.stat().st_size
-    say(f"{clock()} 已生成 {display_path(built.path)}（{len(built.layout.document.pages)} 页，"
+    say(f"{clock()} 已生成 {display_path(built.path)}（{'草稿，' if built.draft else ''}"
+        f"{len(built.layout.document.pages)} 页，"
         f"{size / 1024:.0f} KB，{built.seconds:.2f} 秒）")
     settings = built.issue.settings
     return watched_roots(folder, settings.styles_dir, settings.fonts_dir)
