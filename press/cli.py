@@ -52,6 +52,7 @@ def main(context: click.Context, debug: bool) -> None:
     Example:
       press build issues/2024-04          → dist/<slug>-2024-04.pdf
       press build issues/2024-04 -o x.pdf
+      press build --draft issues/2024-04  → every page marked 草稿 DRAFT, for proofreading
       press build --check issues/2024-04
       press watch issues/2024-04          → rebuilds on every save
       press build issues/*                → every issue, on every core
