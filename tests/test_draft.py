@@ -161,3 +161,18 @@ def test_watch_draft_marks_every_build(make_issue, tmp_path):
     said = []
     watch(folder, tmp_path / "watched.pdf", said.append, keep_going=lambda: False, draft=True)
     assert "（草稿，" in said[-1] and read_draft(tmp_path / "watched.pdf") is not None
+
+
+def test_pages_of_another_size_get_a_form_of_their_own_centred_on_them(make_issue, tmp_path, monkeypatch):
+    make_issue.use_sample_settings(css="@page cover { size: 250mm 320mm; }")
+    folder = make_issue.copy_sample()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    reader = PdfReader(build(folder, tmp_path / "sizes.pdf", draft=True).path)
+    named = []
+    for page in reader.pages:
+        name = re.search(rb"/(\w+) Do", contents(page)[-1].get_data()).group(1).decode()
+        form = page["/Resources"]["/XObject"][f"/{name}"].get_object()
+        assert [round(float(value)) for value in form["/BBox"]] == [round(float(value)) for value in page.trimbox]
+        named.append(name)
+    assert named[0] != named[1] and set(named[1:]) == {named[1]}
+    assert round(float(reader.pages[0].trimbox.width)) == round(250 * 72 / 25.4)
