@@ -176,3 +176,18 @@ def test_pages_of_another_size_get_a_form_of_their_own_centred_on_them(make_issu
         named.append(name)
     assert named[0] != named[1] and set(named[1:]) == {named[1]}
     assert round(float(reader.pages[0].trimbox.width)) == round(250 * 72 / 25.4)
+
+
+def test_many_issues_built_as_drafts_in_workers_are_each_a_draft(make_issue, tmp_path, monkeypatch):
+    from press.batch import build_many
+    from tests.conftest import article
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)  # the workers inherit it
+    folders = []
+    for number in (5, 6):
+        listed = f"year: 2024\nnumber: {number}\ndate: 2024-0{number}-01\narticles:\n  - a.md\n"
+        folders.append(make_issue({"a.md": article("标题", "正文。")}, listed, name=f"2024-0{number}"))
+    outcomes = build_many(folders, jobs=2, draft=True)
+    assert [outcome.status for outcome in outcomes] == [0, 0]
+    assert [read_draft(outcome.pdf) for outcome in outcomes] == [RECORDED, RECORDED]
