@@ -34,13 +34,13 @@ class Outcome:
     message: str = ""
 
 
-def build_one(folder: Path, then_check: bool) -> Outcome:
-    """Build (and optionally check) one issue in this process; never raises."""
+def build_one(folder: Path, then_check: bool, draft: bool = False) -> Outcome:
+    """Build (and optionally check) one issue in this process, as a draft if `draft`; never raises."""
     from press.build import build
 
     started = time.perf_counter()
     try:
-        built = build(folder)
+        built = build(folder, draft=draft)
         status, message = 0, ""
         if then_check:
             from press.check import check_pdf, report_text
@@ -84,25 +84,27 @@ def same_targets(folders: list[Path]) -> list[Problem]:
 
 
 def build_many(folders: list[Path], then_check: bool = False, jobs: int | None = None,
-               report: Callable[[int, int, Outcome], None] = lambda done, total, outcome: None) -> list[Outcome]:
-    """Build every folder with `jobs` worker processes (default: one per core); report each as it ends."""
+               report: Callable[[int, int, Outcome], None] = lambda done, total, outcome: None,
+               draft: bool = False) -> list[Outcome]:
+    """Build every folder (as drafts if `draft`) with `jobs` worker processes (default: one per core); report each
+    as it ends."""
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(folders)))
     outcomes: dict[Path, Outcome] = {}
-    for outcome in finished(folders, then_check, jobs):
+    for outcome in finished(folders, then_check, jobs, draft):
         outcomes[outcome.folder] = outcome
         report(len(outcomes), len(folders), outcome)
     return [outcomes[folder] for folder in folders]
 
 
-def finished(folders: list[Path], then_check: bool, jobs: int) -> Iterator[Outcome]:
+def finished(folders: list[Path], then_check: bool, jobs: int, draft: bool = False) -> Iterator[Outcome]:
     """Outcomes in the order the builds end."""
     if jobs == 1:
-        yield from (build_one(folder, then_check) for folder in folders)
+        yield from (build_one(folder, then_check, draft) for folder in folders)
         return
     # spawn, not fork: a forked copy of a process that has loaded Pango is not safe to use
     pool = ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), initializer=unwind_on_sigterm)
     try:
-        futures = [pool.submit(build_in_worker, folder, then_check) for folder in folders]
+        futures = [pool.submit(build_in_worker, folder, then_check, draft) for folder in folders]
         yield from (future.result() for future in as_completed(futures))
     except BaseException:  # Ctrl-C, SIGTERM: no build starts or ends after it
         workers = list((getattr(pool, "_processes", None) or {}).values())  # shutdown forgets them
@@ -114,11 +116,11 @@ def finished(folders: list[Path], then_check: bool, jobs: int) -> Iterator[Outco
         pool.shutdown(wait=True)
 
 
-def build_in_worker(folder: Path, then_check: bool) -> Outcome:
+def build_in_worker(folder: Path, then_check: bool, draft: bool = False) -> Outcome:
     """build_one in a worker process; stopped (SIGTERM, Ctrl-C), the worker ends once the build has unwound
     (the pool would otherwise go on to the next issue)."""
     try:
-        return build_one(folder, then_check)
+        return build_one(folder, then_check, draft)
     except BaseException:
         os._exit(1)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from press.atomic import as_named, refuse_unless_regular
+from press.draft import Draft, build_time
 from press.drawing import PageDrawings
 from press.errors import OutputError, display_path
 from press.images import JPEG_QUALITY
@@ -26,37 +27,45 @@ DIST = Path("dist")
 
 @dataclass
 class Built:
-    """A finished build: the issue, its layout, the PDF's path and the seconds taken."""
+    """A finished build: the issue, its layout, the PDF's path, the seconds taken, whether it is a draft."""
 
     issue: Issue
     layout: Layout
     path: Path
     seconds: float
+    draft: bool = False
 
     @property
     def line(self) -> str:
         """The line that says this PDF was built (see `built_line`)."""
-        return built_line(self.path, len(self.layout.document.pages), self.path.stat().st_size, self.seconds)
+        return built_line(self.path, len(self.layout.document.pages), self.path.stat().st_size, self.seconds,
+                          self.draft)
 
 
-def built_line(pdf: Path, pages: int, size: int, seconds: float) -> str:
+DRAFT_NOTE = "草稿，"  # in the line that says a draft was built
+
+
+def built_line(pdf: Path, pages: int, size: int, seconds: float, draft: bool = False) -> str:
     """The one line press build, watch, serve and a build of many issues say of a PDF they made:
-    `已生成 dist/x.pdf（12 页，344 KB，0.91 秒）`."""
-    return f"已生成 {display_path(pdf)}（{pages} 页，{size / 1024:.0f} KB，{seconds:.2f} 秒）"
+    `已生成 dist/x.pdf（12 页，344 KB，0.91 秒）`, `（草稿，12 页…）` for a draft."""
+    return (f"已生成 {display_path(pdf)}（{DRAFT_NOTE if draft else ''}{pages} 页，{size / 1024:.0f} KB，"
+            f"{seconds:.2f} 秒）")
 
 
 def build(folder: Path, output: Path | None = None,
           say: Callable[[str], None] = lambda message: None,
           lay_out: Callable[[Issue, str], Layout] = lay_out_verified,
-          drawings: PageDrawings | None = None) -> Built:
+          drawings: PageDrawings | None = None, draft: bool = False) -> Built:
     """Build one issue's PDF; raise InputError or LayoutError without touching the output, OutputError
     (before any layout) if the output may not be written.
 
     `lay_out` makes the verified layout (`press watch` passes one that keeps
     unchanged sections between builds, see press.sections); `drawings` keeps
-    the pages' drawings between builds (press.drawing).
+    the pages' drawings between builds (press.drawing); `draft` marks every
+    page as a draft built now (press.draft).
     """
     started = time.perf_counter()
+    when = build_time() if draft else None
     issue = load_issue(Path(folder))
     target = Path(output or DIST / issue.output_name)
     refuse_output(target, issue)
@@ -69,8 +78,9 @@ def build(folder: Path, output: Path | None = None,
         (f"（{len(layout.floated)} 幅图移至下页顶部，以免留白）" if layout.floated else ""))
     for note in photo_notes(layout):
         say(note)
-    write_pdf(layout, issue, target, drawings)
-    return Built(issue, layout, target, time.perf_counter() - started)
+    marked = Draft(when, f"{issue.settings.title} {issue.label_zh}") if when else None
+    write_pdf(layout, issue, target, drawings, marked)
+    return Built(issue, layout, target, time.perf_counter() - started, when is not None)
 
 
 def photo_notes(layout: Layout) -> list[str]:

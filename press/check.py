@@ -7,7 +7,9 @@ the PDF, the issue's files, its style's templates and fonts/.  Returns a
 rules are the page structure of `structure` and the typography measures of
 `measure`; rules that compare with the source run only when the issue is given.
 Reports are written as text, JSON (schema in `check-report.schema.json`) or
-GitHub Actions annotations.
+GitHub Actions annotations; each says when the PDF is a draft (press.draft),
+which passes the checks as its final build would, and which press mail refuses
+to send.
 """
 
 import json
@@ -16,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from press import budgets, figures, fill, linefit, measure, overlap, structure, tablewrap
+from press.draft import draft_time
 from press.errors import InputError, Problem, display_path
 from press.expected import expected_of
 from press.fonts import family_names
@@ -124,6 +127,7 @@ class Report:
     issue: Path | None
     checks: list[Check]
     not_run: list[dict] = field(default_factory=list)  # {"id", "reason"}
+    draft: str | None = None  # a draft's build time (ISO 8601), None for a PDF that is no draft
 
     @property
     def passed(self) -> bool:
@@ -161,7 +165,7 @@ def check_pdf(path: Path, issue_folder: Path | None = None, only: Iterable[str] 
             continue
         threshold = thresholds.get(rule.id, rule.threshold if rule.threshold is not None else settings.max_bytes)
         checks.append(judge(rule, rule.run(evidence), threshold))
-    return Report(Path(path), issue.folder if issue else None, checks, not_run)
+    return Report(Path(path), issue.folder if issue else None, checks, not_run, draft_time(reading.metadata))
 
 
 def read(path: Path, budget: budgets.Budget = budgets.BUDGET):
@@ -250,6 +254,9 @@ def summary(report: Report) -> str:
     needing = [item["id"] for item in report.not_run if item["reason"].startswith("needs")]
     if needing:
         line += f" Not run without --issue: {', '.join(needing)}."
+    if report.draft:
+        line += (f"\n草稿 (a draft, built {report.draft}): every page is marked 草稿 DRAFT; "
+                 "press mail --send refuses it (build it without --draft to send).")
     return line
 
 
@@ -258,7 +265,8 @@ def report_json(report: Report) -> str:
     checks = [{**asdict(check), "bar": check.bar} for check in report.checks]
     return json.dumps({"schema": SCHEMA, "pdf": display_path(report.pdf),
                        "issue": display_path(report.issue) if report.issue else None,
-                       "passed": report.passed, "checks": checks, "not_run": report.not_run},
+                       "passed": report.passed, "draft": report.draft, "checks": checks,
+                       "not_run": report.not_run},
                       ensure_ascii=False, indent=2)
 
 

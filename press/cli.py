@@ -67,6 +67,7 @@ def main(context: click.Context, debug: bool) -> None:
     Example:
       press build issues/2024-04          → dist/<slug>-2024-04.pdf
       press build issues/2024-04 -o x.pdf
+      press build --draft issues/2024-04  → every page marked 草稿 DRAFT, for proofreading
       press build --check issues/2024-04
       press watch issues/2024-04          → rebuilds on every save
       press serve issues/2024-04          → the pages in the browser, live
@@ -105,6 +106,10 @@ def absolute(context: click.Context, parameter: click.Parameter, value):
     return tuple(map(issue_folder, value)) if isinstance(value, tuple) else issue_folder(value)
 
 
+DRAFT_HELP = ("Mark every page as a draft for proofreading (草稿 DRAFT and the build time, drawn, not text); "
+              "press check says it is one, press mail --send refuses it.")
+
+
 @main.command()
 @click.argument("issues", nargs=-1, required=True, type=click.Path(path_type=Path), callback=absolute)
 @click.option("-o", "--output", type=OutputPath(dir_okay=False, path_type=Path),
@@ -115,19 +120,21 @@ def absolute(context: click.Context, parameter: click.Parameter, value):
                    "with -q the report is printed only then).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="With several issues: how many to build at once (default: one per core).")
-def build(issues: tuple[Path, ...], output: Path | None, quiet: bool, then_check: bool, jobs: int | None) -> None:
+@click.option("--draft", is_flag=True, help=DRAFT_HELP)
+def build(issues: tuple[Path, ...], output: Path | None, quiet: bool, then_check: bool, jobs: int | None,
+          draft: bool) -> None:
     """Build the PDF of each ISSUE folder, e.g. issues/2024-04 (or issues/* on every core)."""
     folders = issue_folders(issues, quiet)
     if len(folders) > 1:
         if output is not None:
             raise click.UsageError("-o/--output names one PDF: give one issue, or leave -o out")
-        build_many_issues(folders, quiet, then_check, jobs)
+        build_many_issues(folders, quiet, then_check, jobs, draft)
         return
     issue = folders[0]
     from press.build import build as run_build
 
     say = (lambda message: None) if quiet else (lambda message: click.echo(message, err=True))
-    built = run_build(issue, output, say)
+    built = run_build(issue, output, say, draft=draft)
     if not quiet:
         click.echo(built.line, err=True)
     click.echo(display_path(built.path))
@@ -161,7 +168,7 @@ def issue_folders(paths: tuple[Path, ...], quiet: bool) -> list[Path]:
     return folders
 
 
-def build_many_issues(folders: list[Path], quiet: bool, then_check: bool, jobs: int | None) -> None:
+def build_many_issues(folders: list[Path], quiet: bool, then_check: bool, jobs: int | None, draft: bool) -> None:
     """`press build A B C …`: all issues in worker processes, one progress line per finished issue."""
     import os
     import time
@@ -182,12 +189,12 @@ def build_many_issues(folders: list[Path], quiet: bool, then_check: bool, jobs: 
         if outcome.status == 0:
             if not quiet:
                 click.echo(f"{counter} ✓ {display_path(outcome.folder)} "
-                           f"{built_line(outcome.pdf, outcome.pages, outcome.size, outcome.seconds)}", err=True)
+                           f"{built_line(outcome.pdf, outcome.pages, outcome.size, outcome.seconds, draft)}", err=True)
             return
         failure = "输入有误 (bad input)" if outcome.status == 2 else "失败 (failed)"
         click.echo(f"{counter} ✗ {display_path(outcome.folder)} {failure}\n{outcome.message}", err=True)
 
-    outcomes = build_many(folders, then_check, jobs, progress)
+    outcomes = build_many(folders, then_check, jobs, progress, draft)
     for outcome in outcomes:
         if outcome.pdf is not None:
             click.echo(display_path(outcome.pdf))
@@ -204,7 +211,8 @@ def build_many_issues(folders: list[Path], quiet: bool, then_check: bool, jobs: 
 @click.argument("issue", type=click.Path(exists=True, file_okay=False, path_type=Path), callback=absolute)
 @click.option("-o", "--output", type=OutputPath(dir_okay=False, path_type=Path),
               help="Where to write the PDF (default: dist/<slug>-<year>-<number>.pdf).")
-def watch(issue: Path, output: Path | None) -> None:
+@click.option("--draft", is_flag=True, help=DRAFT_HELP)
+def watch(issue: Path, output: Path | None, draft: bool) -> None:
     """Build ISSUE, then rebuild it on every save until Ctrl-C.
 
     Fonts and templates stay loaded, so a rebuild takes well under a second.
@@ -213,12 +221,13 @@ def watch(issue: Path, output: Path | None) -> None:
     \b
     Example:
       press watch issues/2024-04
+      press watch --draft issues/2024-04  → every page marked 草稿 DRAFT, for proofreading
     """
     from press.watch import watch as run_watch
 
     click.echo(f"监视 {display_path(issue)} 及样式、字体；按 Ctrl-C 停止 (watching; Ctrl-C stops)", err=True)
     try:
-        run_watch(issue, output, lambda message: click.echo(message, err=True))
+        run_watch(issue, output, lambda message: click.echo(message, err=True), draft=draft)
     except KeyboardInterrupt:
         click.echo("已停止 (stopped)", err=True)
 
@@ -231,7 +240,8 @@ def watch(issue: Path, output: Path | None) -> None:
               help="Resolution of the page images.")
 @click.option("-o", "--output", type=OutputPath(dir_okay=False, path_type=Path),
               help="Where to write the PDF (default: dist/<slug>-<year>-<number>.pdf).")
-def serve(issue: Path, port: int, dpi: int, output: Path | None) -> None:
+@click.option("--draft", is_flag=True, help=DRAFT_HELP)
+def serve(issue: Path, port: int, dpi: int, output: Path | None, draft: bool) -> None:
     """Show ISSUE's pages in the browser (127.0.0.1 only), drawn again on every save until Ctrl-C.
 
     The same builds as press watch; a save that breaks the build shows its
@@ -249,7 +259,7 @@ def serve(issue: Path, port: int, dpi: int, output: Path | None) -> None:
                    "Ctrl-C stops)", err=True)
 
     try:
-        run_serve(issue, output, port, dpi, lambda message: click.echo(message, err=True), listening)
+        run_serve(issue, output, port, dpi, lambda message: click.echo(message, err=True), listening, draft)
     except KeyboardInterrupt:
         click.echo("已停止 (stopped)", err=True)
 
@@ -309,13 +319,14 @@ def mail(issue: Path, readers_file: Path | None, really_send: bool, dry_run: boo
       press mail issues/2024-04 --accept justify     → mail it although justify fails (recorded)
     """
     from press import mail as mailing
+    from press.draft import read_draft
 
     if (dry_run or readers_file) and not really_send:
         raise click.UsageError("--to and --dry-run go with --send (without it, press mail writes the draft)")
     loaded, pdf = issue_and_pdf(issue)
     if really_send and (error := mailing.no_sender(loaded)):
         raise error  # before anything is read or recorded: nothing can go without a sender
-    readiness = mailing.ready(loaded, pdf, readers_file, accept)
+    readiness = mailing.ready(loaded, pdf, readers_file, accept, sending=really_send)
     if readiness.reasons:
         raise PressError("不能发送 (will not send):\n" + "\n".join(f"  {reason}" for reason in readiness.reasons))
     if readiness.accepted and not dry_run:
@@ -332,6 +343,10 @@ def mail(issue: Path, readers_file: Path | None, really_send: bool, dry_run: boo
             click.echo(f"警告：发件人为占位地址 {mailing.PLACEHOLDER_SENDER} (warning: the draft's sender is a "
                        f"placeholder: add mail: from: to {display_path(loaded.folder.parent / SETTINGS_FILE)}, e.g. "
                        "from: 新材料监测快报 <newsletter@example.org>; press mail --send refuses without it)", err=True)
+        if built := read_draft(pdf):
+            click.echo(f"警告：附件 PDF 是校对用的草稿，生成于 {built} (warning: the attached PDF is a draft, "
+                       "every page marked 草稿 DRAFT; press mail --send refuses it: build it without --draft to send)",
+                       err=True)
         click.echo(f"已生成邮件草稿 (draft written): {mailing.subject(loaded)}", err=True)
         click.echo(display_path(draft))
         return

@@ -9,13 +9,15 @@ no larger than its box unless its drawing runs outside it), held to the file's n
 (`images.natural_size`) within DRAWN_SLACK.  The look: both are reduced to a small grey thumbnail, the
 PDF's as PDFium draws the picture (its mask and turning applied), the file's turned upright by its EXIF
 orientation, and compared cell by cell.  An SVG figure's text is compared by `text`; here it need only
-stand in its place and not be drawn larger than its file.
+stand in its place and not be drawn larger than its file.  A draft's marks (press.draft: one form drawn over
+the whole page, marked as a watermark artifact) stand in no figure's place.
 """
 
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from press.draft import draft_time
 from press.images import natural_size
 from press.measure import Failure, Measure
 
@@ -57,7 +59,7 @@ def figures(reading: "Reading", expected: "Expected") -> Measure:
     looks like its file."""
     places = {block: (page, top, bottom) for page in reading.pages
               for block, (top, bottom) in page.figure_boxes.items()}
-    drawn = drawings(reading.path, places) if reading.path else {}
+    drawn = drawings(reading.path, places, draft_time(reading.metadata) is not None) if reading.path else {}
     failures = []
     for figure in expected.figures:
         place = places.get(figure.ident)
@@ -93,9 +95,9 @@ def larger_than_natural(drawn: Drawn, path: Path) -> str:
     return ""
 
 
-def drawings(path: Path, places: dict) -> dict[str, Drawn]:
+def drawings(path: Path, places: dict, draft: bool = False) -> dict[str, Drawn]:
     """Block id → what is drawn in that figure's place (page objects whose middle lies between its picture's top
-    and its caption's), if anything."""
+    and its caption's), if anything; in a `draft`, its marks left out."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -109,6 +111,8 @@ def drawings(path: Path, places: dict) -> dict[str, Drawn]:
             page = document[index]
             height = page.get_height()
             for thing in page.get_objects(max_depth=1):
+                if draft and draft_mark(thing):
+                    continue
                 if (block := place_of(thing, blocks, height)) is not None:
                     found.setdefault(block, Drawn()).add(thing.get_bounds())
             for image in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=16):
@@ -118,6 +122,24 @@ def drawings(path: Path, places: dict) -> dict[str, Drawn]:
     finally:
         document.close()
     return found
+
+
+def draft_mark(thing) -> bool:
+    """Whether a page object (PDFium's) is a form drawn as an artifact, as press.draft draws a draft's marks."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    if thing.type != raw.FPDF_PAGEOBJ_FORM:
+        return False
+    for index in range(raw.FPDFPageObj_CountMarks(thing.raw)):
+        name = (raw.FPDF_WCHAR * 32)()
+        length = ctypes.c_ulong()
+        mark = raw.FPDFPageObj_GetMark(thing.raw, index)
+        if raw.FPDFPageObjMark_GetName(mark, name, ctypes.sizeof(name), ctypes.byref(length)) and \
+                bytes(name)[:max(length.value - 2, 0)].decode("utf-16-le") == "Artifact":
+            return True
+    return False
 
 
 def place_of(thing, blocks: list[tuple[str, float, float]], height: float) -> str | None:

@@ -5,7 +5,8 @@ such as 新材料监测快报 2024年第4期, a plain-text and an HTML body from
 style's mail templates (the highlights, 本期要目, with the cover inline), and
 the PDF attached under a Chinese file name (RFC 2231, plus the RFC 2047 name
 older clients read).  `ready` refuses a PDF that is older than its sources,
-fails `press check` or exceeds the size budget.  `send` delivers one copy per
+fails `press check` or exceeds the size budget, and, for sending, a draft
+(press build --draft, press.draft).  `send` delivers one copy per
 reader over SMTP, at a set rate, retrying temporary failures, and appends each
 delivered address to a log beside the PDF, so that a second run after an
 interruption sends to exactly those not yet sent; a log that cannot be written
@@ -30,6 +31,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 
+from press.draft import read_draft
 from press.errors import InputError, PressError, Problem, display_path
 from press.model import SETTINGS_DIGEST, SETTINGS_FILE, Issue
 from press.sources import snapshot, watched_roots
@@ -180,8 +182,10 @@ class Readiness:
     accepted: list = field(default_factory=list)  # press.check.Check, failing but accepted
 
 
-def ready(issue: Issue, pdf: Path, readers: Path | None = None, accept: Iterable[str] = ()) -> Readiness:
-    """Why the PDF must not be sent: missing, older than a source, failing a check, over budget.
+def ready(issue: Issue, pdf: Path, readers: Path | None = None, accept: Iterable[str] = (),
+          sending: bool = False) -> Readiness:
+    """Why the PDF must not be sent: missing, older than a source, failing a check, over budget; when `sending`
+    (not for the .eml draft), a draft (press build --draft).
 
     The mail templates, the reader list and the `mail:` block of newsletter.yaml are not sources of the PDF:
     editing them needs no rebuild.  newsletter.yaml counts as changed when what the PDF recorded of it at the
@@ -201,6 +205,9 @@ def ready(issue: Issue, pdf: Path, readers: Path | None = None, accept: Iterable
                    and Path(path).name not in (MAIL_TEXT, MAIL_HTML) and Path(path).resolve() not in not_sources)
     if newer:
         reasons.append(f"PDF 比源文件旧 (the PDF is older than {display_path(newer[0])}: run press build)")
+    if sending and (built := read_draft(pdf)):
+        reasons.append(f"PDF 是校对用的草稿，生成于 {built} (the PDF is a draft for proofreading, every page "
+                       "marked 草稿 DRAFT: run press build without --draft)")
     from press.structure import kilobytes
 
     if pdf.stat().st_size > issue.settings.check.max_bytes and "file-size" not in accept:

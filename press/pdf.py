@@ -5,7 +5,8 @@ beside the target and renames it into place only when complete, so a failed
 or interrupted build never leaves half a file or touches the previous PDF.
 While WeasyPrint writes, the finisher adds what it does not: page labels
 equal to the printed folios (封面 and 目录 before page 1) and the language,
-and it repacks the CJK fonts so that every viewer finds their glyphs.
+and it repacks the CJK fonts so that every viewer finds their glyphs.  A
+draft's pages get their marks there, after layout (press.draft).
 """
 
 from contextlib import nullcontext
@@ -16,6 +17,7 @@ import pydyf
 from press import subset_cache
 from press.atomic import replacing
 from press.cffpack import pack_cff_fonts
+from press.draft import Draft, Marks, mark_pages, marks
 from press.drawing import PageDrawings, replaying
 from press.layout import Layout, RefusedResource, refused
 from press.model import SETTINGS_DIGEST, Issue
@@ -23,17 +25,20 @@ from press.model import SETTINGS_DIGEST, Issue
 FRONT_LABELS = {"cover": "封面", "contents": "目录"}
 
 
-def write_pdf(layout: Layout, issue: Issue, target: Path, drawings: PageDrawings | None = None) -> Path:
+def write_pdf(layout: Layout, issue: Issue, target: Path, drawings: PageDrawings | None = None,
+              draft: Draft | None = None) -> Path:
     """Write the PDF to `target` atomically; return the target's path.
 
-    With `drawings` (press watch), pages drawn by an earlier write are replayed, not drawn again.
+    With `drawings` (press watch), pages drawn by an earlier write are replayed, not drawn again; with `draft`,
+    every page is marked as a draft (press.draft).
     """
     target = Path(target)
     subset_cache.install()
+    found = marks(draft, issue.settings.fonts_dir) if draft is not None else None
     try:
         with replacing(target) as stream, replaying(drawings) if drawings is not None else nullcontext():
             layout.document.write_pdf(stream, finisher=lambda doc, pdf: finish(layout, pdf, issue.settings.language,
-                                                                                issue.settings.digest))
+                                                                                issue.settings.digest, found))
             if layout.fetcher is not None and layout.fetcher.refused:  # skipped by WeasyPrint, still refused
                 raise refused(issue, layout.fetcher)
     except RefusedResource:  # an attachment outside the sandbox, asked for while writing
@@ -41,14 +46,16 @@ def write_pdf(layout: Layout, issue: Issue, target: Path, drawings: PageDrawings
     return target
 
 
-def finish(layout: Layout, pdf: pydyf.PDF, language: str, digest: str = "") -> None:
+def finish(layout: Layout, pdf: pydyf.PDF, language: str, digest: str = "", draft: Marks | None = None) -> None:
     """Add page labels and the document language (the newsletter's `language`) to the PDF's catalog, and the
-    hash of the settings it was built from to its info (`SETTINGS_DIGEST`: press mail compares it); pack the
-    CFF fonts (press.cffpack)."""
+    hash of the settings it was built from to its info (`SETTINGS_DIGEST`: press mail compares it); mark a
+    `draft`'s pages; pack the CFF fonts (press.cffpack)."""
     pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(page_labels(layout))})
     pdf.catalog["Lang"] = pydyf.String(language)
     if digest:
         pdf.info[SETTINGS_DIGEST] = pydyf.String(digest)
+    if draft is not None:
+        mark_pages(pdf, draft)
     pack_cff_fonts(pdf)
 
 

@@ -293,8 +293,9 @@ def server(pages: Pages, port: int) -> ThreadingHTTPServer:
 
 
 def serve(folder: Path, output: Path | None, port: int, dpi: int, say: Callable[[str], None],
-          listening: Callable[[str], None] = lambda url: None) -> None:
-    """Serve the issue's pages on 127.0.0.1:`port` and rebuild on every save until Ctrl-C (KeyboardInterrupt).
+          listening: Callable[[str], None] = lambda url: None, draft: bool = False) -> None:
+    """Serve the issue's pages on 127.0.0.1:`port` and rebuild on every save until Ctrl-C (KeyboardInterrupt);
+    each build a draft if `draft`.
 
     `listening` is told the page's URL once the server listens, before the first build.
     """
@@ -306,7 +307,7 @@ def serve(folder: Path, output: Path | None, port: int, dpi: int, say: Callable[
     thread.start()
     try:
         listening(f"http://{HOST}:{http.server_address[1]}/")
-        watch(folder, output, say, done=follower(pages, dpi, say))
+        watch(folder, output, say, done=follower(pages, dpi, say), draft=draft)
     finally:
         http.shutdown()
         http.server_close()

@@ -35,15 +35,15 @@ class Failed:
 
 def watch(folder: Path, output: Path | None, say: Callable[[str], None],
           keep_going: Callable[[], bool] = lambda: True,
-          done: Callable[[Built | Failed], None] = lambda outcome: None) -> None:
+          done: Callable[[Built | Failed], None] = lambda outcome: None, draft: bool = False) -> None:
     """Build, then rebuild on every change until `keep_going()` is false; each build's outcome goes to `done`
-    (press serve draws its pages)."""
+    (press serve draws its pages); each build a draft if `draft`."""
     folder = Path(folder)
     root = folder.parent.parent  # the loader's defaults until the settings are read
     roots = watched_roots(folder, root / "styles", root / "fonts")
     before = snapshot(roots)  # taken before each build, so a save during the build is not missed
     sections = SectionLayouts()  # unchanged sections keep their pages from one build to the next
-    roots, before = rebuild_and_follow(folder, output, say, roots, before, sections, done)
+    roots, before = rebuild_and_follow(folder, output, say, roots, before, sections, done, draft)
     while keep_going():
         time.sleep(POLL_SECONDS)
         after = snapshot(roots)
@@ -56,7 +56,7 @@ def watch(folder: Path, output: Path | None, say: Callable[[str], None],
                 break
             after = settled
         say(f"{clock()} {what_changed(before, after)}")
-        roots, before = rebuild_and_follow(folder, output, say, roots, after, sections, done)
+        roots, before = rebuild_and_follow(folder, output, say, roots, after, sections, done, draft)
 
 
 def what_changed(before: Snapshot, after: Snapshot) -> str:
@@ -69,24 +69,25 @@ def what_changed(before: Snapshot, after: Snapshot) -> str:
 
 def rebuild_and_follow(folder: Path, output: Path | None, say: Callable[[str], None], roots: list[Path],
                        before: Snapshot, sections: SectionLayouts,
-                       done: Callable[[Built | Failed], None]) -> tuple[list[Path], Snapshot]:
+                       done: Callable[[Built | Failed], None], draft: bool = False) -> tuple[list[Path], Snapshot]:
     """Rebuild; if the settings name other style or fonts folders, watch those from now on.
 
     Files already watched keep the state seen before the build; files newly
     watched start from their state now.
     """
-    new_roots = rebuild(folder, output, say, roots, sections, done)
+    new_roots = rebuild(folder, output, say, roots, sections, done, draft)
     if new_roots == roots:
         return roots, before
     return new_roots, {path: before.get(path, state) for path, state in snapshot(new_roots).items()}
 
 
 def rebuild(folder: Path, output: Path | None, say: Callable[[str], None], roots: list[Path],
-            sections: SectionLayouts, done: Callable[[Built | Failed], None] = lambda outcome: None) -> list[Path]:
-    """One build, reported in one line (or its problems) and handed to `done`; returns the roots to watch from now
-    on."""
+            sections: SectionLayouts, done: Callable[[Built | Failed], None] = lambda outcome: None,
+            draft: bool = False) -> list[Path]:
+    """One build (a draft if `draft`), reported in one line (or its problems) and handed to `done`; returns the
+    roots to watch from now on."""
     try:
-        built = build(folder, output, lay_out=sections, drawings=sections.drawings)
+        built = build(folder, output, lay_out=sections, drawings=sections.drawings, draft=draft)
     except OutputError:  # the -o of the command line: no save mends it, so the watch ends (exit 2)
         raise
     except Exception as error:  # the input's problems; or a bug, which a watcher outlives to the next save

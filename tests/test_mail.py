@@ -831,3 +831,29 @@ def test_a_run_that_opened_the_lock_as_the_holder_removed_it_locks_the_new_file(
         with real_open(lock, "a") as other, pytest.raises(BlockingIOError):  # C, at the name: refused
             fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
     assert not lock.exists()
+
+
+def test_a_draft_is_refused_for_sending_and_for_a_dry_run_and_its_eml_says_it_is_one(built_issue, inbox, tmp_path,
+                                                                                      monkeypatch):
+    _, folder, pdf, readers = ready_to_send(built_issue, inbox, tmp_path, monkeypatch)
+    final, status = pdf.read_bytes(), pdf.stat()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714629807")
+    try:
+        build(folder, pdf, draft=True)
+        sending = CliRunner().invoke(main, ["mail", str(folder), "--send", "--to", str(readers)])
+        dry_run = CliRunner().invoke(main, ["mail", str(folder), "--send", "--to", str(readers), "--dry-run"])
+        eml = CliRunner().invoke(main, ["mail", str(folder)])
+        reasons = ready(load_issue(folder), pdf, sending=True).reasons
+    finally:
+        pdf.write_bytes(final)
+        os.utime(pdf, ns=(status.st_atime_ns, status.st_mtime_ns))
+    refusal = "PDF 是校对用的草稿，生成于 2024-05-02T06:03:27+00:00 (the PDF is a draft for proofreading"
+    for refused in (sending, dry_run):
+        assert refused.exit_code == 1, refused.output
+        assert "不能发送 (will not send)" in refused.stderr and refusal in refused.stderr
+        assert "Traceback" not in refused.output
+    assert dry_run.stdout == "" and inbox.received == [] and inbox.asked == [] and not log_path(pdf).exists()
+    assert reasons == [next(line.strip() for line in sending.stderr.splitlines() if refusal in line)]
+    assert eml.exit_code == 0, eml.output
+    assert "warning: the attached PDF is a draft" in eml.stderr
+    assert pdf.with_suffix(".eml").is_file()
