@@ -69,7 +69,8 @@ def build(folder: Path, output: Path | None = None,
     issue = load_issue(Path(folder))
     target = Path(output or DIST / issue.output_name)
     refuse_output(target, issue)
-    say(f"已读取 {issue.settings.title} {issue.label_zh}：{len(issue.articles)} 篇文章，"
+    note = "卷首语，" if issue.note else ""
+    say(f"已读取 {issue.settings.title} {issue.label_zh}：{note}{len(issue.articles)} 篇文章，"
         f"{len(issue.footnotes)} 条脚注")
     html = render_html(issue)
     layout = lay_out(issue, html)

@@ -26,6 +26,7 @@ from press.model import SETTINGS_FILE, Issue
 from press.render import render_html
 
 PREVIEW = 16  # characters of a chunk quoted in messages
+TITLE_CLASSES = {"article-title", "issue-note-title", "byline"}  # text the template adds to an article or the note
 Source = Place  # where a chunk, a heading or a footnote is written
 
 
@@ -82,6 +83,7 @@ class Expected:
     subject: str = ""  # the document's subject (the template's description), "" when it sets none
     figures: list[Figure] = field(default_factory=list)
     settings_file: Path | None = None  # newsletter.yaml, where the settings the cover prints are written
+    note: Heading | None = None  # the issue's editor's note (editor-note.md): listed first, bookmarked, on page 1
 
 
 def letters(text: str) -> str:
@@ -91,7 +93,7 @@ def letters(text: str) -> str:
 
 def expected_of(issue: Issue) -> Expected:
     """Everything the issue's PDF must show, from the issue alone."""
-    by_ident = {article.ident: article for article in issue.articles}
+    by_ident = {article.ident: article for article in issue.pieces}
     sections = [Heading(section.ident, section.name,
                         Source(section.articles[0].path, section.articles[0].section_line),
                         first_article=section.articles[0].ident)
@@ -99,7 +101,9 @@ def expected_of(issue: Issue) -> Expected:
     articles = [Heading(article.ident, article.title, Source(article.path, article.title_line),
                         article.section) for article in issue.articles]
     footnotes = [(note.number, letters(note.text), Source(article.path, note.line))
-                 for article in issue.articles for note in article.footnotes]
+                 for article in issue.pieces for note in article.footnotes]
+    note = Heading(issue.note.ident, issue.note.title, Source(issue.note.path, issue.note.title_line)) \
+        if issue.note else None
     html = render_html(issue)
     reader = BodyReader(issue, by_ident, {section.ident: section.source for section in sections})
     reader.feed(html)
@@ -116,7 +120,8 @@ def expected_of(issue: Issue) -> Expected:
                     running=(letters(settings.title), letters(issue.label_zh)),
                     highlights=[heading for heading in articles if heading.ident in highlighted],
                     figures=reader.figures,
-                    subject=head.meta.get("description", ""), settings_file=issue.folder.parent / SETTINGS_FILE)
+                    subject=head.meta.get("description", ""), settings_file=issue.folder.parent / SETTINGS_FILE,
+                    note=note)
 
 
 class HeadReader(HTMLParser):
@@ -246,7 +251,7 @@ class BodyReader(HTMLParser):
                 source = Source(article.path, block[1])
         elif "section-title" in classes and self.section:
             source = self.sections[self.section]
-        elif ("article-title" in classes or "byline" in classes) and self.article in self.articles:
+        elif TITLE_CLASSES & set(classes) and self.article in self.articles:
             article = self.articles[self.article]
             source = Source(article.path, article.title_line)
         if source is None:

@@ -338,7 +338,7 @@ def block_to_push(issue: Issue, layout: "Layout", note: Footnote) -> str | None:
 
 def unplaceable(issue: Issue, layout: "Layout", note: Footnote) -> LayoutError:
     """The error for a footnote whose text press cannot keep on its call's page, at the note's source line."""
-    article = next((article for article in issue.articles if note in article.footnotes), None)
+    article = next((article for article in issue.pieces if note in article.footnotes), None)
     where = f"{display_path(article.path)}:{note.line}: " if article else ""
     page = layout.page_of(ids.call_id(note.number))
     if page is None:

@@ -322,9 +322,9 @@ def wide_blocks(issue: Issue, layout: "Layout") -> list[tuple]:
 def wide_boxes(issue: Issue, layout: "Layout"):
     """(id, article, source line, kind, excess, element) for each block or note box wider than the text block."""
     sources = {block: (article, ids.block_source(block)[1])
-               for article in issue.articles for block in article.blocks}
+               for article in issue.pieces for block in article.blocks}
     sources |= {ids.note_id(note.number): (article, note.line)
-                for article in issue.articles for note in article.footnotes}
+                for article in issue.pieces for note in article.footnotes}
     seen: set[str] = set()
     for page in layout.document.pages:
         page_box = page._page_box

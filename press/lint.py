@@ -27,7 +27,7 @@ from press.cjk import is_han, is_latin, needs_space
 from press.dialect import parser
 from press.errors import InputError, Kind, Problem
 from press.load import article_names, load_issue
-from press.model import ISSUE_FILE, SETTINGS_FILE
+from press.model import ISSUE_FILE, NOTE_FILE, SETTINGS_FILE
 from press.prose import (
     MARK,
     PROSE_FIELDS,
@@ -567,9 +567,11 @@ def load_findings(folder: Path) -> list[Finding]:
 
 
 def article_paths(folder: Path) -> list[Path]:
-    """The article files issue.yaml lists, in order (the issue has loaded)."""
+    """The files of the issue's text in reading order (the issue has loaded): the editor's note if there is one,
+    then the article files issue.yaml lists."""
     meta, lines = read_yaml(folder / ISSUE_FILE, Problems())
-    return [folder / name for name, _ in article_names(folder, meta, lines, Problems())]
+    note = [folder / NOTE_FILE] if (folder / NOTE_FILE).is_file() else []
+    return note + [folder / name for name, _ in article_names(folder, meta, lines, Problems())]
 
 
 def lint_issue(folder: Path) -> list[Finding]:

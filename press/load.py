@@ -9,6 +9,7 @@ once as an `InputError`; nothing is rendered from input with problems.
 import datetime as dt
 import os
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,8 @@ from press.imagefiles import check_image, check_svg_text, picture_size
 from press.markup import Markup, to_html, with_picture_sizes
 from press.model import (
     ISSUE_FILE,
+    NOTE_FILE,
+    NOTE_TITLE,
     SETTINGS_FILE,
     Article,
     Issue,
@@ -49,6 +52,10 @@ ISSUE_SCHEMA = {
     "date": Field(dt.date, doc="publication date (YYYY-MM-DD)"),
     "articles": Field(list, doc="the article files, in order"),
 }
+NOTE_SCHEMA = {  # the front matter of the editor's note (NOTE_FILE), which may have none
+    "title": Field(str, required=False, doc=f"the note's title (default {NOTE_TITLE})"),
+    "byline": Field(str, required=False, doc="its signature, printed flush right, e.g. 本刊编辑部"),
+}
 ARTICLE_SCHEMA = {
     "title": Field(str, doc="article title"),
     "section": Field(str, doc="one of the newsletter's sections"),
@@ -71,7 +78,8 @@ def load_issue(folder: Path) -> Issue:
     meta, lines = read_yaml(folder / ISSUE_FILE, problems)
     validate(meta, lines, ISSUE_SCHEMA, folder / ISSUE_FILE, problems)
     names = article_names(folder, meta, lines, problems)
-    articles = load_articles(folder, names, settings, problems)
+    note = load_note(folder / NOTE_FILE, settings, problems)
+    articles = load_articles(folder, names, settings, problems, 1 + len(note.footnotes) if note else 1)
     check_numbers(meta, lines, folder / ISSUE_FILE, problems)
     if settings:
         check_section_order(articles, settings, folder / ISSUE_FILE, lines, problems)
@@ -79,7 +87,7 @@ def load_issue(folder: Path) -> Issue:
         raise InputError(problems)
     return Issue(settings=settings, folder=folder.resolve(), year=meta["year"],
                  number=meta["number"], date=meta["date"], articles=tuple(articles),
-                 sections=group_sections(tuple(articles)))
+                 sections=group_sections(tuple(articles)), note=note)
 
 
 def check_numbers(meta: Any, lines: dict[str, int], path: Path, problems: Problems) -> None:
@@ -103,7 +111,7 @@ def article_names(folder: Path, meta: Any, lines: dict[str, int],
         return []
     names: list[tuple[str, int]] = []
     seen: dict[str, int] = {}
-    unlisted = [path.name for path in sorted(folder.glob("*.md")) if path.name not in listed]
+    unlisted = [path.name for path in sorted(folder.glob("*.md")) if path.name not in listed and path.name != NOTE_FILE]
     meant: set[str] = set()  # unlisted files a misspelt name stands for: not reported again as unlisted
     for index, name in enumerate(listed):
         line = lines.get(f"articles[{index}]", lines.get("articles", 0))
@@ -116,6 +124,10 @@ def article_names(folder: Path, meta: Any, lines: dict[str, int],
         elif reason := not_a_source(Path(name)):
             problems.add(issue_path, line, 1, f"文章 {name} {reason[0]}，请改名 (the article's name {reason[1]}: "
                          "press watch and press mail would not count it; rename it)")
+        elif name == NOTE_FILE:
+            problems.add(issue_path, line, 1, f"{NOTE_FILE} 是卷首语，自动印在第一个栏目之前，不列入 articles "
+                         "(the editor's note is printed before the first section by itself: leave it out of "
+                         "articles)")
         elif name in seen:
             problems.add(issue_path, line, 1, f"文章 {name} 重复列出，首次在第 {seen[name]} 行 (listed twice)")
         elif not os.path.exists(folder / name) and (guess := closest_file(name, unlisted)):
@@ -131,8 +143,12 @@ def article_names(folder: Path, meta: Any, lines: dict[str, int],
             seen[name] = line
             names.append((name, line))
     for path in sorted(folder.glob("*.md")):
-        if path.name not in seen and path.name not in listed and path.name not in meant:
-            problems.add(path, 1, 1, "文章未列入 issue.yaml 的 articles (article not listed in issue.yaml)")
+        if path.name not in seen and path.name not in listed and path.name not in meant and path.name != NOTE_FILE:
+            note = closest(path.stem, [Path(NOTE_FILE).stem], cutoff=0.75)  # editor_note.md, editor-notes.md
+            hint = (f"；若是卷首语，请命名为 {NOTE_FILE}", f"; if it is the editor's note, name it {NOTE_FILE}") \
+                if note else ("", "")
+            problems.add(path, 1, 1, f"文章未列入 issue.yaml 的 articles{hint[0]} (article not listed in "
+                         f"issue.yaml{hint[1]})")
     return names
 
 
@@ -145,16 +161,49 @@ def closest_file(name: str, candidates: list[str]) -> str | None:
 
 
 def load_articles(folder: Path, names: list[tuple[str, int]], settings: Settings | None,
-                  problems: Problems) -> list[Article]:
-    """Every listed article, footnotes numbered through the issue."""
+                  problems: Problems, next_number: int = 1) -> list[Article]:
+    """Every listed article, footnotes numbered through the issue from `next_number`."""
     articles = []
-    next_number = 1
     for name, _ in names:
         article = load_article(folder / name, settings, next_number, problems)
         if article:
             articles.append(article)
             next_number += len(article.footnotes)
     return articles
+
+
+def load_note(path: Path, settings: Settings | None, problems: Problems) -> Article | None:
+    """The issue's editor's note (NOTE_FILE), if the folder has one: like an article, but of no section, its front
+    matter optional (NOTE_SCHEMA), its footnotes numbered first."""
+    if not os.path.lexists(path):
+        return None
+    if not inside(path, path.parent):
+        problems.add(path, 1, 1, f"{NOTE_FILE} 链接到本期目录以外，拒绝读取 "
+                     "(the editor's note links outside the issue folder: refused)")
+        return None
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    match = FRONT_MATTER.match(text)
+    if not match and FRONT_MATTER_OPEN.match(text):
+        last = last_field_line(text)
+        problems.add(path, 1, 1, f"开头的 YAML 信息块没有结束：请在第 {last} 行之后加一行 --- (the front matter is "
+                     f"not closed: add a line --- after line {last}, its last field, before the text)")
+        return None
+    if settings:
+        check_characters(path, text, settings, problems)
+    meta, lines = read_yaml(path, problems, match.group(1) or "", line_offset=1) if match else ({}, {})
+    if meta is None and not lines:  # a front matter of no fields: the defaults
+        meta = {}
+    if not validate(meta, lines, NOTE_SCHEMA, path, problems, first_line=1):
+        return None
+    for name in ("title", "byline"):
+        if isinstance(meta.get(name), str):
+            check_field(path, name, meta[name], lines.get(name, 1), settings, problems)
+    body = load_body(path, text, match.end() if match else 0, settings, 1, problems)
+    return Article(ident=body.ident, path=path.resolve(), title=meta.get("title", NOTE_TITLE).strip(), section="",
+                   body_html=body.html, footnotes=tuple(body.markup.footnotes), byline=meta.get("byline"),
+                   title_line=lines.get("title", 1), blocks=tuple(body.markup.blocks))
 
 
 def load_article(path: Path, settings: Settings | None, first_footnote: int,
@@ -187,9 +236,31 @@ def load_article(path: Path, settings: Settings | None, first_footnote: int,
         else:
             problems.add(path, lines["section"], 1, f"未知栏目 {meta['section']} (unknown section; "
                          f"known: {'、'.join(settings.sections)})")
-    body_offset = text[: match.end()].count("\n")
+    body = load_body(path, text, match.end(), settings, first_footnote, problems)
+    return Article(ident=body.ident, path=path.resolve(), title=meta["title"].strip(),
+                   section=meta["section"], body_html=body.html,
+                   footnotes=tuple(body.markup.footnotes), byline=meta.get("byline"),
+                   highlight=meta.get("highlight", False), title_line=lines.get("title", 1),
+                   section_line=lines.get("section", 1),
+                   blocks=tuple(body.markup.blocks))
+
+
+@dataclass(frozen=True)
+class Body:
+    """An article's (or the editor's note's) Markdown body read: its id, its markup, its HTML with picture sizes."""
+
+    ident: str
+    markup: Markup
+    html: str
+
+
+def load_body(path: Path, text: str, start: int, settings: Settings | None, first_footnote: int,
+              problems: Problems) -> Body:
+    """The Markdown of a file from offset `start` (after its front matter): converted, its problems, images and
+    characters reported at their lines."""
+    body_offset = text[:start].count("\n")
     ident = ids.article_id(path.stem)
-    markup = article_markup(text[match.end():], first_footnote, body_offset, ident)
+    markup = article_markup(text[start:], first_footnote, body_offset, ident)
     for line, column, message, kind in markup.problems:
         problems.add(path, line, column, message, kind)
     if settings:
@@ -201,12 +272,7 @@ def load_article(path: Path, settings: Settings | None, first_footnote: int,
                 check_svg_text(path, unquote(src), line, settings, problems)
             if size := picture_size(path.parent / unquote(src)):
                 sizes[src] = size
-    return Article(ident=ident, path=path.resolve(), title=meta["title"].strip(),
-                   section=meta["section"], body_html=with_picture_sizes(markup.html, sizes),
-                   footnotes=tuple(markup.footnotes), byline=meta.get("byline"),
-                   highlight=meta.get("highlight", False), title_line=lines.get("title", 1),
-                   section_line=lines.get("section", 1),
-                   blocks=tuple(markup.blocks))
+    return Body(ident, markup, with_picture_sizes(markup.html, sizes))
 
 
 def last_field_line(text: str) -> int:

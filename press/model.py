@@ -43,6 +43,8 @@ STYLESHEET = "style.css"  # in the style's folder
 SETTINGS_FILE = "newsletter.yaml"  # beside the issue folders
 SETTINGS_DIGEST = "PressSettingsDigest"  # the key of Settings.digest in a PDF's info dictionary
 ISSUE_FILE = "issue.yaml"  # in each issue's folder
+NOTE_FILE = "editor-note.md"  # in an issue's folder, optional: the issue-wide editor's note (卷首语)
+NOTE_TITLE = "卷首语"  # the note's title when its front matter names none
 
 
 def output_name(slug: str, year: int, number: int) -> str:
@@ -123,6 +125,12 @@ class Issue:
     date: date
     articles: tuple[Article, ...]
     sections: tuple[Section, ...] = field(default=())
+    note: Article | None = None  # the issue-wide editor's note (NOTE_FILE): an Article of no section, before them
+
+    @property
+    def pieces(self) -> tuple[Article, ...]:
+        """What the body prints, in reading order: the editor's note (if any), then the articles."""
+        return ((self.note,) if self.note else ()) + self.articles
 
     @property
     def label(self) -> str:
@@ -141,13 +149,13 @@ class Issue:
 
     @property
     def footnotes(self) -> tuple[Footnote, ...]:
-        """Every footnote of the issue, in number order."""
-        return tuple(note for article in self.articles for note in article.footnotes)
+        """Every footnote of the issue (the editor's note's first), in number order."""
+        return tuple(note for article in self.pieces for note in article.footnotes)
 
     @property
     def blocks(self) -> tuple[str, ...]:
-        """Every article's block ids, in reading order."""
-        return tuple(block for article in self.articles for block in article.blocks)
+        """Every block id of the body (the editor's note's, then the articles'), in reading order."""
+        return tuple(block for article in self.pieces for block in article.blocks)
 
     @property
     def output_name(self) -> str:

@@ -120,10 +120,14 @@ class SectionLayouts:
 
 
 def section_elements(document: HTML, issue: Issue) -> list[tuple[str, ET.Element]] | None:
-    """(id, element) of each section of the issue in the HTML, in order; None if the template has no such elements."""
-    wanted = [section.ident for section in issue.sections]
+    """(id, element) of each section of the issue in the HTML, in order, the editor's note first as a section of its
+    own; None if the template has no such elements."""
+    wanted = ([issue.note.ident] if issue.note else []) + [section.ident for section in issue.sections]
     found = {node.get("id"): node for node in document.etree_element.iter() if node.get("id") in wanted}
     if not wanted or len(found) != len(wanted):
+        return None
+    parents = {parent for parent in document.etree_element.iter() for child in parent if child in found.values()}
+    if len(parents) != 1:  # laid out apart, they must be siblings (a template may put the note elsewhere)
         return None
     return [(ident, found[ident]) for ident in wanted]
 

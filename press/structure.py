@@ -17,7 +17,7 @@ from datetime import date
 from itertools import pairwise
 
 from press import ids
-from press.expected import Chunk, Expected, Source, letters
+from press.expected import Chunk, Expected, Heading, Source, letters
 from press.measure import Failure, Measure, body_pages
 from press.model import CheckSettings
 from press.pdfimages import embedded_images
@@ -194,7 +194,7 @@ def printed_number(page: Page) -> str:
 def toc_page(evidence: Evidence) -> Measure:
     """Every contents entry names the page its title stands on; with the source, every article has one."""
     reading, failures, counted = evidence.reading, [], 0
-    sources = {letters(a.title): a.source for a in evidence.expected.articles} if evidence.expected else {}
+    sources = {letters(a.title): a.source for a in pieces(evidence.expected)} if evidence.expected else {}
     listed = set()
     headings = Headings(reading)
     for contents in contents_pages(reading):
@@ -210,10 +210,16 @@ def toc_page(evidence: Evidence) -> Measure:
                 failures.append(Failure(contents.label, f"“{title}”: the contents say page {number}, the title "
                                  f"stands on page {printed_number(page)}", source))
     if evidence.expected:
-        for article in evidence.expected.articles:
+        for article in pieces(evidence.expected):
             if letters(article.title) not in listed:
-                failures.append(Failure("", f"“{article.title}” is missing from the contents", article.source))
+                what = "the editor's note " if article is evidence.expected.note else ""
+                failures.append(Failure("", f"{what}“{article.title}” is missing from the contents", article.source))
     return Measure("toc-page", len(failures), counted, failures)
+
+
+def pieces(expected: Expected) -> list[Heading]:
+    """What the contents list and the body prints under a title: the editor's note (if any), then the articles."""
+    return ([expected.note] if expected.note else []) + expected.articles
 
 
 def article_order(evidence: Evidence) -> Measure:
@@ -221,6 +227,12 @@ def article_order(evidence: Evidence) -> Measure:
     reading, failures = evidence.reading, []
     articles = evidence.expected.articles
     found = article_pages(evidence)
+    note = evidence.expected.note
+    if note and found[note.ident] is None:
+        failures.append(Failure("", f"“{note.title}”: the editor's note's title is not in the body", note.source))
+    elif note and articles and found[articles[0].ident] and found[articles[0].ident].index < found[note.ident].index:
+        failures.append(Failure(found[note.ident].label, f"the editor's note “{note.title}” stands after the first "
+                                f"article (page {found[articles[0].ident].label})", note.source))
     for article in articles:
         if found[article.ident] is None:
             failures.append(Failure("", f"“{article.title}”: this article's title is not in the body",
@@ -240,9 +252,10 @@ def article_order(evidence: Evidence) -> Measure:
 
 
 def article_pages(evidence: Evidence) -> dict[str, Page | None]:
-    """Each article's (ident's) page: the heading that reads its title, taken in the order of issue.yaml."""
+    """Each article's (ident's) page: the heading that reads its title, taken in the order of issue.yaml, after the
+    editor's note's (which is there too)."""
     headings = Headings(evidence.reading)
-    return {article.ident: headings.take(article.title) for article in evidence.expected.articles}
+    return {article.ident: headings.take(article.title) for article in pieces(evidence.expected)}
 
 
 def section_headings(evidence: Evidence) -> Measure:
@@ -276,20 +289,22 @@ def bookmarks(evidence: Evidence) -> Measure:
     counted = len(reading.outline)
     if evidence.expected:
         marks = Counter((level, letters(title)) for level, title, _ in reading.outline)
-        wanted = [(1, section) for section in evidence.expected.sections]
+        wanted = [(1, evidence.expected.note)] if evidence.expected.note else []
+        wanted += [(1, section) for section in evidence.expected.sections]
         wanted += [(2, article) for article in evidence.expected.articles]
         counted = len(wanted)
         for level, heading in wanted:
             key = (level, letters(heading.title))
             if marks[key] == 0:
                 page = find_heading(reading, heading.title)
-                kind = "section" if level == 1 else "article"
+                kind = "editor's note" if heading is evidence.expected.note else "section" if level == 1 else "article"
                 failures.append(Failure(page.label if page else "", f"no bookmark for the {kind} “{heading.title}”",
                                  heading.source))
             marks[key] -= 1
         titles = {(level, letters(title)): title for level, title, _ in reading.outline}
         extra = [titles[key] + f"” (level {key[0]}" for key, count in marks.items() if count > 0]
-        failures += [Failure("", f"bookmark “{title}) matches no section or article") for title in extra]
+        failures += [Failure("", f"bookmark “{title}) matches no section, article or editor's note")
+                     for title in extra]
     return Measure("bookmarks", len(failures), counted, failures)
 
 

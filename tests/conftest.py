@@ -92,6 +92,27 @@ class IssueMaker:
                                  encoding="utf-8")
 
 
+EDITOR_NOTE = """\
+---
+title: 卷首语
+byline: 本刊编辑部
+---
+
+4 月，美国发布《国家微电子研究战略》，氢能、电池回收和半导体需求也各有新进展。本期以微电子战略为专题，\
+并辑录各国在新材料领域的规划、资助与产业动态[^1]。
+
+材料是产业的基础。希望本期所选的报道，能为读者把握新材料发展的方向提供一些参考。
+
+[^1]: 本期内容截至 2024 年 3 月底。
+"""
+
+
+def with_editor_note(folder: Path, text: str = EDITOR_NOTE) -> Path:
+    """The issue folder with an editor's note (editor-note.md) written into it."""
+    (folder / "editor-note.md").write_text(text, encoding="utf-8")
+    return folder
+
+
 FILLER_AFTER_NOTE = ":::\n\n"
 
 

@@ -25,6 +25,7 @@ import yaml
 
 from press.cjk import is_han
 from press.errors import InputError
+from press.model import NOTE_FILE
 from press.prose import TEXT, prose
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +52,12 @@ def corpus_issues() -> list[Path]:
 def articles(folder: Path) -> list[Path]:
     listed = yaml.safe_load((folder / "issue.yaml").read_text(encoding="utf-8"))["articles"]
     return [folder / name for name in listed]
+
+
+def texts(folder: Path) -> list[Path]:
+    """The files whose text the issue prints: its editor's note (if any), then its articles."""
+    note = folder / NOTE_FILE
+    return ([note] if note.is_file() else []) + articles(folder)
 
 
 # Where prose stands ------------------------------------------------------------------------------
@@ -108,7 +115,7 @@ def front_field(name: str) -> Callable[[str, str], bool]:
 def alter_han(kind: str, where: Callable[[str, str], bool]):
     """An operator that changes one Han character of prose on the lines `where` accepts."""
     def operator(folder: Path, rng: random.Random) -> str | None:
-        choices = [(path, offset) for path in articles(folder) for offset in places(path, where, is_han)]
+        choices = [(path, offset) for path in texts(folder) for offset in places(path, where, is_han)]
         if not choices:
             return None
         path, offset = rng.choice(choices)
@@ -121,7 +128,7 @@ def alter_han(kind: str, where: Callable[[str, str], bool]):
 
 def alter_number(folder: Path, rng: random.Random) -> str | None:
     """Change one digit of the body's prose (an amount, a year, a percentage)."""
-    choices = [(path, offset) for path in articles(folder)
+    choices = [(path, offset) for path in texts(folder)
                for offset in places(path, body_line("paragraph"), lambda char: char in "0123456789")]
     if not choices:
         return None
@@ -138,7 +145,7 @@ SCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉"
 def alter_formula(folder: Path, rng: random.Random) -> str | None:
     """Change a digit of a formula: in a ~subscript~ or ^superscript^, or a Unicode one (LiCoO₂ → LiCoO₃)."""
     choices = []
-    for path in articles(folder):
+    for path in texts(folder):
         text = path.read_text(encoding="utf-8")
         marked = [match.start(1) + offset for match in re.finditer(r"[~^](\d+)[~^]", text)
                   for offset in range(len(match.group(1)))]
@@ -158,7 +165,7 @@ def alter_formula(folder: Path, rng: random.Random) -> str | None:
 def drop_sentence(folder: Path, rng: random.Random) -> str | None:
     """Delete one sentence (up to its 。) of a paragraph, where it holds no Markdown."""
     choices = []
-    for path in articles(folder):
+    for path in texts(folder):
         text = path.read_text(encoding="utf-8")
         stops = places(path, body_line("paragraph"), lambda char: char == "。")
         prose_offsets = set(places(path, body_line("paragraph"), lambda char: True))
@@ -186,7 +193,7 @@ def toggle_highlight(folder: Path, rng: random.Random) -> str | None:
 
 def drop_footnote(folder: Path, rng: random.Random) -> str | None:
     """Delete a footnote: its call and its definition."""
-    choices = [(path, match.group(1)) for path in articles(folder)
+    choices = [(path, match.group(1)) for path in texts(folder)
                for match in re.finditer(r"^\[\^([^\]\s]+)\]:", path.read_text(encoding="utf-8"), re.M)]
     if not choices:
         return None
@@ -202,7 +209,7 @@ def alter_picture(folder: Path, rng: random.Random) -> str | None:
     pictures = [path for path in folder.rglob("*") if path.suffix.lower() in (".png", ".jpg", ".jpeg", ".gif",
                                                                              ".webp", ".svg")
                 and any(path.name in article.read_text(encoding="utf-8") or quoted(path.name) in
-                        article.read_text(encoding="utf-8") for article in articles(folder))]
+                        article.read_text(encoding="utf-8") for article in texts(folder))]
     if not pictures:
         return None
     path = rng.choice(sorted(pictures))
@@ -226,6 +233,24 @@ def alter_picture(folder: Path, rng: random.Random) -> str | None:
     ImageDraw.Draw(changed).rectangle([0, 0, width // 2, height // 2], fill=(255, 0, 0))
     changed.save(path, format=fmt if fmt != "GIF" else "PNG")
     return f"picture {path.name}: a quarter painted red"
+
+
+def drop_note(folder: Path, rng: random.Random) -> str | None:
+    """Delete a paragraph of the editor's note (editor-note.md), or the whole note when it has one paragraph."""
+    path = folder / NOTE_FILE
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8")
+    front = FRONT_MATTER.match(text)
+    body = text[front.end() if front else 0:]
+    paragraphs = [part for part in body.split("\n\n") if part.strip() and not DEFINITION.match(part)
+                  and "[^" not in part]
+    if len(paragraphs) < 2:
+        path.unlink()
+        return f"editor's note {NOTE_FILE} deleted"
+    paragraph = rng.choice(paragraphs)
+    path.write_text(text.replace(paragraph, "", 1), encoding="utf-8")
+    return f"paragraph dropped from the editor's note: {paragraph.strip()[:12]}…"
 
 
 def quoted(name: str) -> str:
@@ -294,6 +319,7 @@ OPERATORS: dict[str, Callable[[Path, random.Random], str | None]] = {
     "cover": alter_settings,
     "issue-number": alter_issue_number,
     "order": swap_articles,
+    "note": drop_note,
 }
 
 

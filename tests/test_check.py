@@ -18,7 +18,7 @@ from press import justify, render
 from press.build import build
 from press.check import RULE_IDS, check_pdf
 from press.cli import main
-from tests.conftest import ROOT, SAMPLE, article
+from tests.conftest import ROOT, SAMPLE, article, with_editor_note
 
 TYPOGRAPHY = ["justify", "line-break", "punct-squeeze", "han-latin-gap", "page-breaks", "overflow"]
 SOURCE_ONLY = {"article-order", "section-headings", "footnote-count", "text", "figures", "table-wrap"}
@@ -205,6 +205,16 @@ def test_an_issue_of_one_short_article_is_measured_and_passes(make_issue, tmp_pa
     assert "29 of 29 checks passed." in result.output
     line_break = next(line for line in result.output.splitlines() if line.startswith("PASS line-break"))
     assert "; 0 counted" not in line_break  # the body's lines are found (their size is not the cover's)
+
+
+@pytest.mark.parametrize("extra", ["section_break: page\n", ""])
+def test_an_editors_note_passes_every_check_on_a_page_of_its_own_or_before_the_first_section(make_issue, tmp_path,
+                                                                                               extra):
+    make_issue.use_sample_settings(extra)
+    folder = with_editor_note(make_issue.copy_sample())
+    result = built_and_checked(folder, tmp_path)
+    assert_every_check_passes(result)
+    assert "卷首语，12 篇文章，13 条脚注" in result.output
 
 
 def test_lists_quotes_and_code_blocks_are_text_of_the_source(make_issue, tmp_path):

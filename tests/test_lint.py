@@ -6,7 +6,7 @@ from click.testing import CliRunner
 from press.cli import main
 from press.lint import Source, fix_issue, lint_issue, structure, url_problem
 from press.markup import to_html
-from tests.conftest import SAMPLE, article
+from tests.conftest import SAMPLE, article, with_editor_note
 
 FIRST = 6  # the first body line of a file made by `article`
 
@@ -303,3 +303,13 @@ def test_a_newsletter_in_another_language_gets_no_rules_of_chinese_punctuation(m
     assert {finding.rule for finding in lint_issue(folder)} == {"han-latin-space"}
     fix_issue(folder)
     assert 'CATL (宁德时代) said: "exports fell."' in (folder / "a.md").read_text(encoding="utf-8")
+
+
+def test_the_editors_note_is_linted_and_fixed_first_with_or_without_front_matter(make_issue):
+    folder = with_editor_note(make_issue({"a.md": article("标题", "采用GaN器件")}), "本期导读,采用SiC器件。\n")
+    found = [(finding.path.name, finding.line, finding.column, finding.rule) for finding in lint_issue(folder)]
+    assert found[:3] == [("editor-note.md", 1, 5, "halfwidth-punct"), ("editor-note.md", 1, 7, "han-latin-space"),
+                         ("editor-note.md", 1, 10, "han-latin-space")]
+    assert found[3][0] == "a.md"
+    fix_issue(folder)
+    assert (folder / "editor-note.md").read_text(encoding="utf-8") == "本期导读，采用 SiC 器件。\n"

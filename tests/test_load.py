@@ -10,7 +10,7 @@ import pytest
 
 from press.errors import InputError
 from press.load import load_issue
-from tests.conftest import ROOT, SAMPLE, article, unreadable
+from tests.conftest import ROOT, SAMPLE, article, unreadable, with_editor_note
 
 
 def problems_of(folder) -> list[str]:
@@ -262,3 +262,68 @@ def test_a_colon_in_an_unquoted_value_says_to_quote_it_in_newsletter_yaml(tmp_pa
         'newsletter.yaml:2:17: 值中有“: ”，须加引号，如 publisher: "中国科学院: 文献情报中心"，或改用全角冒号“：” '
         '(the value holds ": " and must be quoted, e.g. publisher: "中国科学院: 文献情报中心", '
         'or use the full-width ：)']
+
+
+# The editor's note (editor-note.md) ---------------------------------------------------------------------
+
+
+def test_an_editors_note_loads_before_the_articles_its_footnotes_numbered_first(make_issue):
+    folder = with_editor_note(make_issue({"a.md": article("甲", "正文[^x]。\n\n[^x]: 文章的注。")}))
+    issue = load_issue(folder)
+    assert (issue.note.title, issue.note.byline, issue.note.section) == ("卷首语", "本刊编辑部", "")
+    assert issue.note.path.name == "editor-note.md" and issue.note not in issue.articles
+    assert [note.number for note in issue.note.footnotes] == [1]
+    assert [note.number for note in issue.articles[0].footnotes] == [2]
+    assert issue.pieces == (issue.note, *issue.articles)
+    assert issue.blocks[0].startswith(issue.note.ident) and len(issue.footnotes) == 2
+
+
+def test_an_editors_note_without_front_matter_is_titled_as_a_note_is(make_issue):
+    folder = with_editor_note(make_issue({"a.md": article("甲", "正文。")}), "本期导读的文字。\n")
+    issue = load_issue(folder)
+    assert (issue.note.title, issue.note.byline, issue.note.footnotes) == ("卷首语", None, ())
+    assert load_issue(with_editor_note(folder, "---\ntitle: 本期导读\n---\n\n文字。\n")).note.title == "本期导读"
+    assert load_issue(with_editor_note(folder, "---\n---\n\n文字。\n")).note.title == "卷首语"
+
+
+def test_an_issue_without_an_editors_note_has_none(make_issue):
+    issue = load_issue(make_issue({"a.md": article("甲", "正文。")}))
+    assert issue.note is None and issue.pieces == issue.articles
+
+
+def test_every_problem_of_an_editors_note_is_reported_at_its_line_with_the_articles(make_issue):
+    folder = with_editor_note(make_issue({"a.md": article("甲", "正文[^1]。")}),
+                              "---\ntitel: 卷首语\nsection: 专题\n---\n\n本期文字[^a]。\n\n说明[^b]。\n\n[^b]: 注。\n")
+    found = problems_of(folder)
+    assert ("2024-05/editor-note.md:2:1: 未知字段 titel，是否应为 title？(unknown field titel: did you mean "
+            "title?)") in found
+    assert "2024-05/editor-note.md:3:1: 未知字段 section (unknown field; known: title, byline)" in found
+    assert any(line.startswith("2024-05/a.md:6:3: 脚注 [^1] 没有内容") for line in found), found
+    with_editor_note(folder, "---\ntitle: 卷首语\n\n本期文字[^a]。\n")
+    unclosed = ("2024-05/editor-note.md:1:1: 开头的 YAML 信息块没有结束：请在第 2 行之后加一行 --- (the front "
+                "matter is not closed: add a line --- after line 2, its last field, before the text)")
+    assert unclosed in problems_of(folder)
+    with_editor_note(folder, "本期文字[^a]。\n\n[^b]: 没有引用的注。\n")
+    found = problems_of(folder)
+    assert any(line.startswith("2024-05/editor-note.md:1:5: 脚注 [^a] 没有内容") for line in found), found
+    assert any(line.startswith("2024-05/editor-note.md:3:1: 脚注 [^b] 有内容但正文中没有引用") for line in found), found
+    with_editor_note(folder, "本期文字。\n\n#标题\n")
+    assert any(line.startswith("2024-05/editor-note.md:3:1: 标题记号 #会原样印出") for line in problems_of(folder))
+    with_editor_note(folder, "---\ntitle: \"**卷首语**\"\n---\n\n　\n")
+    found = problems_of(folder)
+    assert any(line.startswith("2024-05/editor-note.md:2:1: title 是纯文字") for line in found), found
+    assert any(line.startswith("2024-05/editor-note.md:") and "正文为空" in line for line in found), found
+
+
+def test_the_editors_note_is_not_listed_and_a_misnamed_one_is_named(make_issue):
+    folder = with_editor_note(make_issue({"a.md": article("甲", "正文。")},
+                                         "year: 2024\nnumber: 5\ndate: 2024-05-01\narticles:\n  - a.md\n"
+                                         "  - editor-note.md\n"))
+    assert problems_of(folder) == ["2024-05/issue.yaml:6:1: editor-note.md 是卷首语，自动印在第一个栏目之前，"
+                                   "不列入 articles (the editor's note is printed before the first section by "
+                                   "itself: leave it out of articles)"]
+    folder = make_issue({"a.md": article("甲", "正文。")}, name="2024-06")
+    (folder / "editor_note.md").write_text("本期文字。\n", encoding="utf-8")
+    assert problems_of(folder) == ["2024-06/editor_note.md:1:1: 文章未列入 issue.yaml 的 articles；若是卷首语，"
+                                   "请命名为 editor-note.md (article not listed in issue.yaml; if it is the "
+                                   "editor's note, name it editor-note.md)"]

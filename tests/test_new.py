@@ -11,6 +11,7 @@ from press.check import check_pdf
 from press.cli import main
 from press.load import load_issue
 from press.new import following
+from tests.conftest import with_editor_note
 
 
 def test_the_next_issue_is_a_month_later_and_numbered_on_from_one_in_a_new_year():
@@ -64,3 +65,12 @@ def test_the_newsletter_settings_say_which_skeletons_a_new_issue_gets(make_issue
         make_issue.settings.write_text(settings + f"new_issue: {listed}\n", encoding="utf-8")
         refused = CliRunner().invoke(main, ["new", str(sample.parent)])
         assert refused.exit_code == 2 and f"newsletter.yaml:{line}:1: {message}" in refused.stderr, refused.stderr
+
+
+def test_from_an_issue_with_an_editors_note_leaves_the_note_to_the_new_month(make_issue):
+    sample = with_editor_note(make_issue.copy_sample())
+    make_issue.use_sample_settings()
+    result = CliRunner().invoke(main, ["new", str(sample.parent), "--from", str(sample)])
+    assert result.exit_code == 0, result.output
+    assert not (sample.parent / "2024-05" / "editor-note.md").exists()
+    assert load_issue(sample.parent / "2024-05").note is None

@@ -10,7 +10,7 @@ from press.load import load_issue
 from press.pdf import write_pdf
 from press.render import render_html
 from press.sections import CROSSES_SECTIONS, SectionLayouts
-from tests.conftest import shifted_sample, weasyprint_footnotes_layout
+from tests.conftest import shifted_sample, weasyprint_footnotes_layout, with_editor_note
 
 EDITED = "06-pet-recycling-report.md"  # in 行业观察, the fourth section
 PAGES = "section_break: page\n"  # each section starts a page: laid out alone
@@ -78,6 +78,21 @@ def test_sections_that_run_on_are_one_part_and_the_contents_stay_while_no_page_n
     edit(folder, "\n" + "增补的长段落，使本节多出两页。" * 200 + "\n")
     same_pdf_both_ways(folder, sections, tmp_path)
     assert sections.laid_out == ["section-1", "front"]
+
+
+@pytest.mark.parametrize("extra", [PAGES, ""])
+def test_the_editors_note_is_a_part_of_its_own_and_gives_the_pdf_of_one_render(make_issue, tmp_path, extra):
+    make_issue.use_sample_settings(extra)
+    folder = with_editor_note(make_issue.copy_sample())
+    sections = SectionLayouts()
+    issue = load_issue(folder)
+    same_pdf_both_ways(folder, sections, tmp_path)
+    assert sections.laid_out[0] == issue.note.ident if extra else sections.laid_out == [issue.note.ident, "front"]
+
+    note = folder / "editor-note.md"  # a word changed for one as wide: no page number moves
+    note.write_text(note.read_text(encoding="utf-8").replace("基础", "根本", 1), encoding="utf-8")
+    same_pdf_both_ways(folder, sections, tmp_path)
+    assert sections.laid_out == [issue.note.ident]
 
 
 def test_a_changed_style_lays_out_everything_again(make_issue, tmp_path):

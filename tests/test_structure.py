@@ -7,6 +7,7 @@ misplacement, or the sample's source changed after the build.
 """
 
 import re
+import shutil
 from dataclasses import replace
 
 import pytest
@@ -17,9 +18,10 @@ from press import layout, load
 from press.build import build
 from press.check import RULE_IDS, check_pdf
 from press.errors import LayoutError
+from press.expected import letters
 from press.pdffonts import to_unicode
-from press.pdfread import read_pdf
-from tests.conftest import SAMPLE, article, misplaced_build
+from press.pdfread import contents_entries, read_pdf
+from tests.conftest import ROOT, SAMPLE, IssueMaker, article, misplaced_build, with_editor_note
 
 
 def failing(report) -> dict[str, list[dict]]:
@@ -410,3 +412,92 @@ def test_one_title_printed_twice_is_held_to_each_of_its_headings_in_turn(make_is
 
     moved = check_pdf(edited(pdf, tmp_path / "moved.pdf", change), folder)
     assert "toc-page" in failing(moved)
+
+
+# The editor's note ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def note_pdf(tmp_path_factory):
+    """The sample with an editor's note (editor-note.md), built once: (its issue folder, its PDF)."""
+    maker = IssueMaker(tmp_path_factory.mktemp("note"))
+    folder = with_editor_note(sample_copy(maker))
+    return folder, build(folder, folder.parent / "note.pdf").path
+
+
+def note_copy(make_issue, note_pdf):
+    """A copy of the note's issue that a test may change, and the PDF built before the change."""
+    folder, pdf = note_pdf
+    make_issue.use_sample_settings()
+    copy = make_issue.copy_sample()
+    shutil.copy(folder / "editor-note.md", copy)
+    return copy, pdf
+
+
+def test_the_editors_note_is_page_1_first_in_the_contents_and_the_bookmarks_and_passes(note_pdf):
+    folder, pdf = note_pdf
+    report = check_pdf(pdf, folder)
+    assert failing(report) == {} and report.not_run == []
+    reading = read_pdf(pdf)
+    contents = next(page for page in reading.pages if page.label == "目录")
+    assert contents_entries(contents)[0] == ("卷首语", 1)
+    assert reading.outline[0] == (1, "卷首语", 2)  # PDF page 3: 封面, 目录, then page 1
+    assert reading.outline[1][:2] == (1, "专题") and reading.outline[1][2] >= 2
+    assert reading.pages[2].label == "1"  # under the running head, its first line is the note's title
+    assert [letters(line.text) for line in reading.pages[2].flow[:2]] == ["新材料监测快报2024年第4期", "卷首语"]
+    assert 1 in reading.pages[2].notes and "本期内容截至" in reading.pages[2].notes[1]  # the note's, numbered first
+
+
+@pytest.mark.parametrize(("css", "check", "message"), [
+    (".toc-note { display: none; }", "toc-page", "the editor's note “卷首语” is missing from the contents"),
+    (".issue-note-title { bookmark-level: none; }", "bookmarks", "no bookmark for the editor's note “卷首语”")])
+def test_the_editors_note_left_out_of_the_contents_or_the_bookmarks_fails_there(make_issue, tmp_path, css, check,
+                                                                                 message):
+    folder = with_editor_note(sample_copy(make_issue, css=css))
+    report = check_pdf(build(folder, tmp_path / "note.pdf").path, folder)
+    assert set(failing(report)) == {check}
+    [failure] = failing(report)[check]
+    assert failure["message"] == message and failure["file"].endswith("editor-note.md")
+
+
+def test_the_editors_note_changed_after_the_build_fails_text_at_its_line(make_issue, note_pdf):
+    folder, pdf = note_copy(make_issue, note_pdf)
+    note = folder / "editor-note.md"
+    text = note.read_text(encoding="utf-8")
+    note.write_text(text.replace("材料是产业的基础。", ""), encoding="utf-8")
+    report = check_pdf(pdf, folder)
+    assert set(failing(report)) == {"text"}
+    [failure] = failing(report)["text"]
+    assert failure["page"] == "1" and "not in the source" in failure["message"]
+    assert "材料是产业的基础" in failure["message"]
+    note.write_text(text.replace("title: 卷首语", "title: 本期导读"), encoding="utf-8")
+    report = check_pdf(pdf, folder)
+    assert {"toc-page", "article-order", "bookmarks"} <= set(failing(report))
+    assert any(failure["message"] == "the editor's note “本期导读” is missing from the contents"
+               for failure in failing(report)["toc-page"])
+
+
+def test_an_editors_note_deleted_or_added_after_the_build_fails(make_issue, note_pdf, sample_pdf):
+    folder, pdf = note_copy(make_issue, note_pdf)
+    (folder / "editor-note.md").unlink()  # the PDF prints a note the source no longer has
+    failures = failing(check_pdf(pdf, folder))
+    assert {"text", "bookmarks", "footnote-count"} <= set(failures)
+    assert any("卷首语" in failure["message"] and "matches no section" in failure["message"]
+               for failure in failures["bookmarks"])
+    with_editor_note(folder)  # the source has a note the PDF (the sample's) lacks
+    failures = failing(check_pdf(sample_pdf, folder))
+    assert {"toc-page", "article-order", "bookmarks", "text"} <= set(failures)
+    assert failures["article-order"][0]["message"] == "“卷首语”: the editor's note's title is not in the body"
+
+
+def test_the_editors_note_after_the_first_article_fails_article_order(make_issue, tmp_path):
+    folder = with_editor_note(sample_copy(make_issue))
+    (folder / "templates").mkdir()
+    template = (ROOT / "styles" / "default" / "issue.html").read_text(encoding="utf-8")
+    end = "</article>\n{% endif %}\n"
+    note = template[template.index("{% if issue.note %}\n<article"):template.index(end) + len(end)]
+    moved = template.replace(note, "").replace("</main>", note + "</main>")  # after the last section
+    (folder / "templates" / "issue.html").write_text(moved, encoding="utf-8")
+    failures = failing(check_pdf(build(folder, tmp_path / "late.pdf").path, folder))
+    assert "article-order" in failures
+    message = failures["article-order"][0]["message"]
+    assert message.startswith("the editor's note “卷首语” stands after the first article")
