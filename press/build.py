@@ -12,14 +12,17 @@ from pathlib import Path
 
 from press.atomic import as_named, refuse_unless_regular
 from press.drawing import PageDrawings
-from press.errors import OutputError, display_path
+from press.errors import InputError, OutputError, PressError, display_path
 from press.images import JPEG_QUALITY
 from press.layout import Layout, lay_out_verified
-from press.load import load_issue
-from press.model import Issue
+from press.load import issue_folder, load_issue
+from press.locale import plural
+from press.model import SETTINGS_FILE, Issue
 from press.pdf import write_pdf
 from press.render import render_html
+from press.settings import load_settings
 from press.sources import output_clash, watched_roots
+from press.yamlfile import Problems
 
 DIST = Path("dist")
 
@@ -46,18 +49,52 @@ def build(folder: Path, output: Path | None = None,
     the pages' drawings between builds (press.drawing).
     """
     started = time.perf_counter()
-    issue = load_issue(Path(folder))
+    try:
+        issue = load_issue(Path(folder))
+    except InputError as error:
+        raise error.in_language(language_of(Path(folder))) from None
+    try:
+        return build_issue(issue, output, say, lay_out, drawings, started)
+    except InputError as error:
+        raise error.in_language(issue.settings.language) from None
+    except PressError as error:
+        error.message = issue.chrome.message(error.message)
+        raise
+
+
+def language_of(folder: Path) -> str:
+    """The `language` of the newsletter an issue folder belongs to, "" when its settings do not load (its
+    problems are then in both languages, as every problem found before the language is known)."""
+    try:
+        settings = load_settings(issue_folder(folder).parent / SETTINGS_FILE, Problems())
+    except PressError:
+        return ""
+    return settings.language if settings else ""
+
+
+def build_issue(issue: Issue, output: Path | None, say: Callable[[str], None],
+                lay_out: Callable[[Issue, str], Layout], drawings: PageDrawings | None, started: float) -> Built:
+    """`build` once the issue is loaded: its messages in the newsletter's language (press.locale)."""
     target = Path(output or DIST / issue.output_name)
     refuse_output(target, issue)
-    say(f"已读取 {issue.settings.title} {issue.label_zh}：{len(issue.articles)} 篇文章，"
-        f"{len(issue.footnotes)} 条脚注")
+    words = issue.chrome
+    say(words.say(f"已读取 {issue.settings.title} {issue.label_long}：{len(issue.articles)} 篇文章，"
+                  f"{len(issue.footnotes)} 条脚注",
+                  f"Read {issue.settings.title} {issue.label_long}: {plural(len(issue.articles), 'article')}, "
+                  f"{plural(len(issue.footnotes), 'footnote')}"))
     html = render_html(issue)
     layout = lay_out(issue, html)
-    say(f"排版完成：{len(layout.document.pages)} 页" +
-        (f"（为使脚注与引用同页，{len(layout.pushed)} 处移至下页）" if layout.pushed else "") +
-        (f"（{len(layout.floated)} 幅图移至下页顶部，以免留白）" if layout.floated else ""))
+    pages = len(layout.document.pages)
+    say(words.say(f"排版完成：{pages} 页" +
+                  (f"（为使脚注与引用同页，{len(layout.pushed)} 处移至下页）" if layout.pushed else "") +
+                  (f"（{len(layout.floated)} 幅图移至下页顶部，以免留白）" if layout.floated else ""),
+                  f"Laid out: {plural(pages, 'page')}" +
+                  (f" ({len(layout.pushed)} moved to the next page to keep footnotes with their calls)"
+                   if layout.pushed else "") +
+                  (f" ({plural(len(layout.floated), 'figure')} moved to the top of the next page)"
+                   if layout.floated else "")))
     for note in photo_notes(layout):
-        say(note)
+        say(words.message(note))
     write_pdf(layout, issue, target, drawings)
     return Built(issue, layout, target, time.perf_counter() - started)
 

@@ -13,6 +13,7 @@ import click
 
 from press import __version__
 from press.errors import InputError, PressError, display_path
+from press.locale import plural
 
 
 class PressGroup(click.Group):
@@ -117,8 +118,10 @@ def build(context: click.Context, issues: tuple[Path, ...], output: Path | None,
     built = guarded(context, lambda: run_build(issue, output, say))
     size = built.path.stat().st_size
     if not quiet:
-        click.echo(f"已生成 {display_path(built.path)}（{len(built.layout.document.pages)} 页，"
-                   f"{size / 1024:.0f} KB，{built.seconds:.1f} 秒）", err=True)
+        pages, shown = len(built.layout.document.pages), display_path(built.path)
+        click.echo(built.issue.chrome.say(f"已生成 {shown}（{pages} 页，{size / 1024:.0f} KB，{built.seconds:.1f} 秒）",
+                                          f"Wrote {shown} ({plural(pages, 'page')}, {size / 1024:.0f} KB, "
+                                          f"{built.seconds:.1f} s)"), err=True)
     click.echo(display_path(built.path))
     if then_check:
         from press.check import check_pdf, report_text

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from press import ids
+from press.locale import Chrome, chrome
 
 A4 = (595.276, 841.89)  # points
 
@@ -135,6 +136,16 @@ class Issue:
     def label_zh(self) -> str:
         """The issue in Chinese, e.g. 2024年第4期."""
         return f"{self.year}年第{self.number}期"
+
+    @property
+    def chrome(self) -> Chrome:
+        """The words printed around the text, in the newsletter's language (press.locale)."""
+        return chrome(self.settings.language)
+
+    @property
+    def label_long(self) -> str:
+        """The issue in the newsletter's language, e.g. 2024年第4期, No. 4, 2024 (label_zh is always Chinese)."""
+        return self.chrome.issue_label(self.year, self.number)
 
     @property
     def highlights(self) -> tuple[Article, ...]:
