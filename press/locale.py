@@ -32,6 +32,7 @@ class Chrome:
     figure: str  # a figure's caption word (图 1, 圖 1, Figure 1)
     attachment: str  # the mail's line about the attached PDF, {name} the PDF's title
     list_separator: str  # between items of a list in one line (the PDF's subject)
+    centred_marks: str = ""  # marks set in the middle of their em box (Taiwan's standard), not at its start
 
     def issue_label(self, year: int, number: int) -> str:
         """The issue as the running head, the cover and the mail name it: 2024年第4期, No. 4, 2024."""
@@ -80,7 +81,7 @@ CHROMES = {
                  attachment="全文见附件《{name}》（PDF）。", list_separator="；"),
     HANT: Chrome(HANT, contents="目錄", contents_title="目　錄", cover="封面", highlights="本期要目",
                  editor_note="編者按", label_colon="：", table="表", figure="圖",
-                 attachment="全文見附件《{name}》（PDF）。", list_separator="；"),
+                 attachment="全文見附件《{name}》（PDF）。", list_separator="；", centred_marks="、。，；：！？"),
     EN: Chrome(EN, contents="Contents", contents_title="Contents", cover="Cover", highlights="In this issue",
                editor_note="Editor’s note", label_colon=": ", table="Table", figure="Figure",
                attachment="The full issue is attached: {name} (PDF).", list_separator="; "),

@@ -151,7 +151,7 @@ def render_html(issue: Issue) -> str:
 def localised_note_labels(html: str, chrome: Chrome) -> str:
     """The document with each editor's note's run-in label (编者按：, as the article wrote it, or 編者按：)
     in the newsletter's language (press.locale): the label is chrome, not the article's text."""
-    return NOTE_LABEL.sub(lambda match: match.group(1) + escape(chrome.note_label()) + match.group(2), html)
+    return NOTE_LABEL.sub(lambda match: match.group(1) + str(escape(chrome.note_label())) + match.group(2), html)
 
 
 def render_template(issue: Issue, name: str, context: dict) -> str:
