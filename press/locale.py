@@ -14,6 +14,13 @@ from dataclasses import dataclass
 
 HANS, HANT, EN = "zh-Hans", "zh-Hant", "en"
 PLACE = re.compile(r"^\S+?:\d+(?::\d+)?: ")  # a message line's file:line:col
+TAG = re.compile(r"(<[^>]*>)")
+VERBATIM = {"code", "pre", "kbd", "samp", "script", "style"}  # whose text curly_quotes leaves alone
+QUOTE_BLOCKS = {"p", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "title", "figcaption", "caption",
+                "blockquote", "div", "section", "article", "nav", "ul", "ol", "br"}  # a quote after them opens
+OPENS_AFTER = "([{\u2014\u2013-/\u00a0\u2060“‘"
+QUOTE_ENTITIES = {"&quot;": '"', "&#34;": '"', "&#x22;": '"', "&#39;": "'", "&#x27;": "'", "&apos;": "'"}
+QUOTE_ENTITY = re.compile("|".join(QUOTE_ENTITIES), re.I)
 TRADITIONAL_TAGS = ("zh-hant", "zh-tw", "zh-hk", "zh-mo")  # zh-Hant-TW, zh-TW, yue-Hant … by prefix below
 
 
@@ -103,6 +110,36 @@ def family(language: str) -> str:
 def chrome(language: str) -> Chrome:
     """The chrome for a newsletter's `language`."""
     return CHROMES[family(language)]
+
+
+def curly_quotes(html: str) -> str:
+    """An English document with its straight quotes in the text made typographic, as a typesetter sets them:
+    "…" → “…”, '…' → ‘…’, it's → it’s.  A quote opens at the start of a block or after a space, an opening
+    bracket or a dash, and closes anywhere else; code (code, pre, kbd, samp), the head's style and script,
+    tags and their attributes are left as they are."""
+    out: list[str] = []
+    previous, skipped = "", 0
+    for part in TAG.split(html):
+        if part.startswith("<"):
+            name = part[1:].lstrip("/").split(None, 1)[0].rstrip(">/").lower() if len(part) > 2 else ""
+            if name in VERBATIM and not part.endswith("/>"):
+                skipped += -1 if part.startswith("</") else 1
+            previous = "" if name in QUOTE_BLOCKS else previous
+            out.append(part)
+            continue
+        if skipped or not part:
+            out.append(part)
+            continue
+        text = QUOTE_ENTITY.sub(lambda match: QUOTE_ENTITIES[match.group().lower()], part)
+        curled = []
+        for char in text:
+            if char in "\"'":
+                opens = not previous or previous.isspace() or previous in OPENS_AFTER
+                char = ("“" if opens else "”") if char == '"' else ("‘" if opens else "’")
+            curled.append(char)
+            previous = char
+        out.append("".join(curled))
+    return "".join(out)
 
 
 def plural(count: int, noun: str) -> str:

@@ -26,7 +26,7 @@ from press.cjk import apply_text_rules, space_plain
 from press.dialect import EDITOR_NOTES
 from press.errors import InputError, Problem
 from press.load import inside
-from press.locale import Chrome
+from press.locale import EN, Chrome, curly_quotes
 from press.model import Issue
 
 TEMPLATE = "issue.html"
@@ -145,7 +145,8 @@ def render_html(issue: Issue) -> str:
     """The whole issue as one HTML document; a broken or forbidden template is an InputError at its line."""
     html = render_template(issue, TEMPLATE, {"issue": issue, "settings": issue.settings, "chrome": issue.chrome,
                                              "press_version": __version__})
-    return apply_text_rules(localised_note_labels(html, issue.chrome))
+    html = localised_note_labels(html, issue.chrome)
+    return apply_text_rules(curly_quotes(html) if issue.chrome.family == EN else html)
 
 
 def localised_note_labels(html: str, chrome: Chrome) -> str:
