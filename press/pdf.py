@@ -8,6 +8,7 @@ equal to the printed folios (封面 and 目录 before page 1, in the newsletter'
 and it repacks the CJK fonts so that every viewer finds their glyphs.
 """
 
+import re
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -48,7 +49,31 @@ def finish(layout: Layout, pdf: pydyf.PDF, language: str, digest: str = "") -> N
     pdf.catalog["Lang"] = pydyf.String(language)
     if digest:
         pdf.info[SETTINGS_DIGEST] = pydyf.String(digest)
+    keep_trailing_adjustments(pdf)
     pack_cff_fonts(pdf)
+
+
+def keep_trailing_adjustments(pdf: pydyf.PDF) -> None:
+    """Give the number that ends a TJ array (WeasyPrint puts there what the run's last glyph gives back: half
+    an em for a mark set half-width) a TJ of its own, `[<>n] TJ`: PDFium and poppler drop a number after a
+    TJ's last string, so when the next glyph comes from another face (a Traditional issue's marks, press.locale,
+    beside a break mark of the Song face) it stood that far off; pdfminer, and so press check, read it either
+    way."""
+    for obj in pdf.objects:
+        if isinstance(obj, pydyf.Stream) and not obj.extra.get("Subtype"):
+            obj.stream = [split_adjustment(item) if isinstance(item, bytes) and item.endswith(b"] TJ") else item
+                          for item in obj.stream]
+
+
+def split_adjustment(operation: bytes) -> bytes:
+    """`[<…>493] TJ` → `[<…>] TJ [<>493] TJ`; any other operation as it is."""
+    match = TRAILING_ADJUSTMENT.match(operation)
+    if not match or float(match.group("number")) == 0:
+        return operation
+    return match.group("shown") + b"] TJ\n[<>" + match.group("number") + b"] TJ"
+
+
+TRAILING_ADJUSTMENT = re.compile(rb"^(?P<shown>\[.*>)(?P<number>-?[0-9.]+)\] TJ$", re.S)
 
 
 def front_labels(language: str) -> dict[str, str]:
