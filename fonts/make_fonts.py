@@ -8,7 +8,8 @@ publication needs (the italic: to Latin), renamed PressSong / PressHei / PressKa
 PressSerif so that a PDF's embedded font names prove where every glyph came from.
 
 Run once by hand (not part of set-up):  python fonts/make_fonts.py [file …]
-(only the files named, e.g. PressSerif-Italic.otf; all without arguments).
+(only the files named, e.g. PressSerif-Italic.otf; all without arguments).  The MARK_FACES (a few
+punctuation marks in Traditional Chinese and English forms) are made from the same Noto CJK collections.
 `--match-metrics` gives the faces already made the Song face's ascent and descent (the last step
 of making them, see match_song_metrics) without their sources.
 """
@@ -47,6 +48,33 @@ FACES = [
     ("PressSong-Regular.otf", NOTO / "NotoSerifCJK-Regular.ttc", SC_INDEX, "PressSong", "Regular"),
     ("PressHei-Bold.otf", NOTO / "NotoSansCJK-Bold.ttc", SC_INDEX, "PressHei", "Bold"),
     ("PressKai-Regular.ttf", WENKAI / "LXGWWenKai-Regular.ttf", None, "PressKai", "Regular"),
+]
+
+# Small faces of a few marks, drawn in another language's form than the SC faces draw them (each face of
+# the Noto CJK collections shares one set of glyphs; the language decides which a character maps to):
+# (output file, source file, collection index, family, style, characters).  The style puts them
+# before the Song and Hei faces in that language only (`:lang()` in style.css, press.locale):
+#  - Traditional Chinese (Taiwan's standard): 、。，；：！？ centred in the em box, from the TC face;
+#  - English: ‘ ’ “ ” at their Latin (proportional) width, from the JP face, where the SC face has them
+#    full-width (an English issue printed `EU ’ s`).
+# Pango sets a space in the face of the character before it, whatever the style's unicode-range says: each
+# mark face has the space and no-break space too, as wide as in the face it stands before (MARK_BASES).
+TC_INDEX, JP_INDEX = 3, 0
+SPACES = " \u00a0"
+MARK_BASES = {"PressSongHant": "PressSong-Regular.otf", "PressHeiHant": "PressHei-Bold.otf",
+              "PressSongQuotes": "PressSong-Regular.otf", "PressHeiQuotes": "PressHei-Bold.otf"}
+# Traditional: the marks Taiwan centres, and with them every other full-width mark of Chinese text (drawn as
+# the SC face draws them): a mark set half-width at the end of a run of one face, before a mark of another,
+# was drawn full-width (PDFium, poppler), though its PDF text said otherwise (pdfplumber); marks of one face
+# stay in one run.
+HANT_MARKS = "、。，；：！？（）《》「」『』“”‘’〈〉【】〔〕〖〗［］｛｝—…·"
+LATIN_QUOTES = "‘’“”"
+MARK_FACES = [
+    ("PressSongHant-Regular.otf", NOTO / "NotoSerifCJK-Regular.ttc", TC_INDEX, "PressSongHant", "Regular", HANT_MARKS),
+    ("PressHeiHant-Bold.otf", NOTO / "NotoSansCJK-Bold.ttc", TC_INDEX, "PressHeiHant", "Bold", HANT_MARKS),
+    ("PressSongQuotes-Regular.otf", NOTO / "NotoSerifCJK-Regular.ttc", JP_INDEX, "PressSongQuotes", "Regular",
+     LATIN_QUOTES),
+    ("PressHeiQuotes-Bold.otf", NOTO / "NotoSansCJK-Bold.ttc", JP_INDEX, "PressHeiQuotes", "Bold", LATIN_QUOTES),
 ]
 
 # Blocks kept whole (where the face has them), beside every GBK character.
@@ -143,6 +171,21 @@ def make(out: str, source: Path, index: int | None, family: str, style: str) -> 
     rename(font, family, style)
     if family != "PressSong":
         match_song_metrics(font)
+    save(font, out)
+
+
+def make_marks(out: str, source: Path, index: int, family: str, style: str, characters: str) -> None:
+    """One of MARK_FACES: the face's glyphs for `characters` alone (and their halt/palt), renamed, with the
+    Song face's ascent and descent."""
+    font = open_face(source, index)
+    subset_to(font, {ord(char) for char in characters + SPACES})
+    rename(font, family, style)
+    match_song_metrics(font)
+    base = TTFont(HERE / MARK_BASES[family], lazy=True)  # a space after a mark is drawn from this face
+    space = base["hmtx"][base.getBestCmap()[0x20]][0]
+    cmap = font.getBestCmap()
+    for point in map(ord, SPACES):
+        font["hmtx"][cmap[point]] = (space, font["hmtx"][cmap[point]][1])
     save(font, out)
 
 
@@ -279,3 +322,6 @@ if __name__ == "__main__":
             make(*face)
     if not chosen or "PressSerif-Italic.otf" in chosen:
         make_italic()
+    for face in MARK_FACES:
+        if not chosen or face[0] in chosen:
+            make_marks(*face)

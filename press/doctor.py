@@ -18,7 +18,9 @@ from press.fonts import FONT_SUFFIXES, tables_past_end
 from press.sources import read_source
 
 WEASYPRINT_VERSION = "70.0"  # press/justify.py is made for this version only
-FACES = ("PressSong-Regular.otf", "PressHei-Bold.otf", "PressKai-Regular.ttf", "PressSerif-Italic.otf")
+FACES = ("PressSong-Regular.otf", "PressHei-Bold.otf", "PressKai-Regular.ttf", "PressSerif-Italic.otf",
+         "PressSongHant-Regular.otf", "PressHeiHant-Bold.otf",  # Traditional Chinese marks (press.locale)
+         "PressSongQuotes-Regular.otf", "PressHeiQuotes-Bold.otf")  # English quotes at Latin width
 SETUP = "bash .ci/setup"
 
 
@@ -98,7 +100,9 @@ def fonts(fonts_dir: Path) -> list[Finding]:
         font = TTFont(path, lazy=True)
         glyphs = font["maxp"].numGlyphs
         font.close()
-        findings.append(Finding(f"font {name}", True, f"{path.stat().st_size / 1024 / 1024:.1f} MB, {glyphs} glyphs"))
+        size = path.stat().st_size
+        shown = f"{size / 1024 / 1024:.1f} MB" if size >= 100 * 1024 else f"{size / 1024:.0f} KB"
+        findings.append(Finding(f"font {name}", True, f"{shown}, {glyphs} glyphs"))
     others = [path.name for path in sorted(fonts_dir.glob("*")) if path.suffix.lower() in FONT_SUFFIXES
               and path.name not in FACES]
     if others:

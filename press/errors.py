@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from press.locale import chrome
+
 LineProblem = tuple[int, int, str, str]  # (line, column, message, kind) in a file, before the file is named
 
 
@@ -101,9 +103,17 @@ class InputError(PressError):
 
     exit_code = 2
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], language: str = ""):
         self.problems = sorted(problems)
-        super().__init__("\n".join(str(problem) for problem in self.problems))
+        self.language = language
+        words = chrome(language) if language else None
+        super().__init__("\n".join(f"{problem.place}: {words.message(problem.message)}" if words else str(problem)
+                                   for problem in self.problems))
+
+    def in_language(self, language: str) -> "InputError":
+        """The same problems, their messages as a newsletter of `language` reads them (press.locale: the English
+        part alone for English)."""
+        return InputError(self.problems, language)
 
     def format_message(self) -> str:
         count = len(self.problems)

@@ -112,12 +112,12 @@ def expected_of(issue: Issue) -> Expected:
     head.feed(html)
     settings = issue.settings
     highlighted = {article.ident for article in issue.highlights}
-    return Expected(title=head.title or f"{settings.title} {issue.label_zh}",
+    return Expected(title=head.title or f"{settings.title} {issue.label_long}",
                     author=head.meta.get("author", settings.publisher), language=head.language or settings.language,
                     created=issue.date,
-                    cover=[settings.title, settings.title_en, issue.label, issue.label_zh, settings.publisher],
+                    cover=[settings.title, settings.title_en, issue.label, issue.label_long, settings.publisher],
                     sections=sections, articles=articles, footnotes=footnotes, chunks=reader.chunks,
-                    running=(letters(settings.title), letters(issue.label_zh)),
+                    running=(letters(settings.title), letters(issue.label_long)),
                     highlights=[heading for heading in articles if heading.ident in highlighted],
                     figures=reader.figures,
                     subject=head.meta.get("description", ""), settings_file=issue.folder.parent / SETTINGS_FILE,

@@ -112,27 +112,32 @@ class LatinHyphenation:
 HAN, GAP, WORD, ALL = "han", "gap", "word", "all"  # what a character is, for the share of a line's slack it takes
 # CJK characters but the halves of —— and ……: the inter-character space
 CJK_RUN = re.compile(f"(?:(?![{re.escape(UNIT_MARKS)}])[{CJK_CLASS}])+")
+# The same in Latin text (an English issue): its quotes and apostrophes are Latin marks, set at Latin width
+# (style.css) and given no inter-character space, as a Latin letter
+LATIN_QUOTES = "‘’“”"
+LATIN_CJK_RUN = re.compile(f"(?:(?![{re.escape(UNIT_MARKS + LATIN_QUOTES)}])[{CJK_CLASS}])+")
 # A space with a CJK character on either side (lookbehind/lookahead: the neighbour may lie outside the run)
 HAN_LATIN_SPACE = re.compile(f"(?<=[{CJK_CLASS}])[ \u00a0]|[ \u00a0](?=[{INVISIBLE}]*[{CJK_CLASS}])")
 SPACE = re.compile("[ \u00a0]+")
 
 
-def char_kinds(text: str) -> list[str | None]:
+def char_kinds(text: str, latin: bool = False) -> list[str | None]:
     """Per character: HAN (CJK but the halves of —— and ……), GAP (a space beside CJK: the Han–Latin
-    gap), WORD (a space between Latin words) or None (Latin letters, digits, the rest: no spacing)."""
+    gap), WORD (a space between Latin words) or None (Latin letters, digits, the rest: no spacing).
+    In `latin` text (a language not CJK, see is_latin_text) ‘ ’ “ ” are Latin marks: None."""
     kinds: list[str | None] = [None] * len(text)
-    for start, end, kind in kind_runs(text):
+    for start, end, kind in kind_runs(text, latin):
         kinds[start:end] = [kind] * (end - start)
     return kinds
 
 
-def kind_runs(text: str) -> list[tuple[int, int, str]]:
+def kind_runs(text: str, latin: bool = False) -> list[tuple[int, int, str]]:
     """Maximal [start, end) character ranges of one kind (see char_kinds), in order.
 
     Found by regular expressions, not character by character: this runs for every line laid out and
     every line drawn (15 % of a long issue's build when it was a Python loop).
     """
-    runs = [(run.start(), run.end(), HAN) for run in CJK_RUN.finditer(text)]
+    runs = [(run.start(), run.end(), HAN) for run in (LATIN_CJK_RUN if latin else CJK_RUN).finditer(text)]
     gaps = {space.start() for space in HAN_LATIN_SPACE.finditer(text)}
     for spaces in SPACE.finditer(text):
         for position in range(*spaces.span()):
@@ -142,6 +147,12 @@ def kind_runs(text: str) -> list[tuple[int, int, str]]:
             else:
                 runs.append((position, position + 1, kind))
     return sorted(runs)
+
+
+def is_latin_text(style) -> bool:
+    """Is this text in a language set in Latin letters (an `en` issue), not CJK? Without a language: CJK."""
+    language = str(style["lang"] or "").lower()
+    return bool(language) and not language.startswith(CJK_LANGUAGES)
 
 
 def squeezed_indices(text: str) -> list[int]:
@@ -173,7 +184,7 @@ def set_text(self, text, justify=False):
             attribute.start_index, attribute.end_index = offsets[index], offsets[index + 1]
             pango.pango_attr_list_change(attributes, attribute)
     if spacing:
-        runs = [(0, len(self.text), ALL)] if ALL in spacing else kind_runs(self.text)
+        runs = [(0, len(self.text), ALL)] if ALL in spacing else kind_runs(self.text, is_latin_text(self.style))
         for start, end, kind in runs:
             units = round(spacing.get(kind, 0) * TO_UNITS / 2) * 2  # even, so Pango's halves are exact
             attribute = pango.pango_attr_letter_spacing_new(units)
@@ -271,7 +282,7 @@ def justify_line(context, line, extra_width):
     publisher letter-spaces such a line; WeasyPrint would leave it short of the margin.
     """
     boxes_in_line = text_boxes(line)
-    kinds = [kind for box in boxes_in_line for kind in char_kinds(box.text)]
+    kinds = [kind for box in boxes_in_line for kind in char_kinds(box.text, is_latin_text(box.style))]
     if not kinds:
         return _original_justify_line(context, line, extra_width)
     spacing = spacing_for(kinds, extra_width, line.style["font_size"])
@@ -361,7 +372,7 @@ def widen(context, box, spacing, is_first, is_last) -> tuple[float, float, float
     they come back as gaps, except at the line's own ends.  With spacing for ALL
     every character takes it (see justify_line).
     """
-    kinds = [ALL] * len(box.text) if ALL in spacing else char_kinds(box.text)
+    kinds = [ALL] * len(box.text) if ALL in spacing else char_kinds(box.text, is_latin_text(box.style))
     if not any(spacing.get(kind, 0) for kind in kinds):
         return 0.0, 0.0, 0.0
     layout = line_break.create_layout(box.text, box.style, context, max_width=None,

@@ -18,11 +18,11 @@ from urllib.parse import unquote
 from press import ids, printable
 from press.errors import InputError, Kind, Problem
 from press.imagefiles import check_image, check_svg_text, picture_size
+from press.locale import chrome
 from press.markup import Markup, to_html, with_picture_sizes
 from press.model import (
     ISSUE_FILE,
     NOTE_FILE,
-    NOTE_TITLE,
     SETTINGS_FILE,
     Article,
     Issue,
@@ -53,7 +53,8 @@ ISSUE_SCHEMA = {
     "articles": Field(list, doc="the article files, in order"),
 }
 NOTE_SCHEMA = {  # the front matter of the editor's note (NOTE_FILE), which may have none
-    "title": Field(str, required=False, doc=f"the note's title (default {NOTE_TITLE})"),
+    "title": Field(str, required=False, doc="the note's title (default 卷首语; "
+                   "卷首語 in Traditional, From the Editor in English: press.locale)"),
     "byline": Field(str, required=False, doc="its signature, printed flush right, e.g. 本刊编辑部"),
 }
 ARTICLE_SCHEMA = {
@@ -201,9 +202,14 @@ def load_note(path: Path, settings: Settings | None, problems: Problems) -> Arti
         if isinstance(meta.get(name), str):
             check_field(path, name, meta[name], lines.get(name, 1), settings, problems)
     body = load_body(path, text, match.end() if match else 0, settings, 1, problems)
-    return Article(ident=body.ident, path=path.resolve(), title=meta.get("title", NOTE_TITLE).strip(), section="",
+    return Article(ident=body.ident, path=path.resolve(), title=note_title(meta, settings), section="",
                    body_html=body.html, footnotes=tuple(body.markup.footnotes), byline=meta.get("byline"),
                    title_line=lines.get("title", 1), blocks=tuple(body.markup.blocks))
+
+
+def note_title(meta: dict, settings: Settings | None) -> str:
+    """The editor's note's title: its own, or the default title in the newsletter's language."""
+    return meta.get("title", chrome(settings.language if settings else "").note_title).strip()
 
 
 def load_article(path: Path, settings: Settings | None, first_footnote: int,

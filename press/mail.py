@@ -55,12 +55,13 @@ class Delivery:
 
 
 def subject(issue: Issue) -> str:
-    return f"{issue.settings.title} {issue.label_zh}"
+    """The message's subject, e.g. 新材料监测快报 2024年第4期 (Battery Watch No. 4, 2024 in English)."""
+    return f"{issue.settings.title} {issue.label_long}"
 
 
 def attachment_name(issue: Issue) -> str:
     """The PDF's name as readers see it, e.g. 新材料监测快报2024年第4期.pdf."""
-    return f"{issue.settings.title}{issue.label_zh}.pdf"
+    return f"{issue.chrome.document_name(issue.settings.title, issue.label_long)}.pdf"
 
 
 def cover_png(pdf: Path) -> bytes:
@@ -78,7 +79,9 @@ def compose(issue: Issue, pdf: Path, recipient: str | None = None) -> EmailMessa
     """The issue's message, addressed to `recipient` (or to nobody yet, for a draft)."""
     from press.render import render_template
 
-    context = {"issue": issue, "settings": issue.settings, "subject": subject(issue), "cover_cid": "cover"}
+    context = {"issue": issue, "settings": issue.settings, "subject": subject(issue), "cover_cid": "cover",
+               "chrome": issue.chrome,
+               "attachment_title": issue.chrome.document_name(issue.settings.title, issue.label_long)}
     placeholder = not issue.settings.mail.sender
     message = EmailMessage()
     message["Subject"] = header("Subject", subject(issue))

@@ -26,7 +26,7 @@ from press.printable import draws_ink
 
 DEEPEST_HEADING = 3  # `###` is the deepest sub-heading an article may use
 MAX_NESTING = 8  # lists and quotes inside one another, at most
-TABLE_CAPTION = re.compile(r"^\s*(?:(?:续)?表\s*[0-9０-９]|Table\s+[0-9])")
+TABLE_CAPTION = re.compile(r"^\s*(?:(?:续|續)?表\s*[0-9０-９]|Table\s+[0-9])")  # 表 1, 續表 1, Table 1 (press.locale)
 PICTURE_SUFFIX = "(?:" + "|".join(suffix[1:] for suffix in sorted(IMAGE_SUFFIXES)) + ")"
 SPACED_IMAGE_PATH = re.compile(rf"(!\[[^\]\n]*\]\()[ \t]*([^()<>\n\"']*?[ \t][^()<>\n\"']*?\.{PICTURE_SUFFIX})[ \t]*\)",
                                re.IGNORECASE)

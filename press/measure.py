@@ -254,6 +254,8 @@ def ink_end(line: Line) -> float:
     past the margin, empty.  So a closing mark counts as ending at its middle.
     """
     last = visible(line)[-1]
+    if last.get("centred"):  # a centred mark (Traditional Chinese) set half-width: its box starts ¼ em back
+        return last["x0"] + last["size"] * 3 / 4
     if last["text"][-1] in CLOSING:
         return last["x0"] + last["size"] / 2
     return last["x1"]
@@ -324,6 +326,7 @@ def punctuation(reading: Reading) -> Measure:
                 if first["text"] in FULL_WIDTH_MARKS and second["text"] in FULL_WIDTH_MARKS:
                     pairs += 1
                     advance = (pen(glyphs, index + 1) - pen(glyphs, index)) / first["size"]
+                    advance -= 0.25 if first.get("centred") else 0  # its box starts ¼ em before its pen
                     if advance <= SQUEEZED_ADVANCE:
                         squeezed += 1
                     else:

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from press import ids
+from press.locale import Chrome, chrome
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,6 @@ SETTINGS_FILE = "newsletter.yaml"  # beside the issue folders
 SETTINGS_DIGEST = "PressSettingsDigest"  # the key of Settings.digest in a PDF's info dictionary
 ISSUE_FILE = "issue.yaml"  # in each issue's folder
 NOTE_FILE = "editor-note.md"  # in an issue's folder, optional: the issue-wide editor's note (卷首语)
-NOTE_TITLE = "卷首语"  # the note's title when its front matter names none
 
 
 def output_name(slug: str, year: int, number: int) -> str:
@@ -141,6 +141,16 @@ class Issue:
     def label_zh(self) -> str:
         """The issue in Chinese, e.g. 2024年第4期."""
         return f"{self.year}年第{self.number}期"
+
+    @property
+    def chrome(self) -> Chrome:
+        """The words printed around the text, in the newsletter's language (press.locale)."""
+        return chrome(self.settings.language)
+
+    @property
+    def label_long(self) -> str:
+        """The issue in the newsletter's language, e.g. 2024年第4期, No. 4, 2024 (label_zh is always Chinese)."""
+        return self.chrome.issue_label(self.year, self.number)
 
     @property
     def highlights(self) -> tuple[Article, ...]:

@@ -59,17 +59,21 @@ def glyphs(page: "Page") -> list[Glyph]:
             matrix = char.get("matrix") or (1, 0, 0, 1, 0, 0)
             if abs(matrix[1]) > 1e-3 or abs(matrix[2]) > 1e-3:
                 continue
-            found.append(ink_box(Glyph(text, char["x0"], char["top"], char["x1"], char["bottom"], char["size"])))
+            found.append(ink_box(Glyph(text, char["x0"], char["top"], char["x1"], char["bottom"], char["size"]),
+                                 char.get("centred", False)))
     return found
 
 
-def ink_box(glyph: Glyph) -> Glyph:
-    """A full-width mark's box where its ink is: a closing mark's left half, an opening one's right half.
+def ink_box(glyph: Glyph, centred: bool = False) -> Glyph:
+    """A full-width mark's box where its ink is: a closing mark's left half, an opening one's right half, a
+    `centred` one's middle half (Traditional Chinese 。，、…).
 
     A mark set half-width (`halt`) keeps its full em box in the PDF, shifted: an opening quote after a
     squeezed full stop has the same box as the stop, while their inks stand side by side (。“).
     """
     half = (glyph.x1 - glyph.x0) / 2
+    if centred:
+        return replace(glyph, x0=glyph.x0 + half / 2, x1=glyph.x1 - half / 2)
     if glyph.text in CLOSING:
         return replace(glyph, x1=glyph.x0 + half)
     if glyph.text in OPENING:

@@ -28,6 +28,7 @@ from pypdf import PdfReader
 
 from press import ids
 from press.lines import CALL_RATIO, Line, group_lines
+from press.locale import chrome
 from press.pdffonts import Font, read_fonts
 
 TOC_ENTRY = re.compile(r"^(?P<title>.*?)[\s.·…]*?(?P<page>\d+)$")
@@ -108,9 +109,13 @@ def read_pdf(path: Path) -> Reading:
     sizes = [(float(page.mediabox.width), float(page.mediabox.height)) for page in reader.pages]
     destinations = read_destinations(reader, sizes)
     regions = figure_regions(destinations)
+    catalog = reader.trailer["/Root"]
+    language = str(catalog["/Lang"]) if "/Lang" in catalog else None
+    centred = chrome(language or "").centred_marks
     with pdfplumber.open(str(path)) as pdf:
         sizes = [(float(page.width), float(page.height)) for page in pdf.pages]
-        raw = [split_figures(page_glyphs(page), regions.get(index, [])) for index, page in enumerate(pdf.pages)]
+        raw = [split_figures(page_glyphs(page, centred), regions.get(index, []))
+               for index, page in enumerate(pdf.pages)]
         pictures = [page_images(page) for page in pdf.pages]
     press = made_by_press(destinations)
     outline = read_outline(reader)
@@ -128,8 +133,6 @@ def read_pdf(path: Path) -> Reading:
         else:
             find_footnotes(page, body_size)
         pages.append(page)
-    catalog = reader.trailer["/Root"]
-    language = str(catalog["/Lang"]) if "/Lang" in catalog else None
     metadata = {str(key): str(value) for key, value in (reader.metadata or {}).items()}
     return Reading(pages, body_size, outline, read_fonts(reader), metadata,
                    language, sizes[0] if sizes else (0.0, 0.0), destinations, Path(path).stat().st_size, Path(path))
@@ -186,9 +189,11 @@ def figure_regions(destinations: dict[str, tuple[int, float, float]]) -> dict[in
     return regions
 
 
-def page_glyphs(page) -> list[dict]:
+def page_glyphs(page, centred: str = "") -> list[dict]:
     """A pdfplumber page's `chars`, with only what press reads of each (text, x0, x1, top, bottom, size,
-    fontname): pdfplumber's own dicts hold some twenty resolved attributes each, a third of the reading."""
+    fontname): pdfplumber's own dicts hold some twenty resolved attributes each, a third of the reading.
+    A mark of `centred` (a Traditional Chinese document's 。，、…, press.locale) has "centred": its ink
+    stands in the middle of its box, not in its left half."""
     x_offset, y_offset = page.mediabox[:2]
     height = page.height
     glyphs = []
@@ -199,6 +204,8 @@ def page_glyphs(page) -> list[dict]:
         glyphs.append({"text": char.get_text(), "x0": char.x0 + x_offset, "x1": char.x1 + x_offset,
                        "top": (height - char.y1) + y_offset, "bottom": (height - char.y0) + y_offset,
                        "size": char.size, "fontname": fontname})
+        if glyphs[-1]["text"] in centred:
+            glyphs[-1]["centred"] = True
     return glyphs
 
 

@@ -9,6 +9,7 @@ applied to the finished document, and to strings put into CSS.
 """
 
 import os
+import re
 import signal
 import threading
 from contextlib import contextmanager
@@ -18,15 +19,19 @@ from pathlib import Path, PurePath, PurePosixPath
 import jinja2
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from press import __version__
+from press import __version__, ids
 from press.cjk import apply_text_rules, space_plain
+from press.dialect import EDITOR_NOTES
 from press.errors import InputError, Problem
+from press.locale import EN, Chrome, curly_quotes
 from press.model import Issue
 from press.sources import inside
 
 TEMPLATE = "issue.html"
+NOTE_LABEL = re.compile(f'(<span class="editor-note-label {ids.GENERATED_CLASS}">)'
+                        f'(?:{"|".join(EDITOR_NOTES)})：(</span>)')  # as press.dialect writes it
 MAX_OUTPUT = {TEMPLATE: 8_000_000, None: 500_000}  # characters a template may make (issue.html; mail bodies)
 TIME_LIMIT = 30.0  # seconds: the sample renders in 0.02 s
 MEMORY_LIMIT = 1 << 30  # bytes of address space a template may add: `'x'.ljust(10**10)` fails, not the machine
@@ -138,9 +143,16 @@ def template_path(issue: Issue) -> tuple[Path, ...]:
 
 def render_html(issue: Issue) -> str:
     """The whole issue as one HTML document; a broken or forbidden template is an InputError at its line."""
-    html = render_template(issue, TEMPLATE, {"issue": issue, "settings": issue.settings,
+    html = render_template(issue, TEMPLATE, {"issue": issue, "settings": issue.settings, "chrome": issue.chrome,
                                              "press_version": __version__})
-    return apply_text_rules(html)
+    html = localised_note_labels(html, issue.chrome)
+    return apply_text_rules(curly_quotes(html) if issue.chrome.family == EN else html)
+
+
+def localised_note_labels(html: str, chrome: Chrome) -> str:
+    """The document with each editor's note's run-in label (编者按：, as the article wrote it, or 編者按：)
+    in the newsletter's language (press.locale): the label is chrome, not the article's text."""
+    return NOTE_LABEL.sub(lambda match: match.group(1) + str(escape(chrome.note_label())) + match.group(2), html)
 
 
 def render_template(issue: Issue, name: str, context: dict) -> str:

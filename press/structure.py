@@ -18,6 +18,7 @@ from itertools import pairwise
 
 from press import ids
 from press.expected import Chunk, Expected, Heading, Source, letters
+from press.locale import chrome
 from press.measure import Failure, Measure, body_pages
 from press.model import CheckSettings
 from press.pdfimages import embedded_images
@@ -78,7 +79,24 @@ def front_matter(evidence: Evidence) -> Measure:
         listed = letters("".join(page.text for page in contents))
         failures += [Failure(contents[0].label, f"the contents do not show the section “{section.title}”",
                       section.source) for section in expected.sections if letters(section.title) not in listed]
+    if expected and cover is not None and contents:
+        failures += chrome_failures(cover, contents[0], expected)
     return Measure("front-matter", len(failures), 2, failures)
+
+
+def chrome_failures(cover: Page, contents: Page, expected: Expected) -> list[Failure]:
+    """The front pages' labels and the contents page's title otherwise than in the newsletter's language
+    (press.locale: 封面 and 目录, 目錄, Cover and Contents)."""
+    words = chrome(expected.language)
+    settings = Source(expected.settings_file) if expected.settings_file else None
+    failures = [Failure(page.label, f"the {name} page is labelled “{page.label}”, not “{label}” as in the "
+                        f"newsletter's language {expected.language}", settings)
+                for name, page, label in (("cover", cover, words.cover), ("contents", contents, words.contents))
+                if page.label != label]
+    if letters(words.contents_title) not in letters(contents.text):
+        failures.append(Failure(contents.label, f"the contents page does not show its title “{words.contents_title}” "
+                                f"(the newsletter's language is {expected.language})", settings))
+    return failures
 
 
 def cover_failures(cover: Page, expected: Expected) -> list[Failure]:

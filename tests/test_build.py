@@ -77,7 +77,8 @@ def test_bookmarks_are_sections_then_articles_at_their_pages(sample_reading, iss
 def test_fonts_embedded_subset_and_all_from_the_fonts_folder(sample_reading):
     families = {path.stem.split("-")[0] for path in (ROOT / "fonts").iterdir()
                 if path.suffix in (".otf", ".ttf")}
-    assert families == {"PressSong", "PressHei", "PressKai", "PressSerif"}
+    assert families == {"PressSong", "PressHei", "PressKai", "PressSerif",
+                        "PressSongHant", "PressHeiHant", "PressSongQuotes", "PressHeiQuotes"}  # marks: press.locale
     assert sample_reading.fonts
     for font in sample_reading.fonts:
         assert font.embedded, font.name

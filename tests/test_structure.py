@@ -340,8 +340,11 @@ def test_every_field_the_cover_prints_from_the_settings_is_compared(make_issue, 
 def test_another_region_of_the_language_fails_metadata(make_issue, sample_pdf):
     folder = sample_copy(make_issue, extra_settings="language: zh-Hant\n")
     failures = failing(check_pdf(sample_pdf, folder))
-    assert set(failures) == {"metadata"}
+    assert set(failures) == {"metadata", "front-matter", "text"}  # and its chrome: 目录, 编者按, not 目錄, 編者按
     assert failures["metadata"][0]["message"] == "language is zh-Hans, expected zh-Hant"
+    assert [failure["message"] for failure in failures["front-matter"]] == [
+        "the contents page is labelled “目录”, not “目錄” as in the newsletter's language zh-Hant",
+        "the contents page does not show its title “目　錄” (the newsletter's language is zh-Hant)"]
 
 
 def test_a_figure_whose_svg_text_changed_fails_text(make_issue, tmp_path):
