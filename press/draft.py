@@ -60,11 +60,12 @@ class Draft:
 
     built: datetime
     issue: str
+    built_word: str = "生成于"  # "built" in an English issue (press.locale)
 
     @property
     def stamp(self) -> str:
         """The margin line, e.g. 草稿 DRAFT　生成于 2024-05-02 14:03:27 +08:00　新材料监测快报 2024年第4期."""
-        return f"{WATERMARK}　生成于 {shown_time(self.built)}　{self.issue}"
+        return f"{WATERMARK}　{self.built_word} {shown_time(self.built)}　{self.issue}"
 
     @property
     def recorded(self) -> str:
