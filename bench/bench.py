@@ -178,6 +178,48 @@ def watch_rebuilds(folder: Path, work: Path, runs: int) -> float:
     return statistics.median(times)
 
 
+def serve_updates(folder: Path, work: Path, runs: int) -> float:
+    """Median seconds from saving an edited article to `press serve` answering /status with the new build and
+    its changed page images fetched, as the browser's page does (over HTTP on 127.0.0.1)."""
+    import json
+    import re
+    import urllib.request
+
+    server = subprocess.Popen([sys.executable, "-m", "press", "serve", str(folder), "--port", "0", "-o",
+                               str(work / "served.pdf")], cwd=ROOT, stderr=subprocess.PIPE,
+                              stdout=subprocess.DEVNULL, text=True, encoding="utf-8")
+    article = folder / "06-pet-recycling-report.md"
+    original = article.read_text(encoding="utf-8")
+
+    def status(after: int) -> dict:
+        with urllib.request.urlopen(f"{url}status?after={after}", timeout=60) as answer:
+            return json.load(answer)
+
+    try:
+        url = next(found.group() for line in server.stderr if (found := re.search(r"http://127\.0\.0\.1:\d+/", line)))
+        state = status(-1)
+        while not state["pages"]:  # the first build, in a cold process
+            state = status(state["version"])
+        shown = {page["image"] for page in state["pages"]}
+        times = []
+        for run in range(runs):
+            time.sleep(0.3)
+            article.write_text(original + f"\n编辑后的第 {run + 1} 次修改。\n", encoding="utf-8")
+            saved = time.perf_counter()
+            state = status(state["version"])
+            if state["error"]:
+                raise SystemExit(f"press serve failed: {state['error']}")
+            for image in {page["image"] for page in state["pages"]} - shown:
+                urllib.request.urlopen(url + image.lstrip("/"), timeout=60).read()
+            times.append(time.perf_counter() - saved)
+            shown = {page["image"] for page in state["pages"]}
+    finally:
+        server.terminate()
+        server.wait()
+        article.write_text(original, encoding="utf-8")
+    return statistics.median(times)
+
+
 def wait_for_build(watcher: subprocess.Popen) -> None:
     """Read the watcher's report until a build ends; a failed build stops the benchmark."""
     for line in watcher.stderr:
@@ -220,6 +262,7 @@ def measure(folder: Path, work: Path, runs: int, warm: bool) -> dict:
                "bytes": press_pdf.stat().st_size, "naive_bytes": naive_pdf.stat().st_size}
     if warm:
         figures["watch_s"] = watch_rebuilds(folder, work, runs)
+        figures["serve_s"] = serve_updates(folder, work, runs)
     return figures
 
 
@@ -244,6 +287,8 @@ def describe(factor: int, runs: int, figures: dict) -> str:
             f"(check/build {figures['check_s'] / figures['press_s']:.2f})")
     if "watch_s" in figures:
         line += f" | press watch, save → PDF on disk {figures['watch_s']:.2f} s"
+    if "serve_s" in figures:
+        line += f" | press serve, save → new page images served {figures['serve_s']:.2f} s"
     return line
 
 
