@@ -34,6 +34,7 @@ from press.cjk import BOOKMARK_ATTRIBUTE, SQUEEZE_CLASS
 from press.errors import InputError, LayoutError, Problem
 from press.model import ISSUE_FILE, STYLESHEET, Footnote, Issue
 from press.overlap import Glyph, overlap_text, overlapping
+from press.pagesize import page_css
 from press.sources import not_a_source, open_source, read_source, snapshot
 
 BODY_PAGE = "body"
@@ -374,7 +375,8 @@ def lay_out(issue: Issue, html: "str | HTML", pushed: tuple[str, ...] = (), css:
     fonts = font_configuration(issue.settings.fonts_dir)
     try:
         with unloadable_fonts() as unloaded:
-            stylesheets = [CSS(file_obj=io.BytesIO(stylesheet_bytes(issue)), base_url=str(stylesheet_path(issue)),
+            stylesheets = [CSS(string=page_css(issue.settings.page_size), font_config=fonts),
+                           CSS(file_obj=io.BytesIO(stylesheet_bytes(issue)), base_url=str(stylesheet_path(issue)),
                                url_fetcher=fetcher, font_config=fonts)]
         if unloaded:
             raise damaged_fonts(issue, unloaded)

@@ -10,8 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from press import ids
-
-A4 = (595.276, 841.89)  # points
+from press.pagesize import A4, PageSize
 
 
 @dataclass(frozen=True)
@@ -19,7 +18,8 @@ class CheckSettings:
     """What `press check` holds a PDF to: the `check:` block of newsletter.yaml."""
 
     max_bytes: int = 5 * 1024 * 1024  # 5 MB: passes every mail system
-    page_size: tuple[float, float] = A4  # width, height in points
+    page_size: PageSize | None = None  # the paper every page must have (newsletter.yaml's page_size); None: any
+    # standard size, the same on every page (a PDF checked without its source)
     bars: tuple[tuple[str, float, int], ...] = ()  # (check id, threshold, line in the settings)
     path: Path | None = None  # the settings file, for messages about the bars
 
@@ -69,6 +69,7 @@ class Settings:
     check: CheckSettings = CheckSettings()
     mail: MailSettings = MailSettings()
     section_break: str = SECTION_BREAKS[0]  # run-on: a section follows the one before; page: it starts a page
+    page_size: PageSize = A4  # the paper, newsletter.yaml's page_size
     digest: str = ""  # what the PDF depends on in newsletter.yaml (all but mail:), hashed; recorded in the PDF
 
     @property

@@ -20,6 +20,7 @@ from press import ids
 from press.expected import Chunk, Expected, Source, letters
 from press.measure import Failure, Measure, body_pages
 from press.model import CheckSettings
+from press.pagesize import STANDARD_MM, PageSize, standard_size
 from press.pdfimages import embedded_images
 from press.pdfread import Page, Reading, contents_entries
 
@@ -45,16 +46,25 @@ class Evidence:
 # Pages --------------------------------------------------------------------------------
 
 def page_size(evidence: Evidence) -> Measure:
-    """Every page has the size and orientation the settings name (default A4 portrait)."""
-    width, height = evidence.settings.page_size
+    """Every page has the paper the settings name (newsletter.yaml's page_size), portrait; without the source
+    (no --issue), every page the first page's size, and that one of the standard sizes (A4, A5, B5, Letter, A3)."""
+    pages, expected = evidence.reading.pages, evidence.settings.page_size
     failures = []
-    for page in evidence.reading.pages:
+    if expected is None and pages:
+        expected = standard_size(*pages[0].size)
+        if expected is None:
+            width, height = pages[0].size
+            expected = PageSize(round(width * 25.4 / 72, 1), round(height * 25.4 / 72, 1))
+            failures.append(Failure(pages[0].label, f"page is {expected.label}, not a standard size "
+                                    f"({', '.join(STANDARD_MM)}): check it with --issue, against newsletter.yaml's "
+                                    "page_size"))
+    for page in pages:
         got_width, got_height = page.size
-        if abs(got_width - width) > SIZE_TOLERANCE or abs(got_height - height) > SIZE_TOLERANCE:
+        if abs(got_width - expected.width) > SIZE_TOLERANCE or abs(got_height - expected.height) > SIZE_TOLERANCE:
             turned = " (landscape)" if got_width > got_height else ""
             failures.append(Failure(page.label, f"page is {millimetres(got_width)} × {millimetres(got_height)} mm"
-                             f"{turned}, expected {millimetres(width)} × {millimetres(height)} mm portrait"))
-    return Measure("page-size", len(failures), len(evidence.reading.pages), failures)
+                             f"{turned}, expected {expected.label} portrait"))
+    return Measure("page-size", len(failures), len(pages), failures)
 
 
 def millimetres(points: float) -> str:
