@@ -7,6 +7,7 @@ misplacement, or the sample's source changed after the build.
 """
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from pypdf import PdfReader, PdfWriter
@@ -264,13 +265,37 @@ def test_a_new_highlight_missing_from_the_cover_fails_front_matter(make_issue, s
 
 # Settings -------------------------------------------------------------------------------------
 
-def test_the_size_budget_and_page_size_come_from_the_settings(make_issue, sample_pdf):
-    folder = sample_copy(make_issue, "check:\n  max_size: 100 KB\n  page_size: A5\n")
+@pytest.mark.parametrize("settings", ["page_size: A5\ncheck:\n  max_size: 100 KB\n",
+                                      "check:\n  max_size: 100 KB\n  page_size: A5\n"])  # where it was set before
+def test_the_size_budget_and_page_size_come_from_the_settings(make_issue, sample_pdf, settings):
+    folder = sample_copy(make_issue, settings)
     failures = failing(check_pdf(sample_pdf, folder))
     assert set(failures) == {"file-size", "page-size"}
     assert "over the budget of 100 KB" in failures["file-size"][0]["message"]
     assert len(failures["page-size"]) == len(PdfReader(sample_pdf).pages)  # every page
-    assert failures["page-size"][0]["message"] == "page is 210 × 297 mm, expected 148 × 210 mm portrait"
+    assert failures["page-size"][0]["message"] == "page is 210 × 297 mm, expected A5 (148 × 210 mm) portrait"
+
+
+def test_without_the_source_any_standard_size_passes_if_every_page_has_it():
+    from press.model import CheckSettings
+    from press.structure import Evidence, page_size
+
+    def measured(*sizes):
+        pages = [SimpleNamespace(size=size, label=str(index)) for index, size in enumerate(sizes)]
+        return page_size(Evidence(SimpleNamespace(pages=pages), CheckSettings()))
+
+    a4, a5, b5 = (595.28, 841.89), (419.53, 595.28), (498.9, 708.66)
+    assert [measured(size, size).value for size in (a4, a5, b5)] == [0, 0, 0]
+    mixed = measured(a5, a5, a4)
+    assert mixed.value == 1 and mixed.failures[0].message == ("page is 210 × 297 mm, expected A5 (148 × 210 mm) "
+                                                              "portrait")
+    custom = measured((524.41, 737.01), (524.41, 737.01))  # 185 × 260 mm (16开): only the source can say so
+    assert custom.value == 1 and custom.failures[0].message == (
+        "page is 185 × 260 mm, not a standard size (A4, A5, B5, Letter, A3): check it with --issue, against "
+        "newsletter.yaml's page_size")
+    assert measured((841.89, 595.28)).failures[0].message.endswith("not a standard size (A4, A5, B5, Letter, A3): "
+                                                                    "check it with --issue, against newsletter.yaml's "
+                                                                    "page_size")  # A4 landscape
 
 
 def test_over_the_budget_file_size_names_the_largest_images_biggest_first(make_issue, tmp_path):
