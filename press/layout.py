@@ -244,17 +244,18 @@ def with_footnotes_kept(issue: Issue, document: HTML, css: str, notes: list[Foot
 
 
 def refuse_long_cover(issue: Issue, layout: "Layout") -> None:
-    """Raise an InputError when the cover runs onto a second page: at the style when the style sets the cover
-    taller than the page (a height for another paper), else at issue.yaml (too many highlights, or too long)."""
-    if layout.page_names.count(COVER_PAGE) <= 1:
-        return
-    paper = issue.settings.page_size
-    if (height := cover_height(layout.document.pages[0]._page_box)) is not None and height > paper.height + 1:
+    """Raise an InputError at the style when it sets the cover taller than the page (a height for another paper:
+    what it prints at its foot would be off the page), at issue.yaml when the cover runs onto a second page (too
+    many highlights, or too long)."""
+    paper, page = issue.settings.page_size, layout.document.pages[0]._page_box
+    if (height := cover_height(page)) is not None and height > page.margin_height() * PT + 1:
         raise InputError([Problem(stylesheet_path(issue), 0, 0,
                                   f"封面高 {height / POINTS_PER_MM:.0f} mm，比页面（{paper.label}）高 (the style sets "
                                   f"the cover {height / POINTS_PER_MM:.0f} mm tall, taller than the page, "
                                   f"{paper.label}, newsletter.yaml's page_size: give the cover the page's height, "
                                   "height: var(--page-height))")])
+    if layout.page_names.count(COVER_PAGE) <= 1:
+        return
     count = len(issue.highlights)
     raise InputError([Problem(issue.folder / ISSUE_FILE, 0, 0,
                               f"封面排不下，延续到了第二页：本期要目有 {count} 条，请减少 highlight: true 的文章 "

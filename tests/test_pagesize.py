@@ -30,9 +30,10 @@ def test_an_unreadable_size_is_none(written):
 
 def test_a_landscape_too_small_or_too_large_paper_is_refused():
     assert range_problem(PageSize(297, 210)).startswith("页面须为竖向 (page_size must be portrait")
-    assert range_problem(PageSize(105, 148)).startswith("页面太小 (page_size 105 × 148 mm is smaller")
+    assert range_problem(PageSize(140, 203)) == ("页面太小 (page_size 140 × 203 mm is smaller than press lays out: at "
+                                                 "least A5 (148 × 210 mm))")
     assert range_problem(PageSize(420, 594)).startswith("页面太大 (page_size 420 × 594 mm is larger")
-    assert [range_problem(parse_page_size(name)) for name in ("A4", "A5", "B5", "Letter", "A3", "128mm 182mm")] \
+    assert [range_problem(parse_page_size(name)) for name in ("A4", "A5", "B5", "Letter", "A3", "182mm 257mm")] \
         == [None] * 6
 
 
