@@ -634,19 +634,24 @@ def locate(stream: "Stream", chunk: Chunk, cursor: int) -> tuple[int, int] | Non
 
 
 def locate_table(stream: "Stream", chunk: Chunk, cursor: int) -> tuple[int, int] | None:
-    """A table's text, which the PDF reads row by row across its cells, as a bag of characters.
+    """A table's text, which the PDF reads row by row across its cells, as a bag of characters, from where its
+    caption or one of its first row's cells begins.
 
     The header row may stand again at the top of each page the table runs onto (and only there: a row
-    that reads like the header is a row).
+    that reads like the header is a row), its letters in any order (a cell that wraps reads its lines apart).
     """
     text = stream.text
-    start = text.find(chunk.letters[:2], cursor) if len(chunk.letters) >= 2 else cursor
+    if len(chunk.letters) < 2:
+        start = cursor
+    else:  # a header cell that wraps reads its first line before the cells beside it (新增装机（万 | 省份)
+        heads = {chunk.letters[:2], *(letters(cell)[:2] for cell in (chunk.rows or [[]])[0] if len(letters(cell)) >= 2)}
+        start = min((found for head in heads if (found := text.find(head, cursor)) >= 0), default=-1)
     if start < 0:
         return None
-    wanted, position = Counter(chunk.letters), start
+    wanted, position, header = Counter(chunk.letters), start, Counter(chunk.repeated)
     while position < len(text) and sum(wanted.values()):
-        if (chunk.repeated and position > start and text.startswith(chunk.repeated, position)
-                and stream.labels[position] != stream.labels[position - 1]):
+        if (chunk.repeated and position > start and stream.labels[position] != stream.labels[position - 1]
+                and Counter(text[position:position + len(chunk.repeated)]) == header):  # its cells may wrap
             position += len(chunk.repeated)
             continue
         if wanted[text[position]] <= 0:

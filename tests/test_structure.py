@@ -434,3 +434,23 @@ def test_one_title_printed_twice_is_held_to_each_of_its_headings_in_turn(make_is
 
     moved = check_pdf(edited(pdf, tmp_path / "moved.pdf", change), folder)
     assert "toc-page" in failing(moved)
+
+
+def test_a_table_whose_header_cells_wrap_reads_whole_on_every_page_and_pairs_no_marks_across_cells(
+        make_issue, tmp_path):
+    # On A5's 31 ems, 新增装机（万千瓦） wraps: the PDF reads 新增装机（万 before 省份, and 千瓦） | （亿元） of two
+    # cells on one line; the header repeated on the next page reads its lines in another order.
+    from press.build import build
+
+    make_issue.settings.write_text(make_issue.settings.read_text(encoding="utf-8") + "page_size: A5\n",
+                                   encoding="utf-8")
+    rows = "".join(f"| 省份{index} | {index * 7} | {index * 91} | {index % 9}.5% | {index * 3}.2 |\n"
+                   for index in range(1, 61))
+    body = ("下表列出了各省的装机和投资情况。\n\n"
+            "| 省份 | 新增装机（万千瓦） | 累计装机（万千瓦） | 同比增速 | 完成投资（亿元） |\n"
+            f"| --- | --- | --- | --- | --- |\n{rows}\n表后的一段文字。")
+    folder = make_issue({"a.md": article("装机", body)})
+    pdf = build(folder, tmp_path / "x.pdf").path
+    report = check_pdf(pdf, folder, only=["text", "punct-squeeze"])
+    assert failing(report) == {}
+    assert len(PdfReader(pdf).pages) > 4  # the table runs onto further pages under its header
