@@ -824,3 +824,21 @@ def test_a_run_that_opened_the_lock_as_the_holder_removed_it_locks_the_new_file(
         with real_open(lock, "a") as other, pytest.raises(BlockingIOError):  # C, at the name: refused
             fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
     assert not lock.exists()
+
+
+@pytest.mark.parametrize("paper", ["A4", "A5", "B5"])
+def test_the_cover_in_the_message_is_as_wide_on_every_paper(tmp_path, paper):
+    import io
+
+    from PIL import Image
+    from pypdf import PdfWriter
+
+    from press.mail import COVER_WIDTH, cover_png
+    from press.pagesize import parse_page_size
+
+    size = parse_page_size(paper)
+    writer = PdfWriter()
+    writer.add_blank_page(width=size.width, height=size.height)
+    writer.write(tmp_path / "cover.pdf")
+    width, height = Image.open(io.BytesIO(cover_png(tmp_path / "cover.pdf"))).size
+    assert width == COVER_WIDTH and abs(height - COVER_WIDTH * size.height_mm / size.width_mm) <= 1
