@@ -49,7 +49,7 @@ def typography(function: Callable) -> Callable[[Evidence], Measure]:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("page-size", structure.page_size, "<=", 0, "pages of the set size (default A4), portrait"),
+    Rule("page-size", structure.page_size, "<=", 0, "pages of the paper page_size names (default A4), portrait"),
     Rule("front-matter", structure.front_matter, "<=", 0, "a cover first, then a contents page"),
     Rule("page-labels", structure.page_labels, "<=", 0, "page labels equal the printed page numbers"),
     Rule("toc-page", structure.toc_page, "<=", 0, "contents entries name the page their title stands on"),

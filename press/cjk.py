@@ -264,8 +264,9 @@ def space_text(text: str, previous: str, breaks: bool = True) -> tuple[str, str]
 def space_plain(text: str, previous: str, breaks: bool = True) -> tuple[str, str]:
     """Escaped text without URLs: spaces between Han and Latin; with `breaks`, joiners and break marks."""
     out: list[str] = []
-    if breaks:
-        text = NUMBER_SPACE.sub(" " + WORD_JOINER, text)
+    if breaks:  # the number may end the text before (10<sup>−9</sup> mol): it is looked behind at too
+        before = previous[-1:]
+        text = NUMBER_SPACE.sub(" " + WORD_JOINER, before + text)[len(before):]
     for unit in units(text):
         char = "&" if unit.startswith("&") and len(unit) > 1 else unit
         if previous and needs_space(previous, char):

@@ -34,10 +34,12 @@ from press.cjk import BOOKMARK_ATTRIBUTE, SQUEEZE_CLASS
 from press.errors import InputError, LayoutError, Problem
 from press.model import ISSUE_FILE, STYLESHEET, Footnote, Issue
 from press.overlap import Glyph, overlap_text, overlapping
+from press.pagesize import POINTS_PER_MM, page_css
 from press.sources import not_a_source, open_source, read_source, snapshot
 
 BODY_PAGE = "body"
 COVER_PAGE = "cover"
+COVER_CLASS = "cover"  # the cover's element in the style's template
 MAX_CORRECTIONS = 8
 FORCED = {"page", "left", "right", "recto", "verso"}
 MM = 96 / 25.4  # WeasyPrint lays out in CSS pixels
@@ -242,13 +244,41 @@ def with_footnotes_kept(issue: Issue, document: HTML, css: str, notes: list[Foot
 
 
 def refuse_long_cover(issue: Issue, layout: "Layout") -> None:
-    """Raise an InputError when the cover runs onto a second page (too many highlights, or too long)."""
-    if layout.page_names.count(COVER_PAGE) > 1:
-        count = len(issue.highlights)
-        raise InputError([Problem(issue.folder / ISSUE_FILE, 0, 0,
-                                  f"封面排不下，延续到了第二页：本期要目有 {count} 条，请减少 highlight: true 的文章 "
-                                  f"(the cover runs onto a second page: {count} highlighted articles are too many "
-                                  "for it; mark fewer with highlight: true, or shorten their titles)")])
+    """Raise an InputError at the style when it sets the cover taller than the page (a height for another paper:
+    what it prints at its foot would be off the page), at issue.yaml when the cover runs onto a second page (too
+    many highlights, or too long)."""
+    paper, page = issue.settings.page_size, layout.document.pages[0]._page_box
+    if (height := cover_height(page)) is not None and height > page.margin_height() * PT + 1:
+        raise InputError([Problem(stylesheet_path(issue), 0, 0,
+                                  f"封面高 {height / POINTS_PER_MM:.0f} mm，比页面（{paper.label}）高 (the style sets "
+                                  f"the cover {height / POINTS_PER_MM:.0f} mm tall, taller than the page, "
+                                  f"{paper.label}, newsletter.yaml's page_size: give the cover the page's height, "
+                                  "height: var(--page-height))")])
+    if layout.page_names.count(COVER_PAGE) <= 1:
+        return
+    count = len(issue.highlights)
+    raise InputError([Problem(issue.folder / ISSUE_FILE, 0, 0,
+                              f"封面排不下，延续到了第二页：本期要目有 {count} 条，请减少 highlight: true 的文章 "
+                              f"(the cover runs onto a second page: {count} highlighted articles are too many "
+                              f"for it on {paper.label}; mark fewer with highlight: true, or shorten their titles)")])
+
+
+def cover_height(page_box) -> float | None:
+    """The height (points, borders and padding in) the style sets the cover's element on the first page; None when
+    it sets none (it grows with what it holds)."""
+    boxes_down = [page_box]
+    while boxes_down:
+        box = boxes_down.pop(0)
+        if box.element is not None and COVER_CLASS in box.element.get("class", "").split():
+            height = box.style["height"]
+            if height == "auto" or height.unit != "px":
+                return None
+            padded = box.style["box_sizing"] == "content-box"
+            extra = (box.padding_top + box.padding_bottom + box.border_top_width + box.border_bottom_width
+                     if padded else 0)
+            return (height.value + extra) * PT
+        boxes_down.extend(getattr(box, "children", ()))
+    return None
 
 
 def refuse_overlapping_text(issue: Issue, layout: "Layout") -> None:
@@ -264,7 +294,8 @@ def refuse_overlapping_text(issue: Issue, layout: "Layout") -> None:
             raise InputError([Problem(issue.folder / ISSUE_FILE, 0, 0,
                                       f"封面排不下：本期要目的 {count} 条与封面下方的文字重叠，"
                                       "请减少 highlight: true 的文章或缩短标题 "
-                                      f"(the cover cannot hold its {count} highlights: they run into the text below "
+                                      f"(the cover cannot hold its {count} highlights on "
+                                      f"{issue.settings.page_size.label}: they run into the text below "
                                       f"them, {overlap_text(pairs)}; mark fewer with highlight: true, or shorten "
                                       "their titles)")])
         folio = layout.folio(index)
@@ -374,7 +405,8 @@ def lay_out(issue: Issue, html: "str | HTML", pushed: tuple[str, ...] = (), css:
     fonts = font_configuration(issue.settings.fonts_dir)
     try:
         with unloadable_fonts() as unloaded:
-            stylesheets = [CSS(file_obj=io.BytesIO(stylesheet_bytes(issue)), base_url=str(stylesheet_path(issue)),
+            stylesheets = [CSS(string=page_css(issue.settings.page_size), font_config=fonts),
+                           CSS(file_obj=io.BytesIO(stylesheet_bytes(issue)), base_url=str(stylesheet_path(issue)),
                                url_fetcher=fetcher, font_config=fonts)]
         if unloaded:
             raise damaged_fonts(issue, unloaded)

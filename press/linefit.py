@@ -30,6 +30,7 @@ from press.measure import (
     body_lines,
     body_pages,
     dominant_font,
+    ink_end,
     is_call,
     is_flush,
     line_pitch,
@@ -141,17 +142,22 @@ def text_block(reading: Reading) -> Measure:
 
 def block_width(lines: list[BodyLine], body_size: float) -> float | None:
     """The body text block's width in body ems: from the left edge of the lines that continue a paragraph
-    to their most common right edge (`right_edge`); None without such lines.
+    to where most full lines of their blocks end (`measure.ink_end`); None without such lines.
 
     The left edge is the outermost one that many such lines share: the main text's, not a quote's or a
-    list's (`measure.outer_edge`), even where quotes outnumber paragraphs.
+    list's (`measure.outer_edge`), even where quotes outnumber paragraphs.  The right edge is the most common
+    end, not the furthest: WeasyPrint 70 draws a letter-spaced glyph up to 1/1000 em further on than it laid
+    it out (it truncates the PDF's position adjustment), so a loose justified line may end 0.2 pt past the
+    others (`overflow` judges such a line).
     """
     continuing = [item for before, item in pairwise(lines) if not before.final]
     if not continuing or not body_size:
         return None
     left = outer_edge(Counter(round(item.line.x0, 2) for item in continuing), min)
-    rights = Counter(round(item.right_edge, 2) for item in continuing if round(item.line.x0, 2) == left)
-    return (rights.most_common(1)[0][0] - left) / body_size
+    edge = Counter(round(item.right_edge, 2) for item in continuing if round(item.line.x0, 2) == left).most_common(1)
+    flush = Counter(round(ink_end(item.line), 2) for item in lines
+                    if not item.final and round(item.right_edge, 2) == edge[0][0])  # the main text's full lines
+    return ((flush.most_common(1)[0][0] if flush else edge[0][0]) - left) / body_size
 
 
 def han_spacing(lines: list[BodyLine]) -> float | None:

@@ -38,7 +38,7 @@ from press.sources import snapshot, watched_roots
 
 MAIL_TEXT = "mail.txt"
 MAIL_HTML = "mail.html"
-COVER_DPI = 60
+COVER_WIDTH = 496  # pixels of the cover's picture in the message, whatever the paper (A4 at 60 dpi)
 PLACEHOLDER_SENDER = "newsletter@localhost"
 PLACEHOLDER_NOTE = ("【草稿：发件人为占位地址 newsletter@localhost，发送前请在 newsletter.yaml 的 mail: 中填写 from】"
                     "(draft: the sender is a placeholder; add mail: from: to newsletter.yaml before sending)")
@@ -65,13 +65,13 @@ def attachment_name(issue: Issue) -> str:
 
 
 def cover_png(pdf: Path) -> bytes:
-    """The first page as a small PNG, for the message body."""
+    """The first page as a small PNG, COVER_WIDTH pixels wide on any paper, for the message body."""
     import io
 
     from press.preview import first_page
 
     buffer = io.BytesIO()
-    first_page(pdf, COVER_DPI).save(buffer, "PNG", optimize=True)
+    first_page(pdf, COVER_WIDTH).save(buffer, "PNG", optimize=True)
     return buffer.getvalue()
 
 

@@ -311,7 +311,8 @@ def is_call(char: dict, line: Line, body_size: float) -> bool:
 # Punctuation squeeze ---------------------------------------------------------------
 
 def punctuation(reading: Reading) -> Measure:
-    """Share of adjacent full-width mark pairs whose first mark advances ≤ SQUEEZED_ADVANCE em.
+    """Share of adjacent full-width mark pairs whose first mark advances ≤ SQUEEZED_ADVANCE em; two marks
+    whose boxes stand NEIGHBOURS em apart or more (in two cells of a table) are no pair.
 
     Glyphs are taken in the order of their ink (an opening mark's is in its box's right half), and an
     opening mark set half-width has its box moved half an em back over the glyph before it: its advance
@@ -323,7 +324,8 @@ def punctuation(reading: Reading) -> Measure:
         for line in page.lines:
             glyphs = sorted(visible(line), key=ink_start)
             for index, (first, second) in enumerate(pairwise(glyphs)):
-                if first["text"] in FULL_WIDTH_MARKS and second["text"] in FULL_WIDTH_MARKS:
+                if (first["text"] in FULL_WIDTH_MARKS and second["text"] in FULL_WIDTH_MARKS
+                        and second["x0"] - first["x1"] < NEIGHBOURS * first["size"]):
                     pairs += 1
                     advance = (pen(glyphs, index + 1) - pen(glyphs, index)) / first["size"]
                     advance -= 0.25 if first.get("centred") else 0  # its box starts ¼ em before its pen
@@ -333,6 +335,9 @@ def punctuation(reading: Reading) -> Measure:
                         failures.append(Failure(page.label, f"{first['text']}{second['text']} takes "
                                          f"{advance + 1:.2f} em: {line.text[:24]}"))
     return Measure("punct-squeeze", share(squeezed, pairs), pairs, failures)
+
+
+NEIGHBOURS = 0.5  # em between two marks' boxes at most, or they are no pair (two table cells: 千瓦） | （亿元）)
 
 
 def ink_start(glyph: dict) -> float:

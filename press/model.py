@@ -11,6 +11,7 @@ from pathlib import Path
 
 from press import ids
 from press.locale import Chrome, chrome
+from press.pagesize import PageSize
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,8 @@ class CheckSettings:
     """What `press check` holds a PDF to: the `check:` block of newsletter.yaml (its defaults: press.settings)."""
 
     max_bytes: int  # the largest PDF allowed
-    page_size: tuple[float, float]  # width, height in points
+    page_size: PageSize | None  # the paper every page must have (newsletter.yaml's page_size); None: any
+    # standard size, the same on every page (a PDF checked without its source)
     bars: tuple[tuple[str, float, int], ...] = ()  # (check id, threshold, line in the settings)
     path: Path | None = None  # the settings file, for messages about the bars
 
@@ -69,6 +71,7 @@ class Settings:
     mail: MailSettings
     section_break: str  # run-on: a section follows the one before; page: it starts a page
     new_articles: tuple[str, ...]  # the sections of the article skeletons `press new` writes, in order
+    page_size: PageSize  # the paper, newsletter.yaml's page_size
     digest: str = ""  # what the PDF depends on in newsletter.yaml (all but mail:), hashed; recorded in the PDF
 
     @property

@@ -61,13 +61,18 @@ def open_pdf(pdf: Path, rendered: Callable[[list[tuple[float, float]]], list[int
     return document, labels
 
 
-def first_page(pdf: Path, dpi: int):
-    """The PIL image of the PDF's first page at `dpi` (the cover)."""
-    from press.budgets import each_page_at
+def first_page(pdf: Path, width: int):
+    """The PIL image of the PDF's first page (the cover), `width` pixels wide whatever the paper."""
+    from press.budgets import pixels_at
 
-    document, _ = open_pdf(pdf, lambda sizes: each_page_at(dpi)(sizes[:1]))
+    def cover(sizes: list[tuple[float, float]]) -> list[int]:
+        if not sizes:
+            return []
+        return [pixels_at(sizes[0], width * 72 / sizes[0][0]) if sizes[0][0] > 0 else inf]
+
+    document, _ = open_pdf(pdf, cover)
     with document:
-        return document[0].render(scale=dpi / 72).to_pil()
+        return document[0].render(scale=width / document[0].get_width()).to_pil()
 
 
 def images_made(dpi: int) -> Callable[[list[tuple[float, float]]], list[int]]:

@@ -33,6 +33,7 @@ from press.drawing import PageDrawings
 from press.errors import PressError
 from press.layout import STYLESHEET, Layout, inspect, lay_out_verified, parse, with_tree
 from press.model import Footnote, Issue
+from press.pagesize import page_css
 from press.sources import read_source, snapshot, watched_roots
 
 FOLIO_ID = "press-folio-{}"
@@ -156,10 +157,12 @@ def readable_text(path: Path) -> str:
 
 
 def inputs_key(issue: Issue) -> str:
-    """A key for the files a layout reads besides the HTML (style, fonts, images): the watcher's snapshot of them."""
+    """A key for what a layout reads besides the HTML: the paper (newsletter.yaml's page_size, as the page CSS),
+    and the files (style, fonts, images) as the watcher's snapshot of them."""
     state = snapshot(watched_roots(issue.folder, issue.settings.styles_dir, issue.settings.fonts_dir))
-    return digest(STYLESHEET, *(f"{path}\0{time}\0{size}" for path, (time, size) in sorted(state.items())
-                                if path.suffix.lower() not in (".md", ".yaml")))
+    return digest(STYLESHEET, page_css(issue.settings.page_size),
+                  *(f"{path}\0{time}\0{size}" for path, (time, size) in sorted(state.items())
+                    if path.suffix.lower() not in (".md", ".yaml")))
 
 
 def digest(*parts: str) -> str:

@@ -8,6 +8,7 @@ be read, a title that cannot be printed, a check or mail block unusable).
 
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from press import printable
 from press.errors import Kind
 from press.fonts import font_faces
 from press.model import SETTINGS_FILE, STYLESHEET, CheckSettings, MailSettings, Settings
+from press.pagesize import PageSize, parse_page_size, range_problem
 from press.sources import name_problem, read_source, unreadable
 from press.yamlfile import Field, Problems, closest, given, read_text, read_yaml, shown, validate
 
@@ -32,6 +34,8 @@ SETTINGS_SCHEMA = {
     "fonts_dir": Field(str, required=False, default="../fonts", doc="where fonts live, from newsletter.yaml"),
     "section_break": Field(str, required=False, default=SECTION_BREAKS[0], doc="run-on: a section follows the one "
                            "before on its page; page: every section starts a new page"),
+    "page_size": Field(str, required=False, default="A4", doc="the paper: A4, A5, B5 (ISO, 176 × 250 mm), Letter, "
+                       "A3 or e.g. 185mm 260mm (width first)"),
     "new_issue": Field(list, required=False, doc="the sections of the article skeletons `press new` writes, in "
                        "order, a section as often as it gets articles (default: one per section)"),
     "check": Field(dict, required=False, default={}, doc="what `press check` holds the PDFs to"),
@@ -51,7 +55,8 @@ MAIL_SCHEMA = {
 }
 CHECK_SCHEMA = {
     "max_size": Field((str, int), required=False, default="5 MB", doc="largest PDF allowed, e.g. 450 KB"),
-    "page_size": Field(str, required=False, default="A4", doc="A4, A5, B5, Letter or e.g. 185mm 260mm"),
+    "page_size": Field(str, required=False, doc="where page_size was set before it was a setting of its own: "
+                       "still read alone, or when it names the same paper"),
     "bars": Field(dict, required=False, default={}, doc="thresholds by check id, e.g. justify: 0.95"),
 }
 UNSUBSCRIBE_MAILTO = re.compile(r"^mailto:[A-Za-z0-9.!#$%&'*+/=^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+"
@@ -60,10 +65,6 @@ SECURITY = ("starttls", "tls", "none")
 NOT_IN_DIGEST = ("mail", "styles_dir", "fonts_dir", "new_issue")  # see pdf_digest
 SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB)?\s*$", re.I)
 SIZE_UNITS = {"b": 1, "kb": 1024, "mb": 1024 ** 2, "gb": 1024 ** 3}
-PAGE_SIZES_MM = {"a3": (297, 420), "a4": (210, 297), "a5": (148, 210), "b5": (176, 250),
-                 "letter": (215.9, 279.4)}
-CUSTOM_PAGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*mm\s+(\d+(?:\.\d+)?)\s*mm\s*$", re.I)
-POINTS_PER_MM = 72 / 25.4
 
 
 def load_settings(path: Path, problems: Problems) -> Settings | None:
@@ -90,6 +91,7 @@ def load_settings(path: Path, problems: Problems) -> Settings | None:
     style, styles_dir, fonts_dir, stylesheet = folders
     check = check_settings(given(data, SETTINGS_SCHEMA, "check") or {}, lines, path, problems)
     mail = mail_settings(given(data, SETTINGS_SCHEMA, "mail"), lines, path, problems)
+    paper = page_size_setting(data, lines, path, problems)
     unprintable = [(line, message) for name, value, line in printed
                    if (message := printable.field_problem(name, value, fonts_dir, stylesheet))]
     for line, message in unprintable:
@@ -100,13 +102,15 @@ def load_settings(path: Path, problems: Problems) -> Settings | None:
                      f"(section_break must be run-on or page, got {shown(section_break)})")
     new_articles = skeleton_sections(given(data, SETTINGS_SCHEMA, "new_issue"), data["sections"], lines, path,
                                      problems)
-    if check is None or mail is None or unprintable or section_break not in SECTION_BREAKS or new_articles is None:
+    if check is None or mail is None or unprintable or section_break not in SECTION_BREAKS or new_articles is None \
+            or paper is None:
         return None
     return Settings(slug=data["slug"], title=data["title"], title_en=data["title_en"],
                     publisher=data["publisher"], sections=tuple(data["sections"]),
                     style=style, language=given(data, SETTINGS_SCHEMA, "language"),
-                    styles_dir=styles_dir, fonts_dir=fonts_dir, check=check, mail=mail,
-                    section_break=section_break, new_articles=new_articles, digest=pdf_digest(data))
+                    styles_dir=styles_dir, fonts_dir=fonts_dir, check=replace(check, page_size=paper), mail=mail,
+                    section_break=section_break, new_articles=new_articles, page_size=paper,
+                    digest=pdf_digest(data))
 
 
 def skeleton_sections(listed: list | None, sections: list[str], lines: dict[str, int], path: Path,
@@ -207,10 +211,6 @@ def check_settings(data: dict, lines: dict[str, int], path: Path,
     if max_bytes is None:
         problems.add(path, nested.get("max_size", 0), 1, f"文件大小写法不对 (max_size: write e.g. 5 MB or "
                      f"450 KB, got {shown(data['max_size'])})")
-    page_size = parse_page_size(given(data, CHECK_SCHEMA, "page_size"))
-    if page_size is None:
-        problems.add(path, nested.get("page_size", 0), 1, "页面尺寸写法不对 (page_size: A3, A4, A5, B5, "
-                     f"Letter or e.g. 185mm 260mm, got {shown(data['page_size'])})")
     bars = []
     for name, value in (given(data, CHECK_SCHEMA, "bars") or {}).items():
         line = nested.get(f"bars.{name}", nested.get("bars", 0))
@@ -220,7 +220,32 @@ def check_settings(data: dict, lines: dict[str, int], path: Path,
             bars.append((str(name), float(value), line))
     if len(problems) > found:
         return None
-    return CheckSettings(max_bytes=max_bytes, page_size=page_size, bars=tuple(bars), path=path)
+    return CheckSettings(max_bytes=max_bytes, page_size=None, bars=tuple(bars), path=path)
+
+
+def page_size_setting(data: dict, lines: dict[str, int], path: Path, problems: Problems) -> PageSize | None:
+    """The paper: the top-level page_size, else `check: page_size` (where it was set before), else the default;
+    None (with a problem at its line) when one is unreadable or out of range, or the two name different papers."""
+    check = data.get("check") if isinstance(data.get("check"), dict) else {}
+    found = len(problems)
+    sizes = []
+    for key, value in (("page_size", data.get("page_size")), ("check.page_size", check.get("page_size"))):
+        if not isinstance(value, str):  # absent, or of a type validate() reported
+            continue
+        size = parse_page_size(value)
+        if size is None:
+            problems.add(path, lines.get(key, 0), 1, f"页面尺寸写法不对 ({key.replace('.', ': ')}: A4, A5, B5, "
+                         f"Letter, A3 or e.g. 185mm 260mm, got {shown(value)})")
+        elif reason := range_problem(size):
+            problems.add(path, lines.get(key, 0), 1, reason)
+        sizes.append(size)
+    if len(sizes) == 2 and None not in sizes and not sizes[0].same_as(sizes[1]):
+        problems.add(path, lines.get("check.page_size", 0), 1, f"check 中的 page_size 与刊物的 page_size 不一致 "
+                     f"(check: page_size is {sizes[1].label} but page_size is {sizes[0].label}: the check takes "
+                     "the paper from page_size; remove check: page_size)")
+    if len(problems) > found:
+        return None
+    return sizes[0] if sizes else parse_page_size(SETTINGS_SCHEMA["page_size"].default)
 
 
 def mail_settings(data: Any, lines: dict[str, int], path: Path, problems: Problems) -> MailSettings | None:
@@ -287,16 +312,6 @@ def parse_size(text: str | int) -> int | None:
     if not match:
         return None
     return int(float(match.group(1)) * SIZE_UNITS[(match.group(2) or "b").lower()]) or None
-
-
-def parse_page_size(text: str) -> tuple[float, float] | None:
-    """(width, height) in points from A4, A5, B5, Letter or "185mm 260mm"; None if unreadable."""
-    millimetres = PAGE_SIZES_MM.get(str(text).strip().lower())
-    if millimetres is None and (match := CUSTOM_PAGE.match(str(text))):
-        millimetres = (float(match.group(1)), float(match.group(2)))
-    if millimetres is None:
-        return None
-    return (millimetres[0] * POINTS_PER_MM, millimetres[1] * POINTS_PER_MM)
 
 
 def resolve_dir(settings_path: Path, name: str) -> Path:

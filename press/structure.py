@@ -21,6 +21,7 @@ from press.expected import Chunk, Expected, Heading, Source, letters
 from press.locale import chrome
 from press.measure import Failure, Measure, body_pages
 from press.model import CheckSettings
+from press.pagesize import STANDARD_MM, PageSize, standard_size
 from press.pdfimages import embedded_images
 from press.pdfread import Page, Reading, contents_entries
 
@@ -46,16 +47,25 @@ class Evidence:
 # Pages --------------------------------------------------------------------------------
 
 def page_size(evidence: Evidence) -> Measure:
-    """Every page has the size and orientation the settings name (default A4 portrait)."""
-    width, height = evidence.settings.page_size
+    """Every page has the paper the settings name (newsletter.yaml's page_size), portrait; without the source
+    (no --issue), every page the first page's size, and that one of the standard sizes (A4, A5, B5, Letter, A3)."""
+    pages, expected = evidence.reading.pages, evidence.settings.page_size
     failures = []
-    for page in evidence.reading.pages:
+    if expected is None and pages:
+        expected = standard_size(*pages[0].size)
+        if expected is None:
+            width, height = pages[0].size
+            expected = PageSize(round(width * 25.4 / 72, 1), round(height * 25.4 / 72, 1))
+            failures.append(Failure(pages[0].label, f"page is {expected.label}, not a standard size "
+                                    f"({', '.join(STANDARD_MM)}): check it with --issue, against newsletter.yaml's "
+                                    "page_size"))
+    for page in pages:
         got_width, got_height = page.size
-        if abs(got_width - width) > SIZE_TOLERANCE or abs(got_height - height) > SIZE_TOLERANCE:
+        if abs(got_width - expected.width) > SIZE_TOLERANCE or abs(got_height - expected.height) > SIZE_TOLERANCE:
             turned = " (landscape)" if got_width > got_height else ""
             failures.append(Failure(page.label, f"page is {millimetres(got_width)} × {millimetres(got_height)} mm"
-                             f"{turned}, expected {millimetres(width)} × {millimetres(height)} mm portrait"))
-    return Measure("page-size", len(failures), len(evidence.reading.pages), failures)
+                             f"{turned}, expected {expected.label} portrait"))
+    return Measure("page-size", len(failures), len(pages), failures)
 
 
 def millimetres(points: float) -> str:
@@ -657,19 +667,24 @@ def locate(stream: "Stream", chunk: Chunk, cursor: int) -> tuple[int, int] | Non
 
 
 def locate_table(stream: "Stream", chunk: Chunk, cursor: int) -> tuple[int, int] | None:
-    """A table's text, which the PDF reads row by row across its cells, as a bag of characters.
+    """A table's text, which the PDF reads row by row across its cells, as a bag of characters, from where its
+    caption or one of its first row's cells begins.
 
     The header row may stand again at the top of each page the table runs onto (and only there: a row
-    that reads like the header is a row).
+    that reads like the header is a row), its letters in any order (a cell that wraps reads its lines apart).
     """
     text = stream.text
-    start = text.find(chunk.letters[:2], cursor) if len(chunk.letters) >= 2 else cursor
+    if len(chunk.letters) < 2:
+        start = cursor
+    else:  # a header cell that wraps reads its first line before the cells beside it (新增装机（万 | 省份)
+        heads = {chunk.letters[:2], *(letters(cell)[:2] for cell in (chunk.rows or [[]])[0] if len(letters(cell)) >= 2)}
+        start = min((found for head in heads if (found := text.find(head, cursor)) >= 0), default=-1)
     if start < 0:
         return None
-    wanted, position = Counter(chunk.letters), start
+    wanted, position, header = Counter(chunk.letters), start, Counter(chunk.repeated)
     while position < len(text) and sum(wanted.values()):
-        if (chunk.repeated and position > start and text.startswith(chunk.repeated, position)
-                and stream.labels[position] != stream.labels[position - 1]):
+        if (chunk.repeated and position > start and stream.labels[position] != stream.labels[position - 1]
+                and Counter(text[position:position + len(chunk.repeated)]) == header):  # its cells may wrap
             position += len(chunk.repeated)
             continue
         if wanted[text[position]] <= 0:

@@ -17,7 +17,7 @@ def test_a_run_the_faces_draw_themselves_is_left_alone():
 
 def test_formulas_become_sub_and_sup_elements_spaced_from_han_text():
     assert apply_text_rules("<p>CO₂排放达10⁻⁶ mol。</p>") == (
-        "<p>CO<sub>2</sub> \u2060排放达 10<sup>−6</sup> mol\u2060。</p>")
+        "<p>CO<sub>2</sub> \u2060排放达 10<sup>−6</sup> \u2060mol\u2060。</p>")
     assert apply_text_rules("<code>CO₂</code>") == "<code>CO₂</code>"
 
 
@@ -72,6 +72,8 @@ def test_a_number_stays_with_its_unit_or_the_han_character_after_it():
         f"<p>加热到 200 {WJ}℃，提高 30 {WJ}%，达 5 {WJ}倍，为 122 {WJ}cm²，共 3 {WJ}nm{WJ}。</p>")
     assert apply_text_rules("<p>in 2023 mass production</p>") == "<p>in 2023 mass production</p>"  # `m` is no unit
     assert apply_text_rules("<h2>加热到200 ℃</h2>").endswith(">加热到 200 ℃</h2>")  # a heading's text is its bookmark
+    # A number that ends raised (10⁻⁹, set as <sup>) keeps its unit too: at A5 `10⁻⁹⏎mol` broke there.
+    assert f"达到 10<sup>−9</sup> {WJ}mol{WJ}·" in apply_text_rules("<p>达到 10⁻⁹ mol·L⁻¹</p>")
 
 
 def test_a_compound_unit_may_break_after_its_middle_dot_but_a_name_may_not():

@@ -19,6 +19,7 @@ FINGERPRINTS = {
     "draw_text.draw_text": "ebaf96239c6ca363",
     "inline.add_word_spacing": "879516e71f1b80fa",
     "inline.justify_line": "f83b21ff8793ba6b",
+    "inline.remove_last_whitespace": "53f0c79c9fbbda50",
     "inline.split_text_box": "8c564329599ef23f",  # calls split_first_line, which the adapter wraps
     "inline.text_align": "e953d41b87ccfc30",
     "line_break.Layout.reactivate": "0b89ee097104b713",
@@ -30,6 +31,7 @@ FINGERPRINTS = {
 
 ORIGINALS = {
     "inline.justify_line": justify._original_justify_line,
+    "inline.remove_last_whitespace": justify._original_remove_last_whitespace,
     "inline.split_text_box": inline.split_text_box,
     "inline.add_word_spacing": inline.add_word_spacing,
     "inline.text_align": inline.text_align,
@@ -70,8 +72,10 @@ def test_install_replaces_the_two_functions_and_the_patterns_and_uninstall_resto
     assert line_break.Layout.set_text is justify.set_text
     assert line_break.pyphen is justify.LatinHyphenation
     assert inline.split_first_line is justify.split_first_line
+    assert inline.remove_last_whitespace is justify.remove_last_whitespace
     justify.uninstall()
     assert inline.split_first_line is justify._original_split_first_line
+    assert inline.remove_last_whitespace is justify._original_remove_last_whitespace
     assert inline.justify_line is justify._original_justify_line
     assert line_break.Layout.set_text is justify._original_set_text
     assert line_break.pyphen is pyphen

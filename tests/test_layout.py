@@ -153,8 +153,22 @@ def test_a_cover_too_long_for_one_page_is_an_input_error(make_issue, tmp_path):
         build(folder, tmp_path / "cover.pdf")
     assert [str(problem) for problem in caught.value.problems] == [
         f"{folder / 'issue.yaml'}: 封面排不下，延续到了第二页：本期要目有 30 条，请减少 highlight: true 的文章 "
-        "(the cover runs onto a second page: 30 highlighted articles are too many for it; mark fewer with "
-        "highlight: true, or shorten their titles)"]
+        "(the cover runs onto a second page: 30 highlighted articles are too many for it on A4 (210 × 297 mm); "
+        "mark fewer with highlight: true, or shorten their titles)"]
+
+
+def test_a_cover_the_style_sets_taller_than_the_page_is_an_input_error_at_the_style(make_issue, tmp_path):
+    from press.build import build
+
+    make_issue.use_sample_settings("page_size: A5\n", css=".cover { height: 297mm; }")  # a height for A4
+    folder = make_issue.copy_sample()
+    with pytest.raises(InputError) as caught:
+        build(folder, tmp_path / "cover.pdf")
+    [problem] = caught.value.problems
+    assert problem.path == make_issue.root / "styles" / "default" / "style.css"
+    assert problem.message == ("封面高 297 mm，比页面（A5 (148 × 210 mm)）高 (the style sets the cover 297 mm tall, "
+                               "taller than the page, A5 (148 × 210 mm), newsletter.yaml's page_size: give the cover "
+                               "the page's height, height: var(--page-height))")
 
 
 def test_a_font_file_weasyprint_cannot_load_is_an_input_error_at_its_font_face_rule(make_issue, tmp_path):
@@ -199,7 +213,8 @@ def test_a_cover_whose_highlights_run_into_the_publisher_line_is_an_input_error(
     articles = {f"{number:02d}.md": article(f"第 {number} 篇文章的标题写得比较长一些", "正文。",
                                             extra="highlight: true\n") for number in range(1, 18)}
     issue = load_issue(make_issue(articles))
-    with pytest.raises(InputError, match="the cover cannot hold its 17 highlights: they run into the text below"):
+    with pytest.raises(InputError, match=r"the cover cannot hold its 17 highlights on A4 \(210 × 297 mm\): they "
+                                         "run into the text below"):
         lay_out_verified(issue, render_html(issue))
 
 

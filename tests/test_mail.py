@@ -857,3 +857,21 @@ def test_a_draft_is_refused_for_sending_and_for_a_dry_run_and_its_eml_says_it_is
     assert eml.exit_code == 0, eml.output
     assert "warning: the attached PDF is a draft" in eml.stderr
     assert pdf.with_suffix(".eml").is_file()
+
+
+@pytest.mark.parametrize("paper", ["A4", "A5", "B5"])
+def test_the_cover_in_the_message_is_as_wide_on_every_paper(tmp_path, paper):
+    import io
+
+    from PIL import Image
+    from pypdf import PdfWriter
+
+    from press.mail import COVER_WIDTH, cover_png
+    from press.pagesize import parse_page_size
+
+    size = parse_page_size(paper)
+    writer = PdfWriter()
+    writer.add_blank_page(width=size.width, height=size.height)
+    writer.write(tmp_path / "cover.pdf")
+    width, height = Image.open(io.BytesIO(cover_png(tmp_path / "cover.pdf"))).size
+    assert width == COVER_WIDTH and abs(height - COVER_WIDTH * size.height_mm / size.width_mm) <= 1

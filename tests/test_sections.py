@@ -118,6 +118,18 @@ def test_a_changed_language_lays_out_everything_again(make_issue, tmp_path):
     assert len(sections.laid_out) == len(load_issue(folder).sections) + 1
 
 
+def test_a_changed_page_size_lays_out_everything_again(make_issue, tmp_path):
+    """The paper reaches the layout through the page CSS press puts before the style, outside the HTML."""
+    make_issue.use_sample_settings(PAGES)
+    folder = make_issue.copy_sample()
+    sections = SectionLayouts()
+    same_pdf_both_ways(folder, sections, tmp_path)
+    settings = make_issue.settings
+    settings.write_text(settings.read_text(encoding="utf-8") + "page_size: A5\n", encoding="utf-8")
+    same_pdf_both_ways(folder, sections, tmp_path)
+    assert len(sections.laid_out) == len(load_issue(folder).sections) + 1
+
+
 def test_a_style_with_state_across_sections_is_laid_out_in_one_render(make_issue, tmp_path):
     make_issue.use_sample_settings(css="@page body:left { margin-left: 30mm; }")
     folder = make_issue.copy_sample()

@@ -6,7 +6,8 @@ import pytest
 
 from press.errors import InputError
 from press.load import load_issue
-from press.settings import CHECK_SCHEMA, MAIL_SCHEMA, SETTINGS_SCHEMA, default_check, parse_page_size, parse_size
+from press.pagesize import parse_page_size
+from press.settings import CHECK_SCHEMA, MAIL_SCHEMA, SETTINGS_SCHEMA, default_check, parse_size
 from tests.conftest import ROOT, article
 from tests.test_load import problems_of
 
@@ -18,9 +19,9 @@ def test_a_field_left_out_takes_the_default_its_schema_states(make_issue):
     assert (settings.style, settings.language, settings.section_break) == tuple(
         SETTINGS_SCHEMA[name].default for name in ("style", "language", "section_break"))
     assert settings.check.max_bytes == parse_size(CHECK_SCHEMA["max_size"].default) == 5 * 1024 * 1024
-    assert settings.check.page_size == parse_page_size(CHECK_SCHEMA["page_size"].default)
-    assert (settings.check.max_bytes, settings.check.page_size) == (default_check().max_bytes,
-                                                                    default_check().page_size)
+    assert settings.page_size == settings.check.page_size == parse_page_size(SETTINGS_SCHEMA["page_size"].default)
+    assert settings.check.max_bytes == default_check().max_bytes
+    assert default_check().page_size is None  # a PDF checked without its source: any standard paper
     mail = settings.mail
     assert (mail.sender, mail.host, mail.port, mail.security, mail.per_minute, mail.retries, mail.unsubscribe) == (
         "", "localhost", 587, "starttls", 30.0, 3, ())

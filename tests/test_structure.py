@@ -9,6 +9,7 @@ misplacement, or the sample's source changed after the build.
 import re
 import shutil
 from dataclasses import replace
+from types import SimpleNamespace
 
 import pytest
 from pypdf import PdfReader, PdfWriter
@@ -267,13 +268,37 @@ def test_a_new_highlight_missing_from_the_cover_fails_front_matter(make_issue, s
 
 # Settings -------------------------------------------------------------------------------------
 
-def test_the_size_budget_and_page_size_come_from_the_settings(make_issue, sample_pdf):
-    folder = sample_copy(make_issue, "check:\n  max_size: 100 KB\n  page_size: A5\n")
+@pytest.mark.parametrize("settings", ["page_size: A5\ncheck:\n  max_size: 100 KB\n",
+                                      "check:\n  max_size: 100 KB\n  page_size: A5\n"])  # where it was set before
+def test_the_size_budget_and_page_size_come_from_the_settings(make_issue, sample_pdf, settings):
+    folder = sample_copy(make_issue, settings)
     failures = failing(check_pdf(sample_pdf, folder))
     assert set(failures) == {"file-size", "page-size"}
     assert "over the budget of 100 KB" in failures["file-size"][0]["message"]
     assert len(failures["page-size"]) == len(PdfReader(sample_pdf).pages)  # every page
-    assert failures["page-size"][0]["message"] == "page is 210 × 297 mm, expected 148 × 210 mm portrait"
+    assert failures["page-size"][0]["message"] == "page is 210 × 297 mm, expected A5 (148 × 210 mm) portrait"
+
+
+def test_without_the_source_any_standard_size_passes_if_every_page_has_it():
+    from press.settings import default_check
+    from press.structure import Evidence, page_size
+
+    def measured(*sizes):
+        pages = [SimpleNamespace(size=size, label=str(index)) for index, size in enumerate(sizes)]
+        return page_size(Evidence(SimpleNamespace(pages=pages), default_check()))
+
+    a4, a5, b5 = (595.28, 841.89), (419.53, 595.28), (498.9, 708.66)
+    assert [measured(size, size).value for size in (a4, a5, b5)] == [0, 0, 0]
+    mixed = measured(a5, a5, a4)
+    assert mixed.value == 1 and mixed.failures[0].message == ("page is 210 × 297 mm, expected A5 (148 × 210 mm) "
+                                                              "portrait")
+    custom = measured((524.41, 737.01), (524.41, 737.01))  # 185 × 260 mm (16开): only the source can say so
+    assert custom.value == 1 and custom.failures[0].message == (
+        "page is 185 × 260 mm, not a standard size (A4, A5, B5, Letter, A3): check it with --issue, against "
+        "newsletter.yaml's page_size")
+    assert measured((841.89, 595.28)).failures[0].message.endswith("not a standard size (A4, A5, B5, Letter, A3): "
+                                                                    "check it with --issue, against newsletter.yaml's "
+                                                                    "page_size")  # A4 landscape
 
 
 def test_over_the_budget_file_size_names_the_largest_images_biggest_first(make_issue, tmp_path):
@@ -504,3 +529,23 @@ def test_the_editors_note_after_the_first_article_fails_article_order(make_issue
     assert "article-order" in failures
     message = failures["article-order"][0]["message"]
     assert message.startswith("the editor's note “卷首语” stands after the first article")
+
+
+def test_a_table_whose_header_cells_wrap_reads_whole_on_every_page_and_pairs_no_marks_across_cells(
+        make_issue, tmp_path):
+    # On A5's 31 ems, 新增装机（万千瓦） wraps: the PDF reads 新增装机（万 before 省份, and 千瓦） | （亿元） of two
+    # cells on one line; the header repeated on the next page reads its lines in another order.
+    from press.build import build
+
+    make_issue.settings.write_text(make_issue.settings.read_text(encoding="utf-8") + "page_size: A5\n",
+                                   encoding="utf-8")
+    rows = "".join(f"| 省份{index} | {index * 7} | {index * 91} | {index % 9}.5% | {index * 3}.2 |\n"
+                   for index in range(1, 61))
+    body = ("下表列出了各省的装机和投资情况。\n\n"
+            "| 省份 | 新增装机（万千瓦） | 累计装机（万千瓦） | 同比增速 | 完成投资（亿元） |\n"
+            f"| --- | --- | --- | --- | --- |\n{rows}\n表后的一段文字。")
+    folder = make_issue({"a.md": article("装机", body)})
+    pdf = build(folder, tmp_path / "x.pdf").path
+    report = check_pdf(pdf, folder, only=["text", "punct-squeeze"])
+    assert failing(report) == {}
+    assert len(PdfReader(pdf).pages) > 4  # the table runs onto further pages under its header

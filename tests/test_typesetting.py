@@ -276,3 +276,22 @@ def test_a_line_takes_a_closing_mark_in_by_setting_its_marks_half_width_rather_t
     pushed_out = first_lines(typeset(body))
     assert not any(item.line.text.rstrip().endswith("，") for item in pushed_out)
     assert widest_han_gap(typeset(body)) > 0.02  # the line a character short is spread instead
+
+
+def test_a_pushed_in_line_ending_in_a_space_keeps_its_marks_half_width(make_issue, tmp_path, monkeypatch):
+    # On A5's 31-em block the first line takes 仅在 in by setting ， and 。 half-width; it ends in the space before
+    # *Nature*, and WeasyPrint measured it again without that space with the marks full-width: 5 pt too wide.
+    from press.errors import InputError
+
+    make_issue.settings.write_text(make_issue.settings.read_text(encoding="utf-8") + "page_size: A5\n",
+                                   encoding="utf-8")
+    body = ("2023 年以来，围绕上述三条路线的高水平论文数量明显增加。仅在 *Nature Energy*、*Nature* 和 *Science* "
+            "三种期刊上，与全固态电池直接相关的研究论文就超过 40 篇。其中，以下三方面的进展尤其值得关注。")
+    folder = make_issue({"a.md": article("测试", body)})
+    reading = read_pdf(build(folder, tmp_path / "a5.pdf").path)
+    first = body_lines(reading)[0].line
+    margin = first.x0 - 2 * 10.5  # the first line is indented 2 ems
+    assert first.text.rstrip().endswith("仅在") and first.x1 <= reading.page_size[0] - margin + 0.5
+    monkeypatch.setattr(justify, "remove_last_whitespace", justify._original_remove_last_whitespace)
+    with pytest.raises(InputError, match="宽于版心"):
+        build(folder, tmp_path / "a5-without.pdf")
