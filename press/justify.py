@@ -250,12 +250,21 @@ def split_first_line(text, style, context, max_width, justification_spacing, is_
 
 
 def may_push_in(result, style, max_width, minimum) -> bool:
-    """Is this a justified line of CJK text that breaks with half an em or more to spare?"""
-    _, _, resume_index, width, _, _ = result
+    """Is this a justified line of text with full-width marks to push in (CJK text, or CJK text quoted in an
+    issue of another language) that breaks with half an em or more to spare?"""
+    layout, _, resume_index, width, _, _ = result
     return (resume_index is not None and not minimum and max_width is not None and max_width != float("inf")
             and style["text_align_all"] == "justify" and bool(style["font_size"])
             and max_width - width >= PUSH_IN_ALLOWANCES[0] * style["font_size"]
-            and str(style["lang"] or "").lower().startswith(CJK_LANGUAGES))
+            and any(char in pushable_marks(style) for char in layout.text))
+
+
+def pushable_marks(style) -> str:
+    """The marks a push-in may set half-width: the full-width marks, but ‘ ’ “ ” in Latin text (is_latin_text),
+    where they are Latin marks already."""
+    if is_latin_text(style):
+        return "".join(mark for mark in FULL_WIDTH_MARKS if mark not in LATIN_QUOTES)
+    return FULL_WIDTH_MARKS
 
 
 def pushed_in(result, style, max_width: float):
@@ -267,8 +276,8 @@ def pushed_in(result, style, max_width: float):
     layout, length, resume_index, width, height, baseline = result
     text, em = layout.text, style["font_size"]
     squeezed = set(getattr(layout, "press_squeezed", []))
-    marks = [index for index in range(len(text) - 1, -1, -1)
-             if text[index] in FULL_WIDTH_MARKS and index not in squeezed]
+    pushable = pushable_marks(style)
+    marks = [index for index in range(len(text) - 1, -1, -1) if text[index] in pushable and index not in squeezed]
     needed = int(-(-(width - max_width) // (em / 2)))  # half-ems to take back, rounded up
     if needed > len(marks) or needed > len(PUSH_IN_ALLOWANCES):
         return None

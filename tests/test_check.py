@@ -391,3 +391,35 @@ def test_a_lone_surrogate_quoted_in_a_problem_is_written_as_its_escape(make_issu
     assert result.exit_code == 2, result.output  # no output stream can encode the surrogate itself
     assert "未知栏目 杂\\ud800谈" in (json.loads(result.stdout)["error"]["problems"][0]["message"]
                                   if output_format == "json" else result.stdout)
+
+
+# The sample at every paper, in every language, as a draft and not -----------------------------------------
+
+PAPERS_AND_LANGUAGES = [(paper, language, False) for paper in ("A4", "A5", "B5")
+                        for language in ("zh-Hans", "zh-Hant", "en-US")]
+DRAFTS = [("A5", "zh-Hans", True), ("B5", "en-US", True), ("A4", "zh-Hant", True)]
+CHROME = {"zh-Hans": ("封面", "目录"), "zh-Hant": ("封面", "目錄"), "en-US": ("Cover", "Contents")}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("paper", "language", "draft"), PAPERS_AND_LANGUAGES + DRAFTS)
+def test_the_sample_at_every_paper_in_every_language_draft_or_not_passes_every_check(make_issue, tmp_path, paper,
+                                                                                      language, draft, monkeypatch):
+    from pypdf import PdfReader
+
+    from press.pagesize import parse_page_size
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714629807")
+    make_issue.use_sample_settings(f"page_size: {paper}\nlanguage: {language}\n")
+    folder = make_issue.copy_sample()
+    pdf = build(folder, tmp_path / "x.pdf", draft=draft).path
+    report = check_pdf(pdf, folder)
+    assert [(check.id, check.failures[:2]) for check in report.checks if not check.passed] == []
+    assert [check.id for check in report.checks] == list(RULE_IDS) and report.not_run == []
+    assert (report.draft is not None) == draft
+    reader = PdfReader(pdf)
+    size = parse_page_size(paper)
+    assert {(round(float(page.mediabox.width)), round(float(page.mediabox.height))) for page in reader.pages} == {
+        (round(size.width), round(size.height))}
+    labels = reader.page_labels
+    assert tuple(labels[:2]) == CHROME[language] and labels[2] == "1"
