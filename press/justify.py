@@ -238,7 +238,7 @@ def split_first_line(text, style, context, max_width, justification_spacing, is_
     """
     result = _original_split_first_line(text, style, context, max_width, justification_spacing,
                                          is_line_start, minimum)
-    if not may_push_in(result, style, max_width, minimum):
+    if not may_push_in(text, result, style, max_width, minimum):
         return result
     em = style["font_size"]
     for allowance in PUSH_IN_ALLOWANCES:
@@ -249,14 +249,14 @@ def split_first_line(text, style, context, max_width, justification_spacing, is_
     return result
 
 
-def may_push_in(result, style, max_width, minimum) -> bool:
-    """Is this a justified line of text with full-width marks to push in (CJK text, or CJK text quoted in an
-    issue of another language) that breaks with half an em or more to spare?"""
-    layout, _, resume_index, width, _, _ = result
+def may_push_in(text: str, result, style, max_width, minimum) -> bool:
+    """Is this a justified line that breaks with half an em or more to spare, in a `text` with full-width marks
+    to push in (CJK text, or CJK text quoted in an issue of another language)?"""
+    _, _, resume_index, width, _, _ = result
     return (resume_index is not None and not minimum and max_width is not None and max_width != float("inf")
             and style["text_align_all"] == "justify" and bool(style["font_size"])
             and max_width - width >= PUSH_IN_ALLOWANCES[0] * style["font_size"]
-            and any(char in pushable_marks(style) for char in layout.text))
+            and any(char in pushable_marks(style) for char in text))
 
 
 def pushable_marks(style) -> str:
