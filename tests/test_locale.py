@@ -268,3 +268,23 @@ def test_traditional_bookmarks_keep_their_sub_and_superscripts(traditional, simp
               for _, pdf in (traditional, simplified)]
     assert "CO₂ 排放與 10⁻⁶ 級雜質" in titles[0]
     assert titles[0] == titles[1]
+
+
+def test_nothing_in_an_english_issue_is_letter_spaced_but_the_cover_s_english_title(make_issue, tmp_path):
+    from tests.conftest import ROOT
+
+    make_issue.settings.write_text(ENGLISH_SETTINGS.format(root=ROOT), encoding="utf-8")
+    folder = make_issue(ENGLISH)
+    (folder / "editor-note.md").write_text("A note from the desk on this month's batteries.\n", encoding="utf-8")
+    reading = read_pdf(build(folder, tmp_path / "note.pdf").path)
+    spelled_out = []
+    for page in reading.pages:
+        for line in page.lines:
+            if line.text.strip() == "BATTERY WATCH":  # the cover's title_en: spaced capitals by design
+                continue
+            gaps = [(after["x0"] - before["x1"]) / before["size"] for before, after in pairwise(line.chars)
+                    if before["text"].isalpha() and after["text"].isalpha()]
+            if any(0.1 < gap < 0.6 for gap in gaps):  # letters spread within a word (not two boxes on one line)
+                spelled_out.append((page.label, line.text))
+    assert ("1", "From the Editor") not in spelled_out and spelled_out == []
+    assert any(line.text.strip() == "From the Editor" for page in reading.pages for line in page.lines)
