@@ -120,7 +120,7 @@ def build_issue(issue: Issue, output: Path | None, say: Callable[[str], None],
                    if layout.floated else "")))
     for note in photo_notes(layout):
         say(words.message(note))
-    marked = Draft(when, f"{issue.settings.title} {issue.label_long}", words.say("生成于", "built")) if when else None
+    marked = Draft(when, f"{issue.settings.title} {issue.label_long}", words.built) if when else None
     write_pdf(layout, issue, target, drawings, marked)
     return Built(issue, layout, target, time.perf_counter() - started, when is not None)
 

@@ -29,6 +29,7 @@ byte for byte; `SOURCE_DATE_EPOCH`, when set, is the time instead (in UTC).
 
 import math
 import os
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -47,7 +48,9 @@ MARK_FONT = "PressHei-Bold.otf"  # in the fonts folder; another font there that 
 WATERMARK_TINT = (0.99, 0.88, 0.88)  # RGB, multiplied with the page: a light red over white, text stays as dark
 STAMP_TINT = (0.55, 0.25, 0.25)  # the margin line
 WATERMARK_SHARE = 0.62  # of the page's diagonal the watermark spans
-STAMP_SIZE = 7.0  # points
+STAMP_SIZE = 7.0  # points, or less: the margin line takes at most STAMP_SHARE of the page's height
+STAMP_SHARE = 0.9
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?")  # a number of a path's operators
 STAMP_INSET = 9 * 72 / 25.4  # 9 mm from the page's left edge to the stamp's baseline
 MULTIPLY = "PressDraftMultiply"  # ExtGState names, inside the form's own resources
 FORM = "PressDraft"  # the form XObject's name in the pages' resources
@@ -120,9 +123,10 @@ class PdfPathPen(BasePen):
         self.operators.append("h")
 
 
-def number(value: float) -> str:
-    """A number for a content stream: at most two decimals, no trailing zeros."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
+def number(value: float, decimals: int = 2) -> str:
+    """A number for a content stream: at most `decimals` decimals (a matrix that scales font units to points
+    needs six: 7 pt / 1000 units is 0.007), no trailing zeros."""
+    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
 
@@ -196,14 +200,19 @@ def marks(draft: Draft, fonts_dir: Path) -> Marks:
 
 def placed(line: Outline, size: float, angle: float, x: float, y: float, centred: bool, tint) -> str:
     """Operators that fill `line` at `size` points, turned by `angle` (radians) about (x, y): its middle there
-    when `centred`, else its baseline's start; filled in `tint` (RGB)."""
+    when `centred`, else its baseline's start; filled in `tint` (RGB).
+
+    The path is written in points (its font units scaled here), under a matrix that only turns and moves it:
+    a matrix that also scales font units to points needs small numbers (7 pt / 1000 units is 0.007), which two
+    decimals rounded to 0.01 (a margin line 43 % too long)."""
     scale = size / line.units
-    cos, sin = math.cos(angle), math.sin(angle)
     shift_x, shift_y = (-line.advance / 2, -0.35 * line.units) if centred else (0.0, 0.0)
-    matrix = " ".join(number(value) for value in (cos * scale, sin * scale, -sin * scale, cos * scale, x, y))
+    path = NUMBER.sub(lambda found: number(float(found.group()) * scale), line.operators)
+    cos, sin = math.cos(angle), math.sin(angle)
+    matrix = " ".join(number(value, 4) for value in (cos, sin, -sin, cos, x, y))
     colour = " ".join(number(value) for value in tint)
-    return (f"q {matrix} cm 1 0 0 1 {number(shift_x)} {number(shift_y)} cm {colour} rg "
-            f"{line.operators} f Q")
+    return (f"q {matrix} cm 1 0 0 1 {number(shift_x * scale)} {number(shift_y * scale)} cm {colour} rg "
+            f"{path} f Q")
 
 
 def form(found: Marks, box: tuple[float, float, float, float]) -> pydyf.Stream:
@@ -214,8 +223,9 @@ def form(found: Marks, box: tuple[float, float, float, float]) -> pydyf.Stream:
     size = WATERMARK_SHARE * diagonal * found.watermark.units / found.watermark.advance
     watermark = placed(found.watermark, size, math.atan2(height, width), left + width / 2, bottom + height / 2,
                        True, WATERMARK_TINT)
-    stamp_length = STAMP_SIZE * found.stamp.advance / found.stamp.units
-    stamp = placed(found.stamp, STAMP_SIZE, math.pi / 2, left + STAMP_INSET, bottom + (height - stamp_length) / 2,
+    stamp_size = min(STAMP_SIZE, STAMP_SHARE * height * found.stamp.units / found.stamp.advance)
+    stamp_length = stamp_size * found.stamp.advance / found.stamp.units
+    stamp = placed(found.stamp, stamp_size, math.pi / 2, left + STAMP_INSET, bottom + (height - stamp_length) / 2,
                    False, STAMP_TINT)
     content = f"/{MULTIPLY} gs {watermark} {stamp}".encode()
     return pydyf.Stream([content], pydyf.Dictionary({

@@ -35,6 +35,7 @@ class Chrome:
     highlights: str  # the cover's list of highlights
     editor_note: str  # the run-in label of an editor's note, without its colon
     note_title: str  # the issue-wide editor's note's title when its file names none (editor-note.md)
+    built: str  # before the build time in a draft's margin (press.draft)
     label_colon: str  # what follows the editor's note's label
     table: str  # a table's caption word (表 1, Table 1)
     figure: str  # a figure's caption word (图 1, 圖 1, Figure 1)
@@ -85,14 +86,14 @@ class Chrome:
 
 CHROMES = {
     HANS: Chrome(HANS, contents="目录", contents_title="目　录", cover="封面", highlights="本期要目",
-                 editor_note="编者按", note_title="卷首语", label_colon="：", table="表", figure="图",
+                 editor_note="编者按", note_title="卷首语", built="生成于", label_colon="：", table="表", figure="图",
                  attachment="全文见附件《{name}》（PDF）。", list_separator="；"),
     HANT: Chrome(HANT, contents="目錄", contents_title="目　錄", cover="封面", highlights="本期要目",
-                 editor_note="編者按", note_title="卷首語", label_colon="：", table="表", figure="圖",
+                 editor_note="編者按", note_title="卷首語", built="生成於", label_colon="：", table="表", figure="圖",
                  attachment="全文見附件《{name}》（PDF）。", list_separator="；", centred_marks="、。，；：！？"),
     EN: Chrome(EN, contents="Contents", contents_title="Contents", cover="Cover", highlights="In this issue",
-               editor_note="Editor’s note", note_title="From the Editor", label_colon=": ", table="Table",
-               figure="Figure",
+               editor_note="Editor’s note", note_title="From the Editor", built="built", label_colon=": ",
+               table="Table", figure="Figure",
                attachment="The full issue is attached: {name} (PDF).", list_separator="; "),
 }
 
