@@ -207,6 +207,6 @@ def test_the_margin_line_of_a_long_title_stays_on_a_small_page(make_issue, tmp_p
     pdf = build(folder, tmp_path / "a5.pdf", draft=True).path
     picture = pypdfium2.PdfDocument(str(pdf))[2].render(scale=1).to_pil().convert("L")  # page 1, 1 px per pt
     strip = picture.crop((0, 0, round(15 * 72 / 25.4), picture.height))  # the left margin, where the line stands
-    inked = [row for row in range(strip.height) if min(strip.crop((0, row, strip.width, row + 1)).getdata()) < 200]
+    inked = [row for row in range(strip.height) if min(strip.crop((0, row, strip.width, row + 1)).tobytes()) < 200]
     assert inked, "no margin line"
     assert inked[0] > 0.03 * picture.height and inked[-1] < 0.97 * picture.height, (inked[0], inked[-1])
