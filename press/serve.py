@@ -183,10 +183,10 @@ def described(value, seen: set[int], key: str = "") -> str:
 
 
 def page_sources(built: Built) -> list[tuple[Source, ...]]:
-    """For each laid-out page, the article files whose content stands on it, each at the line of its title when
-    the title is there, else at the first source line of its blocks there; the front pages (cover, contents)
-    name issue.yaml first."""
-    articles = {article.ident: article for article in built.issue.articles}
+    """For each laid-out page, the files whose content stands on it (the editor's note's, the articles'), each at
+    the line of its title when the title is there, else at the first source line of its blocks there; the front
+    pages (cover, contents) name issue.yaml first."""
+    articles = {piece.ident: piece for piece in built.issue.pieces}
     found = []
     for index, page in enumerate(built.layout.document.pages):
         lines: dict[str, int] = {}

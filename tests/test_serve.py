@@ -248,3 +248,16 @@ def test_an_unchanged_page_keeps_its_fingerprint_and_a_changed_one_does_not(make
     assert before[-1] != after[-1]
     assert fingerprints(PdfReader(tmp_path / "a.pdf"), 80) == before
     assert fingerprints(PdfReader(tmp_path / "a.pdf"), 150) != before
+
+
+@pytest.mark.parametrize("section_break", ["run-on", "page"])
+def test_the_editors_note_s_page_names_its_file(make_issue, tmp_path, section_break):
+    from press.build import build
+    from press.serve import page_sources
+    from tests.conftest import with_editor_note
+
+    make_issue.use_sample_settings(f"section_break: {section_break}\n")
+    built = build(with_editor_note(make_issue.copy_sample()), tmp_path / "note.pdf")
+    note = built.issue.note
+    on_its_page = page_sources(built)[built.layout.page_of(note.ident)]
+    assert (note.path, note.title_line) in [(source.path, source.line) for source in on_its_page]
