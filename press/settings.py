@@ -22,6 +22,10 @@ from press.yamlfile import Field, Problems, closest, given, read_text, read_yaml
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 SECTION_BREAKS = ("run-on", "page")  # section_break's values
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")  # BCP 47, as a newsletter writes it
+LANGUAGE_NAMES = {"english": "en", "chinese": "zh-Hans", "中文": "zh-Hans", "简体中文": "zh-Hans", "简体": "zh-Hans",
+                  "繁體中文": "zh-Hant", "繁体中文": "zh-Hant", "繁體": "zh-Hant", "繁体": "zh-Hant",
+                  "traditional chinese": "zh-Hant", "simplified chinese": "zh-Hans", "英文": "en", "英语": "en"}
 SETTINGS_SCHEMA = {
     "slug": Field(str, doc="file-name stem of the PDFs, e.g. materials-newsletter"),
     "title": Field(str, doc="newsletter title, e.g. 新材料监测快报"),
@@ -100,17 +104,32 @@ def load_settings(path: Path, problems: Problems) -> Settings | None:
     if section_break not in SECTION_BREAKS:
         problems.add(path, lines.get("section_break", 0), 1, f"section_break 应为 run-on 或 page "
                      f"(section_break must be run-on or page, got {shown(section_break)})")
+    language = given(data, SETTINGS_SCHEMA, "language")
+    if message := language_problem(language):
+        problems.add(path, lines.get("language", 0), 1, message)
     new_articles = skeleton_sections(given(data, SETTINGS_SCHEMA, "new_issue"), data["sections"], lines, path,
                                      problems)
     if check is None or mail is None or unprintable or section_break not in SECTION_BREAKS or new_articles is None \
-            or paper is None:
+            or paper is None or language_problem(language):
         return None
     return Settings(slug=data["slug"], title=data["title"], title_en=data["title_en"],
                     publisher=data["publisher"], sections=tuple(data["sections"]),
-                    style=style, language=given(data, SETTINGS_SCHEMA, "language"),
+                    style=style, language=language,
                     styles_dir=styles_dir, fonts_dir=fonts_dir, check=replace(check, page_size=paper), mail=mail,
                     section_break=section_break, new_articles=new_articles, page_size=paper,
                     digest=pdf_digest(data))
+
+
+def language_problem(language: str) -> str | None:
+    """Why `language` is no BCP 47 tag (`english`, `zh_Hant`), with the tag meant when it can be told; None if it
+    is one."""
+    if LANGUAGE_TAG.match(language):
+        return None
+    meant = LANGUAGE_NAMES.get(language.strip().lower()) or (language.replace("_", "-")
+                                                             if LANGUAGE_TAG.match(language.replace("_", "-")) else "")
+    chinese, english = (f"，是否应为 {meant}？", f": did you mean {meant}?") if meant else ("", "")
+    return (f"language 应为语言标记，如 zh-Hans、zh-Hant、en-US，而不是 {shown(language)}{chinese} (language must be a "
+            f"language tag such as zh-Hans, zh-Hant or en-US, not {shown(language)}{english})")
 
 
 def skeleton_sections(listed: list | None, sections: list[str], lines: dict[str, int], path: Path,

@@ -73,3 +73,20 @@ def test_sections_run_on_unless_the_settings_start_each_on_a_page_and_another_va
             expected = f"issues/newsletter.yaml:{line}:1: 字段 section_break 应为"
         found = problems_of(folder)
         assert len(found) == 1 and found[0].startswith(expected.replace("issues/", "")), found
+
+
+@pytest.mark.parametrize(("language", "message"), [
+    ("english", "language 应为语言标记，如 zh-Hans、zh-Hant、en-US，而不是 'english'，是否应为 en？ (language must "
+                "be a language tag such as zh-Hans, zh-Hant or en-US, not 'english': did you mean en?)"),
+    ("zh_Hant", "而不是 'zh_Hant'，是否应为 zh-Hant？ (language must be"),
+    ("繁體中文", "是否应为 zh-Hant？"),
+    ("Klingon tongue", "not 'Klingon tongue')")])
+def test_a_language_that_is_no_language_tag_is_named_at_its_line_with_the_tag_meant(make_issue, language, message):
+    folder = make_issue({"a.md": article("标题", "正文。")})
+    settings = make_issue.settings.read_text(encoding="utf-8")
+    make_issue.settings.write_text(settings + f"language: {language}\n", encoding="utf-8")
+    [found] = problems_of(folder)
+    assert found.startswith(f"newsletter.yaml:{len(settings.splitlines()) + 1}:1: ") and message in found, found
+    for tag in ("en-GB", "zh-TW", "fr"):  # tags, even one press has no chrome for (its chrome is zh-Hans)
+        make_issue.settings.write_text(settings + f"language: {tag}\n", encoding="utf-8")
+        assert load_issue(folder).settings.language == tag
