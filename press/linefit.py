@@ -47,6 +47,7 @@ LOOSE = 0.15  # em added between two Han characters on a justified line, at most
 # PDF's positions put 0.148 em of letter-spacing anywhere from 0.146 to 0.150)
 WHOLE_EM = 0.02  # em by which the text block's width may miss a whole number of ems
 HAN_SPACING = 0.005  # em added per Han gap on lines of Han text, at most (the median over the document)
+MEDIAN_LINES = 5  # lines of Han text the median needs (fewer: each is judged alone, by loose-line)
 # Share of the usual pitch by which two lines of a paragraph may stand off it.  Pango sets a line whose
 # text falls back from one face to another within a run (Kai text with the Song face's marks and digits)
 # 0.4–0.8 px lower than a line of one face, whatever the faces' ascent and descent: 0.3–0.6 pt of 18.4.
@@ -133,7 +134,7 @@ def text_block(reading: Reading) -> Measure:
     failures = []
     if width is not None and abs(width - round(width)) > WHOLE_EM:
         failures.append(Failure("", f"text block {width:.2f} em of {size:g} pt wide, not a whole number of ems"))
-    if added is not None and added > HAN_SPACING:
+    if added is not None and added > HAN_SPACING and han_lines(lines) >= MEDIAN_LINES:
         failures.append(Failure("", f"lines of Han text add {added:.3f} em per Han gap (median), "
                                 f"more than {HAN_SPACING} em"))
     failures += off_pitch(lines)
@@ -161,14 +162,26 @@ def block_width(lines: list[BodyLine], body_size: float) -> float | None:
 
 
 def han_spacing(lines: list[BodyLine]) -> float | None:
-    """The median space added between two Han characters on the full lines (non-final, flush with the
-    margin) made of Han characters and full-width marks only, in em; None without such lines.
+    """The space added between two Han characters on the full lines (non-final, flush with the margin) made of
+    Han characters and full-width marks only, in em: the median over those lines of each line's median; None
+    without such lines.
 
-    A line that ends short (before a hard line break) is set as it is: it says nothing of the block.
+    Over lines, not gaps: a short issue's one justified line that had to open up (before an unbreakable
+    `500 Wh/kg`) holds more gaps than its two lines that did not, and is still one line (`loose-line`
+    judges it).  A line that ends short (before a hard line break) is set as it is: it says nothing of the block.
     """
-    gaps = [gap for item in lines if not item.final and is_flush(item) and all_cjk(item.line)
-            for gap in han_gaps(item.line)]
-    return median(gaps) if gaps else None
+    spread = [median(gaps) for item in full_han_lines(lines) if (gaps := han_gaps(item.line))]
+    return median(spread) if spread else None
+
+
+def full_han_lines(lines: list[BodyLine]) -> list[BodyLine]:
+    """The full lines (non-final, flush with the margin) made of Han characters and full-width marks only."""
+    return [item for item in lines if not item.final and is_flush(item) and all_cjk(item.line)]
+
+
+def han_lines(lines: list[BodyLine]) -> int:
+    """How many lines `han_spacing` takes its median over."""
+    return sum(1 for item in full_han_lines(lines) if han_gaps(item.line))
 
 
 def all_cjk(line: Line) -> bool:

@@ -150,3 +150,21 @@ def test_the_measures_grow_no_faster_than_the_lines_of_a_page(tmp_path):
         return [rule(reading) for rule in (linefit.runt, linefit.loose_line, linefit.text_block, linefit.unit_break)]
     small, large = (calls_made(lambda reading=reading: measure_all(reading)) for reading in readings)
     assert large < 2.3 * small, (small, large)
+
+
+def test_a_short_issue_s_few_han_lines_are_judged_each_alone_not_by_their_median(make_issue, tmp_path):
+    # Two full lines of Han text, one opened up before an unbreakable 500 Wh/kg (within loose-line's bar):
+    # their median is no measure of a block; with five or more it is.
+    body = ("斯坦福大学崔屹团队提出一种“无负极”锂金属电池设计，电池在组装时不含锂金属负极，"
+            "首次充电时锂直接沉积在铜集流体上。"
+            "该设计可将电芯能量密度提升至 500 Wh/kg 以上[^1]。\n\n"
+            "难点在于库仑效率：每循环损失 0.1% 的锂，300 次后容量即降至 74%。"
+            "研究人员采用局部高浓度电解液，将平均库仑效率提高到 99.8%。\n\n"
+            "[^1]: Cui, Y. *et al.* Anode-free lithium metal batteries. *Science* 388, eadk1234 (2025).")
+    make_issue.use_sample_settings("page_size: 185mm 260mm\n")
+    folder = make_issue({"a.md": article("锂金属负极的“无负极”设计", body)})
+    reading = read_pdf(build(folder, tmp_path / "x.pdf").path)
+    lines = linefit.body_lines(reading)
+    assert 0 < linefit.han_lines(lines) < linefit.MEDIAN_LINES
+    assert linefit.text_block(reading).failures == []
+    assert linefit.text_block(reading).detail.endswith("em median")  # the median is still reported
