@@ -125,13 +125,18 @@ LATIN_QUOTES = "‘’“”"
 LATIN_CJK_RUN = re.compile(f"(?:(?![{re.escape(UNIT_MARKS + LATIN_QUOTES)}])[{CJK_CLASS}])+")
 # A space with a CJK character on either side (lookbehind/lookahead: the neighbour may lie outside the run)
 HAN_LATIN_SPACE = re.compile(f"(?<=[{CJK_CLASS}])[ \u00a0]|[ \u00a0](?=[{INVISIBLE}]*[{CJK_CLASS}])")
+# The same in Latin text: a space beside ‘ ’ “ ” is a word space (an “AI system”), not the Han–Latin gap
+LATIN_CJK = f"(?![{re.escape(LATIN_QUOTES)}])[{CJK_CLASS}]"
+LATIN_HAN_LATIN_SPACE = re.compile(f"(?<=[{CJK_CLASS}])(?<![{re.escape(LATIN_QUOTES)}])[ \u00a0]"
+                                   f"|[ \u00a0](?=[{INVISIBLE}]*{LATIN_CJK})")
 SPACE = re.compile("[ \u00a0]+")
 
 
 def char_kinds(text: str, latin: bool = False) -> list[str | None]:
     """Per character: HAN (CJK but the halves of —— and ……), GAP (a space beside CJK: the Han–Latin
     gap), WORD (a space between Latin words) or None (Latin letters, digits, the rest: no spacing).
-    In `latin` text (a language not CJK, see is_latin_text) ‘ ’ “ ” are Latin marks: None."""
+    In `latin` text (a language not CJK, see is_latin_text) ‘ ’ “ ” are Latin marks: None, and a space
+    beside one is a WORD space."""
     kinds: list[str | None] = [None] * len(text)
     for start, end, kind in kind_runs(text, latin):
         kinds[start:end] = [kind] * (end - start)
@@ -145,7 +150,7 @@ def kind_runs(text: str, latin: bool = False) -> list[tuple[int, int, str]]:
     every line drawn (15 % of a long issue's build when it was a Python loop).
     """
     runs = [(run.start(), run.end(), HAN) for run in (LATIN_CJK_RUN if latin else CJK_RUN).finditer(text)]
-    gaps = {space.start() for space in HAN_LATIN_SPACE.finditer(text)}
+    gaps = {space.start() for space in (LATIN_HAN_LATIN_SPACE if latin else HAN_LATIN_SPACE).finditer(text)}
     for spaces in SPACE.finditer(text):
         for position in range(*spaces.span()):
             kind = GAP if position in gaps else WORD

@@ -29,6 +29,7 @@ UNSEEN = 24  # the largest difference (of 255) inside a glyph's box that still m
 SAME_LINE_OVERLAP = 0.7  # share of the wider glyph two neighbours on one baseline may overlap (a squeezed mark: ½,
 # kerning (L’, AV) less: glyph boxes are their advances, so a narrow mark kerned into a letter overlaps much of itself)
 OTHER_LINE_OVERLAP = 0.3  # share of the smaller glyph box a glyph of another line may cover
+FULL_WIDTH = 0.8  # share of its em a mark's box takes when it is a full-width mark's em box (a Latin ’ takes ¼ to ⅓)
 PREVIEW = 12
 
 
@@ -70,7 +71,11 @@ def ink_box(glyph: Glyph, centred: bool = False) -> Glyph:
 
     A mark set half-width (`halt`) keeps its full em box in the PDF, shifted: an opening quote after a
     squeezed full stop has the same box as the stop, while their inks stand side by side (。“).
+    A narrower box is a proportional mark's (an English ‘ ’ “ ” of the Quotes faces or of a Latin face): its
+    ink spans its advance (a ’'s head stands right of its middle), so the box is kept whole.
     """
+    if glyph.x1 - glyph.x0 < FULL_WIDTH * glyph.size:
+        return glyph
     half = (glyph.x1 - glyph.x0) / 2
     if centred:
         return replace(glyph, x0=glyph.x0 + half / 2, x1=glyph.x1 - half / 2)

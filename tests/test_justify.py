@@ -98,6 +98,20 @@ def test_kinds_tell_han_han_latin_gaps_and_word_spaces_apart():
     assert justify.char_kinds("——……") == [None, None, None, None]
 
 
+def test_in_latin_text_a_space_beside_a_quote_is_a_word_space():
+    """An English issue: the spaces of an “AI system” stretch as the other word spaces do (they were Han–Latin
+    gaps, which stretch by a third as much, and read `an“AI` on a justified line)."""
+    H, G, W = justify.HAN, justify.GAP, justify.WORD
+    text = "an “AI system” and ‘it’ too"
+    kinds = justify.char_kinds(text, latin=True)
+    assert [kinds[index] for index, char in enumerate(text) if char == " "] == [W] * 5
+    assert all(kind is None for char, kind in zip(text, kinds, strict=True) if char != " ")
+    assert justify.char_kinds("a \u2060“b”\u00a0c", latin=True) == [None, W, None, None, None, None, W, None]
+    assert justify.char_kinds("the “中” ok", latin=True) == [None, None, None, W, None, H, None, W, None, None]
+    assert justify.char_kinds("用 “x” 器", latin=True) == [H, G, None, None, None, G, H]  # Han beside: still the gap
+    assert justify.char_kinds("an “AI”") == [None, None, G, H, None, None, H]  # Chinese text: unchanged
+
+
 def test_only_the_first_of_two_adjacent_marks_is_squeezed():
     assert justify.squeezed_indices("他说：“好。”然后，（1）") == [2, 5, 9]
 
@@ -140,9 +154,13 @@ def test_the_spacing_widens_the_line_by_its_slack_exactly(kinds, extra):
         assert added_width(kinds, spacing) == pytest.approx(extra, abs=1e-6)
 
 
-def reference_kinds(text: str) -> list[str | None]:
-    """char_kinds as the rule says it, character by character (what the regular expressions must equal)."""
-    from press.cjk import is_cjk
+def reference_kinds(text: str, latin: bool = False) -> list[str | None]:
+    """char_kinds as the rule says it, character by character (what the regular expressions must equal); in
+    `latin` text ‘ ’ “ ” are Latin marks, as a letter is."""
+    from press.cjk import is_cjk as cjk
+
+    def is_cjk(char):
+        return cjk(char) and not (latin and char in justify.LATIN_QUOTES)
 
     def beside_cjk(index):
         before = text[index - 1:index]
@@ -177,6 +195,18 @@ LINE_TEXT = st.text(st.one_of(st.sampled_from("中文器件，。“”（）—
 def test_kinds_found_by_regular_expressions_are_the_rule_s_character_by_character(text):
     assert justify.char_kinds(text) == reference_kinds(text)
     assert justify.kind_runs(text) == reference_runs(reference_kinds(text))
+    assert justify.char_kinds(text, latin=True) == reference_kinds(text, latin=True)
+    assert justify.kind_runs(text, latin=True) == reference_runs(reference_kinds(text, latin=True))
+
+
+LATIN_LINE_TEXT = st.text(st.sampled_from("ab9 \u00a0‘’“”中，——…·\u2060"), max_size=30)  # quotes beside spaces often
+
+
+@settings(max_examples=1000, deadline=None)
+@given(LATIN_LINE_TEXT)
+def test_kinds_of_latin_text_found_by_regular_expressions_are_the_rule_s_character_by_character(text):
+    assert justify.char_kinds(text, latin=True) == reference_kinds(text, latin=True)
+    assert justify.kind_runs(text, latin=True) == reference_runs(reference_kinds(text, latin=True))
 
 
 def test_the_cjk_class_is_is_cjk_code_point_for_code_point():

@@ -168,6 +168,36 @@ def test_english_quotes_and_apostrophes_stand_at_latin_width(english):
     assert all("PressSongQuotes" in char["fontname"] or "PressHeiQuotes" in char["fontname"] for char in marks)
 
 
+QUOTED = """\
+The Act calls an "AI system" what its 'provider' places on the market, and a "deployer" the one who uses it; \
+the Commission's guidelines, a "living document", say what a 'general-purpose' model is, and the \
+"AI Office" keeps the list. Lawyers call the text 'pragmatic' but find the "risk" classes vague, and \
+the makers' groups ask for a 'grace period' of two years before the "high-risk" rules apply to them.
+"""
+
+
+def test_an_english_word_space_beside_a_quote_stretches_as_the_others(make_issue, tmp_path):
+    """A justified English line widens the spaces of an “AI system” as its other word spaces (they were set as
+    Han–Latin gaps, stretched by nothing: `an“AI`)."""
+    from statistics import median
+
+    from tests.conftest import ROOT
+    make_issue.settings.write_text(ENGLISH_SETTINGS.format(root=ROOT), encoding="utf-8")
+    folder = make_issue({"a.md": article("The AI Act", QUOTED, section="Policy")})
+    lines = [line.chars for page in read_pdf(build(folder, tmp_path / "quoted.pdf").path).pages for line in page.lines]
+    compared = 0
+    for chars in lines:
+        beside, others = [], []
+        for before, space, after in zip(chars, chars[1:], chars[2:], strict=False):
+            if space["text"] == " " and before["text"] != " " != after["text"]:
+                stretch = after["x0"] - space["x1"]  # the justification's letter-spacing, after the space
+                (beside if before["text"] in "’”" or after["text"] in "‘“" else others).append(stretch)
+        if beside and others and median(others) > 0.5:  # a justified line
+            assert max(abs(stretch - median(others)) for stretch in beside) < 0.1, (beside, others)
+            compared += 1
+    assert compared >= 2
+
+
 def test_english_section_headings_are_not_letter_spaced(english):
     _, pdf = english
     heading = next(line for page in read_pdf(pdf).pages for line in page.lines if line.text.strip() == "Policy")

@@ -1,10 +1,16 @@
-"""Text over text: the pairs found are those of the plain search, in work near-linear in the glyphs."""
+"""Text over text: the pairs found are those of the plain search, in work near-linear in the glyphs; a glyph is
+looked for where its ink is (an English quote's whole box, a full-width mark's half)."""
 
+import pytest
+from fontTools.pens.boundsPen import BoundsPen
+from fontTools.ttLib import TTFont
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from press.overlap import OTHER_LINE_OVERLAP, Glyph, overlapping
-from tests.conftest import calls_made
+from press.build import build
+from press.check import check_pdf
+from press.overlap import OTHER_LINE_OVERLAP, Glyph, ink_box, overlapping
+from tests.conftest import ROOT, calls_made
 
 
 def plain_covering(line: list[Glyph], other: list[Glyph]) -> list[tuple[Glyph, Glyph]]:
@@ -68,3 +74,68 @@ def test_doubling_two_long_lines_no_more_than_doubles_the_work():
     small, large = (calls_made(lambda count=count: overlapping(two_long_lines(count))) for count in (500, 1000))
     assert overlapping(two_long_lines(10)) == []
     assert large < 2.3 * small, (small, large)  # the plain search: 4 times the work
+
+
+@pytest.mark.parametrize("face", ["PressSongQuotes-Regular.otf", "PressHeiQuotes-Bold.otf"])
+@pytest.mark.parametrize("mark", "‘’“”")
+def test_an_english_quote_is_looked_for_over_all_its_ink(face, mark):
+    """A proportional quote's box (its advance, as the PDF reader gives it) is its ink's: a ’'s head stands right
+    of its middle, so half the box would sample little more than its thin tail."""
+    font = TTFont(ROOT / "fonts" / face)
+    name = font.getBestCmap()[ord(mark)]
+    pen = BoundsPen(font.getGlyphSet())
+    font.getGlyphSet()[name].draw(pen)
+    scale = 10.5 / font["head"].unitsPerEm
+    left, _, right, _ = pen.bounds
+    glyph = Glyph(mark, 100.0, 0.0, 100.0 + font["hmtx"][name][0] * scale, 10.5, 10.5)
+    seen = ink_box(glyph)
+    assert seen.x0 <= 100.0 + left * scale and 100.0 + right * scale <= seen.x1
+
+
+def test_a_full_width_mark_is_looked_for_in_its_inked_half():
+    assert ink_box(Glyph("”", 100.0, 0.0, 110.5, 10.5, 10.5)) == Glyph("”", 100.0, 0.0, 105.25, 10.5, 10.5)
+    assert ink_box(Glyph("“", 100.0, 0.0, 110.5, 10.5, 10.5)) == Glyph("“", 105.25, 0.0, 110.5, 10.5, 10.5)
+
+
+STEEL = """\
+---
+title: "Steel safeguard: quotas cut by 15% as overcapacity bites"
+section: Trade
+highlight: true
+byline: Piotr Nowak
+---
+
+The EU's steel safeguard, first imposed in 2018 in response to US tariffs, expires under WTO rules in June 2026. \
+Until then, the Commission has reduced the tariff-rate quotas by 15% and capped the share any single country may \
+take of the 'other countries' quota at 15%[^1].
+
+Global steel overcapacity reached 551 million tonnes in 2024, according to the OECD, roughly four times the EU's \
+annual output of 130 million tonnes.
+
+Figure 1 shows that imports fell from 29.8 Mt in 2021 to 25.1 Mt in 2024, while the quota fill rate for \
+hot-rolled coil stayed above 95% for eleven of twelve quarters. The industry's association, EUROFER, calls for a \
+'permanent instrument' after 2026; importers' groups object that it would be a safeguard *sine die*.
+
+[^1]: Commission Implementing Regulation (EU) 2025/145 of 29 January 2025.
+"""
+REPRO_SETTINGS = """\
+slug: repro
+title: Repro Digest
+title_en: REPRO DIGEST
+publisher: Repro Centre
+language: en-GB
+page_size: A5
+sections: [Trade, Energy]
+styles_dir: {root}/styles
+fonts_dir: {root}/fonts
+"""
+
+
+def test_an_english_closing_quote_that_shows_passes_overlap(make_issue, tmp_path):
+    """A tester's issue: the ’ of “instrument’” (page 1) fell where its box's left half, rendered at 100 dpi,
+    held only its faint tail, and the check called it unseen."""
+    make_issue.settings.write_text(REPRO_SETTINGS.format(root=ROOT), encoding="utf-8")
+    folder = make_issue({"03-steel-safeguard.md": STEEL}, name="2025-01")
+    report = check_pdf(build(folder, tmp_path / "steel.pdf").path, folder, only=["overlap"])
+    [overlap] = report.checks
+    assert overlap.passed, overlap.failures
