@@ -10,10 +10,12 @@ whose text stops at 40 % with its footnotes at the foot is a page with a hole; a
 most of it, leaving a few lines of text and a band above the notes, is full.  The text block is read from
 the pages themselves: it begins where the highest page's flow begins and ends where the lowest ink of any
 page (its footnotes too) ends.  The issue's last page may be short, and so may a section's last page when
-sections start new pages.
+sections start new pages, and a page whose blank is smaller than what the next page opens with and the
+style keeps together (its headings and the two lines after them).
 """
 
 from itertools import pairwise
+from statistics import median
 
 from press.expected import letters
 from press.measure import Failure, Measure, body_pages
@@ -38,12 +40,64 @@ def page_fill(reading: Reading, sections_start_pages: bool | None = None) -> Mea
             continue  # a section's last page
         counted += 1
         share = fill(page, top, bottom)
-        if share < FULL:
+        if share < FULL and not opening_kept_off(page, later, reading, top, bottom):
             where = "between its text and its footnotes" if page.notes else "below its text"
             empty = millimetres(blank(page, top, bottom))
             failures.append(Failure(page.label, f"{share:.0%} full (bar {FULL:.0%}): {empty} mm blank {where}; "
                                     f"page {later.label} begins with “{opening(later)}”"))
     return Measure("page-fill", len(failures), counted, failures)
+
+
+def opening_kept_off(page: Page, later: Page, reading: Reading, top: float, bottom: float) -> bool:
+    """Whether `later` opens with headings (a section's, an article's: titles its bookmarks name) that the style
+    keeps with the two lines after them, and that group, with the space the style leaves above such a heading,
+    is taller than the blank `page` leaves: press could not have set it there, and the page is as full as it can
+    be."""
+    kept = kept_opening(later, reading)
+    if kept is None:
+        return False
+    height, level = kept
+    return height + space_above(reading, level) > blank(page, top, bottom)
+
+
+def kept_opening(page: Page, reading: Reading) -> tuple[float, int] | None:
+    """The height from a page's first heading to the end of the second line after the headings it opens with (the titles
+    of the bookmarks that point at it, each on one to three lines), and the first heading's bookmark level;
+    None when it opens with none."""
+    levels = {letters(title): level for level, title, index in reading.outline if index == page.index}
+    flow = page.flow
+    first = next((index for index in range(min(3, len(flow))) if title_span(flow, index, levels)), None)
+    if first is None:  # (a running head that wraps may stand above the first heading)
+        return None
+    start = first
+    while span := title_span(flow, start, levels):
+        start += span
+    last = min(start + 1, len(flow) - 1)
+    end = flow[last + 1].top if last + 1 < len(flow) else max(char["bottom"] for char in flow[last].chars)
+    first_title = letters("".join(line.text for line in flow[first:first + title_span(flow, first, levels)]))
+    return end - flow[first].top, levels[first_title]  # to where the next line begins: its line box's depth too
+
+
+def title_span(flow: list, start: int, titles) -> int:
+    """How many lines from `start` (one to three) print one of `titles`; 0 if none do."""
+    return next((span for span in (1, 2, 3) if start + span <= len(flow)
+                 and letters("".join(line.text for line in flow[start:start + span])) in titles), 0)
+
+
+def space_above(reading: Reading, level: int) -> float:
+    """The space the style leaves above a heading of bookmark `level` where one follows text on its page: the
+    median of such spaces in the PDF (0 where none does)."""
+    spaces = []
+    pages = {page.index: page for page in reading.pages}
+    for heading_level, title, index in reading.outline:
+        page = pages.get(index)
+        if heading_level != level or page is None:
+            continue
+        for before, line in pairwise(page.flow):
+            if title_span(page.flow, page.flow.index(line), {letters(title)}):
+                spaces.append(line.top - max(char["bottom"] for char in before.chars))
+                break
+    return median(spaces) if spaces else 0.0
 
 
 def flow_ink(page: Page) -> list[tuple[float, float]]:
