@@ -10,6 +10,7 @@ and repeated keys are refused, a file that is not UTF-8 is named as such
 
 import datetime as dt
 import difflib
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,9 +127,10 @@ def read_yaml(path: Path, problems: Problems, text: str | None = None,
               line_offset: int = 0) -> tuple[Any, dict[str, int]]:
     """Parse YAML safely; return the data and the line of each top-level key.
 
-    A line indented deeper than the items or fields above it (an indentation slip) is one problem at that
-    line; the text is then read as if the line stood in line with them, so the slip brings no other
-    problems (a file name run into the item above it) and hides none."""
+    A list item or field indented deeper or shallower than its siblings (an indentation slip) is one problem
+    at that line (the line that differs from most of them, so a first item one space short is the one
+    named, not all the others); the text is then read as if the line stood in line with them, so the slip
+    brings no other problems (a file name run into the item above it) and hides none."""
     if text is None:
         text = read_text(path, problems)
         if text is None:
@@ -141,7 +143,7 @@ def read_yaml(path: Path, problems: Problems, text: str | None = None,
             slip = scalar_slip(node, text)
             data = None if slip else yaml.load(text, Loader=loader)
         except yaml.YAMLError as error:
-            slip = key_slip(error, text)
+            slip = key_slip(error, text) or dedent_slip(error, text, loader)
             if slip is None:
                 if not slipped:  # after a slip, what follows from lining the line up is not the editor's
                     problems.add(path, *yaml_problem(error, text, line_offset))
@@ -156,13 +158,12 @@ def read_yaml(path: Path, problems: Problems, text: str | None = None,
             return None, {}
         if slip is None:
             return data, key_lines(node, line_offset)
-        line, indent, expected, what = slip
-        problems.add(path, line + 1 + line_offset, indent + 1, f"此行缩进 {indent} 格，与上面的{what[0]}"
-                     f"（{expected} 格）不同，请对齐 (this line is indented differently from the {what[1]} above it: "
-                     f"{indent} spaces, not {expected}; line it up with them)")
-        lines = text.split("\n")
-        lines[line] = " " * expected + lines[line].lstrip(" ")
-        text, slipped = "\n".join(lines), True
+        line, indent, expected, what, above = odd_one_out(text, *slip)
+        where = ("上面", "above") if above else ("下面", "below")
+        problems.add(path, line + 1 + line_offset, indent + 1, f"此行缩进 {indent} 格，与{where[0]}的{what[0]}"
+                     f"（{expected} 格）不同，请对齐 (this line is indented differently from the {what[1]} {where[1]} "
+                     f"it: {indent} space{'' if indent == 1 else 's'}, not {expected}; line it up with them)")
+        text, slipped = shifted(text, line, expected - indent), True
     return None, {}
 
 
@@ -171,6 +172,7 @@ ITEMS = ("条目", "items")
 FIELDS = ("字段", "fields")
 ITEM_LINE = re.compile(r"[ ]*-(?:[ ]|$)")
 ENTRY_START = re.compile(r"[ ]*(?:-[ ]+)*")
+STEP = 2  # how far a block stands under the line that opens it, when the file shows none (press new's issue.yaml)
 
 
 def yaml_problem(error: yaml.YAMLError, text: str, line_offset: int) -> tuple[int, int, str]:
@@ -243,6 +245,137 @@ def key_slip(error: yaml.YAMLError, text: str) -> tuple[int, int, int, tuple[str
         return None
     expected = ENTRY_START.match(above[-1]).end()
     return (number, indent, expected, FIELDS) if indent > expected else None
+
+
+BLOCK_ENDS = ("expected <block end>, but found", "expected '<document start>', but found")
+KEY = re.compile(r"""(?:"[^"\n]*"|'[^'\n]*'|[^\s#'"\[\]{},&*!|>%@`-][^#\n]*?|-[^\s#\n][^#\n]*?)[ ]*:(?:[ ]|$)""")
+
+
+def entry_column(line: str, what: tuple[str, str]) -> int | None:
+    """Where the list item (`- …`) or field (`key: …`, also after `- `) a line starts stands; None if it starts none."""
+    if what is ITEMS:
+        return len(line) - len(line.lstrip(" ")) if ITEM_LINE.match(line) else None
+    column = ENTRY_START.match(line).end()
+    return column if KEY.match(line, column) else None
+
+
+def dedent_slip(error: yaml.YAMLError, text: str, loader: type) -> tuple[int, int, int, tuple[str, str]] | None:
+    """A list item or field that ends the block above it in the middle of its indentation (`  - 01-a.md` then
+    ` - 02-b.md`; `mail:` `  from: …` then ` port: 25`; `sections:` `  - 专题` then ` style: default`), or that
+    stands deeper than a field or item holding a quoted value above it, which YAML reads as a block that ends
+    nowhere (expected <block end>): as `scalar_slip`, or None for other errors, and when lining the line up
+    would not get the text read past it."""
+    problem, mark = getattr(error, "problem", None) or "", getattr(error, "problem_mark", None)
+    if not problem.startswith(BLOCK_ENDS) or mark is None:
+        return None
+    lines = text.split("\n")
+    number = mark.line
+    what = ITEMS if ITEM_LINE.match(lines[number]) else FIELDS
+    indent = entry_column(lines[number], what)
+    if indent != mark.column:
+        return None
+    above = [line for line in lines[:number] if line.strip() and not line.lstrip().startswith("#")]
+    previous = entry_column(above[-1], what) if above else None
+    if previous is not None and previous < indent and holds_value(above[-1], previous, what):
+        expected = previous  # deeper than a sibling holding a quoted value
+    else:
+        deeper = [column for _, column in block_entries(lines, number, what, indent, -1)[0] if column > indent]
+        shallower = [column for line in reversed(above)
+                     if (column := entry_column(line, what)) is not None and column < indent][:1]
+        if not deeper + shallower:
+            return None
+        expected = min(deeper) if deeper else shallower[0]  # none deeper: past the block, deeper than its opener
+    try:
+        yaml.compose(shifted(text, number, expected - indent), Loader=loader)
+    except yaml.YAMLError as after:
+        after_mark = getattr(after, "problem_mark", None)
+        if after_mark is None or after_mark.line <= number:
+            return None
+    return number, indent, expected, what
+
+
+def holds_value(line: str, column: int, what: tuple[str, str]) -> bool:
+    """Whether an item or field holds its value on its own line (so a deeper line after it is no child of it)."""
+    rest = (line[column + 1:] if what is ITEMS else line[KEY.match(line, column).end():]).strip()
+    return bool(rest) and not rest.startswith(("#", "|", ">", "&", "!"))
+
+
+def block_entries(lines: list[str], number: int, what: tuple[str, str], low: int,
+                  step: int) -> tuple[list[tuple[int, int]], int | None]:
+    """The items or fields (line from 0, column) at column `low` or deeper from line `number` on, going up
+    (`step` -1) or down (1), to the end of their block; and the line that ends the scan (going up: the line
+    that opens the block), None at the file's start or end (going up: the top level of the file)."""
+    found = []
+    number += step
+    while 0 <= number < len(lines):
+        line = lines[number]
+        if line.strip() and not line.lstrip().startswith("#"):
+            indent = len(line) - len(line.lstrip(" "))
+            column = entry_column(line, what)
+            item = ITEM_LINE.match(line) is not None
+            if what is ITEMS and item and indent >= low:
+                found.append((number, indent))
+            elif what is ITEMS and indent <= low:
+                return found, number
+            elif what is FIELDS and column is not None and column >= low:
+                found.append((number, column))
+                if item and indent < low:  # `- key: …` opens the mapping (above) or starts the next one (below)
+                    return found, number
+            elif indent < low:
+                return found, number
+        number += step
+    return found, None
+
+
+def odd_one_out(text: str, number: int, indent: int, expected: int,
+                what: tuple[str, str]) -> tuple[int, int, int, tuple[str, str], bool]:
+    """The slipped line among the siblings of a line that breaks their indentation (line `number`, at `indent`
+    where the item or field above stands at `expected`): the one whose indentation differs from most of them
+    (`articles:` ` - 01-a.md` `  - 02-b.md` `  - 03-c.md` names the first); when as many stand at either, the one
+    not indented by the step the rest of the file indents by (2 if it shows none), else the first that differs
+    from the first; at the top level of a file a field stands at 0.  Returns (line, its indent, the siblings',
+    what they are, whether a sibling lined up stands above it)."""
+    lines = text.split("\n")
+    low = min(indent, expected)
+    up, opener = block_entries(lines, number, what, low, -1)
+    down, _ = block_entries(lines, number, what, low, 1)
+    siblings = sorted([entry for entry in up + down if entry[1] in (indent, expected)] + [(number, indent)])
+    counts = {column: sum(1 for _, at in siblings if at == column) for column in (indent, expected)}
+    step = usual_step(lines, {line for line, _ in siblings}) or STEP
+    base = 0 if opener is None else len(lines[opener]) - len(lines[opener].lstrip(" "))
+    if what is FIELDS and opener is None and 0 in counts:
+        lined = 0
+    elif counts[indent] != counts[expected]:
+        lined = max(counts, key=counts.get)
+    elif opener is not None and [indent - base, expected - base].count(step) == 1:
+        lined = base + step  # as many either way: the step the rest of the file indents by
+    else:
+        lined = siblings[0][1]
+    line, column = next((entry for entry in siblings if entry[1] != lined), (number, indent))
+    room = len(lines[line]) - len(lines[line].lstrip(" "))
+    if room + lined - column < 0 or (what is FIELDS and ITEM_LINE.match(lines[line])):
+        line, column, lined = number, indent, expected  # a field after `- `: named where YAML stopped
+    above = any(at == lined for earlier, at in siblings if earlier < line)
+    return line, column, lined, what, above
+
+
+def usual_step(lines: list[str], left_out: set[int]) -> int | None:
+    """How far the file mostly indents a line under the one that opens it (`mail:` then `  from: …`: 2),
+    leaving out the lines `left_out` (the siblings in question: their fields under them still count); None
+    when no other line opens a block, or no step is the most common."""
+    written = [(len(line) - len(line.lstrip(" ")), line.split(" #")[0].rstrip().endswith(":"), number)
+               for number, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#")]
+    steps = [below - above for (above, opens, _), (below, _, second) in itertools.pairwise(written)
+             if opens and below > above and second not in left_out]
+    counts = sorted(((steps.count(step), step) for step in set(steps)), reverse=True)
+    return counts[0][1] if counts and (len(counts) == 1 or counts[0][0] > counts[1][0]) else None
+
+
+def shifted(text: str, number: int, by: int) -> str:
+    """The text with line `number` (from 0) moved `by` spaces right (left when negative)."""
+    lines = text.split("\n")
+    lines[number] = " " * by + lines[number] if by >= 0 else lines[number][-by:]
+    return "\n".join(lines)
 
 
 def key_lines(node, line_offset: int) -> dict[str, int]:
