@@ -102,9 +102,10 @@ def build_issue(issue: Issue, output: Path | None, say: Callable[[str], None],
     target = Path(output or DIST / issue.output_name)
     refuse_output(target, issue)
     words = issue.chrome
-    say(words.say(f"已读取 {issue.settings.title} {issue.label_long}：{'卷首语，' if issue.note else ''}"
+    note = f"{issue.note.title}，" if issue.note else ""
+    say(words.say(f"已读取 {issue.settings.title} {issue.label_long}：{note}"
                   f"{len(issue.articles)} 篇文章，{len(issue.footnotes)} 条脚注",
-                  f"Read {issue.settings.title} {issue.label_long}: {'the editor’s note, ' if issue.note else ''}"
+                  f"Read {issue.settings.title} {issue.label_long}: {issue.note.title + ', ' if issue.note else ''}"
                   f"{plural(len(issue.articles), 'article')}, "
                   f"{plural(len(issue.footnotes), 'footnote')}"))
     html = render_html(issue)

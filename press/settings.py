@@ -144,8 +144,10 @@ def skeleton_sections(listed: list | None, sections: list[str], lines: dict[str,
         line = lines.get(f"new_issue[{index}]", lines.get("new_issue", 0))
         if name not in sections:
             guess = closest(str(name), sections) if isinstance(name, str) else None
-            hint = f"，是否应为 {guess}？(did you mean {guess}?)" if guess else f" (known: {'、'.join(sections)})"
-            problems.add(path, line, 1, f"new_issue 中的 {shown(name)} 不是栏目{hint}")
+            chinese, english = (f"，是否应为 {guess}？", f": did you mean {guess}?") if guess else (
+                "", f"; the sections are {', '.join(sections)}")
+            problems.add(path, line, 1, f"new_issue 中的 {shown(name)} 不是栏目{chinese} (new_issue: {shown(name)} is "
+                         f"not a section{english})")
         elif sections.index(name) < rank:
             problems.add(path, line, 1, f"new_issue 中的 {name} 应排在 {sections[rank]} 之前 (new_issue must follow "
                          f"the order of sections: {'、'.join(sections)})")
