@@ -185,12 +185,9 @@ def load_note(path: Path, settings: Settings | None, problems: Problems) -> Arti
     text = read_text(path, problems)
     if text is None:
         return None
-    match = FRONT_MATTER.match(text)
-    if not match and FRONT_MATTER_OPEN.match(text):
-        last = last_field_line(text)
-        problems.add(path, 1, 1, f"开头的 YAML 信息块没有结束：请在第 {last} 行之后加一行 --- (the front matter is "
-                     f"not closed: add a line --- after line {last}, its last field, before the text)")
+    if unclosed_front_matter(path, text, problems):
         return None
+    match = FRONT_MATTER.match(text)
     if settings:
         check_characters(path, text, settings, problems)
     meta, lines = read_yaml(path, problems, match.group(1) or "", line_offset=1) if match else ({}, {})
@@ -207,6 +204,16 @@ def load_note(path: Path, settings: Settings | None, problems: Problems) -> Arti
                    title_line=lines.get("title", 1), blocks=tuple(body.markup.blocks))
 
 
+def unclosed_front_matter(path: Path, text: str, problems: Problems) -> bool:
+    """Whether a file opens a front matter (a first line ---) it never closes; a problem saying where to close it."""
+    if FRONT_MATTER.match(text) or not FRONT_MATTER_OPEN.match(text):
+        return False
+    last = last_field_line(text)
+    problems.add(path, 1, 1, f"开头的 YAML 信息块没有结束：请在第 {last} 行之后加一行 --- (the front matter is "
+                 f"not closed: add a line --- after line {last}, its last field, before the text)")
+    return True
+
+
 def note_title(meta: dict, settings: Settings | None) -> str:
     """The editor's note's title: its own, or the default title in the newsletter's language."""
     return meta.get("title", chrome(settings.language if settings else "").note_title).strip()
@@ -218,12 +225,9 @@ def load_article(path: Path, settings: Settings | None, first_footnote: int,
     text = read_text(path, problems)
     if text is None:
         return None
-    match = FRONT_MATTER.match(text)
-    if not match and FRONT_MATTER_OPEN.match(text):
-        last = last_field_line(text)
-        problems.add(path, 1, 1, f"开头的 YAML 信息块没有结束：请在第 {last} 行之后加一行 --- (the front matter is "
-                     f"not closed: add a line --- after line {last}, its last field, before the text)")
+    if unclosed_front_matter(path, text, problems):
         return None
+    match = FRONT_MATTER.match(text)
     if not match:
         problems.add(path, 1, 1, "缺少开头的 YAML 信息块 (front matter between --- lines missing)")
         return None

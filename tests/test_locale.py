@@ -75,24 +75,25 @@ def english(tmp_path_factory):
     return folder, build(folder, root / "en.pdf").path
 
 
+def traditional_text(tmp_path_factory, language: str):
+    """(issue folder, built PDF) of the small Traditional Chinese issue in a newsletter of `language`."""
+    root = tmp_path_factory.mktemp(language)
+    maker = IssueMaker(root)
+    settings_for(maker, language)
+    folder = maker(TRADITIONAL)
+    return folder, build(folder, root / f"{language}.pdf").path
+
+
 @pytest.fixture(scope="module")
 def traditional(tmp_path_factory):
     """(issue folder, built PDF) of a small Traditional Chinese issue."""
-    root = tmp_path_factory.mktemp("traditional")
-    maker = IssueMaker(root)
-    settings_for(maker, "zh-Hant")
-    folder = maker(TRADITIONAL)
-    return folder, build(folder, root / "hant.pdf").path
+    return traditional_text(tmp_path_factory, "zh-Hant")
 
 
 @pytest.fixture(scope="module")
 def simplified(tmp_path_factory):
     """(issue folder, built PDF) of the same Traditional text in a zh-Hans newsletter."""
-    root = tmp_path_factory.mktemp("simplified")
-    maker = IssueMaker(root)
-    settings_for(maker, "zh-Hans")
-    folder = maker(TRADITIONAL)
-    return folder, build(folder, root / "hans.pdf").path
+    return traditional_text(tmp_path_factory, "zh-Hans")
 
 
 # The language family and its words ---------------------------------------------------------------
