@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 POINTS_PER_MM = 72 / 25.4
 STANDARD_MM = {"A4": (210, 297), "A5": (148, 210), "B5": (176, 250), "Letter": (215.9, 279.4), "A3": (297, 420)}
+OTHER_MM = {"A6": (105, 148), "B6": (125, 176), "A7": (74, 105)}  # named papers press does not lay out: too small
 CUSTOM = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*mm\s+(\d+(?:\.\d+)?)\s*mm\s*$", re.I)
 SMALLEST_MM = STANDARD_MM["A5"]  # the smallest paper the sample passes every check on (at 128 × 182 mm it does not)
 LARGEST_MM = STANDARD_MM["A3"]
@@ -62,7 +63,7 @@ A4 = PageSize(*STANDARD_MM["A4"], "A4")
 def parse_page_size(text: str) -> PageSize | None:
     """The size written as A4, a5, B5, Letter, A3 or "185mm 260mm" (any case); None if unreadable."""
     written = str(text).strip()
-    for name, (width, height) in STANDARD_MM.items():
+    for name, (width, height) in (STANDARD_MM | OTHER_MM).items():
         if written.lower() == name.lower():
             return PageSize(width, height, name)
     if match := CUSTOM.match(written):

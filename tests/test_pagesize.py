@@ -70,9 +70,12 @@ def build_errors(make_issue, extra: str, name: str = "2024-04") -> str:
 
 
 def test_a_wrong_page_size_is_an_input_error_at_its_line(make_issue):
-    output = build_errors(make_issue, "page_size: A6\n")
+    output = build_errors(make_issue, "page_size: A6x\n")
     assert ("newsletter.yaml:15:1: 页面尺寸写法不对 (page_size: A4, A5, B5, Letter, A3 or e.g. 185mm 260mm, got "
-            "'A6')") in output
+            "'A6x')") in output
+    output = build_errors(make_issue, "page_size: A6\n", "2024-04c")  # a paper, but smaller than press lays out
+    assert ("newsletter.yaml:15:1: 页面太小 (page_size A6 (105 × 148 mm) is smaller than press lays out: at least "
+            "A5 (148 × 210 mm))") in output
     output = build_errors(make_issue, "check:\n  page_size: 260mm 185mm\n", "2024-04b")
     assert "newsletter.yaml:16:1: 页面须为竖向 (page_size must be portrait" in output
 
