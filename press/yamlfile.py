@@ -202,6 +202,9 @@ def colon_hint(error: yaml.YAMLError, text: str) -> str | None:
         return None
     value = value.strip()
     quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if not re.search(r"[\u3000-\u9fff\uff00-\uffef]", value):  # English: a full-width colon is no choice
+        return (f"值中有“: ”，须加引号，如 {key}: {quoted} (the value holds \": \" and must be quoted, e.g. "
+                f"{key}: {quoted})")
     return (f"值中有“: ”，须加引号，如 {key}: {quoted}，或改用全角冒号“：” (the value holds \": \" and must be "
             f"quoted, e.g. {key}: {quoted}, or use the full-width ：)")
 

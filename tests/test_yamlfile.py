@@ -159,3 +159,16 @@ def test_a_slip_in_newsletter_yaml_is_the_builds_one_problem(block, line, column
     [problem] = problems_of(folder)
     assert problem.startswith(f"newsletter.yaml:{first + line}:{column}: 此行缩进 "), problem
     assert f"fields {where} it" in problem and "line it up with them" in problem
+
+
+def test_an_english_title_with_a_colon_is_told_to_quote_it_not_to_use_a_full_width_colon(tmp_path):
+    from press.yamlfile import Problems, read_yaml
+
+    for title, full_width in [("EU rules: what changes", False), ("新材料: 前沿与展望", True)]:
+        path = tmp_path / "newsletter.yaml"
+        path.write_text(f"slug: x\ntitle: {title}\n", encoding="utf-8")
+        problems = Problems()
+        read_yaml(path, problems)
+        [problem] = problems
+        assert problem.line == 2 and f'title: "{title}"' in problem.message
+        assert ("full-width" in problem.message) == full_width, problem.message
