@@ -43,6 +43,7 @@ NUMBERED_HEADINGS = [  # the newsletter's numbering of headings, outermost first
     re.compile(rf"^[（(][{HAN_NUMERAL}]+[）)]"),
     re.compile(r"^[（(]\d+[）)]"),
 ]
+EXCERPT = 12  # characters of a paragraph shown with a notice, to find it in the document
 HEADING_MAX = 40  # a numbered paragraph longer than this, or ending a sentence, is text, not a heading
 TABLE_CAPTION = re.compile(r"^\s*(表|续表|續表|Table)\s*\d")
 FIGURE_CAPTION = re.compile(r"^\s*(图|圖|Figure|Fig\.)\s*\d")
@@ -53,10 +54,10 @@ IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "ima
 UNSUPPORTED = [  # (element in a paragraph, what it is): mammoth leaves these out
     ("{http://schemas.openxmlformats.org/officeDocument/2006/math}oMath", "公式 (an equation)"),
     (f"{W}object", "嵌入对象 (an embedded object)"),
-    (f"{W}txbxContent", "文本框 (a text box)"),
     ("{http://schemas.openxmlformats.org/drawingml/2006/chart}chart", "图表 (a chart)"),
-    ("{http://schemas.microsoft.com/office/word/2010/wordprocessingShape}wsp", "形状 (a shape)"),
 ]
+TEXT_BOX = f"{W}txbxContent"
+SHAPE = "{http://schemas.microsoft.com/office/word/2010/wordprocessingShape}wsp"
 
 
 @dataclass
@@ -68,9 +69,12 @@ class Notice:
     paragraph: int
     message: str
 
+    excerpt: str = ""
+
     def __str__(self) -> str:
         place = f"{self.path.name}:¶{self.paragraph}" if self.paragraph else self.path.name
-        return f"{place}: {self.message}"
+        where = f"（“{self.excerpt}”）" if self.excerpt else ""
+        return f"{place}{where}: {self.message}"
 
 
 @dataclass
@@ -132,20 +136,24 @@ def unsupported_objects(package: zipfile.ZipFile) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     number = 0
 
-    def walk(element, inside_paragraph: bool) -> None:
+    def walk(element) -> None:
         nonlocal number
         for child in element:
-            if child.tag == f"{W}p" and not inside_paragraph:
+            if child.tag == f"{W}p":  # counted before the paragraphs of its text boxes, as mammoth emits them
                 number += 1
-                for tag, what in UNSUPPORTED:
-                    if child.find(f".//{tag}") is not None:
-                        found.append((number, f"{what} 无法导入，未写入文章 ({what.split('(')[1][:-1]} "
-                                              "cannot be imported and was left out)"))
-                walk(child, True)
-            else:
-                walk(child, inside_paragraph or child.tag == f"{W}p")
+                own = [what for tag, what in UNSUPPORTED if child.find(f".//{tag}") is not None]
+                for what in own:
+                    found.append((number, f"{what} 无法导入，未写入文章 ({what.split('(')[1][:-1]} "
+                                          "cannot be imported and was left out)"))
+                if child.find(f".//{TEXT_BOX}") is not None:
+                    found.append((number, "文本框中的文字已作为其后的普通段落导入，请核对位置 "
+                                          "(a text box: its text was imported as paragraphs after this one; "
+                                          "check where it belongs)"))
+                elif child.find(f".//{SHAPE}") is not None:
+                    found.append((number, "形状无法导入，未写入文章 (a shape cannot be imported and was left out)"))
+            walk(child)
 
-    walk(root, False)
+    walk(root)
     return found
 
 
@@ -178,6 +186,7 @@ class Converter:
     images: dict[str, bytes] = field(default_factory=dict)
     notices: list[Notice] = field(default_factory=list)
     paragraph: int = 0
+    excerpts: dict[int, str] = field(default_factory=dict)  # paragraph number → its first characters
 
     def notice(self, message: str, paragraph: int | None = None) -> None:
         self.notices.append(Notice(self.path, self.paragraph if paragraph is None else paragraph, message))
@@ -262,6 +271,18 @@ class Converter:
     def count(self, element: ElementTree.Element) -> None:
         """Paragraph numbers: every paragraph, heading and list item, as Word counts its paragraphs."""
         self.paragraph += 1
+        text = visible_text(element).strip() or ("[图片]" if element.find(".//img") is not None else "")
+        self.excerpts[self.paragraph] = text[:EXCERPT] + ("…" if len(text) > EXCERPT else "")
+
+
+def visible_text(element: ElementTree.Element) -> str:
+    """An element's text without the numbers of its note calls."""
+    out = [element.text or ""]
+    for child in element:
+        if not (child.tag == "a" and NOTE_ID.match(child.get("href", ""))):
+            out.append(visible_text(child))
+        out.append(child.tail or "")
+    return "".join(out)
 
 
 BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6"}
@@ -274,6 +295,7 @@ class Block:
     paragraph: int
     level: int = 0
     plain: str = ""
+    calls: list[str] = field(default_factory=list)  # footnote calls moved out of a table's header row
 
 
 def convert(path: Path, html: str, stem: str) -> tuple[dict, str, Converter]:
@@ -318,6 +340,8 @@ def convert(path: Path, html: str, stem: str) -> tuple[dict, str, Converter]:
         elif index == 0 and block.kind == "p" and EDITOR_NOTE.match(block.plain):
             parts.append("::: 编者按\n" + EDITOR_NOTE.sub("", block.text, count=1).lstrip() + "\n:::")
         else:
+            if block.calls and parts:
+                parts[-1] += "".join(block.calls)
             parts.append(block.text)
     body = "\n\n".join(parts)
     definitions = []
@@ -405,7 +429,8 @@ def read_block(converter: Converter, element: ElementTree.Element) -> list[Block
     if tag in ("ol", "ul"):
         return [Block("list", list_text(converter, element, 0), converter.paragraph)]
     if tag == "table":
-        return [Block("table", table_text(converter, element), converter.paragraph)]
+        text, calls = table_text(converter, element)
+        return [Block("table", text, converter.paragraph, calls=calls)]
     converter.notice(f"无法识别的内容 <{tag}>，未写入 (content press cannot import: left out)")
     return []
 
@@ -431,7 +456,7 @@ def list_text(converter: Converter, element: ElementTree.Element, depth: int) ->
     return "\n".join(lines)
 
 
-def table_text(converter: Converter, element: ElementTree.Element) -> str:
+def table_text(converter: Converter, element: ElementTree.Element) -> tuple[str, list[str]]:
     """A pipe table; merged cells are reported at the table and split into empty cells so no row shifts."""
     start = converter.paragraph + 1
     rows = [row for row in element.iter("tr")]
@@ -481,15 +506,16 @@ def table_text(converter: Converter, element: ElementTree.Element) -> str:
     width = max((len(row) for row in grid), default=0)
     grid = [row + [""] * (width - len(row)) for row in grid]
     if not grid or not width:
-        return ""
-    for column in range(width):
-        if "[^" in grid[0][column]:
-            converter.notice("表头中的脚注引用：press 不允许，请移到表题或表格正文 (a footnote call in the table's "
-                             "header row: press does not allow it; move it to the caption or a body cell)", start)
+        return "", []
+    calls = re.findall(r"\[\^\d+\]", " ".join(grid[0]))
+    if calls:
+        grid[0] = [re.sub(r"\[\^\d+\]", "", cell) for cell in grid[0]]
+        converter.notice("表头中的脚注引用已移到表题末尾（表头跨页重复，脚注只排一次）(a footnote call in the table's "
+                         "header row, which press does not allow, moved to the end of the caption above)", start)
     lines = ["| " + " | ".join(cell.replace("|", "\\|") for cell in grid[0]) + " |",
              "| " + " | ".join("---" for _ in grid[0]) + " |"]
     lines += ["| " + " | ".join(row) + " |" for row in grid[1:]]
-    return "\n".join(lines)
+    return "\n".join(lines), calls
 
 
 # The issue: names, issue.yaml, lint --fix, writing ---------------------------------------------
@@ -553,6 +579,8 @@ def read_document(path: Path, issue: Path, section: str, problems: Problems) -> 
         return None
     text = front_matter(meta, section) + body
     notices = sorted(converter.notices, key=lambda notice: notice.paragraph)
+    for notice in notices:
+        notice.excerpt = converter.excerpts.get(notice.paragraph, "")
     return Imported(path, article, text, section, converter.images, notices)
 
 

@@ -288,7 +288,7 @@ def test_merged_cells_are_reported_at_the_table_and_no_row_is_shifted(word, make
     folder = two_sections(make_issue)
     result = run("import", document, folder, "--section", "专题")
     assert result.exit_code == 0, result.output
-    assert "merged.docx:¶4: 表格有合并单元格" in result.output  # the table's first paragraph
+    assert "merged.docx:¶4（“机构”）: 表格有合并单元格" in result.output  # the table's first paragraph
     text = (folder / "merged.md").read_text(encoding="utf-8")
     assert "| 合计 |  | 2024 |" in text
     assert "| 甲 | 10 | 2025 |" in text
@@ -328,3 +328,31 @@ def test_an_unknown_or_missing_section_is_an_input_error(word, make_issue):
     assert "未知栏目" in run("import", document, folder, "--section", "杂谈").output
     assert run("import", document, folder).exit_code == 2
     assert not (folder / "note.md").exists()
+
+
+def test_what_cannot_be_imported_as_it_was_is_reported_at_its_paragraph(word, make_issue):
+    box = ('<draw:frame draw:name="Box1" text:anchor-type="paragraph" svg:width="5cm" svg:height="2cm">'
+           "<draw:text-box><text:p>文本框里的话</text:p></draw:text-box></draw:frame>")
+    image = ('<draw:frame draw:name="Image1" text:anchor-type="as-char" svg:width="6.35cm" svg:height="3.175cm">'
+             f"<draw:image><office:binary-data>{base64.b64encode(picture()).decode()}</office:binary-data>"
+             "</draw:image></draw:frame>")
+    body = ('<text:p text:style-name="Title">难以导入的内容</text:p>'  # ¶1
+            + p("第一段。")  # ¶2
+            + p(f"{box}旁边的文字。")  # ¶3, its text box's paragraph ¶4
+            + p("表 1 项目")  # ¶5
+            + table([cell("机构" + note("n1", "表头里的脚注。")) + cell("金额"), cell("甲") + cell("10")], 2)  # ¶6–9
+            + p("见下图。")  # ¶10
+            + p(image)  # ¶11
+            + p("图 1 分布" + note("n2", "图题里的脚注。")))  # ¶12
+    document = word("lossy", body)
+    folder = two_sections(make_issue)
+    result = run("import", document, folder, "--section", "专题")
+    assert result.exit_code == 0, result.output
+    assert "lossy.docx:¶3（“旁边的文字。”）: 文本框中的文字已作为其后的普通段落导入" in result.output
+    assert "lossy.docx:¶6（“机构”）: 表头中的脚注引用已移到表题末尾" in result.output
+    assert "lossy.docx:¶11（“[图片]”）: 图题中的脚注引用已移到上一段末尾" in result.output
+    text = (folder / "lossy.md").read_text(encoding="utf-8")
+    assert "见下图。[^2]\n\n![图 1 分布](lossy-figure-1.png)" in text
+    assert "[^2]: 图题里的脚注。" in text
+    assert "表 1 项目[^1]\n\n| 机构 | 金额 |" in text
+    assert run("build", folder, "-o", folder.parent / "lossy.pdf").exit_code == 0
