@@ -521,10 +521,16 @@ def table_text(converter: Converter, element: ElementTree.Element) -> tuple[str,
 # The issue: names, issue.yaml, lint --fix, writing ---------------------------------------------
 
 
-def article_stem(path: Path, taken: set[str]) -> str:
-    """A safe file stem from the document's name (`02-Hydrogen R2R.docx` → `02-hydrogen-r2r`)."""
-    stem = SAFE_STEM.sub("-", path.stem.lower()).strip("-") or "article"
-    return stem[:60].rstrip("-")
+def article_stem(path: Path, issue: Path, taken: set[str]) -> str:
+    """A safe file stem from the document's name (`02-Hydrogen R2R.docx` → `02-hydrogen-r2r`); a name without
+    such characters (`氢能联盟.docx`) gets the first free `article-N`."""
+    stem = SAFE_STEM.sub("-", path.stem.lower()).strip("-")[:60].rstrip("-")
+    if stem:
+        return stem
+    number = 1
+    while f"article-{number}.md" in taken or any(issue.glob(f"article-{number}[.-]*")):
+        number += 1
+    return f"article-{number}"
 
 
 def front_matter(meta: dict, section: str) -> str:
@@ -535,7 +541,8 @@ def front_matter(meta: dict, section: str) -> str:
     return f"---\n{dumped}---\n\n"
 
 
-def read_document(path: Path, issue: Path, section: str, problems: Problems) -> Imported | None:
+def read_document(path: Path, issue: Path, section: str, problems: Problems,
+                  taken: set[str] = frozenset()) -> Imported | None:
     """One document as an article of the issue, in memory; None (with problems) if it is refused."""
     import mammoth
 
@@ -550,7 +557,7 @@ def read_document(path: Path, issue: Path, section: str, problems: Problems) -> 
         if refused:
             return None
         objects = unsupported_objects(package)
-    stem = article_stem(path, set())
+    stem = article_stem(path, issue, taken)
     article = issue / f"{stem}.md"
     if os.path.lexists(article):
         problems.add(path, 0, 0, f"文章文件 {article.name} 已存在，不覆盖 (the article file exists: not overwritten; "
@@ -651,7 +658,7 @@ def import_articles(documents: list[Path], issue: Path, section: str | None) -> 
     imported: list[Imported] = []
     names: set[str] = set()
     for path in documents:
-        article = read_document(Path(path), issue, section, problems)
+        article = read_document(Path(path), issue, section, problems, names)
         if article is None:
             continue
         if article.article.name in names:

@@ -356,3 +356,16 @@ def test_what_cannot_be_imported_as_it_was_is_reported_at_its_paragraph(word, ma
     assert "[^2]: 图题里的脚注。" in text
     assert "表 1 项目[^1]\n\n| 机构 | 金额 |" in text
     assert run("build", folder, "-o", folder.parent / "lossy.pdf").exit_code == 0
+
+
+def test_documents_named_in_chinese_get_free_article_names(word, make_issue, tmp_path):
+    document = word("note", '<text:p text:style-name="Title">短讯</text:p>' + p("短讯的正文。"))
+    first, second = tmp_path / "氢能联盟.docx", tmp_path / "钢铁.docx"
+    shutil.copy(document, first)
+    shutil.copy(document, second)
+    folder = two_sections(make_issue)
+    result = run("import", first, second, folder, "--section", "专题")
+    assert result.exit_code == 0, result.output
+    assert (folder / "article-1.md").is_file() and (folder / "article-2.md").is_file()
+    assert run("import", first, folder, "--section", "专题").exit_code == 0
+    assert (folder / "article-3.md").is_file()
