@@ -492,7 +492,8 @@ def lint(issue: Path, fix: bool) -> None:
 @main.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), callback=absolute)
 @click.option("--section", default=None, help="The articles' section (one of newsletter.yaml's sections).")
-def import_(paths: tuple[Path, ...], section: str | None) -> None:
+@click.option("--highlight", is_flag=True, help="List the articles under 本期要目 on the cover (highlight: true).")
+def import_(paths: tuple[Path, ...], section: str | None, highlight: bool) -> None:
     """Import Word documents (ARTICLE.docx …) as articles of the issue ISSUE_DIR (the last path).
 
     \b
@@ -503,7 +504,7 @@ def import_(paths: tuple[Path, ...], section: str | None) -> None:
 
     if len(paths) < 2:
         raise click.UsageError("give one or more .docx files and then the issue's folder")
-    for article in import_articles(list(paths[:-1]), paths[-1], section):
+    for article in import_articles(list(paths[:-1]), paths[-1], section, highlight):
         click.echo(f"已导入 {display_path(article.source)} → {display_path(article.article)}（{article.section}）"
                    f"，图片 {len(article.images)} 张 (imported)")
         for fix in article.fixes:

@@ -533,8 +533,10 @@ def article_stem(path: Path, issue: Path, taken: set[str]) -> str:
     return f"article-{number}"
 
 
-def front_matter(meta: dict, section: str) -> str:
+def front_matter(meta: dict, section: str, highlight: bool = False) -> str:
     fields = {"title": meta.get("title", ""), "section": section}
+    if highlight:
+        fields["highlight"] = True
     if meta.get("byline"):
         fields["byline"] = meta["byline"]
     dumped = yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, width=1000)
@@ -542,7 +544,7 @@ def front_matter(meta: dict, section: str) -> str:
 
 
 def read_document(path: Path, issue: Path, section: str, problems: Problems,
-                  taken: set[str] = frozenset()) -> Imported | None:
+                  taken: set[str] = frozenset(), highlight: bool = False) -> Imported | None:
     """One document as an article of the issue, in memory; None (with problems) if it is refused."""
     import mammoth
 
@@ -584,7 +586,7 @@ def read_document(path: Path, issue: Path, section: str, problems: Problems,
     if not meta.get("title"):
         problems.add(path, 0, 0, "文档是空的 (the document is empty)")
         return None
-    text = front_matter(meta, section) + body
+    text = front_matter(meta, section, highlight) + body
     notices = sorted(converter.notices, key=lambda notice: notice.paragraph)
     for notice in notices:
         notice.excerpt = converter.excerpts.get(notice.paragraph, "")
@@ -611,6 +613,10 @@ def listed_in_issue(text: str, name: str, section: str, sections: list[str], iss
     meta, lines = read_yaml(issue / ISSUE_FILE, Problems(), text)
     listed = meta.get("articles") if isinstance(meta, dict) else None
     rows = text.split("\n")
+    if listed == [] and isinstance(lines, dict) and lines.get("articles"):  # `articles: []`: the first article
+        rows[lines["articles"] - 1] = re.sub(r"\[\s*\]", "", rows[lines["articles"] - 1]).rstrip()
+        rows.insert(lines["articles"], f"  - {name}")
+        return "\n".join(rows)
     if not isinstance(listed, list) or not listed:
         raise InputError([Problem(issue / ISSUE_FILE, lines.get("articles", 0) if isinstance(lines, dict) else 0, 1,
                                   "issue.yaml 中没有 articles 列表，无法加入文章 (issue.yaml has no articles list "
@@ -639,7 +645,8 @@ def lint_fixes(imported: Imported, issue: Path) -> str:
     return fixed
 
 
-def import_articles(documents: list[Path], issue: Path, section: str | None) -> list[Imported]:
+def import_articles(documents: list[Path], issue: Path, section: str | None,
+                    highlight: bool = False) -> list[Imported]:
     """Import each document into the issue: every document is read and checked first, and nothing is written
     if one is refused (InputError, exit 2); then the pictures, the articles and issue.yaml are written."""
     issue = Path(issue)
@@ -658,7 +665,7 @@ def import_articles(documents: list[Path], issue: Path, section: str | None) -> 
     imported: list[Imported] = []
     names: set[str] = set()
     for path in documents:
-        article = read_document(Path(path), issue, section, problems, names)
+        article = read_document(Path(path), issue, section, problems, names, highlight)
         if article is None:
             continue
         if article.article.name in names:

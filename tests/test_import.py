@@ -16,7 +16,8 @@ from PIL import Image
 from press.check import check_pdf
 from press.cli import main
 from press.pdfread import read_pdf
-from tests.conftest import article
+from tests.conftest import SAMPLE, article
+from tests.word_documents import article_body
 
 SET_UP = "run `bash .ci/setup --tests` (it installs LibreOffice, libreoffice-writer-nogui, for these tests)"
 
@@ -38,6 +39,8 @@ STYLES = """
   style:default-outline-level="1"/>
 <style:style style:name="Heading_20_2" style:display-name="Heading 2" style:family="paragraph"
   style:default-outline-level="2"/>
+<style:style style:name="Heading_20_3" style:display-name="Heading 3" style:family="paragraph"
+  style:default-outline-level="3"/>
 </office:styles>
 <office:automatic-styles>
 <style:style style:name="I" style:family="text">
@@ -369,3 +372,24 @@ def test_documents_named_in_chinese_get_free_article_names(word, make_issue, tmp
     assert (folder / "article-1.md").is_file() and (folder / "article-2.md").is_file()
     assert run("import", first, folder, "--section", "专题").exit_code == 0
     assert (folder / "article-3.md").is_file()
+
+
+def test_the_sample_imported_from_word_builds_the_sample(word, make_issue, tmp_path):
+    """Each article of the sample written as a Word document, imported into an empty issue: the issue builds,
+    passes every check, and its PDF reads as the sample's, word for word."""
+    folder = make_issue({}, "year: 2024\nnumber: 4\ndate: 2024-04-01\narticles: []\n", name="2024-04")
+    for path in sorted(SAMPLE.glob("*.md")):
+        body, section = article_body(path)
+        highlight = ["--highlight"] if "\nhighlight: true\n" in path.read_text(encoding="utf-8") else []
+        result = run("import", word(path.stem, body), folder, "--section", section, *highlight)
+        assert result.exit_code == 0, result.output
+    sample = make_issue.copy_sample("2024-04-sample")
+    texts = []
+    for issue in (folder, sample):
+        pdf = tmp_path / f"{issue.name}.pdf"
+        built = run("build", issue, "-o", pdf)
+        assert built.exit_code == 0, built.output
+        report = check_pdf(pdf, issue)
+        assert report.passed, [check.id for check in report.checks if not check.passed]
+        texts.append([page.text for page in read_pdf(pdf).pages])
+    assert texts[0] == texts[1]
