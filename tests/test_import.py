@@ -393,3 +393,15 @@ def test_the_sample_imported_from_word_builds_the_sample(word, make_issue, tmp_p
         assert report.passed, [check.id for check in report.checks if not check.passed]
         texts.append([page.text for page in read_pdf(pdf).pages])
     assert texts[0] == texts[1]
+
+
+def test_one_refused_document_stops_the_whole_import(word, make_issue, tmp_path):
+    good = word("note", '<text:p text:style-name="Title">短讯</text:p>' + p("短讯的正文。"))
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(b"PK\x03\x04 not really")
+    folder = two_sections(make_issue)
+    before = sorted(folder.iterdir()), (folder / "issue.yaml").read_text(encoding="utf-8")
+    result = run("import", good, bad, folder, "--section", "专题")
+    assert result.exit_code == 2
+    assert "bad.docx" in result.output
+    assert (sorted(folder.iterdir()), (folder / "issue.yaml").read_text(encoding="utf-8")) == before
