@@ -35,6 +35,7 @@ STYLE_MAP = "\n".join([
     "r[style-name='Endnote Characters'] => ",
 ])
 NOTE_ID = re.compile(r"#?((?:foot|end)note)-(-?\d+)$")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 EDITOR_NOTE = re.compile(r"^\s*(编者按|編者按)\s*[：:]\s*")
 BYLINE = re.compile(r"^\s*[（(]\s*([^（）()\n]{1,24}?)\s*[）)]\s*$")
 HAN_NUMERAL = "一二三四五六七八九十百"
@@ -300,8 +301,11 @@ class Block:
 
 def convert(path: Path, html: str, stem: str) -> tuple[dict, str, Converter]:
     """Front matter fields and the Markdown body of one document's HTML."""
-    root = ElementTree.fromstring(f"<root>{html}</root>")
     converter = Converter(path, stem)
+    cleaned = CONTROL.sub("", html)
+    if cleaned != html:
+        converter.notice("文档中有控制字符，已删去 (control characters in the document were left out)", 0)
+    root = ElementTree.fromstring(f"<root>{cleaned}</root>")
     children = list(root)
     # the notes: mammoth's closing list of <li id="footnote-N"> (and endnote-N)
     while children and children[-1].tag == "ol" and all(NOTE_ID.match(li.get("id", "")) for li in children[-1]):
@@ -337,8 +341,8 @@ def convert(path: Path, html: str, stem: str) -> tuple[dict, str, Converter]:
         elif block.kind == "heading":
             depth = min(levels.index(block.level) + 1, 3)
             parts.append("#" * depth + " " + block.text.replace("\n", " "))
-        elif index == 0 and block.kind == "p" and EDITOR_NOTE.match(block.plain):
-            parts.append("::: 编者按\n" + EDITOR_NOTE.sub("", block.text, count=1).lstrip() + "\n:::")
+        elif index == 0 and block.kind == "p" and (note := EDITOR_NOTE.match(block.plain)):
+            parts.append(f"::: {note.group(1)}\n" + EDITOR_NOTE.sub("", block.text, count=1).lstrip() + "\n:::")
         else:
             if block.calls and parts:
                 parts[-1] += "".join(block.calls)
