@@ -489,6 +489,30 @@ def lint(issue: Path, fix: bool) -> None:
         sys.exit(1)
 
 
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), callback=absolute)
+@click.option("--section", default=None, help="The articles' section (one of newsletter.yaml's sections).")
+@click.option("--highlight", is_flag=True, help="List the articles under 本期要目 on the cover (highlight: true).")
+def import_(paths: tuple[Path, ...], section: str | None, highlight: bool) -> None:
+    """Import Word documents (ARTICLE.docx …) as articles of the issue ISSUE_DIR (the last path).
+
+    \b
+    Example:
+      press import 氢能联盟.docx hydrogen.docx issues/2024-05 --section 战略规划
+    """
+    from press.importing import import_articles
+
+    if len(paths) < 2:
+        raise click.UsageError("give one or more .docx files and then the issue's folder")
+    for article in import_articles(list(paths[:-1]), paths[-1], section, highlight):
+        click.echo(f"已导入 {display_path(article.source)} → {display_path(article.article)}（{article.section}）"
+                   f"，图片 {len(article.images)} 张 (imported)")
+        for fix in article.fixes:
+            click.echo(f"  已修正 (fixed) {fix}")
+        for notice in article.notices:
+            click.echo(f"  未能照原样导入 (not imported as it was) {notice}")
+
+
 @main.command()
 @click.option("--fonts", "fonts_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The fonts folder to check (default: ./fonts, else the one that comes with press).")
