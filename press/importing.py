@@ -140,17 +140,52 @@ class Paragraphs:
     lists: list[list[tuple[int, int, bool]]] = field(default_factory=list)  # runs of (paragraph, number, top level)
 
 
-def frame_of(paragraph: ElementTree.Element) -> str:
-    """A paragraph's own border and shading (w:pBdr, a w:shd filled other than auto), as a comparable text; ""
-    when it has neither."""
+def paragraph_styles(package: zipfile.ZipFile) -> dict[str, list[ElementTree.Element]]:
+    """word/styles.xml: a paragraph style's id → the w:pPr of the style and of those it is based on, nearest first."""
+    try:
+        root = ElementTree.fromstring(package.read("word/styles.xml"))
+    except (KeyError, ElementTree.ParseError):
+        return {}
+    own, based = {}, {}
+    for style in root.iter(f"{W}style"):
+        if style.get(f"{W}type") == "paragraph":
+            ident = style.get(f"{W}styleId")
+            own[ident] = style.find(f"{W}pPr")
+            parent = style.find(f"{W}basedOn")
+            based[ident] = parent.get(f"{W}val") if parent is not None else None
+    chains = {}
+    for ident in own:
+        chain, seen, current = [], set(), ident
+        while current in own and current not in seen:
+            seen.add(current)
+            if own[current] is not None:
+                chain.append(own[current])
+            current = based[current]
+        chains[ident] = chain
+    return chains
+
+
+def properties_of(paragraph: ElementTree.Element, styles: dict, tag: str) -> ElementTree.Element | None:
+    """A paragraph property (w:pBdr, w:shd, w:numPr): the paragraph's own, else its style's."""
     properties = paragraph.find(f"{W}pPr")
-    if properties is None:
-        return ""
+    found = properties.find(f"{W}{tag}") if properties is not None else None
+    if found is not None:
+        return found
+    style = properties.find(f"{W}pStyle") if properties is not None else None
+    for inherited in styles.get(style.get(f"{W}val") if style is not None else "Normal", []):
+        if (found := inherited.find(f"{W}{tag}")) is not None:
+            return found
+    return None
+
+
+def frame_of(paragraph: ElementTree.Element, styles: dict) -> str:
+    """A paragraph's border and shading (w:pBdr, a w:shd filled other than auto; its own or its style's), as a
+    comparable text; "" when it has neither."""
     parts = []
-    border = properties.find(f"{W}pBdr")
+    border = properties_of(paragraph, styles, "pBdr")
     if border is not None and any(side.get(f"{W}val") not in (None, "nil", "none") for side in border):
         parts.append(ElementTree.tostring(border))
-    shading = properties.find(f"{W}shd")
+    shading = properties_of(paragraph, styles, "shd")
     if shading is not None and (shading.get(f"{W}fill") or "auto").lower() not in ("auto", "none"):
         parts.append(ElementTree.tostring(shading))
     return repr(parts) if parts else ""
@@ -191,6 +226,7 @@ def read_paragraphs(package: zipfile.ZipFile) -> Paragraphs:
     except ElementTree.ParseError:
         return found
     nums, levels = numbering(package)
+    styles = paragraph_styles(package)
     counters: dict[tuple, int] = {}
     started: set[tuple] = set()
     number = 0
@@ -200,7 +236,7 @@ def read_paragraphs(package: zipfile.ZipFile) -> Paragraphs:
     def numbered(paragraph: ElementTree.Element) -> None:
         """A paragraph of a list: its number as Word counts it, in the run of list paragraphs it belongs to."""
         nonlocal run, last
-        properties = paragraph.find(f"{W}numPr")
+        properties = properties_of(paragraph, styles, "numPr")
         num = properties.find(f"{W}numId") if properties is not None else None
         if num is None or num.get(f"{W}val") in (None, "0"):
             return
@@ -231,10 +267,8 @@ def read_paragraphs(package: zipfile.ZipFile) -> Paragraphs:
             if child.tag == f"{W}p":  # counted before the paragraphs of its text boxes, as mammoth emits them
                 number += 1
                 text = "".join(child.itertext()).lstrip()
-                found.frames[number] = (frame_of(child), text.startswith("【"))
-                pPr = child.find(f"{W}pPr")
-                if pPr is not None:
-                    numbered(pPr)
+                found.frames[number] = (frame_of(child, styles), text.startswith("【"))
+                numbered(child)
                 own = [what for tag, what in UNSUPPORTED if child.find(f".//{tag}") is not None]
                 for what in own:
                     found.objects.append((number, f"{what} 无法导入，未写入文章 ({what.split('(')[1][:-1]} "

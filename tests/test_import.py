@@ -44,6 +44,8 @@ STYLES = """
   style:default-outline-level="2"/>
 <style:style style:name="Heading_20_3" style:display-name="Heading 3" style:family="paragraph"
   style:default-outline-level="3"/>
+<style:style style:name="Aside" style:display-name="Aside" style:family="paragraph">
+  <style:paragraph-properties fo:border="0.5pt solid #000000" fo:padding="0.1cm"/></style:style>
 </office:styles>
 <office:automatic-styles>
 <style:style style:name="I" style:family="text">
@@ -453,11 +455,14 @@ def test_a_framed_or_shaded_paragraph_titled_in_brackets_becomes_a_box(word, mak
             + '<text:p text:style-name="Box">框里的第二段。</text:p>'
             + p("框后的正文。")
             + '<text:p text:style-name="Shaded">【背景】灰底的说明。</text:p>'
-            + p("【注意】没有边框的段落不是框。"))
+            + p("【注意】没有边框的段落不是框。")
+            + '<text:p text:style-name="Aside">【链接】边框来自段落样式。</text:p>'
+            + '<text:p text:style-name="Aside">样式框的第二段。</text:p>')
     document = word("boxed", body)
     with zipfile.ZipFile(document) as package:
         xml = package.read("word/document.xml").decode()
         assert "<w:pBdr>" in xml and 'w:fill="E6E6E6"' in xml
+        assert '<w:pStyle w:val="Aside"/>' in xml and "<w:pBdr>" in package.read("word/styles.xml").decode()
     folder = two_sections(make_issue)
     result = run("import", document, folder, "--section", "专题")
     assert result.exit_code == 0, result.output
@@ -467,7 +472,8 @@ def test_a_framed_or_shaded_paragraph_titled_in_brackets_becomes_a_box(word, mak
     assert "\n【注意】没有边框的段落不是框。" in text
     html = render_html(load_issue(folder)).replace("\u2060", "")  # less the word joiners of line breaking
     assert '<p class="box-title">【快报延伸】</p>' in html and '<p class="box-title">【背景】</p>' in html
-    assert html.count('<aside class="box') == 2
+    assert "::: 框 【链接】\n边框来自段落样式。\n\n样式框的第二段。\n:::" in text
+    assert html.count('<aside class="box') == 3
     pdf = tmp_path / "boxed.pdf"
     built = run("build", folder, "-o", pdf)
     assert built.exit_code == 0, built.output
