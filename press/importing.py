@@ -137,7 +137,7 @@ class Paragraphs:
 
     objects: list[tuple[int, str]] = field(default_factory=list)
     frames: dict[int, tuple[str, bool]] = field(default_factory=dict)  # paragraph → (its border/shading, 【 first)
-    lists: list[list[tuple[int, int, bool]]] = field(default_factory=list)  # runs of (paragraph, number, top level)
+    lists: list[list[tuple[int, int, str]]] = field(default_factory=list)  # runs of (paragraph, number, its text)
 
 
 def paragraph_styles(package: zipfile.ZipFile) -> dict[str, list[ElementTree.Element]]:
@@ -258,7 +258,7 @@ def read_paragraphs(package: zipfile.ZipFile) -> Paragraphs:
         if last != number - 1:
             run = []
             found.lists.append(run)
-        run.append((number, counters[key], ilvl == "0"))
+        run.append((number, counters[key], "".join(t.text or "" for t in paragraph.iter(f"{W}t"))))
         last = number
 
     def walk(element) -> None:
@@ -317,7 +317,7 @@ class Converter:
     paragraph: int = 0
     excerpts: dict[int, str] = field(default_factory=dict)  # paragraph number → its first characters
     package: Paragraphs = field(default_factory=Paragraphs)
-    numbers: dict[int, int] = field(default_factory=dict)  # paragraph of a numbered list → its number in Word
+    numbers: dict[int, tuple[int, str]] = field(default_factory=dict)  # list paragraph → its number, its text
 
     def notice(self, message: str, paragraph: int | None = None) -> None:
         self.notices.append(Notice(self.path, self.paragraph if paragraph is None else paragraph, message))
@@ -434,7 +434,7 @@ def convert(path: Path, html: str, stem: str, package: Paragraphs | None = None)
     """Front matter fields and the Markdown body of one document's HTML (`package`: what the import read from the
     document's own paragraphs)."""
     converter = Converter(path, stem, package=package or Paragraphs())
-    converter.numbers = {number: value for run in converter.package.lists for number, value, _ in run}
+    converter.numbers = {number: (value, text) for run in converter.package.lists for number, value, text in run}
     cleaned = CONTROL.sub("", html)
     if cleaned != html:
         converter.notice("文档中有控制字符，已删去 (control characters in the document were left out)", 0)
@@ -611,6 +611,18 @@ def read_block(converter: Converter, element: ElementTree.Element) -> list[Block
     return []
 
 
+def word_number(converter: Converter, item: ElementTree.Element) -> int | None:
+    """The number Word gives a list item: that of the package's numbered paragraph counted at the same place, if
+    that paragraph's text is the item's own (else None: not matched, never guessed)."""
+    number, text = converter.numbers.get(converter.paragraph, (None, ""))
+    own = ElementTree.Element("span")
+    own.text = item.text
+    own.extend(child for child in item if child.tag not in ("ol", "ul"))
+    if number is None or re.sub(r"\s", "", visible_text(own)) != re.sub(r"\s", "", text):
+        return None
+    return number
+
+
 def list_text(converter: Converter, element: ElementTree.Element, depth: int) -> str:
     """A list; a numbered list starts at the number Word gives its first item (word/numbering.xml)."""
     lines = []
@@ -618,13 +630,14 @@ def list_text(converter: Converter, element: ElementTree.Element, depth: int) ->
     start = None
     for number, item in enumerate(element.findall("li"), 1):
         converter.count(item)
+        word = word_number(converter, item) if ordered else None
         if ordered and start is None:
-            start = converter.numbers.get(converter.paragraph)
+            start = word
             if start is None:
                 start = 1
                 converter.notice("无法确定编号列表的起始编号，已从 1 开始编号，请核对 (the start number of this "
                                  "numbered list could not be read from the document: numbered from 1; check it)")
-        if ordered and converter.numbers.get(converter.paragraph, start + number - 1) != start + number - 1:
+        if ordered and word is not None and word != start + number - 1:
             converter.notice(f"编号列表的编号不连续，已改为 {start + number - 1} (the list's numbers do not run "
                              f"on: this item is numbered {start + number - 1}; check it)")
         marker = f"{start + number - 1}. " if ordered else "- "
