@@ -48,6 +48,7 @@ NUMBERED_HEADINGS = [  # the newsletter's numbering of headings, outermost first
 EXCERPT = 12  # characters of a paragraph shown with a notice, to find it in the document
 HEADING_MAX = 40  # a numbered paragraph longer than this, or ending a sentence, is text, not a heading
 BOX_TITLE = re.compile(r"^\s*【[^】\n]*】\s*")
+BOX_TITLE_MARKED = re.compile(r"^\s*(\*{1,2})?【[^】\n]*】(?(1)\1)\s*")  # in Markdown: 【…】 or a bold 【…】
 TABLE_CAPTION = re.compile(r"^\s*(表|续表|續表|Table)\s*\d")
 FIGURE_CAPTION = re.compile(r"^\s*(图|圖|Figure|Fig\.)\s*\d")
 URL = re.compile(r"https?://[^\s<>\"'，。；：、（）【】“”]+")
@@ -558,7 +559,7 @@ def box_text(blocks: list[Block], index: int, skip: set[int]) -> str:
     in it."""
     block = blocks[index]
     title = BOX_TITLE.match(block.plain).group().strip()
-    rest = BOX_TITLE.sub("", block.text, count=1) if BOX_TITLE.match(block.text) else escape(
+    rest = BOX_TITLE_MARKED.sub("", block.text, count=1) if BOX_TITLE_MARKED.match(block.text) else escape(
         BOX_TITLE.sub("", block.plain, count=1))
     inside = [rest.strip()] if rest.strip() else []
     following = index + 1

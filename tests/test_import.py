@@ -15,7 +15,7 @@ from PIL import Image
 
 from press.check import check_pdf
 from press.cli import main
-from press.importing import convert
+from press.importing import Paragraphs, convert
 from press.load import load_issue
 from press.pdfread import read_pdf
 from press.render import render_html
@@ -479,3 +479,11 @@ def test_a_framed_or_shaded_paragraph_titled_in_brackets_becomes_a_box(word, mak
     assert built.exit_code == 0, built.output
     report = check_pdf(pdf, folder)
     assert not [check.id for check in report.checks if not check.passed]
+
+
+def test_a_box_title_in_bold_keeps_the_marks_of_the_text_after_it(tmp_path):
+    package = Paragraphs(frames={2: ("border", True), 3: ("border", False), 4: ("", False)})
+    html = ("<h1>题</h1><p><strong>【快报延伸】</strong>LiCoO<sub>2</sub> 的<em>说明</em>。</p><p>第二段。</p>"
+            "<p>框外。</p>")
+    _, body, _ = convert(tmp_path / "a.docx", html, "a", package)
+    assert body == "::: 框 【快报延伸】\nLiCoO~2~ 的*说明*。\n\n第二段。\n:::\n\n框外。\n"
