@@ -624,8 +624,9 @@ def word_number(converter: Converter, item: ElementTree.Element) -> int | None:
     return number
 
 
-def list_text(converter: Converter, element: ElementTree.Element, depth: int) -> str:
-    """A list; a numbered list starts at the number Word gives its first item (word/numbering.xml)."""
+def list_text(converter: Converter, element: ElementTree.Element, indent: int) -> str:
+    """A list, its lines indented by `indent` spaces (a nested list under its item's text: `10. ` takes four); a
+    numbered list starts at the number Word gives its first item (word/numbering.xml)."""
     lines = []
     ordered = element.tag == "ol"
     start = None
@@ -651,9 +652,9 @@ def list_text(converter: Converter, element: ElementTree.Element, depth: int) ->
             else:
                 inner.append(child)
         text = converter.inline(inner).strip().replace("\n", " ")
-        lines.append("   " * depth + marker + text)
+        lines.append(" " * indent + marker + text)
         for child in nested:
-            lines.append(list_text(converter, child, depth + 1))
+            lines.append(list_text(converter, child, indent + max(len(marker), 3)))
     return "\n".join(lines)
 
 

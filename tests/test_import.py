@@ -487,3 +487,11 @@ def test_a_box_title_in_bold_keeps_the_marks_of_the_text_after_it(tmp_path):
             "<p>框外。</p>")
     _, body, _ = convert(tmp_path / "a.docx", html, "a", package)
     assert body == "::: 框 【快报延伸】\nLiCoO~2~ 的*说明*。\n\n第二段。\n:::\n\n框外。\n"
+
+
+def test_a_list_nested_under_item_ten_is_indented_under_its_text(tmp_path):
+    package = Paragraphs(lists=[[(2, 10, "十项"), (3, 1, "子项")]])
+    html = "<h1>题</h1><ol><li>十项<ol><li>子项</li></ol></li></ol>"
+    _, body, converter = convert(tmp_path / "a.docx", html, "a", package)
+    assert body == "10. 十项\n    1. 子项\n"
+    assert not converter.notices
