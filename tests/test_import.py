@@ -19,7 +19,7 @@ from press.importing import Paragraphs, convert
 from press.load import load_issue
 from press.pdfread import read_pdf
 from press.render import render_html
-from tests.conftest import SAMPLE, article
+from tests.conftest import ROOT, SAMPLE, article
 from tests.word_documents import article_body
 
 SET_UP = "run `bash .ci/setup --tests` (it installs LibreOffice, libreoffice-writer-nogui, for these tests)"
@@ -495,3 +495,18 @@ def test_a_list_nested_under_item_ten_is_indented_under_its_text(tmp_path):
     _, body, converter = convert(tmp_path / "a.docx", html, "a", package)
     assert body == "10. 十项\n    1. 子项\n"
     assert not converter.notices
+
+
+def test_a_corpus_article_with_a_box_imports_its_box_as_written(word, make_issue, tmp_path):
+    path = ROOT / "tests" / "corpus" / "frontier-digest" / "2024-05" / "01-solid-state-batteries.md"
+    body, _ = article_body(path)
+    folder = two_sections(make_issue)
+    result = run("import", word("solid-state", body), folder, "--section", "专题")
+    assert result.exit_code == 0, result.output
+    written = path.read_text(encoding="utf-8")
+    box = written[written.index("::: 框"):written.index(":::", written.index("::: 框") + 5) + 3]
+    assert box in (folder / "solid-state.md").read_text(encoding="utf-8")
+    pdf = tmp_path / "solid-state.pdf"
+    built = run("build", folder, "-o", pdf)
+    assert built.exit_code == 0, built.output
+    assert not [check.id for check in check_pdf(pdf, folder).checks if not check.passed]
