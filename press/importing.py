@@ -4,9 +4,10 @@ mammoth (https://github.com/mwilliamson/python-mammoth) reads the document: para
 styles, runs (bold, italic, sub- and superscript), lists, tables (with their merged cells), images,
 hyperlinks, footnotes and endnotes, into plain semantic HTML.  This module turns that HTML into press's
 Markdown (front matter, `::: 编者按`, headings, `[^n]` notes, `~sub~`, `^sup^`, pipe tables, figures),
-then applies `press lint --fix` to the new file.  It reads the package itself only to refuse what
-mammoth would silently drop or half apply: tracked changes, comments, and objects it cannot read
-(equations, charts, text boxes, embedded objects), each reported at its paragraph.
+then applies `press lint --fix` to the new file.  It reads the package itself for what mammoth does not give:
+to refuse what mammoth would silently drop or half apply (tracked changes, comments), to report objects it cannot
+read (equations, charts, text boxes, embedded objects) at their paragraph, and for the start numbers of numbered
+lists (word/numbering.xml) and the borders and shading of paragraphs that make a `::: 框` box.
 """
 
 import base64
@@ -46,6 +47,8 @@ NUMBERED_HEADINGS = [  # the newsletter's numbering of headings, outermost first
 ]
 EXCERPT = 12  # characters of a paragraph shown with a notice, to find it in the document
 HEADING_MAX = 40  # a numbered paragraph longer than this, or ending a sentence, is text, not a heading
+BOX_TITLE = re.compile(r"^\s*【[^】\n]*】\s*")
+BOX_TITLE_MARKED = re.compile(r"^\s*(\*{1,2})?【[^】\n]*】(?(1)\1)\s*")  # in Markdown: 【…】 or a bold 【…】
 TABLE_CAPTION = re.compile(r"^\s*(表|续表|續表|Table)\s*\d")
 FIGURE_CAPTION = re.compile(r"^\s*(图|圖|Figure|Fig\.)\s*\d")
 URL = re.compile(r"https?://[^\s<>\"'，。；：、（）【】“”]+")
@@ -128,30 +131,156 @@ def refusals(package: zipfile.ZipFile) -> list[str]:
     return found
 
 
-def unsupported_objects(package: zipfile.ZipFile) -> list[tuple[int, str]]:
-    """Objects mammoth does not read, at their paragraph (body paragraphs counted in document order)."""
+@dataclass
+class Paragraphs:
+    """What the import reads from the package's own paragraphs (counted in document order, as the notices count
+    them): objects mammoth does not read, boxed paragraphs, and the numbers of numbered lists."""
+
+    objects: list[tuple[int, str]] = field(default_factory=list)
+    frames: dict[int, tuple[str, bool]] = field(default_factory=dict)  # paragraph → (its border/shading, 【 first)
+    lists: list[list[tuple[int, int, str]]] = field(default_factory=list)  # runs of (paragraph, number, its text)
+
+
+def paragraph_styles(package: zipfile.ZipFile) -> dict[str, list[ElementTree.Element]]:
+    """word/styles.xml: a paragraph style's id → the w:pPr of the style and of those it is based on, nearest first."""
+    try:
+        root = ElementTree.fromstring(package.read("word/styles.xml"))
+    except (KeyError, ElementTree.ParseError):
+        return {}
+    own, based = {}, {}
+    for style in root.iter(f"{W}style"):
+        if style.get(f"{W}type") == "paragraph":
+            ident = style.get(f"{W}styleId")
+            own[ident] = style.find(f"{W}pPr")
+            parent = style.find(f"{W}basedOn")
+            based[ident] = parent.get(f"{W}val") if parent is not None else None
+    chains = {}
+    for ident in own:
+        chain, seen, current = [], set(), ident
+        while current in own and current not in seen:
+            seen.add(current)
+            if own[current] is not None:
+                chain.append(own[current])
+            current = based[current]
+        chains[ident] = chain
+    return chains
+
+
+def properties_of(paragraph: ElementTree.Element, styles: dict, tag: str) -> ElementTree.Element | None:
+    """A paragraph property (w:pBdr, w:shd, w:numPr): the paragraph's own, else its style's."""
+    properties = paragraph.find(f"{W}pPr")
+    found = properties.find(f"{W}{tag}") if properties is not None else None
+    if found is not None:
+        return found
+    style = properties.find(f"{W}pStyle") if properties is not None else None
+    for inherited in styles.get(style.get(f"{W}val") if style is not None else "Normal", []):
+        if (found := inherited.find(f"{W}{tag}")) is not None:
+            return found
+    return None
+
+
+def frame_of(paragraph: ElementTree.Element, styles: dict) -> str:
+    """A paragraph's border and shading (w:pBdr, a w:shd filled other than auto; its own or its style's), as a
+    comparable text; "" when it has neither."""
+    parts = []
+    border = properties_of(paragraph, styles, "pBdr")
+    if border is not None and any(side.get(f"{W}val") not in (None, "nil", "none") for side in border):
+        parts.append(ElementTree.tostring(border))
+    shading = properties_of(paragraph, styles, "shd")
+    if shading is not None and (shading.get(f"{W}fill") or "auto").lower() not in ("auto", "none"):
+        parts.append(ElementTree.tostring(shading))
+    return repr(parts) if parts else ""
+
+
+def numbering(package: zipfile.ZipFile) -> tuple[dict, dict]:
+    """word/numbering.xml: numId → (abstractNumId, {ilvl: startOverride}), and (abstractNumId, ilvl) →
+    (start, format)."""
+    try:
+        root = ElementTree.fromstring(package.read("word/numbering.xml"))
+    except (KeyError, ElementTree.ParseError):
+        return {}, {}
+    levels = {}
+    for abstract in root.iter(f"{W}abstractNum"):
+        for level in abstract.iter(f"{W}lvl"):
+            start = level.find(f"{W}start")
+            form = level.find(f"{W}numFmt")
+            levels[(abstract.get(f"{W}abstractNumId"), level.get(f"{W}ilvl", "0"))] = (
+                int(start.get(f"{W}val", "1")) if start is not None else 1,
+                form.get(f"{W}val", "decimal") if form is not None else "decimal")
+    nums = {}
+    for num in root.iter(f"{W}num"):
+        abstract = num.find(f"{W}abstractNumId")
+        overrides = {}
+        for override in num.iter(f"{W}lvlOverride"):
+            start = override.find(f"{W}startOverride")
+            if start is not None:
+                overrides[override.get(f"{W}ilvl", "0")] = int(start.get(f"{W}val", "1"))
+        nums[num.get(f"{W}numId")] = (abstract.get(f"{W}val") if abstract is not None else None, overrides)
+    return nums, levels
+
+
+def read_paragraphs(package: zipfile.ZipFile) -> Paragraphs:
+    """The package's body paragraphs, counted in document order."""
+    found = Paragraphs()
     try:
         root = ElementTree.fromstring(package.read("word/document.xml"))
     except ElementTree.ParseError:
-        return []
-    found: list[tuple[int, str]] = []
+        return found
+    nums, levels = numbering(package)
+    styles = paragraph_styles(package)
+    counters: dict[tuple, int] = {}
+    started: set[tuple] = set()
     number = 0
+    run: list[tuple[int, int, bool]] = []
+    last = -1
+
+    def numbered(paragraph: ElementTree.Element) -> None:
+        """A paragraph of a list: its number as Word counts it, in the run of list paragraphs it belongs to."""
+        nonlocal run, last
+        properties = properties_of(paragraph, styles, "numPr")
+        num = properties.find(f"{W}numId") if properties is not None else None
+        if num is None or num.get(f"{W}val") in (None, "0"):
+            return
+        level = properties.find(f"{W}ilvl")
+        ilvl = level.get(f"{W}val", "0") if level is not None else "0"
+        abstract, overrides = nums.get(num.get(f"{W}val"), (None, {}))
+        start, form = levels.get((abstract, ilvl), (1, "decimal"))
+        if form == "none":
+            return
+        key = (abstract, ilvl)
+        if ilvl in overrides and (num.get(f"{W}val"), ilvl) not in started:
+            started.add((num.get(f"{W}val"), ilvl))
+            counters[key] = overrides[ilvl]
+        else:
+            counters[key] = counters[key] + 1 if key in counters else start
+        for other in list(counters):
+            if other[0] == abstract and int(other[1]) > int(ilvl):
+                del counters[other]
+        if last != number - 1:
+            run = []
+            found.lists.append(run)
+        run.append((number, counters[key], "".join(t.text or "" for t in paragraph.iter(f"{W}t"))))
+        last = number
 
     def walk(element) -> None:
         nonlocal number
         for child in element:
             if child.tag == f"{W}p":  # counted before the paragraphs of its text boxes, as mammoth emits them
                 number += 1
+                text = "".join(child.itertext()).lstrip()
+                found.frames[number] = (frame_of(child, styles), text.startswith("【"))
+                numbered(child)
                 own = [what for tag, what in UNSUPPORTED if child.find(f".//{tag}") is not None]
                 for what in own:
-                    found.append((number, f"{what} 无法导入，未写入文章 ({what.split('(')[1][:-1]} "
-                                          "cannot be imported and was left out)"))
+                    found.objects.append((number, f"{what} 无法导入，未写入文章 ({what.split('(')[1][:-1]} "
+                                                  "cannot be imported and was left out)"))
                 if child.find(f".//{TEXT_BOX}") is not None:
-                    found.append((number, "文本框中的文字已作为其后的普通段落导入，请核对位置 "
-                                          "(a text box: its text was imported as paragraphs after this one; "
-                                          "check where it belongs)"))
+                    found.objects.append((number, "文本框中的文字已作为其后的普通段落导入，请核对位置 "
+                                                  "(a text box: its text was imported as paragraphs after this one; "
+                                                  "check where it belongs)"))
                 elif child.find(f".//{SHAPE}") is not None:
-                    found.append((number, "形状无法导入，未写入文章 (a shape cannot be imported and was left out)"))
+                    found.objects.append((number, "形状无法导入，未写入文章 (a shape cannot be imported and was "
+                                                  "left out)"))
             walk(child)
 
     walk(root)
@@ -188,6 +317,8 @@ class Converter:
     notices: list[Notice] = field(default_factory=list)
     paragraph: int = 0
     excerpts: dict[int, str] = field(default_factory=dict)  # paragraph number → its first characters
+    package: Paragraphs = field(default_factory=Paragraphs)
+    numbers: dict[int, tuple[int, str]] = field(default_factory=dict)  # list paragraph → its number, its text
 
     def notice(self, message: str, paragraph: int | None = None) -> None:
         self.notices.append(Notice(self.path, self.paragraph if paragraph is None else paragraph, message))
@@ -297,11 +428,14 @@ class Block:
     level: int = 0
     plain: str = ""
     calls: list[str] = field(default_factory=list)  # footnote calls moved out of a table's header row
+    box: str = ""  # "title": the 【…】 paragraph that opens a `::: 框`; "in": a paragraph inside it
 
 
-def convert(path: Path, html: str, stem: str) -> tuple[dict, str, Converter]:
-    """Front matter fields and the Markdown body of one document's HTML."""
-    converter = Converter(path, stem)
+def convert(path: Path, html: str, stem: str, package: Paragraphs | None = None) -> tuple[dict, str, Converter]:
+    """Front matter fields and the Markdown body of one document's HTML (`package`: what the import read from the
+    document's own paragraphs)."""
+    converter = Converter(path, stem, package=package or Paragraphs())
+    converter.numbers = {number: (value, text) for run in converter.package.lists for number, value, text in run}
     cleaned = CONTROL.sub("", html)
     if cleaned != html:
         converter.notice("文档中有控制字符，已删去 (control characters in the document were left out)", 0)
@@ -316,6 +450,7 @@ def convert(path: Path, html: str, stem: str) -> tuple[dict, str, Converter]:
         blocks += read_block(converter, child)
     meta: dict = {}
     blocks = [block for block in blocks if block.text.strip() or block.kind == "figure"]
+    boxes(blocks, converter.package.frames)
     if (blocks and blocks[0].kind == "title") or (blocks and blocks[0].kind == "heading"):
         meta["title"] = blocks.pop(0).plain
     elif blocks:
@@ -326,7 +461,7 @@ def convert(path: Path, html: str, stem: str) -> tuple[dict, str, Converter]:
     for block in blocks:
         if block.kind == "title":
             block.kind, block.level = "heading", 1
-    if blocks and blocks[-1].kind == "p" and (match := BYLINE.match(blocks[-1].plain)):
+    if blocks and blocks[-1].kind == "p" and not blocks[-1].box and (match := BYLINE.match(blocks[-1].plain)):
         meta["byline"] = match.group(1)
         blocks.pop()
     numbered_headings(blocks)
@@ -338,6 +473,8 @@ def convert(path: Path, html: str, stem: str) -> tuple[dict, str, Converter]:
             continue
         if block.kind == "figure":
             parts.append(figure_text(converter, blocks, index, skip, parts))
+        elif block.box == "title":
+            parts.append(box_text(blocks, index, skip))
         elif block.kind == "heading":
             depth = min(levels.index(block.level) + 1, 3)
             parts.append("#" * depth + " " + block.text.replace("\n", " "))
@@ -398,12 +535,48 @@ def figure_text(converter: Converter, blocks: list[Block], index: int, skip: set
     return f"![{caption}]({block.text})"
 
 
+def boxes(blocks: list[Block], frames: dict[int, tuple[str, bool]]) -> None:
+    """A paragraph beginning `【…】` with a border or shading, and the paragraphs right after it with the same
+    border or shading, are a `::: 框` box."""
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        frame, titled = frames.get(block.paragraph, ("", False))
+        index += 1
+        if not (block.kind == "p" and frame and titled and BOX_TITLE.match(block.plain)):
+            continue
+        block.box = "title"
+        last = block.paragraph
+        while index < len(blocks) and blocks[index].kind == "p" and blocks[index].paragraph == last + 1 and frames.get(
+                blocks[index].paragraph, ("", False)) == (frame, False):
+            blocks[index].box = "in"
+            last = blocks[index].paragraph
+            index += 1
+
+
+def box_text(blocks: list[Block], index: int, skip: set[int]) -> str:
+    """The `::: 框 【…】` block opened by blocks[index]: its title line, the rest of its paragraph, the paragraphs
+    in it."""
+    block = blocks[index]
+    title = BOX_TITLE.match(block.plain).group().strip()
+    rest = BOX_TITLE_MARKED.sub("", block.text, count=1) if BOX_TITLE_MARKED.match(block.text) else escape(
+        BOX_TITLE.sub("", block.plain, count=1))
+    inside = [rest.strip()] if rest.strip() else []
+    following = index + 1
+    while following < len(blocks) and blocks[following].box == "in":
+        inside.append(blocks[following].text)
+        skip.add(following)
+        following += 1
+    return f"::: 框 {title}\n" + "\n\n".join(inside) + ("\n" if inside else "") + ":::"
+
+
 def numbered_headings(blocks: list[Block]) -> None:
     """Paragraphs numbered as the newsletter numbers its headings (一、 （一） （1）), short and not ending a
     sentence, become headings, ranked under the heading styles used."""
     styled = max((block.level for block in blocks if block.kind == "heading"), default=0)
     for block in blocks:
-        if block.kind != "p" or len(block.plain) > HEADING_MAX or block.plain.rstrip().endswith(("。", "；", "，")):
+        if block.kind != "p" or block.box or len(block.plain) > HEADING_MAX or block.plain.rstrip().endswith(
+                ("。", "；", "，")):
             continue
         for rank, pattern in enumerate(NUMBERED_HEADINGS):
             if pattern.match(block.plain):
@@ -439,12 +612,37 @@ def read_block(converter: Converter, element: ElementTree.Element) -> list[Block
     return []
 
 
-def list_text(converter: Converter, element: ElementTree.Element, depth: int) -> str:
+def word_number(converter: Converter, item: ElementTree.Element) -> int | None:
+    """The number Word gives a list item: that of the package's numbered paragraph counted at the same place, if
+    that paragraph's text is the item's own (else None: not matched, never guessed)."""
+    number, text = converter.numbers.get(converter.paragraph, (None, ""))
+    own = ElementTree.Element("span")
+    own.text = item.text
+    own.extend(child for child in item if child.tag not in ("ol", "ul"))
+    if number is None or re.sub(r"\s", "", visible_text(own)) != re.sub(r"\s", "", text):
+        return None
+    return number
+
+
+def list_text(converter: Converter, element: ElementTree.Element, indent: int) -> str:
+    """A list, its lines indented by `indent` spaces (a nested list under its item's text: `10. ` takes four); a
+    numbered list starts at the number Word gives its first item (word/numbering.xml)."""
     lines = []
     ordered = element.tag == "ol"
+    start = None
     for number, item in enumerate(element.findall("li"), 1):
         converter.count(item)
-        marker = f"{number}. " if ordered else "- "
+        word = word_number(converter, item) if ordered else None
+        if ordered and start is None:
+            start = word
+            if start is None:
+                start = 1
+                converter.notice("无法确定编号列表的起始编号，已从 1 开始编号，请核对 (the start number of this "
+                                 "numbered list could not be read from the document: numbered from 1; check it)")
+        if ordered and word is not None and word != start + number - 1:
+            converter.notice(f"编号列表的编号不连续，已改为 {start + number - 1} (the list's numbers do not run "
+                             f"on: this item is numbered {start + number - 1}; check it)")
+        marker = f"{start + number - 1}. " if ordered else "- "
         inner = ElementTree.Element("span")
         inner.text = item.text
         nested = []
@@ -454,9 +652,9 @@ def list_text(converter: Converter, element: ElementTree.Element, depth: int) ->
             else:
                 inner.append(child)
         text = converter.inline(inner).strip().replace("\n", " ")
-        lines.append("   " * depth + marker + text)
+        lines.append(" " * indent + marker + text)
         for child in nested:
-            lines.append(list_text(converter, child, depth + 1))
+            lines.append(list_text(converter, child, indent + max(len(marker), 3)))
     return "\n".join(lines)
 
 
@@ -562,7 +760,7 @@ def read_document(path: Path, issue: Path, section: str, problems: Problems,
             problems.add(path, 0, 0, message)
         if refused:
             return None
-        objects = unsupported_objects(package)
+        paragraphs = read_paragraphs(package)
     stem = article_stem(path, issue, taken)
     article = issue / f"{stem}.md"
     if os.path.lexists(article):
@@ -576,8 +774,8 @@ def read_document(path: Path, issue: Path, section: str, problems: Problems,
         problems.add(path, 0, 0, f"不是可读的 .docx 文件，可能已损坏 (not a readable .docx, perhaps damaged: "
                      f"{type(error).__name__}: {error})")
         return None
-    meta, body, converter = convert(path, result.value, stem)
-    for number, message in objects:
+    meta, body, converter = convert(path, result.value, stem, paragraphs)
+    for number, message in paragraphs.objects:
         converter.notice(message, number)
     for message in result.messages:
         if "Unrecognised" in message.message and "style" in message.message:

@@ -15,8 +15,11 @@ from PIL import Image
 
 from press.check import check_pdf
 from press.cli import main
+from press.importing import Paragraphs, convert
+from press.load import load_issue
 from press.pdfread import read_pdf
-from tests.conftest import SAMPLE, article
+from press.render import render_html
+from tests.conftest import ROOT, SAMPLE, article
 from tests.word_documents import article_body
 
 SET_UP = "run `bash .ci/setup --tests` (it installs LibreOffice, libreoffice-writer-nogui, for these tests)"
@@ -41,6 +44,8 @@ STYLES = """
   style:default-outline-level="2"/>
 <style:style style:name="Heading_20_3" style:display-name="Heading 3" style:family="paragraph"
   style:default-outline-level="3"/>
+<style:style style:name="Aside" style:display-name="Aside" style:family="paragraph">
+  <style:paragraph-properties fo:border="0.5pt solid #000000" fo:padding="0.1cm"/></style:style>
 </office:styles>
 <office:automatic-styles>
 <style:style style:name="I" style:family="text">
@@ -49,6 +54,10 @@ STYLES = """
   <style:text-properties fo:font-weight="bold" style:font-weight-asian="bold"/></style:style>
 <style:style style:name="Sub" style:family="text"><style:text-properties style:text-position="sub 58%"/></style:style>
 <style:style style:name="Sup" style:family="text"><style:text-properties style:text-position="super 58%"/></style:style>
+<style:style style:name="Box" style:family="paragraph" style:parent-style-name="Standard">
+  <style:paragraph-properties fo:border="0.5pt solid #000000" fo:padding="0.1cm"/></style:style>
+<style:style style:name="Shaded" style:family="paragraph" style:parent-style-name="Standard">
+  <style:paragraph-properties fo:background-color="#e6e6e6"/></style:style>
 <text:list-style style:name="L1">
   <text:list-level-style-number text:level="1" style:num-format="1" style:num-suffix="."/></text:list-style>
 </office:automatic-styles>
@@ -405,3 +414,99 @@ def test_one_refused_document_stops_the_whole_import(word, make_issue, tmp_path)
     assert result.exit_code == 2
     assert "bad.docx" in result.output
     assert (sorted(folder.iterdir()), (folder / "issue.yaml").read_text(encoding="utf-8")) == before
+
+
+def test_a_numbered_list_keeps_its_start_number(word, make_issue, tmp_path):
+    body = ('<text:p text:style-name="Title">续前的清单</text:p>' + p("接上文，其余两项是：")
+            + '<text:list text:style-name="L1"><text:list-item text:start-value="3"><text:p>第三项；</text:p>'
+            "</text:list-item><text:list-item><text:p>第四项。</text:p></text:list-item></text:list>"
+            + p("另一份清单：")
+            + '<text:list text:style-name="L1"><text:list-item><text:p>甲项；</text:p></text:list-item>'
+            "<text:list-item><text:p>乙项。</text:p></text:list-item></text:list>")
+    document = word("started", body)
+    with zipfile.ZipFile(document) as package:  # LibreOffice writes the start where Word keeps it
+        assert '<w:startOverride w:val="3"/>' in package.read("word/numbering.xml").decode()
+    folder = two_sections(make_issue)
+    result = run("import", document, folder, "--section", "专题")
+    assert result.exit_code == 0, result.output
+    assert "起始编号" not in result.output
+    text = (folder / "started.md").read_text(encoding="utf-8")
+    assert "3. 第三项；\n4. 第四项。" in text
+    assert "1. 甲项；\n2. 乙项。" in text
+    pdf = tmp_path / "started.pdf"
+    built = run("build", folder, "-o", pdf)
+    assert built.exit_code == 0, built.output
+    printed = "\n".join(page.text for page in read_pdf(pdf).pages)
+    assert "3. 第三项；" in printed and "4. 第四项。" in printed and "1. 甲项；" in printed
+    report = check_pdf(pdf, folder)
+    assert not [check.id for check in report.checks if not check.passed]
+
+
+def test_a_list_whose_start_cannot_be_read_is_reported_not_guessed(tmp_path):
+    _, body, converter = convert(tmp_path / "a.docx", "<h1>题</h1><ol><li>一项</li><li>二项</li></ol>", "a")
+    assert "1. 一项\n2. 二项" in body
+    assert [(notice.paragraph, "起始编号" in notice.message) for notice in converter.notices] == [(2, True)]
+
+
+def test_a_framed_or_shaded_paragraph_titled_in_brackets_becomes_a_box(word, make_issue, tmp_path):
+    body = ('<text:p text:style-name="Title">带框的文章</text:p>' + p("正文第一段。")
+            + '<text:p text:style-name="Box">【快报延伸】</text:p>'
+            + '<text:p text:style-name="Box">框里的第一段。</text:p>'
+            + '<text:p text:style-name="Box">框里的第二段。</text:p>'
+            + p("框后的正文。")
+            + '<text:p text:style-name="Shaded">【背景】灰底的说明。</text:p>'
+            + p("【注意】没有边框的段落不是框。")
+            + '<text:p text:style-name="Aside">【链接】边框来自段落样式。</text:p>'
+            + '<text:p text:style-name="Aside">样式框的第二段。</text:p>')
+    document = word("boxed", body)
+    with zipfile.ZipFile(document) as package:
+        xml = package.read("word/document.xml").decode()
+        assert "<w:pBdr>" in xml and 'w:fill="E6E6E6"' in xml
+        assert '<w:pStyle w:val="Aside"/>' in xml and "<w:pBdr>" in package.read("word/styles.xml").decode()
+    folder = two_sections(make_issue)
+    result = run("import", document, folder, "--section", "专题")
+    assert result.exit_code == 0, result.output
+    text = (folder / "boxed.md").read_text(encoding="utf-8")
+    assert "::: 框 【快报延伸】\n框里的第一段。\n\n框里的第二段。\n:::\n\n框后的正文。" in text
+    assert "::: 框 【背景】\n灰底的说明。\n:::" in text
+    assert "\n【注意】没有边框的段落不是框。" in text
+    html = render_html(load_issue(folder)).replace("\u2060", "")  # less the word joiners of line breaking
+    assert '<p class="box-title">【快报延伸】</p>' in html and '<p class="box-title">【背景】</p>' in html
+    assert "::: 框 【链接】\n边框来自段落样式。\n\n样式框的第二段。\n:::" in text
+    assert html.count('<aside class="box') == 3
+    pdf = tmp_path / "boxed.pdf"
+    built = run("build", folder, "-o", pdf)
+    assert built.exit_code == 0, built.output
+    report = check_pdf(pdf, folder)
+    assert not [check.id for check in report.checks if not check.passed]
+
+
+def test_a_box_title_in_bold_keeps_the_marks_of_the_text_after_it(tmp_path):
+    package = Paragraphs(frames={2: ("border", True), 3: ("border", False), 4: ("", False)})
+    html = ("<h1>题</h1><p><strong>【快报延伸】</strong>LiCoO<sub>2</sub> 的<em>说明</em>。</p><p>第二段。</p>"
+            "<p>框外。</p>")
+    _, body, _ = convert(tmp_path / "a.docx", html, "a", package)
+    assert body == "::: 框 【快报延伸】\nLiCoO~2~ 的*说明*。\n\n第二段。\n:::\n\n框外。\n"
+
+
+def test_a_list_nested_under_item_ten_is_indented_under_its_text(tmp_path):
+    package = Paragraphs(lists=[[(2, 10, "十项"), (3, 1, "子项")]])
+    html = "<h1>题</h1><ol><li>十项<ol><li>子项</li></ol></li></ol>"
+    _, body, converter = convert(tmp_path / "a.docx", html, "a", package)
+    assert body == "10. 十项\n    1. 子项\n"
+    assert not converter.notices
+
+
+def test_a_corpus_article_with_a_box_imports_its_box_as_written(word, make_issue, tmp_path):
+    path = ROOT / "tests" / "corpus" / "frontier-digest" / "2024-05" / "01-solid-state-batteries.md"
+    body, _ = article_body(path)
+    folder = two_sections(make_issue)
+    result = run("import", word("solid-state", body), folder, "--section", "专题")
+    assert result.exit_code == 0, result.output
+    written = path.read_text(encoding="utf-8")
+    box = written[written.index("::: 框"):written.index(":::", written.index("::: 框") + 5) + 3]
+    assert box in (folder / "solid-state.md").read_text(encoding="utf-8")
+    pdf = tmp_path / "solid-state.pdf"
+    built = run("build", folder, "-o", pdf)
+    assert built.exit_code == 0, built.output
+    assert not [check.id for check in check_pdf(pdf, folder).checks if not check.passed]

@@ -1,6 +1,6 @@
 """Word documents for the import tests: press Markdown written out as the body of a flat ODT (.fodt), the way an
-analyst's document holds it (Title, headings, real footnotes, sub/superscript runs, a table, pictures), for
-LibreOffice to save as .docx."""
+analyst's document holds it (Title, headings, real footnotes, sub/superscript runs, a table, pictures, a box's
+paragraphs framed), for LibreOffice to save as .docx."""
 
 import base64
 from html import escape
@@ -26,7 +26,7 @@ def article_body(path: Path) -> tuple[str, str]:
         if token.type == "footnote_open":
             notes[token.meta["label"]] = next(t for t in tokens[index:] if t.type == "inline")
     out = [f'<text:p text:style-name="Title">{escape(meta["title"])}</text:p>']
-    in_note = in_footnotes = in_cell = False
+    in_note = in_footnotes = in_cell = in_box = False
     row: list[str] = []
     rows: list[str] = []
     for token in tokens:
@@ -35,7 +35,14 @@ def article_body(path: Path) -> tuple[str, str]:
             in_footnotes = True
         if in_footnotes:
             continue
-        if kind.startswith("container_") and kind.endswith("_open"):
+        if kind == "container_框_open":  # a box: its title and paragraphs framed (the "Box" paragraph style)
+            in_box = True
+            title = token.info.strip()[1:].strip()
+            if title:
+                out.append(f'<text:p text:style-name="Box">{escape(title, quote=False)}</text:p>')
+        elif kind == "container_框_close":
+            in_box = False
+        elif kind.startswith("container_") and kind.endswith("_open"):
             in_note = True
         elif kind.startswith("container_") and kind.endswith("_close"):
             in_note = False
@@ -45,7 +52,8 @@ def article_body(path: Path) -> tuple[str, str]:
         elif kind == "heading_close":
             out.append("</text:h>")
         elif kind == "paragraph_open":
-            out.append('<text:p text:style-name="Standard">' + ("编者按：" if in_note else ""))
+            style = "Box" if in_box else "Standard"
+            out.append(f'<text:p text:style-name="{style}">' + ("编者按：" if in_note else ""))
             in_note = False
         elif kind == "paragraph_close":
             out.append("</text:p>")
