@@ -281,10 +281,26 @@ def read_paragraphs(package: zipfile.ZipFile) -> Paragraphs:
                 elif child.find(f".//{SHAPE}") is not None:
                     found.objects.append((number, "形状无法导入，未写入文章 (a shape cannot be imported and was "
                                                   "left out)"))
+                if moved := moved_runs(child):
+                    found.objects.append((number, f"{moved} 以升降位置排成上下标，已按平文导入：请在 Word 中设为"
+                                                  f"下标或上标，或在文章中写作 ~下标~、^上标^ ({moved} raised or "
+                                                  "lowered by position, not set as a subscript or superscript: "
+                                                  "imported flat)"))
             walk(child)
 
     walk(root)
     return found
+
+
+def moved_runs(paragraph: ElementTree.Element) -> str:
+    """The text of a paragraph's runs raised or lowered by position (`w:position`, as LibreOffice writes a
+    subscript pasted from a web page), not by Word's sub- and superscript, which mammoth reads; "" if none."""
+    moved = []
+    for run in paragraph.iter(f"{W}r"):
+        position = run.find(f"{W}rPr/{W}position")
+        if position is not None and position.get(f"{W}val", "0") not in ("0", "-0"):
+            moved.append("".join(text.text or "" for text in run.iter(f"{W}t")))
+    return "、".join(f"“{part}”" for part in moved if part.strip())
 
 
 # The HTML mammoth makes → Markdown -------------------------------------------------------------

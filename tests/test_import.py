@@ -54,6 +54,8 @@ STYLES = """
   <style:text-properties fo:font-weight="bold" style:font-weight-asian="bold"/></style:style>
 <style:style style:name="Sub" style:family="text"><style:text-properties style:text-position="sub 58%"/></style:style>
 <style:style style:name="Sup" style:family="text"><style:text-properties style:text-position="super 58%"/></style:style>
+<style:style style:name="Lowered" style:family="text"><style:text-properties style:text-position="-20% 100%"/>
+</style:style>
 <style:style style:name="Box" style:family="paragraph" style:parent-style-name="Standard">
   <style:paragraph-properties fo:border="0.5pt solid #000000" fo:padding="0.1cm"/></style:style>
 <style:style style:name="Shaded" style:family="paragraph" style:parent-style-name="Standard">
@@ -510,3 +512,16 @@ def test_a_corpus_article_with_a_box_imports_its_box_as_written(word, make_issue
     built = run("build", folder, "-o", pdf)
     assert built.exit_code == 0, built.output
     assert not [check.id for check in check_pdf(pdf, folder).checks if not check.passed]
+
+
+def test_a_run_lowered_by_position_not_set_as_a_subscript_is_reported(word, make_issue):
+    # A subscript pasted from a web page: LibreOffice keeps it as text lowered by position (w:position), not as
+    # Word's subscript (w:vertAlign), and mammoth reads it as plain text.
+    body = ('<text:p text:style-name="Title">排放</text:p>'
+            + p('二氧化碳 CO<text:span text:style-name="Lowered">2</text:span> 的排放量下降了。'))
+    document = word("lowered", body)
+    folder = two_sections(make_issue)
+    result = run("import", document, folder, "--section", "专题")
+    assert result.exit_code == 0, result.output
+    assert "lowered.docx:¶2（“二氧化碳 CO2 的排放…”）: “2” 以升降位置排成上下标，已按平文导入" in result.output
+    assert "(“2” raised or lowered by position, not set as a subscript or superscript: imported flat)" in result.output
