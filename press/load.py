@@ -182,26 +182,39 @@ def load_note(path: Path, settings: Settings | None, problems: Problems) -> Arti
         problems.add(path, 1, 1, f"{NOTE_FILE} 链接到本期目录以外，拒绝读取 "
                      "(the editor's note links outside the issue folder: refused)")
         return None
-    text = read_text(path, problems)
-    if text is None:
+    head = read_head(path, NOTE_SCHEMA, settings, problems, required=False)
+    if head is None:
         return None
-    if unclosed_front_matter(path, text, problems):
-        return None
-    match = FRONT_MATTER.match(text)
-    if settings:
-        check_characters(path, text, settings, problems)
-    meta, lines = read_yaml(path, problems, match.group(1) or "", line_offset=1) if match else ({}, {})
-    if meta is None and not lines:  # a front matter of no fields: the defaults
-        meta = {}
-    if not validate(meta, lines, NOTE_SCHEMA, path, problems, first_line=1):
-        return None
-    for name in ("title", "byline"):
-        if isinstance(meta.get(name), str):
-            check_field(path, name, meta[name], lines.get(name, 1), settings, problems)
+    text, match, meta, lines = head
     body = load_body(path, text, match.end() if match else 0, settings, 1, problems)
     return Article(ident=body.ident, path=path.resolve(), title=note_title(meta, settings), section="",
                    body_html=body.html, footnotes=tuple(body.markup.footnotes), byline=meta.get("byline"),
                    title_line=lines.get("title", 1), blocks=tuple(body.markup.blocks))
+
+
+def read_head(path: Path, schema: dict[str, Field], settings: Settings | None, problems: Problems,
+              required: bool) -> tuple[str, re.Match | None, dict, dict[str, int]] | None:
+    """An article file's text and its front matter read against `schema` (its title and byline printable): the
+    text, the front matter's match (None when it has none and need not), its fields and their lines; None (with
+    problems) when the file cannot be read or its front matter is unclosed, missing (`required`) or unusable."""
+    text = read_text(path, problems)
+    if text is None or unclosed_front_matter(path, text, problems):
+        return None
+    match = FRONT_MATTER.match(text)
+    if required and not match:
+        problems.add(path, 1, 1, "缺少开头的 YAML 信息块 (front matter between --- lines missing)")
+        return None
+    if settings:
+        check_characters(path, text, settings, problems)
+    meta, lines = read_yaml(path, problems, match.group(1) or "", line_offset=1) if match else ({}, {})
+    if meta is None and not lines and not required:  # a front matter of no fields: the defaults
+        meta = {}
+    if not validate(meta, lines, schema, path, problems, first_line=1):
+        return None
+    for name in ("title", "byline"):
+        if isinstance(meta.get(name), str):
+            check_field(path, name, meta[name], lines.get(name, 1), settings, problems)
+    return text, match, meta, lines
 
 
 def unclosed_front_matter(path: Path, text: str, problems: Problems) -> bool:
@@ -222,23 +235,10 @@ def note_title(meta: dict, settings: Settings | None) -> str:
 def load_article(path: Path, settings: Settings | None, first_footnote: int,
                  problems: Problems) -> Article | None:
     """One article file: front matter, then Markdown body."""
-    text = read_text(path, problems)
-    if text is None:
+    head = read_head(path, ARTICLE_SCHEMA, settings, problems, required=True)
+    if head is None:
         return None
-    if unclosed_front_matter(path, text, problems):
-        return None
-    match = FRONT_MATTER.match(text)
-    if not match:
-        problems.add(path, 1, 1, "缺少开头的 YAML 信息块 (front matter between --- lines missing)")
-        return None
-    if settings:
-        check_characters(path, text, settings, problems)
-    meta, lines = read_yaml(path, problems, match.group(1) or "", line_offset=1)
-    if not validate(meta, lines, ARTICLE_SCHEMA, path, problems, first_line=1):
-        return None
-    for name in ("title", "byline"):
-        if isinstance(meta.get(name), str):
-            check_field(path, name, meta[name], lines.get(name, 1), settings, problems)
+    text, match, meta, lines = head
     if settings and meta["section"] not in settings.sections:
         if guess := closest(meta["section"], list(settings.sections)):
             problems.add(path, lines["section"], 1, f"未知栏目 {meta['section']}，是否应为 {guess}？"

@@ -210,6 +210,15 @@ def run(*arguments: str):
     return CliRunner().invoke(main, [str(argument) for argument in arguments])
 
 
+def built_and_checked(folder: Path, pdf: Path):
+    """Build `folder` to `pdf` with the command, check it against its source; the reading, the check's report."""
+    built = run("build", folder, "-o", pdf)
+    assert built.exit_code == 0, built.output
+    report = check_pdf(pdf, folder)
+    assert report.passed, [check.id for check in report.checks if not check.passed]
+    return read_pdf(pdf), report
+
+
 def test_the_imported_article_builds_passes_every_check_and_reads_as_the_handwritten_one(word, make_issue, tmp_path):
     document = word("article", ARTICLE)
     imported = two_sections(make_issue, "2024-05")
@@ -231,15 +240,10 @@ def test_the_imported_article_builds_passes_every_check_and_reads_as_the_handwri
 
     readings = []
     for folder in (imported, handwritten):
-        pdf = tmp_path / f"{folder.name}.pdf"
-        built = run("build", folder, "-o", pdf)
-        assert built.exit_code == 0, built.output
-        report = check_pdf(pdf, folder)
-        failed = [check.id for check in report.checks if not check.passed]
-        assert not failed, failed
+        reading, report = built_and_checked(folder, tmp_path / f"{folder.name}.pdf")
         ids = {check.id for check in report.checks}
         assert {"footnote-count", "footnote-numbering", "footnote-same-page", "toc-page", "text"} <= ids
-        readings.append(read_pdf(pdf))
+        readings.append(reading)
     imported_text, handwritten_text = ([page.text for page in reading.pages] for reading in readings)
     assert imported_text == handwritten_text
     notes = {number: text for page in readings[0].pages for number, text in page.notes.items()}
@@ -397,12 +401,8 @@ def test_the_sample_imported_from_word_builds_the_sample(word, make_issue, tmp_p
     sample = make_issue.copy_sample("2024-04-sample")
     texts = []
     for issue in (folder, sample):
-        pdf = tmp_path / f"{issue.name}.pdf"
-        built = run("build", issue, "-o", pdf)
-        assert built.exit_code == 0, built.output
-        report = check_pdf(pdf, issue)
-        assert report.passed, [check.id for check in report.checks if not check.passed]
-        texts.append([page.text for page in read_pdf(pdf).pages])
+        reading, _ = built_and_checked(issue, tmp_path / f"{issue.name}.pdf")
+        texts.append([page.text for page in reading.pages])
     assert texts[0] == texts[1]
 
 

@@ -141,8 +141,9 @@ def test_a_trailing_tj_number_gets_a_tj_of_its_own():
 
 # English -----------------------------------------------------------------------------------------
 
-def test_an_english_issue_passes_every_check(english):
-    folder, pdf = english
+@pytest.mark.parametrize("issue", ["english", "traditional"])
+def test_an_english_or_traditional_issue_passes_every_check(issue, request):
+    folder, pdf = request.getfixturevalue(issue)
     report = check_pdf(pdf, folder)
     assert report.passed, [(check.id, check.failures[:2]) for check in report.checks if not check.passed]
 
@@ -241,12 +242,6 @@ def test_a_pdf_with_another_language_s_chrome_fails_the_check(english, tmp_path)
 
 
 # Traditional Chinese -----------------------------------------------------------------------------
-
-def test_a_traditional_issue_passes_every_check(traditional):
-    folder, pdf = traditional
-    report = check_pdf(pdf, folder)
-    assert report.passed, [(check.id, check.failures[:2]) for check in report.checks if not check.passed]
-
 
 def test_a_traditional_issue_prints_traditional_chrome(traditional):
     _, pdf = traditional

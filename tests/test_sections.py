@@ -106,26 +106,16 @@ def test_a_changed_style_lays_out_everything_again(make_issue, tmp_path):
     assert len(sections.laid_out) == len(load_issue(folder).sections) + 1
 
 
-def test_a_changed_language_lays_out_everything_again(make_issue, tmp_path):
-    """The language is an attribute of <html>, outside every section's own HTML, and changes the shaping."""
+@pytest.mark.parametrize("setting", ["language: zh-Hant", "page_size: A5"])
+def test_a_changed_language_or_page_size_lays_out_everything_again(make_issue, tmp_path, setting):
+    """The language is an attribute of <html> and the paper reaches the layout through the page CSS press puts
+    before the style: both outside every section's own HTML, and both change the layout."""
     make_issue.use_sample_settings(PAGES)
     folder = make_issue.copy_sample()
     sections = SectionLayouts()
     same_pdf_both_ways(folder, sections, tmp_path)
     settings = make_issue.settings
-    settings.write_text(settings.read_text(encoding="utf-8") + "language: zh-Hant\n", encoding="utf-8")
-    same_pdf_both_ways(folder, sections, tmp_path)
-    assert len(sections.laid_out) == len(load_issue(folder).sections) + 1
-
-
-def test_a_changed_page_size_lays_out_everything_again(make_issue, tmp_path):
-    """The paper reaches the layout through the page CSS press puts before the style, outside the HTML."""
-    make_issue.use_sample_settings(PAGES)
-    folder = make_issue.copy_sample()
-    sections = SectionLayouts()
-    same_pdf_both_ways(folder, sections, tmp_path)
-    settings = make_issue.settings
-    settings.write_text(settings.read_text(encoding="utf-8") + "page_size: A5\n", encoding="utf-8")
+    settings.write_text(settings.read_text(encoding="utf-8") + setting + "\n", encoding="utf-8")
     same_pdf_both_ways(folder, sections, tmp_path)
     assert len(sections.laid_out) == len(load_issue(folder).sections) + 1
 
